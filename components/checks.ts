@@ -1,0 +1,299 @@
+import * as path from "node:path";
+import { quote } from "shell-quote";
+import type { LabConfig } from "./config";
+import { APP_DIR_IN_IMAGE, IMAGE_DIGEST_PLACEHOLDER, IMAGE_REF_PLACEHOLDER, LABEL, type LabSpec } from "./spec";
+
+/**
+ * Lesson checks are data: an id, the notes' section, the command the notes teach and what its
+ * output must show. `renderCheckScript` turns one into a POSIX shell script; the Pulumi
+ * `local.Command` resources, the live tests and any other runner execute that same script.
+ */
+
+/** What a check's output must satisfy. */
+export type Expectation =
+    /** The whole output (trailing newlines aside) equals `value`. */
+    | { kind: "equals"; value: string }
+    /** Every string appears somewhere in the output. */
+    | { kind: "containsAll"; values: string[] }
+    /** Every extended regular expression matches at least one line of the output. */
+    | { kind: "matchesAll"; patterns: string[] }
+    /** The output equals the output of `command` run on the machine running the lab. */
+    | { kind: "sameOutputAs"; command: string };
+
+export interface LessonCheck {
+    /** Stable id, e.g. `00-shared-kernel`; unique within a lab. */
+    id: string;
+    /** Section number in the notes, e.g. `01.02`. */
+    section: string;
+    /** The section heading as the notes write it. */
+    heading: string;
+    /** Short English title. */
+    title: string;
+    /** One sentence on what passing proves. */
+    proves: string;
+    /** POSIX shell command; may use the image placeholders. */
+    command: string;
+    expect: Expectation;
+    /** Runs after the check whatever its result, to remove what it created. */
+    cleanup?: string;
+}
+
+/** The notes' section headings, as written there. */
+export const NOTES_SECTIONS: Record<string, string> = {
+    "00": "00 虚拟化容器介绍",
+    "01.01": "01.01 镜像 Image",
+    "01.02": "01.02 容器 container",
+    "01.03": "01.03 仓库 Repository",
+    "01.04": "01.04 Docker架构",
+    "02": "02 打包程序",
+};
+
+/** Values known only once the image is pushed. */
+export interface CheckContext {
+    /** repository@sha256:..., the pushed image's digest reference. */
+    imageRef: string;
+}
+
+const SAFE_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._:/@\-[\]]*$/;
+
+/** Fills the image placeholders of a check. Rejects references that are not plain image references. */
+export function resolveCheck(check: LessonCheck, ctx: CheckContext): LessonCheck {
+    if (!SAFE_REFERENCE.test(ctx.imageRef) || !ctx.imageRef.includes("@sha256:")) {
+        throw new Error(`Image reference ${JSON.stringify(ctx.imageRef)} is not of the form repository@sha256:<digest>`);
+    }
+    const digest = ctx.imageRef.slice(ctx.imageRef.indexOf("@") + 1);
+    const fill = (s: string) => s.split(IMAGE_REF_PLACEHOLDER).join(ctx.imageRef).split(IMAGE_DIGEST_PLACEHOLDER).join(digest);
+    const expect: Expectation = (() => {
+        switch (check.expect.kind) {
+            case "equals":
+                return { kind: "equals", value: fill(check.expect.value) };
+            case "containsAll":
+                return { kind: "containsAll", values: check.expect.values.map(fill) };
+            case "matchesAll":
+                return { kind: "matchesAll", patterns: check.expect.patterns.map(fill) };
+            case "sameOutputAs":
+                return { kind: "sameOutputAs", command: fill(check.expect.command) };
+        }
+    })();
+    return {
+        ...check,
+        command: fill(check.command),
+        expect,
+        ...(check.cleanup ? { cleanup: fill(check.cleanup) } : {}),
+    };
+}
+
+/** Human wording of an expectation, used in failure reports. */
+export function describeExpectation(expect: Expectation): string {
+    switch (expect.kind) {
+        case "equals":
+            return `output equal to ${JSON.stringify(expect.value)}`;
+        case "containsAll":
+            return `output containing ${expect.values.map((v) => JSON.stringify(v)).join(" and ")}`;
+        case "matchesAll":
+            return `a line matching each of ${expect.patterns.map((p) => `/${p}/`).join(", ")}`;
+        case "sameOutputAs":
+            return `the same output as \`${expect.command}\``;
+    }
+}
+
+/** Marker the script prints first on success, so runners can tell check output from noise. */
+export const PASS_MARKER = "docker-lab check passed:";
+/** Marker of the failure report on stderr. */
+export const FAIL_MARKER = "docker-lab check FAILED:";
+
+/**
+ * Renders a resolved check as a POSIX shell script. On success it prints the pass marker and the
+ * command's output and exits 0; otherwise it prints a report naming the step, the command, what
+ * was expected and what came back, and exits 1. Cleanup runs on every exit.
+ */
+export function renderCheckScript(check: LessonCheck): string {
+    if (check.command.includes(IMAGE_REF_PLACEHOLDER) || check.command.includes(IMAGE_DIGEST_PLACEHOLDER)) {
+        throw new Error(`Check ${check.id} still has image placeholders: call resolveCheck first`);
+    }
+    const q = (s: string) => quote([s]);
+    const lines: string[] = [`# docker-lab lesson check ${check.id} (notes section ${check.section}): ${check.title}`];
+    if (check.cleanup) {
+        lines.push(`trap ${q(`{ ${check.cleanup} ; } >/dev/null 2>&1`)} EXIT`);
+    }
+    lines.push(`out=$( { ${check.command} ; } 2>&1 ); status=$?`, "ok=1");
+    const expect = check.expect;
+    switch (expect.kind) {
+        case "equals":
+            lines.push(`[ "$out" = ${q(expect.value)} ] || ok=0`);
+            break;
+        case "containsAll":
+            for (const v of expect.values) lines.push(`case "$out" in *${q(v)}*) ;; *) ok=0 ;; esac`);
+            break;
+        case "matchesAll":
+            for (const p of expect.patterns) lines.push(`printf '%s\\n' "$out" | grep -Eq -- ${q(p)} || ok=0`);
+            break;
+        case "sameOutputAs":
+            lines.push(`want=$( { ${expect.command} ; } 2>&1 ) || ok=0`, `[ "$out" = "$want" ] || ok=0`);
+            break;
+    }
+    const expected =
+        expect.kind === "sameOutputAs"
+            ? `printf '  expected: %s\\n%s\\n' ${q(describeExpectation(expect))} "$want" | sed '2,$s/^/    /'`
+            : `printf '  expected: %s\\n' ${q(describeExpectation(expect))}`;
+    lines.push(
+        `if [ "$status" -eq 0 ] && [ "$ok" -eq 1 ]; then printf '%s %s\\n' ${q(PASS_MARKER)} ${q(check.id)}; printf '%s\\n' "$out"; exit 0; fi`,
+        "{",
+        `  printf '%s %s (notes section %s: %s)\\n' ${q(FAIL_MARKER)} ${q(check.id)} ${q(check.section)} ${q(check.title)}`,
+        `  printf '  command:  %s\\n' ${q(check.command)}`,
+        `  ${expected}`,
+        `  printf '  exit status: %s\\n  got:\\n' "$status"`,
+        `  printf '%s\\n' "$out" | sed 's/^/    /'`,
+        "} >&2",
+        "exit 1",
+    );
+    return `${lines.join("\n")}\n`;
+}
+
+function escapeRegex(s: string): string {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** The lesson checks of one lab, in the order of the notes. */
+export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): LessonCheck[] {
+    const q = (s: string) => quote([s]);
+    const first = spec.replicas[0].name;
+    const exec = (cmd: string) => `docker exec ${q(first)} ${cmd}`;
+    const hostAppFile = (file: string) => q(path.posix.join(spec.image.context, file));
+    const inImage = (file: string) => q(`${APP_DIR_IN_IMAGE}/${file}`);
+    const roundTripTag = `${spec.image.repository}:${spec.image.tag}-roundtrip`;
+    const section = (id: string) => ({ section: id, heading: NOTES_SECTIONS[id] });
+
+    const checks: LessonCheck[] = [
+        {
+            id: "00-shared-kernel",
+            ...section("00"),
+            title: "A container runs on the host's kernel",
+            proves: "The kernel release seen inside a container is the engine host's: containers have no kernel of their own.",
+            command: exec("uname -r"),
+            expect: { kind: "sameOutputAs", command: "docker info --format '{{.KernelVersion}}'" },
+        },
+        {
+            id: "00-pid-namespace",
+            ...section("00"),
+            title: "The app is PID 1 in its own PID namespace",
+            proves: "Inside the container the process tree starts at the app, so the container is an isolated process, not a machine.",
+            command: `${exec("cat /proc/1/cmdline")} | tr '\\000' ' '`,
+            expect: { kind: "matchesAll", patterns: ["^node app\\.js ?$"] },
+        },
+        {
+            id: "00-cgroup-memory",
+            ...section("00"),
+            title: "The memory limit is a cgroup limit",
+            proves: "The limit set on the container is enforced by the kernel's cgroup, visible from inside (cgroup v2 or v1).",
+            command: exec("sh -c 'cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes'"),
+            expect: { kind: "equals", value: String(config.memoryLimitMb * 1024 * 1024) },
+        },
+        {
+            id: "00-image-layers",
+            ...section("00"),
+            title: "An image is a stack of layers",
+            proves: "docker history lists the union-filesystem layers of the image, including the one that copied the app in.",
+            command: `docker history --no-trunc --format '{{.CreatedBy}}' ${IMAGE_REF_PLACEHOLDER}`,
+            expect: { kind: "matchesAll", patterns: ["COPY", "HEALTHCHECK|healthcheck"] },
+        },
+        {
+            id: "01.01-image-ls",
+            ...section("01.01"),
+            title: "docker image ls shows the built image and its tag",
+            proves: "The image built from app/Dockerfile is in the engine's image store under the lab's repository and tag.",
+            command: `docker image ls --filter ${q(`reference=${spec.image.name}`)} --format '{{.Repository}}:{{.Tag}}'`,
+            expect: { kind: "equals", value: spec.image.name },
+        },
+        {
+            id: "01.01-tag-push-pull",
+            ...section("01.01"),
+            title: "docker tag, push and pull through the local registry",
+            proves: "A new tag of the image goes to the local registry and comes back from it with the same digest.",
+            command: [
+                `docker tag ${IMAGE_REF_PLACEHOLDER} ${q(roundTripTag)}`,
+                `docker push ${q(roundTripTag)}`,
+                `docker image rm ${q(roundTripTag)}`,
+                `docker pull ${q(roundTripTag)}`,
+            ].join(" && "),
+            expect: { kind: "containsAll", values: [`Digest: ${IMAGE_DIGEST_PLACEHOLDER}`] },
+            cleanup: `docker image rm ${q(roundTripTag)}`,
+        },
+        {
+            id: "01.01-save",
+            ...section("01.01"),
+            title: "docker save writes the image to a tar file",
+            proves: "An image is portable data: docker save streams its manifest and layers as a tar archive.",
+            command: `docker save ${IMAGE_REF_PLACEHOLDER} | tar -tf -`,
+            expect: { kind: "matchesAll", patterns: ["^manifest\\.json$"] },
+        },
+        {
+            id: "01.02-ps",
+            ...section("01.02"),
+            title: "docker ps lists every replica running and healthy",
+            proves: "Each container made from the image is running and its healthcheck passes.",
+            command: `docker ps --filter ${q(`label=${LABEL.instance}=${spec.instance}`)} --filter ${q(`label=${LABEL.role}=app`)} --format '{{.Names}} {{.Status}}'`,
+            expect: {
+                kind: "matchesAll",
+                patterns: spec.replicas.map((r) => `^${escapeRegex(r.name)} Up .*\\(healthy\\)$`),
+            },
+        },
+        {
+            id: "01.02-exec-head",
+            ...section("01.02"),
+            title: "docker exec runs head -n 2 on the app file",
+            proves: "docker exec runs a command inside the running container; the first two lines match app/app.js.",
+            command: exec(`head -n 2 ${inImage("app.js")}`),
+            expect: { kind: "sameOutputAs", command: `head -n 2 ${hostAppFile("app.js")}` },
+        },
+        {
+            id: "01.02-exec-tail",
+            ...section("01.02"),
+            title: "docker exec runs tail -n 2 on the app file",
+            proves: "The last two lines of the app file inside the container match app/app.js.",
+            command: exec(`tail -n 2 ${inImage("app.js")}`),
+            expect: { kind: "sameOutputAs", command: `tail -n 2 ${hostAppFile("app.js")}` },
+        },
+        {
+            id: "01.02-exec-cat",
+            ...section("01.02"),
+            title: "docker exec runs cat on the app's package.json",
+            proves: "The files copied into the image are the ones in app/.",
+            command: exec(`cat ${inImage("package.json")}`),
+            expect: { kind: "sameOutputAs", command: `cat ${hostAppFile("package.json")}` },
+        },
+        {
+            id: "01.03-registry-catalog",
+            ...section("01.03"),
+            title: "The registry catalog lists the repository and tag",
+            proves: "The local registry stores and distributes the image like Docker Hub does, through the Registry HTTP API v2.",
+            command: `curl -fsS ${q(`${spec.registry.url}/v2/_catalog`)} && echo && curl -fsS ${q(`${spec.registry.url}/v2/${spec.image.registryPath}/tags/list`)}`,
+            expect: {
+                kind: "containsAll",
+                values: [`"${spec.image.registryPath}"`, `"${spec.image.tag}"`],
+            },
+        },
+        {
+            id: "01.04-client-server",
+            ...section("01.04"),
+            title: "docker version answers for client and daemon",
+            proves: "Docker is client/server: the CLI sends API requests and the daemon answers with its own version.",
+            command: "docker version --format 'client {{.Client.Version}} api {{.Client.APIVersion}} / server {{.Server.Version}} api {{.Server.APIVersion}}'",
+            expect: { kind: "matchesAll", patterns: ["^client [^ ]+ api [0-9.]+ / server [^ ]+ api [0-9.]+$"] },
+        },
+        ...spec.replicas.map(
+            (replica, index): LessonCheck => ({
+                id: `02-http-${index}`,
+                ...section("02"),
+                title: `Replica ${index} answers HTTP on its published port`,
+                proves: `The packaged app runs as ${replica.name} and answers on ${spec.appUrls[index]}.`,
+                command: `curl -fsS ${q(`${spec.appUrls[index]}/`)}`,
+                expect: {
+                    kind: "containsAll",
+                    values: [`"app":"hellodocker"`, `"hostname":"${replica.hostname}"`, `"lab":"${spec.instance}"`],
+                },
+            }),
+        ),
+    ];
+    return checks;
+}

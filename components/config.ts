@@ -1,0 +1,194 @@
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+
+/** One config key as Pulumi.yaml declares it. */
+export interface ConfigKeySchema {
+    type: "integer" | "string" | "boolean";
+    default: string | number | boolean;
+    description: string;
+}
+
+/** Every key the lab accepts, with its declared type, default and description. */
+export type ConfigSchema = Record<keyof LabConfig, ConfigKeySchema>;
+
+/** The validated lab configuration. Each field's default is declared in Pulumi.yaml and nowhere else. */
+export interface LabConfig {
+    /** Number of app containers (1..20). */
+    replicas: number;
+    /** Host port of the first app replica; replica i is published on appPort + i. */
+    appPort: number;
+    /** Host port of the local registry. */
+    registryPort: number;
+    /** Host address every published port binds to. */
+    bindAddress: string;
+    /** Base image of the app build (BASE_IMAGE build arg). */
+    baseImage: string;
+    /** Image the local registry runs. */
+    registryImage: string;
+    /** Repository name of the app image. */
+    appImageName: string;
+    /** Tag of the app image. */
+    appImageTag: string;
+    /** Memory limit of each app container, in MiB. */
+    memoryLimitMb: number;
+    /** Docker engine address; empty means DOCKER_HOST or the platform default. */
+    dockerHost: string;
+}
+
+export const CONFIG_KEYS: readonly (keyof LabConfig)[] = [
+    "replicas",
+    "appPort",
+    "registryPort",
+    "bindAddress",
+    "baseImage",
+    "registryImage",
+    "appImageName",
+    "appImageTag",
+    "memoryLimitMb",
+    "dockerHost",
+];
+
+export const LIMITS = {
+    replicas: { min: 1, max: 20 },
+    port: { min: 1, max: 65535 },
+    memoryLimitMb: { min: 32, max: 4096 },
+} as const;
+
+/** Raised for invalid config; lists every problem found, one per line. */
+export class LabConfigError extends Error {
+    constructor(readonly problems: string[]) {
+        super(
+            `Invalid docker-lab config (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was created:\n` +
+                problems.map((p) => `  - ${p}`).join("\n"),
+        );
+        this.name = "LabConfigError";
+    }
+}
+
+/** Where Pulumi.yaml lives: the project root, one level above this folder. */
+export const PROJECT_FILE = path.join(__dirname, "..", "Pulumi.yaml");
+
+/**
+ * Reads the config schema (types, defaults, descriptions) from Pulumi.yaml, the single
+ * place defaults are declared. The Pulumi CLI applies these defaults itself; the program
+ * applies them again so that mocks, the live harness and the benchmark see the same values.
+ */
+export function loadConfigSchema(projectFile: string = PROJECT_FILE): ConfigSchema {
+    const project = parseYaml(fs.readFileSync(projectFile, "utf8")) as { config?: Record<string, ConfigKeySchema> };
+    const declared = project.config ?? {};
+    const missing = CONFIG_KEYS.filter((key) => !declared[key] || declared[key].default === undefined);
+    if (missing.length > 0) {
+        throw new Error(`${projectFile} declares no type and default for config key(s): ${missing.join(", ")}`);
+    }
+    return Object.fromEntries(CONFIG_KEYS.map((key) => [key, declared[key]])) as ConfigSchema;
+}
+
+/** The defaults declared in Pulumi.yaml, as a LabConfig. */
+export function defaultConfig(schema: ConfigSchema = loadConfigSchema()): LabConfig {
+    return parseLabConfig({}, schema);
+}
+
+// Docker's reference grammar (distribution/reference), without the digest-only form.
+const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const DOMAIN = "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?";
+const TAG = "[\\w][\\w.-]{0,127}";
+const IMAGE_REFERENCE = new RegExp(
+    `^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::${TAG})?(?:@sha256:[a-f0-9]{64})?$`,
+);
+const REPOSITORY_NAME = new RegExp(`^${PATH_COMPONENT}$`);
+const TAG_ONLY = new RegExp(`^${TAG}$`);
+const DOCKER_HOST = /^(unix|tcp|ssh|npipe):\/\/\S+$/;
+
+/** True when `value` is a valid image reference such as `node:24-alpine` or `registry:2`. */
+export function isImageReference(value: string): boolean {
+    return value.length <= 255 && IMAGE_REFERENCE.test(value);
+}
+
+/**
+ * Merges raw config values (strings from `pulumi config`, or typed values) over the schema's
+ * defaults, validates every key and the relations between them, and returns the lab config.
+ * Throws one LabConfigError listing every problem, each naming the key, the value and the fix.
+ */
+export function parseLabConfig(raw: Partial<Record<string, unknown>>, schema: ConfigSchema = loadConfigSchema()): LabConfig {
+    const problems: string[] = [];
+    const value = (key: keyof LabConfig): unknown => (raw[key] === undefined ? schema[key].default : raw[key]);
+
+    const integer = (key: keyof LabConfig, min: number, max: number): number => {
+        const v = value(key);
+        const n = typeof v === "number" ? v : typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : Number.NaN;
+        if (!Number.isInteger(n) || n < min || n > max) {
+            problems.push(`${key} = ${JSON.stringify(v)}: must be a whole number from ${min} to ${max} (pulumi config set ${key} <${min}..${max}>)`);
+            return min;
+        }
+        return n;
+    };
+    const text = (key: keyof LabConfig): string => {
+        const v = value(key);
+        if (typeof v !== "string") {
+            problems.push(`${key} = ${JSON.stringify(v)}: must be a string`);
+            return "";
+        }
+        return v.trim();
+    };
+
+    const config: LabConfig = {
+        replicas: integer("replicas", LIMITS.replicas.min, LIMITS.replicas.max),
+        appPort: integer("appPort", LIMITS.port.min, LIMITS.port.max),
+        registryPort: integer("registryPort", LIMITS.port.min, LIMITS.port.max),
+        bindAddress: text("bindAddress"),
+        baseImage: text("baseImage"),
+        registryImage: text("registryImage"),
+        appImageName: text("appImageName"),
+        appImageTag: text("appImageTag"),
+        memoryLimitMb: integer("memoryLimitMb", LIMITS.memoryLimitMb.min, LIMITS.memoryLimitMb.max),
+        dockerHost: text("dockerHost"),
+    };
+    const numbersValid = problems.length === 0;
+
+    if (net.isIP(config.bindAddress) === 0) {
+        problems.push(
+            `bindAddress = ${JSON.stringify(config.bindAddress)}: must be an IPv4 or IPv6 address such as 127.0.0.1 (loopback only) or 0.0.0.0 (all interfaces)`,
+        );
+    }
+    for (const key of ["baseImage", "registryImage"] as const) {
+        if (!isImageReference(config[key])) {
+            problems.push(`${key} = ${JSON.stringify(config[key])}: must be an image reference such as ${schema[key].default}`);
+        }
+    }
+    if (!REPOSITORY_NAME.test(config.appImageName)) {
+        problems.push(
+            `appImageName = ${JSON.stringify(config.appImageName)}: must be lowercase letters and digits, optionally separated by '.', '_' or '-' (for example hellodocker)`,
+        );
+    }
+    if (!TAG_ONLY.test(config.appImageTag)) {
+        problems.push(
+            `appImageTag = ${JSON.stringify(config.appImageTag)}: must start with a letter, digit or '_' and use only letters, digits, '.', '_', '-' (at most 128 characters)`,
+        );
+    }
+    if (config.dockerHost !== "" && !DOCKER_HOST.test(config.dockerHost)) {
+        problems.push(
+            `dockerHost = ${JSON.stringify(config.dockerHost)}: must be empty or an address such as unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host`,
+        );
+    }
+
+    if (numbersValid) {
+        const lastAppPort = config.appPort + config.replicas - 1;
+        if (lastAppPort > LIMITS.port.max) {
+            problems.push(
+                `appPort = ${config.appPort} with replicas = ${config.replicas}: the app ports ${config.appPort}..${lastAppPort} go past 65535; choose appPort <= ${LIMITS.port.max - config.replicas + 1}`,
+            );
+        }
+        if (config.registryPort >= config.appPort && config.registryPort <= lastAppPort) {
+            problems.push(
+                `registryPort = ${config.registryPort}: overlaps the app ports ${config.appPort}..${lastAppPort}; choose a registryPort outside that range`,
+            );
+        }
+    }
+
+    if (problems.length > 0) {
+        throw new LabConfigError(problems);
+    }
+    return config;
+}

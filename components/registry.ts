@@ -1,0 +1,45 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { containerArgs, labelList } from "./dockerArgs";
+import type { LabSpec } from "./spec";
+
+export interface LocalRegistryArgs {
+    /** Registry part of the lab spec: image, container (ports, healthcheck, volume) and URL. Required. */
+    registry: LabSpec["registry"];
+    /** Named volume that keeps pushed images. Required. */
+    volume: LabSpec["volume"];
+    /** Name of the lab network the registry joins (alias `registry`). Required. */
+    networkName: pulumi.Input<string>;
+}
+
+/**
+ * A local Docker registry (notes 01.03): a named volume and a registry container published on
+ * bindAddress:registryPort. `wait: true` with a healthcheck on GET /v2/ means the container
+ * resource completes only once the registry answers, so nothing is pushed before then.
+ */
+export class LocalRegistry extends pulumi.ComponentResource {
+    /** The registry container; depend on it to wait for a healthy registry. */
+    readonly container: docker.Container;
+    /** URL of the registry API from this machine, e.g. http://127.0.0.1:5000. */
+    readonly url: pulumi.Output<string>;
+
+    constructor(name: string, args: LocalRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("docker-lab:lab:LocalRegistry", name, {}, opts);
+
+        const volume = new docker.Volume(
+            `${name}-data`,
+            { name: args.volume.name, labels: labelList(args.volume.labels) },
+            { parent: this },
+        );
+
+        this.container = new docker.Container(
+            `${name}-container`,
+            containerArgs(args.registry.container, args.registry.image, args.networkName),
+            // The host port is fixed, so the old container must go before its replacement starts.
+            { parent: this, dependsOn: [volume], deleteBeforeReplace: true },
+        );
+        this.url = pulumi.output(args.registry.url);
+
+        this.registerOutputs({ url: this.url, containerName: this.container.name });
+    }
+}

@@ -1,0 +1,29 @@
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { buildLabSpec, CONFIG_KEYS, DockerLab, loadConfigSchema, parseLabConfig } from "./components";
+
+// Config is read and validated here, once; components receive the typed spec.
+const pulumiConfig = new pulumi.Config();
+const raw = Object.fromEntries(CONFIG_KEYS.map((key) => [key, pulumiConfig.get(key)]));
+const spec = (() => {
+    try {
+        const config = parseLabConfig(raw, loadConfigSchema(path.join(__dirname, "Pulumi.yaml")));
+        return buildLabSpec(config, {
+            project: pulumi.getProject(),
+            stack: pulumi.getStack(),
+            appDir: "app",
+        });
+    } catch (err) {
+        // A RunError prints just the message: every problem, with its fix, and no stack trace.
+        throw err instanceof Error ? new pulumi.RunError(err.message) : err;
+    }
+})();
+
+const lab = new DockerLab("lab", { spec });
+
+export const appUrls = lab.appUrls;
+export const registryUrl = lab.registryUrl;
+export const imageRef = lab.imageRef;
+export const containerNames = lab.containerNames;
+export const checkResults = lab.checkResults;
+export const instance = spec.instance;
