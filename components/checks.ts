@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { quote } from "shell-quote";
+import { shellQuote } from "./shell";
 import type { LabConfig } from "./config";
 import { APP_DIR_IN_IMAGE, IMAGE_DIGEST_PLACEHOLDER, IMAGE_REF_PLACEHOLDER, LABEL, type LabSpec } from "./spec";
 
@@ -111,7 +111,7 @@ export function renderCheckScript(check: LessonCheck): string {
     if (check.command.includes(IMAGE_REF_PLACEHOLDER) || check.command.includes(IMAGE_DIGEST_PLACEHOLDER)) {
         throw new Error(`Check ${check.id} still has image placeholders: call resolveCheck first`);
     }
-    const q = (s: string) => quote([s]);
+    const q = shellQuote;
     const lines: string[] = [`# docker-lab lesson check ${check.id} (notes section ${check.section}): ${check.title}`];
     if (check.cleanup) {
         lines.push(`trap ${q(`{ ${check.cleanup} ; } >/dev/null 2>&1`)} EXIT`);
@@ -156,7 +156,7 @@ function escapeRegex(s: string): string {
 
 /** The lesson checks of one lab, in the order of the notes. */
 export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): LessonCheck[] {
-    const q = (s: string) => quote([s]);
+    const q = shellQuote;
     const first = spec.replicas[0].name;
     const exec = (cmd: string) => `docker exec ${q(first)} ${cmd}`;
     const hostAppFile = (file: string) => q(path.posix.join(spec.image.context, file));

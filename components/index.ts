@@ -7,3 +7,4 @@ export * from "./lab";
 export * from "./registry";
 export * from "./replicas";
 export * from "./spec";
+export * from "./shell";

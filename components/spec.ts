@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { quote } from "shell-quote";
+import { shellQuote } from "./shell";
 import { type LessonCheck, lessonChecks } from "./checks";
 import type { LabConfig } from "./config";
 
@@ -225,7 +225,7 @@ export function buildLabSpec(config: LabConfig, ctx: SpecContext): LabSpec {
         buildArgs: { BASE_IMAGE: config.baseImage, LAB_INSTANCE: instance },
         registryServer: server,
         // By id and forced, so tags made by checks go too; the label keeps other labs' images safe.
-        removeCommand: `ids=$(docker image ls -q --filter ${quote([imageLabelFilter])} | sort -u); [ -z "$ids" ] || docker image rm -f $ids`,
+        removeCommand: `ids=$(docker image ls -q --filter ${shellQuote(imageLabelFilter)} | sort -u); [ -z "$ids" ] || docker image rm -f $ids`,
     };
 
     const partial = {

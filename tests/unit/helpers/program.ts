@@ -42,6 +42,8 @@ function nameOfUrn(urn: string): string {
  */
 export async function runProgram(config: Record<string, string> = {}, stack = "dev"): Promise<ProgramRun> {
     const resources: RecordedResource[] = [];
+    // Each run loads a fresh copy of the SDK, which adds its own exit listeners.
+    process.setMaxListeners(0);
     let program: Record<string, unknown> = {};
     let pulumi!: typeof pulumiType;
 
