@@ -8,3 +8,5 @@ export * from "./registry";
 export * from "./replicas";
 export * from "./spec";
 export * from "./shell";
+export * from "./checkRunner";
+export * from "./dockerErrors";

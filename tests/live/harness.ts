@@ -1,0 +1,211 @@
+import { execFile } from "node:child_process";
+import * as path from "node:path";
+import {
+    type ContainerSpec,
+    dockerBuildArgs,
+    dockerCreateArgs,
+    dockerRunArgs,
+    explainDockerError,
+    LABEL,
+    type LabSpec,
+} from "../../components";
+
+/**
+ * The live harness: maps the lab spec (the one the Pulumi components consume) to docker CLI calls
+ * on a real engine. It restates no name, port, flag or command; all come from the spec.
+ */
+
+/** Project root: lab commands (builds, checks) run here, as they do under `pulumi up`. */
+export const PROJECT_ROOT = path.join(__dirname, "..", "..");
+
+export interface DockerResult {
+    stdout: string;
+    stderr: string;
+    status: number;
+}
+
+/** Raised when a docker call fails; `message` is the actionable one-line explanation. */
+export class DockerCommandError extends Error {
+    constructor(
+        message: string,
+        readonly args: string[],
+        readonly result: DockerResult,
+    ) {
+        super(message);
+        this.name = "DockerCommandError";
+    }
+}
+
+/** Runs `docker ARGS` with the lab's environment; never throws (see `dockerOk`). */
+export function docker(args: string[], env: Record<string, string> = {}, timeoutMs = 300_000): Promise<DockerResult> {
+    return new Promise((resolve) => {
+        execFile(
+            "docker",
+            args,
+            { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs },
+            (err, stdout, stderr) => {
+                const status = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
+                resolve({ stdout: String(stdout), stderr: String(stderr) || (err && status !== 0 ? String(err.message) : ""), status });
+            },
+        );
+    });
+}
+
+/** Runs `docker ARGS` and throws an actionable DockerCommandError when it fails. */
+export async function dockerOk(args: string[], action: string, env: Record<string, string> = {}): Promise<string> {
+    const result = await docker(args, env);
+    if (result.status !== 0) {
+        throw new DockerCommandError(explainDockerError(result.stderr, { action, dockerHost: env.DOCKER_HOST }), args, result);
+    }
+    return result.stdout;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until the container's healthcheck reports healthy; returns the time it took from its start. */
+export async function waitHealthy(container: ContainerSpec, env: Record<string, string>): Promise<number> {
+    const deadline = Date.now() + container.waitTimeoutSeconds * 1000;
+    for (;;) {
+        const out = await dockerOk(
+            ["inspect", "--format", "{{.State.Status}} {{.State.Health.Status}} {{.State.StartedAt}}", container.name],
+            `waiting for ${container.name}`,
+            env,
+        );
+        const [state, health, startedAt] = out.trim().split(" ");
+        if (health === "healthy") return Date.now() - Date.parse(startedAt);
+        if (state === "exited" || state === "dead" || health === "unhealthy" || Date.now() > deadline) {
+            const logs = await docker(["logs", "--tail", "20", container.name], env);
+            throw new Error(
+                `Container ${container.name} did not become healthy (state ${state}, health ${health}) within ${container.waitTimeoutSeconds}s; last logs:\n${logs.stdout}${logs.stderr}`,
+            );
+        }
+        await sleep(100);
+    }
+}
+
+/** Time in milliseconds of each step of a provisioning. */
+export interface ProvisionTimings {
+    build: number;
+    registryHealthy: number;
+    push: number;
+    pullBack: number;
+    /** Per replica: from container start to healthy. */
+    replicaHealthy: number[];
+    total: number;
+}
+
+export interface LiveLab {
+    spec: LabSpec;
+    /** repository@sha256:... after the push, as `docker.Image.repoDigest` reports it. */
+    imageRef: string;
+    timings: ProvisionTimings;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+    const started = Date.now();
+    const value = await fn();
+    return [value, Date.now() - started];
+}
+
+/** The image's digest reference in the local registry, read from the engine after a push or pull. */
+export async function repoDigestOf(spec: LabSpec): Promise<string> {
+    const env = spec.commandEnv;
+    const digests = await dockerOk(["image", "inspect", "--format", "{{json .RepoDigests}}", spec.image.name], "reading the image digest", env);
+    const ref = (JSON.parse(digests) as string[]).find((d) => d.startsWith(`${spec.image.repository}@`));
+    if (!ref) throw new Error(`Image ${spec.image.name} has no digest from ${spec.image.repository}: was it pushed?`);
+    return ref;
+}
+
+/**
+ * Provisions the lab from its spec, in the order the Pulumi program does: network and volume,
+ * registry (healthy), build, push, remove the local tag and pull it back, replicas (healthy).
+ */
+export async function provisionLab(spec: LabSpec): Promise<LiveLab> {
+    const env = spec.commandEnv;
+    const started = Date.now();
+    await dockerOk(dockerCreateArgs("network", spec.network.name, spec.network.labels), `creating network ${spec.network.name}`, env);
+    await dockerOk(dockerCreateArgs("volume", spec.volume.name, spec.volume.labels), `creating volume ${spec.volume.name}`, env);
+
+    const registry = spec.registry.container;
+    await dockerOk(dockerRunArgs(registry, spec.registry.image, spec.network.name), `starting container ${registry.name}`, env);
+    const registryHealthy = await waitHealthy(registry, env);
+
+    const [, build] = await timed(() => dockerOk(dockerBuildArgs(spec.image), `building ${spec.image.name}`, env));
+    const [, push] = await timed(() => dockerOk(["push", spec.image.name], `pushing ${spec.image.name}`, env));
+    const [, pullBack] = await timed(async () => {
+        await dockerOk(["image", "rm", spec.image.name], `removing the local tag ${spec.image.name}`, env);
+        await dockerOk(["pull", spec.image.name], `pulling ${spec.image.name} back from the local registry`, env);
+    });
+    const imageRef = await repoDigestOf(spec);
+
+    for (const replica of spec.replicas) {
+        await dockerOk(dockerRunArgs(replica, imageRef, spec.network.name), `starting container ${replica.name}`, env);
+    }
+    const replicaHealthy = await Promise.all(spec.replicas.map((r) => waitHealthy(r, env)));
+    return {
+        spec,
+        imageRef,
+        timings: { build, registryHealthy, push, pullBack, replicaHealthy, total: Date.now() - started },
+    };
+}
+
+/** Ids of the objects of one kind that carry `label` (e.g. docker-lab.instance=docker-lab-dev). */
+export async function labelled(kind: "container" | "network" | "volume" | "image", label: string, env: Record<string, string> = {}) {
+    const args =
+        kind === "container"
+            ? ["ps", "--all", "--quiet", "--filter", `label=${label}`]
+            : kind === "image"
+              ? ["image", "ls", "--quiet", "--filter", `label=${label}`]
+              : [kind, "ls", "--quiet", "--filter", `label=${label}`];
+    const out = await dockerOk(args, `listing ${kind}s labelled ${label}`, env);
+    return [...new Set(out.split("\n").filter(Boolean))];
+}
+
+/** Everything of one lab still on the engine: containers, networks, volumes, image tags. */
+export async function leftovers(spec: LabSpec): Promise<Record<string, string[]>> {
+    const env = spec.commandEnv;
+    const label = `${LABEL.instance}=${spec.instance}`;
+    const tags = await dockerOk(
+        ["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", "--filter", `reference=${spec.image.repository}:*`],
+        "listing lab image tags",
+        env,
+    );
+    return {
+        containers: await labelled("container", label, env),
+        networks: await labelled("network", label, env),
+        volumes: await labelled("volume", label, env),
+        images: await labelled("image", label, env),
+        tags: tags.split("\n").filter(Boolean),
+    };
+}
+
+async function removeLabelled(label: string, env: Record<string, string>): Promise<void> {
+    const containers = await labelled("container", label, env);
+    if (containers.length) await dockerOk(["rm", "--force", "--volumes", ...containers], "removing lab containers", env);
+    const networks = await labelled("network", label, env);
+    if (networks.length) await dockerOk(["network", "rm", ...networks], "removing lab networks", env);
+    const volumes = await labelled("volume", label, env);
+    if (volumes.length) await dockerOk(["volume", "rm", "--force", ...volumes], "removing lab volumes", env);
+}
+
+/** Tears one lab down the way `pulumi destroy` does, then the image tags by the spec's own command. */
+export async function teardownLab(spec: LabSpec): Promise<number> {
+    const started = Date.now();
+    await removeLabelled(`${LABEL.instance}=${spec.instance}`, spec.commandEnv);
+    const removal = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        execFile("/bin/sh", ["-c", spec.image.removeCommand], { cwd: PROJECT_ROOT, env: { ...process.env, ...spec.commandEnv } }, (err, _o, stderr) =>
+            resolve({ code: err ? 1 : 0, stderr: String(stderr) }),
+        );
+    });
+    if (removal.code !== 0) throw new Error(`Removing the lab's image tags failed: ${removal.stderr}`);
+    return Date.now() - started;
+}
+
+/**
+ * Removes whatever an interrupted run left behind: every container, network and volume labelled
+ * as the lab's (they may hold the ports the tests need), and the images of the given labs.
+ */
+export async function removeLeftovers(specs: LabSpec[]): Promise<void> {
+    await removeLabelled(`${LABEL.managed}=true`, {});
+    for (const spec of specs) await teardownLab(spec);
+}
