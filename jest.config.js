@@ -10,7 +10,7 @@ module.exports = {
             testEnvironment: "node",
             transform,
             testMatch: ["<rootDir>/tests/live/**/*.test.ts"],
-            testTimeout: 300000,
+            globalSetup: "<rootDir>/tests/live/globalSetup.ts",
         },
     ],
 };

@@ -108,7 +108,8 @@ export const FAIL_MARKER = "docker-lab check FAILED:";
  * was expected and what came back, and exits 1. Cleanup runs on every exit.
  */
 export function renderCheckScript(check: LessonCheck): string {
-    if (check.command.includes(IMAGE_REF_PLACEHOLDER) || check.command.includes(IMAGE_DIGEST_PLACEHOLDER)) {
+    const text = JSON.stringify(check);
+    if (text.includes(IMAGE_REF_PLACEHOLDER) || text.includes(IMAGE_DIGEST_PLACEHOLDER)) {
         throw new Error(`Check ${check.id} still has image placeholders: call resolveCheck first`);
     }
     const q = shellQuote;

@@ -201,11 +201,7 @@ export async function teardownLab(spec: LabSpec): Promise<number> {
     return Date.now() - started;
 }
 
-/**
- * Removes whatever an interrupted run left behind: every container, network and volume labelled
- * as the lab's (they may hold the ports the tests need), and the images of the given labs.
- */
+/** Removes what an interrupted run left of these labs (containers may hold the ports the tests need). */
 export async function removeLeftovers(specs: LabSpec[]): Promise<void> {
-    await removeLabelled(`${LABEL.managed}=true`, {});
     for (const spec of specs) await teardownLab(spec);
 }

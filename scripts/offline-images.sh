@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# Build the two images the lab needs in air-gapped mode from Debian packages only
+# (no Docker registry is reachable): a Node.js base image and a registry:2 stand-in.
+# Each image is skipped when it already exists. Usage:
+#   scripts/offline-images.sh [--self-test]
+# Env: LAB_OFFLINE_NODE_IMAGE, LAB_OFFLINE_REGISTRY_IMAGE (tags), LAB_DEBIAN_MIRROR,
+#      LAB_SELFTEST_PORT (host port for --self-test, default 5999).
+set -euo pipefail
+
+NODE_IMAGE="${LAB_OFFLINE_NODE_IMAGE:-docker-lab-offline/node:bookworm}"
+REGISTRY_IMAGE="${LAB_OFFLINE_REGISTRY_IMAGE:-docker-lab-offline/registry:2}"
+MIRROR="${LAB_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+SUITE=bookworm
+SELFTEST_PORT="${LAB_SELFTEST_PORT:-5999}"
+SELFTEST_LABEL=docker-lab.selftest=1
+SELFTEST_TAG="localhost:${SELFTEST_PORT}/selftest:1"
+
+SELF_TEST=0
+for arg in "$@"; do
+  case "$arg" in
+    --self-test) SELF_TEST=1 ;;
+    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "offline-images.sh: ERROR: unknown argument '$arg'; usage: $0 [--self-test]" >&2; exit 2 ;;
+  esac
+done
+
+T0=$SECONDS
+step() { printf '[%4ds] %s\n' "$((SECONDS - T0))" "$*"; }
+die() { echo "offline-images.sh: ERROR: $*" >&2; exit 1; }
+have_image() { docker image inspect "$1" >/dev/null 2>&1; }
+size_mb() { docker image inspect -f '{{.Size}}' "$1" | awk '{printf "%.1f MB", $1/1000/1000}'; }
+
+WORK=""
+cleanup() {
+  local rc=$?
+  if (( SELF_TEST )); then
+    # Self-test leftovers go even on failure: they hold the port and a bogus tag.
+    docker ps -aq --filter "label=$SELFTEST_LABEL" | xargs -r docker rm -f >/dev/null 2>&1 || true
+    docker image rm "$SELFTEST_TAG" >/dev/null 2>&1 || true
+  fi
+  if [[ -n "$WORK" && -d "$WORK" ]]; then
+    # A failed debootstrap can leave /proc, /sys or /dev mounted inside the rootfs:
+    # unmount first (deepest first) so rm cannot reach the host's /proc or /dev.
+    awk -v w="$WORK/" 'index($2, w) == 1 {print $2}' /proc/mounts | sort -r \
+      | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    rm -rf --one-file-system "$WORK"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- preflight
+command -v docker >/dev/null 2>&1 || die "docker CLI not found; run scripts/engine.sh up (installs docker.io)"
+docker version --format '{{.Server.Version}}' >/dev/null 2>&1 \
+  || die "no Docker engine answers; start one with: scripts/engine.sh up"
+
+BUILD_NODE=1; BUILD_REG=1
+have_image "$NODE_IMAGE" && BUILD_NODE=0
+have_image "$REGISTRY_IMAGE" && BUILD_REG=0
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/docker-lab-offline.XXXXXX")"
+
+# Host tools. apt-get update runs at most once, and only if something is missing.
+APT_UPDATED=0
+apt_update_once() {
+  (( APT_UPDATED )) && return 0
+  [[ $EUID -eq 0 ]] || die "missing Debian packages and apt-get needs root; re-run with sudo"
+  step "apt-get update"
+  apt-get update -qq || die "apt-get update failed; check access to the Debian mirror"
+  APT_UPDATED=1
+}
+apt_install() {
+  apt_update_once
+  step "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null \
+    || die "apt-get install $* failed; see apt output above"
+}
+need=()
+if (( BUILD_NODE )); then
+  command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
+  # debootstrap verifies the Release signature with this keyring.
+  [[ -f /usr/share/keyrings/debian-archive-keyring.gpg ]] || need+=(debian-archive-keyring)
+fi
+(( SELF_TEST )) && ! command -v curl >/dev/null 2>&1 && need+=(curl)
+if (( ${#need[@]} )); then
+  apt_install "${need[@]}"
+fi
+
+# Sets PKG_FILE to file $2 of Debian package $1: the host's copy when the package is installed,
+# else extracted from the .deb. Not installing them on purpose: docker-registry's postinst
+# starts a host registry service on :5000 (under systemd), and busybox-static replaces busybox.
+pkg_file() {
+  local pkg="$1" path="$2" dir="$WORK/debs"
+  if dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' && [[ -x "$path" ]]; then
+    PKG_FILE="$path"; return 0
+  fi
+  apt_update_once
+  step "apt-get download $pkg (extract $path, host untouched)"
+  mkdir -p "$dir/$pkg"
+  (cd "$dir" && apt-get download -qq -o APT::Sandbox::User=root "$pkg" >/dev/null) \
+    || die "apt-get download $pkg failed; check access to the Debian mirror"
+  dpkg-deb -x "$dir/${pkg}"_*.deb "$dir/$pkg" || die "cannot unpack $pkg .deb in $dir"
+  [[ -x "$dir/$pkg$path" ]] || die "$pkg .deb has no $path"
+  PKG_FILE="$dir/$pkg$path"
+}
+
+# ---------------------------------------------------------------- node image
+build_node() {
+  [[ $EUID -eq 0 ]] || die "debootstrap needs root; re-run with sudo"
+  local root="$WORK/node-rootfs"
+  step "debootstrap $SUITE minbase + nodejs from $MIRROR"
+  if ! debootstrap --variant=minbase --include=nodejs "$SUITE" "$root" "$MIRROR" >"$WORK/debootstrap.log" 2>&1; then
+    tail -n 30 "$WORK/debootstrap.log" >&2
+    [[ -f "$root/debootstrap/debootstrap.log" ]] && tail -n 30 "$root/debootstrap/debootstrap.log" >&2
+    die "debootstrap failed (log above); check access to $MIRROR"
+  fi
+
+  step "trim rootfs ($(du -sm "$root" | cut -f1) MB before)"
+  # Docs, man pages, translations, apt lists/caches and logs are dead weight in a runtime image.
+  rm -rf "$root"/usr/share/{doc,man,info}/* "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*
+  # Keep locale.alias (read by glibc's setlocale); the rest are message catalogs.
+  find "$root/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} +
+  find "$root/var/log" -type f -delete                        # keep dirs: apt/dpkg expect them
+  rm -rf "$root"/var/cache/debconf/*-old "$root"/var/lib/dpkg/*-old "$root/debootstrap"
+  mkdir -p "$root/var/cache/apt/archives/partial" "$root/var/lib/apt/lists/partial"
+  # debootstrap copies the host's resolv.conf/hostname; docker mounts its own at run time.
+  : >"$root/etc/resolv.conf"; echo localhost >"$root/etc/hostname"
+  # Device nodes come from the container runtime, not from the image.
+  find "$root/dev" -mindepth 1 -delete 2>/dev/null || true
+  for b in sh node uname cat head tail; do
+    chroot "$root" /bin/sh -c "command -v $b" >/dev/null || die "node rootfs lacks '$b'; debootstrap output is incomplete"
+  done
+
+  step "docker import -> $NODE_IMAGE ($(du -sm "$root" | cut -f1) MB rootfs)"
+  tar -C "$root" --numeric-owner -c . | docker import \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'ENV NODE_ENV=production' \
+    --change 'CMD ["node"]' \
+    - "$NODE_IMAGE" >/dev/null || die "docker import of $NODE_IMAGE failed; check 'docker info' and free disk space"
+  rm -rf --one-file-system "$root"
+}
+
+if (( BUILD_NODE )); then
+  build_node
+else
+  step "skip $NODE_IMAGE (already present)"
+fi
+v="$(docker run --rm "$NODE_IMAGE" node -e 'console.log(process.version)')" \
+  || die "$NODE_IMAGE cannot run node; remove it (docker image rm $NODE_IMAGE) and re-run"
+step "ok $NODE_IMAGE: node $v, $(size_mb "$NODE_IMAGE")"
+
+# ---------------------------------------------------------------- registry image
+build_registry() {
+  local root="$WORK/registry-rootfs" bin bb lib
+  pkg_file docker-registry /usr/bin/docker-registry; bin="$PKG_FILE"
+  pkg_file busybox-static /bin/busybox; bb="$PKG_FILE"
+  step "assemble registry rootfs (docker-registry $($bin --version | awk '{print $NF}') + busybox-static)"
+  mkdir -p "$root"/{bin,usr/bin,etc/docker/registry,var/lib/registry,tmp}
+  chmod 1777 "$root/tmp"
+  cp "$bin" "$root/usr/bin/docker-registry"
+  # Copy each library ldd reports (incl. the dynamic loader) to the same path, dereferenced.
+  local libs
+  libs="$(ldd "$bin")" || die "ldd $bin failed; is it a dynamic executable for this architecture?"
+  for lib in $(awk '/=> \// {print $3} /^[[:space:]]*\// {print $1}' <<<"$libs"); do
+    mkdir -p "$root$(dirname "$lib")"
+    cp -L "$lib" "$root$lib" || die "cannot copy $lib into the registry rootfs"
+  done
+
+  # busybox-static must really be static: nothing else in this rootfs would satisfy it.
+  ! ldd "$bb" >/dev/null 2>&1 || die "$bb is not statically linked; use the busybox-static package's binary"
+  cp "$bb" "$root/bin/busybox"
+  ln -s busybox "$root/bin/sh"
+  ln -s busybox "$root/bin/wget"
+  ln -s /bin/busybox "$root/usr/bin/wget"
+
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+  # Lets Go's resolver use /etc/hosts then DNS without NSS plugins.
+  echo 'hosts: files dns' >"$root/etc/nsswitch.conf"
+  # Same content as the official registry:2 image's config (no auth section).
+  cat >"$root/etc/docker/registry/config.yml" <<'EOF'
+version: 0.1
+log:
+  fields:
+    service: registry
+storage:
+  cache:
+    blobdescriptor: inmemory
+  filesystem:
+    rootdirectory: /var/lib/registry
+http:
+  addr: :5000
+  headers:
+    X-Content-Type-Options: [nosniff]
+health:
+  storagedriver:
+    enabled: true
+    interval: 10s
+    threshold: 3
+EOF
+
+  step "docker import -> $REGISTRY_IMAGE ($(du -sm "$root" | cut -f1) MB rootfs)"
+  tar -C "$root" --numeric-owner --owner=0 --group=0 -c . | docker import \
+    --change 'EXPOSE 5000' \
+    --change 'VOLUME /var/lib/registry' \
+    --change 'ENTRYPOINT ["/usr/bin/docker-registry"]' \
+    --change 'CMD ["serve","/etc/docker/registry/config.yml"]' \
+    - "$REGISTRY_IMAGE" >/dev/null || die "docker import of $REGISTRY_IMAGE failed; check 'docker info' and free disk space"
+}
+
+if (( BUILD_REG )); then
+  build_registry
+else
+  step "skip $REGISTRY_IMAGE (already present)"
+fi
+v="$(docker run --rm "$REGISTRY_IMAGE" --version)" \
+  || die "$REGISTRY_IMAGE cannot run docker-registry; remove it (docker image rm $REGISTRY_IMAGE) and re-run"
+step "ok $REGISTRY_IMAGE: ${v##* }, $(size_mb "$REGISTRY_IMAGE")"
+
+# ---------------------------------------------------------------- self-test
+if (( SELF_TEST )); then
+  step "self-test: run $REGISTRY_IMAGE on 127.0.0.1:$SELFTEST_PORT"
+  cid="$(docker run -d --label "$SELFTEST_LABEL" -p "127.0.0.1:$SELFTEST_PORT:5000" "$REGISTRY_IMAGE")" \
+    || die "cannot start $REGISTRY_IMAGE; is port $SELFTEST_PORT free? (set LAB_SELFTEST_PORT)"
+  for ((i = 0; ; i++)); do
+    docker exec "$cid" wget -q -O /dev/null http://127.0.0.1:5000/v2/ 2>/dev/null && break
+    if (( i >= 60 )) || [[ "$(docker inspect -f '{{.State.Running}}' "$cid")" != true ]]; then
+      docker logs --tail 30 "$cid" >&2 || true
+      die "registry container did not answer on :5000 within 30s (logs above)"
+    fi
+    sleep 0.5
+  done
+  curl -fsS "http://127.0.0.1:$SELFTEST_PORT/v2/" >/dev/null \
+    || die "registry answers inside the container but not on host port $SELFTEST_PORT; check the port publish / iptables"
+  step "self-test: push $NODE_IMAGE as $SELFTEST_TAG"
+  docker tag "$NODE_IMAGE" "$SELFTEST_TAG"
+  docker push -q "$SELFTEST_TAG" >/dev/null || die "docker push $SELFTEST_TAG failed; see error above"
+  curl -fsS "http://127.0.0.1:$SELFTEST_PORT/v2/selftest/tags/list" | grep -q '"1"' \
+    || die "pushed tag not listed by the registry; push was not stored"
+  docker rm -f "$cid" >/dev/null
+  docker image rm "$SELFTEST_TAG" >/dev/null
+  step "self-test: ok (registry serves /v2/, push stored, container and tag removed)"
+fi
+
+step "done"

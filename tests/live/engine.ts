@@ -1,0 +1,67 @@
+import { execFileSync } from "node:child_process";
+import { buildLabSpec, defaultConfig, type LabSpec, parseLabConfig } from "../../components";
+
+/**
+ * Whether the live suite runs. In CI (CI=true) a missing engine or missing images is a failure,
+ * never a skip. Elsewhere the suite skips, with one line saying why, only when no engine answers.
+ */
+const inCi = process.env.CI === "true";
+
+// Builds, pushes and health waits take tens of seconds on a 2-core machine.
+jest.setTimeout(300_000);
+
+function engineVersion(): string | undefined {
+    try {
+        return execFileSync("docker", ["version", "--format", "{{.Server.Version}}"], { stdio: ["ignore", "pipe", "pipe"], timeout: 20_000 })
+            .toString()
+            .trim();
+    } catch {
+        return undefined;
+    }
+}
+
+function imagePresent(image: string): boolean {
+    try {
+        execFileSync("docker", ["image", "inspect", image], { stdio: "ignore", timeout: 20_000 });
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+export const ENGINE_VERSION = engineVersion();
+if (!ENGINE_VERSION) {
+    const why = `no Docker engine answers at ${process.env.DOCKER_HOST || "the default socket"} (start one: bash scripts/engine.sh up)`;
+    if (inCi) throw new Error(`CI=true requires the live Docker suite, but ${why}`);
+    console.log(`live Docker suite skipped: ${why}`);
+}
+
+/** `describe` when an engine answers, else `describe.skip`. */
+export const describeLive = ENGINE_VERSION ? describe : describe.skip;
+
+/**
+ * Image config keys for live labs: LAB_BASE_IMAGE / LAB_REGISTRY_IMAGE when set, else the offline
+ * images when built, else the project defaults when pulled. Selected through the normal config keys.
+ */
+function pick(envVar: string, offline: string, projectDefault: string): string {
+    const chosen = process.env[envVar] || [offline, projectDefault].find(imagePresent);
+    if (!chosen) {
+        throw new Error(
+            `Neither ${offline} nor ${projectDefault} is on the engine: build the offline images (bash scripts/offline-images.sh) or docker pull ${projectDefault}`,
+        );
+    }
+    return chosen;
+}
+
+export function liveImages(): { baseImage: string; registryImage: string } {
+    const defaults = defaultConfig();
+    return {
+        baseImage: pick("LAB_BASE_IMAGE", "docker-lab-offline/node:bookworm", defaults.baseImage),
+        registryImage: pick("LAB_REGISTRY_IMAGE", "docker-lab-offline/registry:2", defaults.registryImage),
+    };
+}
+
+/** The spec of a live lab, from raw config values exactly as `pulumi config` would hold them. */
+export function liveSpec(raw: Record<string, string>, stack: string): LabSpec {
+    return buildLabSpec(parseLabConfig(raw), { project: "docker-lab", stack, appDir: "app" });
+}

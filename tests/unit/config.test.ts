@@ -1,0 +1,193 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import {
+    CONFIG_KEYS,
+    type ConfigKeySchema,
+    defaultConfig,
+    isImageReference,
+    LabConfigError,
+    LIMITS,
+    loadConfigSchema,
+    PROJECT_FILE,
+    parseLabConfig,
+} from "../../components/config";
+
+/** Pulumi.yaml as the test reads it itself, independently of loadConfigSchema. */
+const projectFile = path.join(__dirname, "..", "..", "Pulumi.yaml");
+const declared = (parseYaml(fs.readFileSync(projectFile, "utf8")) as { config: Record<string, ConfigKeySchema> }).config;
+
+/** Runs parseLabConfig and returns the LabConfigError it must throw. */
+function configError(raw: Record<string, unknown>): LabConfigError {
+    try {
+        parseLabConfig(raw);
+    } catch (err) {
+        expect(err).toBeInstanceOf(LabConfigError);
+        return err as LabConfigError;
+    }
+    throw new Error(`parseLabConfig(${JSON.stringify(raw)}) accepted an invalid config`);
+}
+
+const portRange = `${LIMITS.port.min} to ${LIMITS.port.max}`;
+const replicaRange = `${LIMITS.replicas.min} to ${LIMITS.replicas.max}`;
+const memoryRange = `${LIMITS.memoryLimitMb.min} to ${LIMITS.memoryLimitMb.max}`;
+
+describe("Pulumi.yaml schema", () => {
+    test("loadConfigSchema reads the project file the test reads", () => {
+        expect(path.resolve(PROJECT_FILE)).toBe(path.resolve(projectFile));
+        const schema = loadConfigSchema();
+        expect(Object.keys(schema).sort()).toEqual([...CONFIG_KEYS].sort());
+        for (const key of CONFIG_KEYS) expect(schema[key]).toEqual(declared[key]);
+    });
+
+    test("every key in CONFIG_KEYS is declared with a type, a default and a description", () => {
+        for (const key of CONFIG_KEYS) {
+            const entry = declared[key];
+            expect({ key, declared: entry !== undefined }).toEqual({ key, declared: true });
+            expect(["integer", "string", "boolean"]).toContain(entry.type);
+            expect(entry.default).toBeDefined();
+            expect(typeof entry.description).toBe("string");
+            expect(entry.description.trim().length).toBeGreaterThan(0);
+            // The default has the declared type.
+            expect(typeof entry.default).toBe(entry.type === "integer" ? "number" : entry.type);
+        }
+    });
+
+    test("Pulumi.yaml declares no key outside CONFIG_KEYS", () => {
+        const extra = Object.keys(declared).filter((key) => !(CONFIG_KEYS as readonly string[]).includes(key));
+        expect(extra).toEqual([]);
+    });
+
+    test("defaultConfig() equals the declared defaults key by key", () => {
+        const config = defaultConfig();
+        expect(Object.keys(config).sort()).toEqual([...CONFIG_KEYS].sort());
+        for (const key of CONFIG_KEYS) {
+            expect({ key, value: config[key] }).toEqual({ key, value: declared[key].default });
+        }
+    });
+
+    test("loadConfigSchema rejects a project file that misses a key's default, naming the key", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "docker-lab-config-"));
+        try {
+            const file = path.join(dir, "Pulumi.yaml");
+            const { memoryLimitMb: _dropped, ...rest } = declared;
+            fs.writeFileSync(file, JSON.stringify({ name: "x", runtime: "nodejs", config: rest }));
+            expect(() => loadConfigSchema(file)).toThrow(/memoryLimitMb/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
+
+describe("parseLabConfig", () => {
+    test("strings as `pulumi config set` stores them become numbers", () => {
+        const config = parseLabConfig({ replicas: "3", appPort: "9000", registryPort: "6000", memoryLimitMb: " 256 " });
+        expect(config.replicas).toBe(3);
+        expect(config.appPort).toBe(9000);
+        expect(config.registryPort).toBe(6000);
+        expect(config.memoryLimitMb).toBe(256);
+        for (const key of ["replicas", "appPort", "registryPort", "memoryLimitMb"] as const) {
+            expect(typeof config[key]).toBe("number");
+        }
+    });
+
+    // [key, raw config, text the message must contain besides `key = value` (the range or fix)]
+    const invalid: [string, Record<string, unknown>, string][] = [
+        ["replicas", { replicas: 0 }, replicaRange],
+        ["replicas", { replicas: 21 }, replicaRange],
+        ["replicas", { replicas: "two" }, replicaRange],
+        ["replicas", { replicas: "2.5" }, replicaRange],
+        ["appPort", { appPort: 0 }, portRange],
+        ["appPort", { appPort: 70000 }, portRange],
+        ["registryPort", { appPort: 5000, registryPort: 5001, replicas: 2 }, "5000..5001"],
+        ["registryPort", { appPort: 5000, registryPort: 5000, replicas: 2 }, "5000..5001"],
+        ["appPort", { appPort: 65535, replicas: 2 }, `appPort <= ${LIMITS.port.max - 1}`],
+        ["bindAddress", { bindAddress: "localhost" }, "127.0.0.1"],
+        ["bindAddress", { bindAddress: "300.1.1.1" }, "IPv4 or IPv6"],
+        ["baseImage", { baseImage: "Node:Latest" }, `such as ${declared.baseImage.default}`],
+        ["baseImage", { baseImage: "has space" }, `such as ${declared.baseImage.default}`],
+        ["baseImage", { baseImage: "" }, `such as ${declared.baseImage.default}`],
+        ["registryImage", { registryImage: "bad image" }, `such as ${declared.registryImage.default}`],
+        ["appImageName", { appImageName: "Hello" }, "lowercase"],
+        ["appImageName", { appImageName: "-x" }, "lowercase"],
+        ["appImageTag", { appImageTag: "-bad" }, "at most 128 characters"],
+        ["appImageTag", { appImageTag: "a".repeat(129) }, "at most 128 characters"],
+        ["dockerHost", { dockerHost: "http://x" }, "unix:///var/run/docker.sock"],
+        ["memoryLimitMb", { memoryLimitMb: 16 }, memoryRange],
+        ["memoryLimitMb", { memoryLimitMb: 5000 }, memoryRange],
+    ];
+
+    test.each(invalid.map(([key, raw, fix]) => [key, JSON.stringify(raw).slice(0, 60), raw, fix] as const))(
+        "%s: %s is rejected naming key, value and fix",
+        (key, _title, raw, fix) => {
+        const err = configError(raw);
+        expect(err.name).toBe("LabConfigError");
+        expect(err.problems).toHaveLength(1);
+        const badValue = raw[key];
+        expect(err.problems[0]).toContain(`${key} = ${JSON.stringify(badValue)}`);
+        expect(err.problems[0]).toContain(fix);
+        expect(err.message).toContain(`${key} = ${JSON.stringify(badValue)}`);
+        expect(err.message).toContain(fix);
+        },
+    );
+
+    test.each([4999, 5002])("registryPort %d just outside the app ports 5000..5001 is accepted", (registryPort) => {
+        const config = parseLabConfig({ appPort: 5000, registryPort, replicas: 2 });
+        expect(config.registryPort).toBe(registryPort);
+        expect(config.appPort).toBe(5000);
+    });
+
+    test("the last app port may be exactly 65535", () => {
+        const config = parseLabConfig({ appPort: LIMITS.port.max - 1, replicas: 2 });
+        expect(config.appPort + config.replicas - 1).toBe(LIMITS.port.max);
+    });
+
+    test("several problems at once are all reported in one error", () => {
+        const err = configError({ replicas: 0, bindAddress: "localhost", appImageName: "Hello", dockerHost: "http://x" });
+        expect(err.problems).toHaveLength(4);
+        expect(err.message).toContain("(4 problems)");
+        for (const expected of ["replicas = 0", 'bindAddress = "localhost"', 'appImageName = "Hello"', 'dockerHost = "http://x"']) {
+            expect(err.problems.some((p) => p.includes(expected))).toBe(true);
+            expect(err.message).toContain(expected);
+        }
+    });
+
+    test.each(["unix:///var/run/docker.sock", "tcp://h:2376", "ssh://u@h", ""])("dockerHost %j is accepted", (dockerHost) => {
+        expect(parseLabConfig({ dockerHost }).dockerHost).toBe(dockerHost);
+    });
+
+    test.each(["::1", "0.0.0.0"])("bindAddress %s is accepted", (bindAddress) => {
+        expect(parseLabConfig({ bindAddress }).bindAddress).toBe(bindAddress);
+    });
+});
+
+describe("isImageReference", () => {
+    test.each([
+        declared.baseImage.default as string,
+        declared.registryImage.default as string,
+        "localhost:5000/docker-lab-dev/hellodocker:1.0.0",
+        `localhost:5000/a/b@sha256:${"ab".repeat(32)}`,
+    ])("accepts %s", (ref) => {
+        expect(isImageReference(ref)).toBe(true);
+    });
+
+    test("rejects uppercase, spaces, empty, bad tags, over-long names and short digests", () => {
+        for (const ref of ["Node:Latest", "has space", "", "node:-bad", "a".repeat(256), "repo@sha256:short"]) {
+            expect({ ref, valid: isImageReference(ref) }).toEqual({ ref, valid: false });
+        }
+    });
+});
+
+describe("LabConfigError", () => {
+    test("lists every problem on its own line and counts them", () => {
+        const one = new LabConfigError(["first thing"]);
+        expect(one.message).toContain("(1 problem)");
+        expect(one.message).toContain("  - first thing");
+        const two = new LabConfigError(["a", "b"]);
+        expect(two).toBeInstanceOf(Error);
+        expect(two.name).toBe("LabConfigError");
+        expect(two.problems).toEqual(["a", "b"]);
+        expect(two.message.split("\n").slice(1)).toEqual(["  - a", "  - b"]);
+    });
+});

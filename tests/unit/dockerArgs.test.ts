@@ -1,0 +1,202 @@
+import { defaultConfig, parseLabConfig } from "../../components/config";
+import { containerArgs, dockerBuildArgs, dockerCreateArgs, dockerRunArgs, healthcheckArgs } from "../../components/dockerArgs";
+import { buildLabSpec, type ContainerSpec, type SpecContext } from "../../components/spec";
+
+const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };
+const spec = buildLabSpec(defaultConfig(), ctx);
+const replica = spec.replicas[0];
+const registry = spec.registry.container;
+const imageName = spec.image.name;
+const networkName = spec.network.name;
+
+/** Every value that follows `flag` in an argument list, in order. */
+function flagValues(args: string[], flag: string): string[] {
+    const values: string[] = [];
+    args.forEach((a, i) => {
+        if (a === flag) values.push(args[i + 1]);
+    });
+    return values;
+}
+
+const secs = (n: number) => `${n}s`;
+
+describe("dockerRunArgs", () => {
+    const args = dockerRunArgs(replica, imageName, networkName);
+
+    test("runs detached under the spec's name and hostname and ends with the image", () => {
+        expect(args.slice(0, 2)).toEqual(["run", "--detach"]);
+        expect(flagValues(args, "--name")).toEqual([replica.name]);
+        expect(flagValues(args, "--hostname")).toEqual([replica.hostname]);
+        expect(args[args.length - 1]).toBe(imageName);
+        expect(args.filter((a) => a === imageName)).toHaveLength(1);
+    });
+
+    test("publishes every port as ip:external:internal", () => {
+        expect(flagValues(args, "--publish")).toEqual(replica.ports.map((p) => `${p.ip}:${p.external}:${p.internal}/tcp`));
+    });
+
+    test("passes every env var and every label", () => {
+        expect(flagValues(args, "--env")).toEqual(Object.entries(replica.env).map(([k, v]) => `${k}=${v}`));
+        expect(flagValues(args, "--label")).toEqual(Object.entries(replica.labels).map(([k, v]) => `${k}=${v}`));
+        expect(Object.keys(replica.labels).length).toBeGreaterThan(1);
+    });
+
+    test("joins the network with the spec's aliases", () => {
+        expect(flagValues(args, "--network")).toEqual([networkName]);
+        expect(flagValues(args, "--network-alias")).toEqual(replica.networkAliases);
+    });
+
+    test("carries the healthcheck command and timings", () => {
+        const h = replica.healthcheck;
+        expect(flagValues(args, "--health-cmd")).toEqual([h.command]);
+        expect(flagValues(args, "--health-interval")).toEqual([secs(h.intervalSeconds)]);
+        expect(flagValues(args, "--health-timeout")).toEqual([secs(h.timeoutSeconds)]);
+        expect(flagValues(args, "--health-retries")).toEqual([String(h.retries)]);
+        expect(flagValues(args, "--health-start-period")).toEqual([secs(h.startPeriodSeconds)]);
+    });
+
+    test("carries restart policy, memory, user, read-only root, tmpfs, cap-drop and security-opt", () => {
+        expect(flagValues(args, "--restart")).toEqual([`on-failure:${replica.restartMaxRetries}`]);
+        expect(flagValues(args, "--memory")).toEqual([`${replica.memoryMb}m`]);
+        expect(flagValues(args, "--user")).toEqual([replica.user]);
+        expect(args.filter((a) => a === "--read-only")).toHaveLength(replica.readOnlyRootFilesystem ? 1 : 0);
+        expect(replica.readOnlyRootFilesystem).toBe(true);
+        expect(flagValues(args, "--tmpfs")).toEqual(Object.entries(replica.tmpfs).map(([p, o]) => `${p}:${o}`));
+        expect(flagValues(args, "--cap-drop")).toEqual(replica.capDrop);
+        expect(flagValues(args, "--security-opt")).toEqual(replica.securityOpts);
+        expect(flagValues(args, "--volume")).toEqual([]);
+    });
+
+    test("maps the registry container: volume, and no memory, user, read-only or tmpfs it does not set", () => {
+        const r = dockerRunArgs(registry, spec.registry.image, networkName);
+        expect(flagValues(r, "--volume")).toEqual(registry.volumes.map((v) => `${v.volumeName}:${v.containerPath}`));
+        expect(flagValues(r, "--publish")).toEqual(registry.ports.map((p) => `${p.ip}:${p.external}:${p.internal}/tcp`));
+        expect(flagValues(r, "--health-cmd")).toEqual([registry.healthcheck.command]);
+        expect(flagValues(r, "--network-alias")).toEqual(registry.networkAliases);
+        expect(registry.memoryMb).toBeUndefined();
+        expect(registry.user).toBeUndefined();
+        for (const flag of ["--memory", "--user", "--read-only", "--tmpfs"]) expect(r).not.toContain(flag);
+        expect(r[r.length - 1]).toBe(spec.registry.image);
+    });
+
+    test("brackets an IPv6 publish address", () => {
+        const c = parseLabConfig({ bindAddress: "::1" });
+        const v6 = buildLabSpec(c, ctx);
+        const published = flagValues(dockerRunArgs(v6.replicas[0], v6.image.name, v6.network.name), "--publish");
+        const p = v6.replicas[0].ports[0];
+        expect(published).toEqual([`[${c.bindAddress}]:${p.external}:${p.internal}/tcp`]);
+        const reg = flagValues(dockerRunArgs(v6.registry.container, v6.registry.image, v6.network.name), "--publish");
+        expect(reg[0].startsWith(`[${c.bindAddress}]:${c.registryPort}:`)).toBe(true);
+    });
+
+    test("every flag it emits is a known docker run flag followed by a value unless boolean", () => {
+        const valued = new Set([
+            "--name",
+            "--hostname",
+            "--publish",
+            "--env",
+            "--label",
+            "--network",
+            "--network-alias",
+            "--health-cmd",
+            "--health-interval",
+            "--health-timeout",
+            "--health-retries",
+            "--health-start-period",
+            "--restart",
+            "--memory",
+            "--user",
+            "--tmpfs",
+            "--cap-drop",
+            "--security-opt",
+            "--volume",
+        ]);
+        const booleans = new Set(["--detach", "--read-only"]);
+        for (const a of [args, dockerRunArgs(registry, spec.registry.image, networkName)]) {
+            const rest: string[] = [];
+            for (let i = 1; i < a.length; i++) {
+                if (valued.has(a[i])) i++;
+                else if (!booleans.has(a[i])) rest.push(a[i]);
+            }
+            expect(rest).toEqual([a[a.length - 1]]);
+        }
+    });
+});
+
+describe("containerArgs and healthcheckArgs", () => {
+    test("healthcheckArgs maps the spec to CMD-SHELL with second strings", () => {
+        const h = replica.healthcheck;
+        expect(healthcheckArgs(h)).toEqual({
+            tests: ["CMD-SHELL", h.command],
+            interval: secs(h.intervalSeconds),
+            timeout: secs(h.timeoutSeconds),
+            retries: h.retries,
+            startPeriod: secs(h.startPeriodSeconds),
+        });
+    });
+
+    const expectedInputs = (c: ContainerSpec, image: string, network: string) => ({
+        name: c.name,
+        hostname: c.hostname,
+        image,
+        ports: c.ports.map((p) => ({ internal: p.internal, external: p.external, ip: p.ip, protocol: "tcp" })),
+        envs: Object.entries(c.env).map(([k, v]) => `${k}=${v}`),
+        labels: Object.entries(c.labels).map(([label, value]) => ({ label, value })),
+        networksAdvanced: [{ name: network, aliases: c.networkAliases }],
+        healthcheck: {
+            tests: ["CMD-SHELL", c.healthcheck.command],
+            interval: secs(c.healthcheck.intervalSeconds),
+            timeout: secs(c.healthcheck.timeoutSeconds),
+            retries: c.healthcheck.retries,
+            startPeriod: secs(c.healthcheck.startPeriodSeconds),
+        },
+        wait: true,
+        waitTimeout: c.waitTimeoutSeconds,
+        restart: "on-failure",
+        maxRetryCount: c.restartMaxRetries,
+        memory: c.memoryMb,
+        user: c.user,
+        readOnly: c.readOnlyRootFilesystem,
+        tmpfs: Object.keys(c.tmpfs).length > 0 ? c.tmpfs : undefined,
+        capabilities: { drops: c.capDrop },
+        securityOpts: c.securityOpts,
+        volumes: c.volumes.map((v) => ({ volumeName: v.volumeName, containerPath: v.containerPath })),
+        mustRun: true,
+    });
+
+    test("maps a replica spec to docker.Container inputs", () => {
+        const inputs = containerArgs(replica, imageName, networkName);
+        expect(inputs).toEqual(expectedInputs(replica, imageName, networkName));
+        expect(inputs.wait).toBe(true);
+        expect(inputs.tmpfs).toEqual(replica.tmpfs);
+        expect(inputs.memory).toBe(replica.memoryMb);
+    });
+
+    test("maps the registry spec, with its volume and without tmpfs", () => {
+        const inputs = containerArgs(registry, spec.registry.image, networkName);
+        expect(inputs).toEqual(expectedInputs(registry, spec.registry.image, networkName));
+        expect(inputs.tmpfs).toBeUndefined();
+        expect(inputs.volumes).toEqual(registry.volumes);
+    });
+});
+
+describe("dockerBuildArgs and dockerCreateArgs", () => {
+    test("dockerBuildArgs tags, picks the Dockerfile, passes every build arg and ends with the context", () => {
+        const args = dockerBuildArgs(spec.image);
+        expect(args[0]).toBe("build");
+        expect(flagValues(args, "--tag")).toEqual([spec.image.name]);
+        expect(flagValues(args, "--file")).toEqual([spec.image.dockerfile]);
+        expect(flagValues(args, "--build-arg")).toEqual(Object.entries(spec.image.buildArgs).map(([k, v]) => `${k}=${v}`));
+        expect(flagValues(args, "--build-arg")).toContain(`BASE_IMAGE=${defaultConfig().baseImage}`);
+        expect(args[args.length - 1]).toBe(spec.image.context);
+    });
+
+    test.each(["network", "volume"] as const)("dockerCreateArgs creates the %s with every label and its name last", (kind) => {
+        const object = spec[kind];
+        const args = dockerCreateArgs(kind, object.name, object.labels);
+        expect(args.slice(0, 2)).toEqual([kind, "create"]);
+        expect(flagValues(args, "--label")).toEqual(Object.entries(object.labels).map(([k, v]) => `${k}=${v}`));
+        expect(args[args.length - 1]).toBe(object.name);
+        expect(args).toHaveLength(3 + 2 * Object.keys(object.labels).length);
+    });
+});
