@@ -1,6 +1,6 @@
 import * as path from "node:path";
-import { shellQuote } from "./shell";
 import type { LabConfig } from "./config";
+import { shellQuote } from "./shell";
 import { APP_DIR_IN_IMAGE, IMAGE_DIGEST_PLACEHOLDER, IMAGE_REF_PLACEHOLDER, LABEL, type LabSpec } from "./spec";
 
 /**
@@ -279,7 +279,8 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
             ...section("01.04"),
             title: "docker version answers for client and daemon",
             proves: "Docker is client/server: the CLI sends API requests and the daemon answers with its own version.",
-            command: "docker version --format 'client {{.Client.Version}} api {{.Client.APIVersion}} / server {{.Server.Version}} api {{.Server.APIVersion}}'",
+            command:
+                "docker version --format 'client {{.Client.Version}} api {{.Client.APIVersion}} / server {{.Server.Version}} api {{.Server.APIVersion}}'",
             expect: { kind: "matchesAll", patterns: ["^client [^ ]+ api [0-9.]+ / server [^ ]+ api [0-9.]+$"] },
         },
         ...spec.replicas.map(

@@ -92,11 +92,10 @@ export function defaultConfig(schema: ConfigSchema = loadConfigSchema()): LabCon
 
 // Docker's reference grammar (distribution/reference), without the digest-only form.
 const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-const DOMAIN = "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?";
+const DOMAIN =
+    "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?";
 const TAG = "[\\w][\\w.-]{0,127}";
-const IMAGE_REFERENCE = new RegExp(
-    `^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::${TAG})?(?:@sha256:[a-f0-9]{64})?$`,
-);
+const IMAGE_REFERENCE = new RegExp(`^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::${TAG})?(?:@sha256:[a-f0-9]{64})?$`);
 const REPOSITORY_NAME = new RegExp(`^${PATH_COMPONENT}$`);
 const TAG_ONLY = new RegExp(`^${TAG}$`);
 const DOCKER_HOST = /^(unix|tcp|ssh|npipe):\/\/\S+$/;
@@ -119,7 +118,9 @@ export function parseLabConfig(raw: Partial<Record<string, unknown>>, schema: Co
         const v = value(key);
         const n = typeof v === "number" ? v : typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : Number.NaN;
         if (!Number.isInteger(n) || n < min || n > max) {
-            problems.push(`${key} = ${JSON.stringify(v)}: must be a whole number from ${min} to ${max} (pulumi config set ${key} <${min}..${max}>)`);
+            problems.push(
+                `${key} = ${JSON.stringify(v)}: must be a whole number from ${min} to ${max} (pulumi config set ${key} <${min}..${max}>)`,
+            );
             return min;
         }
         return n;

@@ -19,7 +19,11 @@ export function explainDockerError(stderr: string, ctx: DockerErrorContext): str
     if (port) {
         return `Host port ${port[2]} on ${port[1]} is already in use (while ${ctx.action}): stop what holds it (docker ps; lsof -i :${port[2]}) or choose other ports (pulumi config set appPort/registryPort).`;
     }
-    if (/Cannot connect to the Docker daemon|error during connect|docker daemon is not running|connect: no such file or directory|connection refused/i.test(text)) {
+    if (
+        /Cannot connect to the Docker daemon|error during connect|docker daemon is not running|connect: no such file or directory|connection refused/i.test(
+            text,
+        )
+    ) {
         return `Docker engine not reachable at ${engine} (while ${ctx.action}): start Docker (Docker Desktop, or sudo systemctl start docker / dockerd) or point DOCKER_HOST / dockerHost at a running engine.`;
     }
     if (/permission denied while trying to connect/i.test(text)) {

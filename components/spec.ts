@@ -1,7 +1,7 @@
 import * as path from "node:path";
-import { shellQuote } from "./shell";
 import { type LessonCheck, lessonChecks } from "./checks";
 import type { LabConfig } from "./config";
+import { shellQuote } from "./shell";
 
 /**
  * The lab's complete specification, derived from validated config by pure functions.

@@ -12,7 +12,10 @@ jest.setTimeout(300_000);
 
 function engineVersion(): string | undefined {
     try {
-        return execFileSync("docker", ["version", "--format", "{{.Server.Version}}"], { stdio: ["ignore", "pipe", "pipe"], timeout: 20_000 })
+        return execFileSync("docker", ["version", "--format", "{{.Server.Version}}"], {
+            stdio: ["ignore", "pipe", "pipe"],
+            timeout: 20_000,
+        })
             .toString()
             .trim();
     } catch {
@@ -44,13 +47,22 @@ export const describeLive = ENGINE_VERSION ? describe : describe.skip;
  * images when built, else the project defaults when pulled. Selected through the normal config keys.
  */
 function pick(envVar: string, offline: string, projectDefault: string): string {
-    const chosen = process.env[envVar] || [offline, projectDefault].find(imagePresent);
+    const chosen = process.env[envVar] || [offline, projectDefault].find(imagePresent) || (pull(projectDefault) ? projectDefault : undefined);
     if (!chosen) {
         throw new Error(
-            `Neither ${offline} nor ${projectDefault} is on the engine: build the offline images (bash scripts/offline-images.sh) or docker pull ${projectDefault}`,
+            `Neither ${offline} nor ${projectDefault} is on the engine and ${projectDefault} cannot be pulled: build the offline images (bash scripts/offline-images.sh)`,
         );
     }
     return chosen;
+}
+
+function pull(image: string): boolean {
+    try {
+        execFileSync("docker", ["pull", image], { stdio: "ignore", timeout: 300_000 });
+        return true;
+    } catch {
+        return false;
+    }
 }
 
 export function liveImages(): { baseImage: string; registryImage: string } {

@@ -8,7 +8,10 @@ export const TEST_INSTANCE_PREFIX = "docker-lab-test-";
 export default function removeTestLabLeftovers(): void {
     const run = (args: string[]) => {
         try {
-            return execFileSync("docker", args, { stdio: ["ignore", "pipe", "ignore"], timeout: 60_000 }).toString().split("\n").filter(Boolean);
+            return execFileSync("docker", args, { stdio: ["ignore", "pipe", "ignore"], timeout: 60_000 })
+                .toString()
+                .split("\n")
+                .filter(Boolean);
         } catch {
             return [];
         }

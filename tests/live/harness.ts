@@ -110,7 +110,11 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 /** The image's digest reference in the local registry, read from the engine after a push or pull. */
 export async function repoDigestOf(spec: LabSpec): Promise<string> {
     const env = spec.commandEnv;
-    const digests = await dockerOk(["image", "inspect", "--format", "{{json .RepoDigests}}", spec.image.name], "reading the image digest", env);
+    const digests = await dockerOk(
+        ["image", "inspect", "--format", "{{json .RepoDigests}}", spec.image.name],
+        "reading the image digest",
+        env,
+    );
     const ref = (JSON.parse(digests) as string[]).find((d) => d.startsWith(`${spec.image.repository}@`));
     if (!ref) throw new Error(`Image ${spec.image.name} has no digest from ${spec.image.repository}: was it pushed?`);
     return ref;
@@ -193,8 +197,11 @@ export async function teardownLab(spec: LabSpec): Promise<number> {
     const started = Date.now();
     await removeLabelled(`${LABEL.instance}=${spec.instance}`, spec.commandEnv);
     const removal = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        execFile("/bin/sh", ["-c", spec.image.removeCommand], { cwd: PROJECT_ROOT, env: { ...process.env, ...spec.commandEnv } }, (err, _o, stderr) =>
-            resolve({ code: err ? 1 : 0, stderr: String(stderr) }),
+        execFile(
+            "/bin/sh",
+            ["-c", spec.image.removeCommand],
+            { cwd: PROJECT_ROOT, env: { ...process.env, ...spec.commandEnv } },
+            (err, _o, stderr) => resolve({ code: err ? 1 : 0, stderr: String(stderr) }),
         );
     });
     if (removal.code !== 0) throw new Error(`Removing the lab's image tags failed: ${removal.stderr}`);

@@ -112,7 +112,11 @@ describe("resolveCheck", () => {
     const D = IMAGE_DIGEST_PLACEHOLDER;
     test.each<[string, Expectation, Expectation]>([
         ["equals", { kind: "equals", value: `${R} ${D}` }, { kind: "equals", value: `${imageRef} ${digest}` }],
-        ["containsAll", { kind: "containsAll", values: [R, `x${D}x${D}`] }, { kind: "containsAll", values: [imageRef, `x${digest}x${digest}`] }],
+        [
+            "containsAll",
+            { kind: "containsAll", values: [R, `x${D}x${D}`] },
+            { kind: "containsAll", values: [imageRef, `x${digest}x${digest}`] },
+        ],
         ["matchesAll", { kind: "matchesAll", patterns: [`^${D}$`] }, { kind: "matchesAll", patterns: [`^${digest}$`] }],
         ["sameOutputAs", { kind: "sameOutputAs", command: `echo ${R}` }, { kind: "sameOutputAs", command: `echo ${imageRef}` }],
     ])("replaces every occurrence in a hand-made %s check", (_kind, expect_, wanted) => {
@@ -200,7 +204,11 @@ describe("renderCheckScript", () => {
 
     test("throws when placeholders remain in the expectation or cleanup", () => {
         const inExpect = make({ command: "echo x", expect: { kind: "equals", value: `Digest: ${IMAGE_DIGEST_PLACEHOLDER}` } });
-        const inCleanup = make({ command: "echo x", expect: { kind: "equals", value: "x" }, cleanup: `docker image rm ${IMAGE_REF_PLACEHOLDER}` });
+        const inCleanup = make({
+            command: "echo x",
+            expect: { kind: "equals", value: "x" },
+            cleanup: `docker image rm ${IMAGE_REF_PLACEHOLDER}`,
+        });
         expect(() => renderCheckScript(inExpect)).toThrow(inExpect.id);
         expect(() => renderCheckScript(inCleanup)).toThrow(inCleanup.id);
     });

@@ -121,14 +121,14 @@ describe("parseLabConfig", () => {
     test.each(invalid.map(([key, raw, fix]) => [key, JSON.stringify(raw).slice(0, 60), raw, fix] as const))(
         "%s: %s is rejected naming key, value and fix",
         (key, _title, raw, fix) => {
-        const err = configError(raw);
-        expect(err.name).toBe("LabConfigError");
-        expect(err.problems).toHaveLength(1);
-        const badValue = raw[key];
-        expect(err.problems[0]).toContain(`${key} = ${JSON.stringify(badValue)}`);
-        expect(err.problems[0]).toContain(fix);
-        expect(err.message).toContain(`${key} = ${JSON.stringify(badValue)}`);
-        expect(err.message).toContain(fix);
+            const err = configError(raw);
+            expect(err.name).toBe("LabConfigError");
+            expect(err.problems).toHaveLength(1);
+            const badValue = raw[key];
+            expect(err.problems[0]).toContain(`${key} = ${JSON.stringify(badValue)}`);
+            expect(err.problems[0]).toContain(fix);
+            expect(err.message).toContain(`${key} = ${JSON.stringify(badValue)}`);
+            expect(err.message).toContain(fix);
         },
     );
 

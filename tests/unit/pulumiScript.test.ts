@@ -1,0 +1,46 @@
+import * as path from "node:path";
+import { DEFAULT_PASSPHRASE, DEFAULT_STACK, findPulumi, planInvocation, STATE_DIR } from "../../scripts/pulumi";
+
+describe("npm run up/down/preview", () => {
+    test("up selects (or creates) the stack, then runs pulumi up --yes on the local file backend", () => {
+        const plan = planInvocation("up", {});
+        expect(plan.steps).toEqual([
+            ["stack", "select", "--create", DEFAULT_STACK],
+            ["up", "--yes", "--stack", DEFAULT_STACK],
+        ]);
+        expect(plan.env.PULUMI_BACKEND_URL).toBe(`file://${STATE_DIR}`);
+        expect(STATE_DIR).toBe(path.join(__dirname, "..", "..", ".pulumi-state"));
+        expect(plan.env.PULUMI_CONFIG_PASSPHRASE).toBe(DEFAULT_PASSPHRASE);
+    });
+
+    test("down destroys, preview previews, extra arguments pass through", () => {
+        expect(planInvocation("down", {}).steps[1]).toEqual(["destroy", "--yes", "--stack", DEFAULT_STACK]);
+        expect(planInvocation("preview", {}, ["--diff"]).steps[1]).toEqual(["preview", "--stack", DEFAULT_STACK, "--diff"]);
+    });
+
+    test("the user's passphrase, passphrase file, backend and stack win over the defaults", () => {
+        const plan = planInvocation("up", {
+            PULUMI_CONFIG_PASSPHRASE: "s3cret",
+            PULUMI_BACKEND_URL: "file:///srv/state",
+            LAB_STACK: "class-7",
+        });
+        expect(plan.env.PULUMI_CONFIG_PASSPHRASE).toBe("s3cret");
+        expect(plan.env.PULUMI_BACKEND_URL).toBe("file:///srv/state");
+        expect(plan.steps[0]).toEqual(["stack", "select", "--create", "class-7"]);
+        expect(planInvocation("up", { PULUMI_CONFIG_PASSPHRASE_FILE: "/p" }).env.PULUMI_CONFIG_PASSPHRASE).toBeUndefined();
+        expect(planInvocation("up", { PULUMI_CONFIG_PASSPHRASE: "" }).env.PULUMI_CONFIG_PASSPHRASE).toBe("");
+    });
+
+    test("an unknown command is rejected with the choices", () => {
+        expect(() => planInvocation("deploy", {})).toThrow(/Unknown lab command "deploy": use one of up, down, preview/);
+    });
+
+    test("a pulumi on PATH is preferred, except the npm launcher in node_modules/.bin", () => {
+        const onPath = ["/repo/node_modules/.bin", "/usr/local/bin"].join(path.delimiter);
+        const found = (p: string) => p === "/usr/local/bin/pulumi" || p === "/repo/node_modules/.bin/pulumi";
+        expect(findPulumi(onPath, found)).toEqual(["/usr/local/bin/pulumi"]);
+        const launcher = findPulumi("/repo/node_modules/.bin", found);
+        expect(launcher[0]).toBe(process.execPath);
+        expect(launcher[1]).toMatch(/node_modules[\\/]pulumi[\\/]run\.js$/);
+    });
+});
