@@ -10,3 +10,4 @@ export * from "./registry";
 export * from "./replicas";
 export * from "./shell";
 export * from "./spec";
+export * from "./verify";
