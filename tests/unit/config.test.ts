@@ -12,6 +12,7 @@ import {
     loadConfigSchema,
     PROJECT_FILE,
     parseLabConfig,
+    readStackConfig,
 } from "../../components/config";
 
 /** Pulumi.yaml as the test reads it itself, independently of loadConfigSchema. */
@@ -189,5 +190,21 @@ describe("LabConfigError", () => {
         expect(two.name).toBe("LabConfigError");
         expect(two.problems).toEqual(["a", "b"]);
         expect(two.message.split("\n").slice(1)).toEqual(["  - a", "  - b"]);
+    });
+});
+
+describe("readStackConfig", () => {
+    test("reads the project's keys from Pulumi.<stack>.yaml and ignores other namespaces", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "docker-lab-stack-"));
+        try {
+            fs.writeFileSync(
+                path.join(dir, "Pulumi.class-1.yaml"),
+                'encryptionsalt: v1:abc\nconfig:\n  docker-lab:replicas: "3"\n  docker-lab:bindAddress: 0.0.0.0\n  docker:host: unix:///x\n',
+            );
+            expect(readStackConfig("class-1", dir)).toEqual({ replicas: "3", bindAddress: "0.0.0.0" });
+            expect(readStackConfig("missing", dir)).toEqual({});
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
