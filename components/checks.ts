@@ -36,6 +36,11 @@ export interface LessonCheck {
     expect: Expectation;
     /** Runs after the check whatever its result, to remove what it created. */
     cleanup?: string;
+    /**
+     * Set when the notes' own command cannot run here as written (it needs Docker Hub or a
+     * terminal): why, and that this check runs the nearest local equivalent instead.
+     */
+    substitutes?: { notesCommand: string; reason: string };
 }
 
 /** The notes' section headings, as written there. */
@@ -163,6 +168,12 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
     const hostAppFile = (file: string) => q(path.posix.join(spec.image.context, file));
     const inImage = (file: string) => q(`${APP_DIR_IN_IMAGE}/${file}`);
     const roundTripTag = `${spec.image.repository}:${spec.image.tag}-roundtrip`;
+    const lessonTag = (purpose: string) => `${spec.image.repository}:${spec.image.tag}-${purpose}`;
+    const scratchName = (purpose: string) => `${spec.instance}-lesson-${purpose}`;
+    const instanceLabel = `${LABEL.instance}=${spec.instance}`;
+    const buildArgs = Object.entries(spec.image.buildArgs)
+        .map(([k, v]) => `--build-arg ${q(`${k}=${v}`)}`)
+        .join(" ");
     const section = (id: string) => ({ section: id, heading: NOTES_SECTIONS[id] });
 
     const checks: LessonCheck[] = [
@@ -207,6 +218,39 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
             expect: { kind: "equals", value: spec.image.name },
         },
         {
+            id: "01.01-images-filter",
+            ...section("01.01"),
+            title: "docker images -f filters the image list",
+            proves: "docker images -f label=... lists only the images this lab built, by the label its Dockerfile sets.",
+            command: `docker images -f ${q(`label=${instanceLabel}`)} -f ${q(`reference=${spec.image.name}`)} --format '{{.Repository}}:{{.Tag}}'`,
+            expect: { kind: "equals", value: spec.image.name },
+        },
+        {
+            id: "01.01-run",
+            ...section("01.01"),
+            title: "docker run starts a one-shot container from the image",
+            proves: "docker run creates a container from an image and runs a command in it; --rm removes it afterwards (the notes' docker run -it, without a terminal).",
+            command: `docker run --rm ${IMAGE_REF_PLACEHOLDER} cat /etc/os-release`,
+            expect: { kind: "matchesAll", patterns: ["^NAME=", "^ID="] },
+            substitutes: {
+                notesCommand: "docker run -it centos /bin/bash",
+                reason: "an interactive shell needs a terminal; the check runs one command in a one-shot container of the lab's image instead",
+            },
+        },
+        {
+            id: "01.01-build",
+            ...section("01.01"),
+            title: "docker build makes an image from the Dockerfile",
+            proves: "docker build -t turns app/Dockerfile and the files beside it into a tagged image that runs the app.",
+            command: [
+                `docker build -q -t ${q(lessonTag("build"))} ${buildArgs} -f ${q(spec.image.dockerfile)} ${q(spec.image.context)}`,
+                `docker run --rm ${q(lessonTag("build"))} cat ${inImage("package.json")}`,
+            ].join(" && "),
+            // The legacy builder adds a deprecation notice; only these lines matter.
+            expect: { kind: "matchesAll", patterns: ["^sha256:[0-9a-f]{64}$", '"name": "hellodocker"'] },
+            cleanup: `docker rmi ${q(lessonTag("build"))}`,
+        },
+        {
             id: "01.01-tag-push-pull",
             ...section("01.01"),
             title: "docker tag, push and pull through the local registry",
@@ -229,6 +273,45 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
             expect: { kind: "matchesAll", patterns: ["^manifest\\.json$"] },
         },
         {
+            id: "01.01-rmi",
+            ...section("01.01"),
+            title: "docker image rm and docker rmi remove tags",
+            proves: "Removing an image by name only untags it while other tags or containers still use its layers.",
+            command: [
+                `docker tag ${IMAGE_REF_PLACEHOLDER} ${q(lessonTag("rm"))}`,
+                `docker tag ${IMAGE_REF_PLACEHOLDER} ${q(lessonTag("rmi"))}`,
+                `docker image rm ${q(lessonTag("rm"))}`,
+                `docker rmi ${q(lessonTag("rmi"))}`,
+            ].join(" && "),
+            expect: { kind: "containsAll", values: [`Untagged: ${lessonTag("rm")}`, `Untagged: ${lessonTag("rmi")}`] },
+            cleanup: `docker rmi ${q(lessonTag("rm"))} ${q(lessonTag("rmi"))}`,
+        },
+        {
+            id: "01.01-import",
+            ...section("01.01"),
+            title: "docker import makes an image from a filesystem tarball",
+            proves: "A container's filesystem exported as a tar becomes a new single-layer image that runs the same files.",
+            command: [
+                `docker create --name ${q(scratchName("export"))} --label ${q(instanceLabel)} ${IMAGE_REF_PLACEHOLDER} >/dev/null`,
+                `docker export ${q(scratchName("export"))} | docker import --change ${q(`LABEL ${instanceLabel}`)} - ${q(`${scratchName("imported")}:lesson`)} >/dev/null`,
+                `docker run --rm ${q(`${scratchName("imported")}:lesson`)} cat ${inImage("package.json")}`,
+            ].join(" && "),
+            expect: { kind: "sameOutputAs", command: `cat ${hostAppFile("package.json")}` },
+            cleanup: `docker rm -f ${q(scratchName("export"))}; docker rmi ${q(`${scratchName("imported")}:lesson`)}`,
+        },
+        {
+            id: "01.01-search",
+            ...section("01.01"),
+            title: "Searching for images: the local registry's catalog",
+            proves: "A registry can be searched for repositories; the lab's registry lists the app's repository.",
+            command: `curl -fsS ${q(`${spec.registry.url}/v2/_catalog`)}`,
+            expect: { kind: "containsAll", values: [`"${spec.image.registryPath}"`] },
+            substitutes: {
+                notesCommand: "docker search",
+                reason: "docker search only queries Docker Hub (hub.docker.com); the lab stays on this machine, so it searches the local registry's catalog",
+            },
+        },
+        {
             id: "01.02-ps",
             ...section("01.02"),
             title: "docker ps lists every replica running and healthy",
@@ -238,6 +321,27 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
                 kind: "matchesAll",
                 patterns: spec.replicas.map((r) => `^${escapeRegex(r.name)} Up .*\\(healthy\\)$`),
             },
+        },
+        {
+            id: "01.02-container-ls",
+            ...section("01.02"),
+            title: "docker container ls is docker ps",
+            proves: "docker container ls lists the same running containers as docker ps: every replica of the lab.",
+            command: `docker container ls --filter ${q(`label=${instanceLabel}`)} --filter ${q(`label=${LABEL.role}=app`)} --format '{{.Names}}'`,
+            expect: { kind: "matchesAll", patterns: spec.replicas.map((r) => `^${escapeRegex(r.name)}$`) },
+        },
+        {
+            id: "01.02-rm",
+            ...section("01.02"),
+            title: "docker rm removes a container",
+            proves: "A container is an object of its own: docker rm deletes a (stopped) container and it is gone from docker ps -a.",
+            command: [
+                `docker create --name ${q(scratchName("rm"))} --label ${q(instanceLabel)} ${IMAGE_REF_PLACEHOLDER} >/dev/null`,
+                `docker rm ${q(scratchName("rm"))}`,
+                `docker ps -a --filter ${q(`name=^/${scratchName("rm")}$`)} --format 'still there: {{.Names}}'`,
+            ].join(" && "),
+            expect: { kind: "equals", value: scratchName("rm") },
+            cleanup: `docker rm -f ${q(scratchName("rm"))}`,
         },
         {
             id: "01.02-exec-head",
@@ -264,6 +368,29 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
             expect: { kind: "sameOutputAs", command: `cat ${hostAppFile("package.json")}` },
         },
         {
+            id: "01.02-exec-redirect",
+            ...section("01.02"),
+            title: "Redirection with > inside the container",
+            proves: "> writes a command's output to a file: here into the container's writable /tmp, since its root filesystem is read-only.",
+            command: exec(
+                `sh -c ${q(`cat ${APP_DIR_IN_IMAGE}/package.json > /tmp/lesson-copy.json && head -n 2 /tmp/lesson-copy.json && rm /tmp/lesson-copy.json`)}`,
+            ),
+            expect: { kind: "sameOutputAs", command: `head -n 2 ${hostAppFile("package.json")}` },
+        },
+        {
+            id: "01.02-exec-more",
+            ...section("01.02"),
+            title: "more shows a long file (no terminal: all of it)",
+            proves: "more pages a file on a terminal; without one it prints the whole file.",
+            command: exec(`more ${inImage("package.json")}`),
+            // util-linux more prints a ":::: file ::::" banner without a terminal; busybox more does not.
+            expect: { kind: "matchesAll", patterns: ['"name": "hellodocker"', '"main": "app.js"'] },
+            substitutes: {
+                notesCommand: "less / more",
+                reason: "pagers wait for keys on a terminal and less is not in every base image; more without a terminal prints the file",
+            },
+        },
+        {
             id: "01.03-registry-catalog",
             ...section("01.03"),
             title: "The registry catalog lists the repository and tag",
@@ -273,6 +400,14 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
                 kind: "containsAll",
                 values: [`"${spec.image.registryPath}"`, `"${spec.image.tag}"`],
             },
+        },
+        {
+            id: "01.03-default-registry",
+            ...section("01.03"),
+            title: "Docker Hub is the default registry",
+            proves: "An image name without a registry host (node, registry) is pulled from Docker Hub, the engine's index server.",
+            command: "docker info --format '{{.IndexServerAddress}}'",
+            expect: { kind: "matchesAll", patterns: ["^https://index\\.docker\\.io/v1/?$"] },
         },
         {
             id: "01.04-client-server",

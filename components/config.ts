@@ -198,7 +198,11 @@ export function parseLabConfig(raw: Partial<Record<string, unknown>>, schema: Co
  * Raw config values of a stack, read from its Pulumi.<stack>.yaml (where `pulumi config set` writes
  * them), for tools that run without the Pulumi CLI (doctor, verify). Missing file: no values.
  */
-export function readStackConfig(stack: string, projectDir: string = path.dirname(PROJECT_FILE), project = "docker-lab"): Record<string, unknown> {
+export function readStackConfig(
+    stack: string,
+    projectDir: string = path.dirname(PROJECT_FILE),
+    project = "docker-lab",
+): Record<string, unknown> {
     const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) return {};
     const parsed = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };

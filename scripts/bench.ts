@@ -99,7 +99,10 @@ interface ImageInfo {
 }
 
 async function imageInfo(ref: string): Promise<ImageInfo> {
-    const out = await dockerOk(["image", "inspect", "--format", "{{.Id}}|{{json .RootFS.Layers}}|{{.Size}}", ref], `inspecting image ${ref}`);
+    const out = await dockerOk(
+        ["image", "inspect", "--format", "{{.Id}}|{{json .RootFS.Layers}}|{{.Size}}", ref],
+        `inspecting image ${ref}`,
+    );
     const [id, layers, size] = out.trim().split("|");
     return { id, layers: JSON.parse(layers) as string[], size: Number(size) };
 }
@@ -204,7 +207,9 @@ async function imagePhase(spec: LabSpec, config: LabConfig, runs: number): Promi
     const coldBuildMs: number[] = [];
     for (let i = 0; i < runs; i++) {
         await run("/bin/sh", ["-c", spec.image.removeCommand], env);
-        const [, ms] = await timed(() => dockerOk(["build", "--no-cache", ...dockerBuildArgs(spec.image).slice(1)], `cold build of ${name}`, env));
+        const [, ms] = await timed(() =>
+            dockerOk(["build", "--no-cache", ...dockerBuildArgs(spec.image).slice(1)], `cold build of ${name}`, env),
+        );
         coldBuildMs.push(ms);
         log(`cold build ${i + 1}/${runs}: ${(ms / 1000).toFixed(2)} s`);
     }
@@ -221,7 +226,12 @@ async function imagePhase(spec: LabSpec, config: LabConfig, runs: number): Promi
 
     const app = await imageInfo(name);
     const base = await imageInfo(config.baseImage);
-    const size = { appBytes: app.size, baseBytes: base.size, addedBytes: app.size - base.size, layersAdded: app.layers.length - base.layers.length };
+    const size = {
+        appBytes: app.size,
+        baseBytes: base.size,
+        addedBytes: app.size - base.size,
+        layersAdded: app.layers.length - base.layers.length,
+    };
 
     const [firstOut, firstMs] = await timed(() => dockerOk(["push", name], `pushing ${name}`, env));
     const first = parsePush(firstOut);
@@ -249,7 +259,9 @@ async function imagePhase(spec: LabSpec, config: LabConfig, runs: number): Promi
                 mounted: p.mounted.length,
                 onlyAppLayer: p.pushed.length === 1 && p.pushed[0] === appLayer,
             });
-            log(`one-line change ${i + 1}/${runs}: build ${(buildMs / 1000).toFixed(2)} s, push ${(pushMs / 1000).toFixed(2)} s, pushed ${p.pushed.length}, existed ${p.existing.length}`);
+            log(
+                `one-line change ${i + 1}/${runs}: build ${(buildMs / 1000).toFixed(2)} s, push ${(pushMs / 1000).toFixed(2)} s, pushed ${p.pushed.length}, existed ${p.existing.length}`,
+            );
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
@@ -291,7 +303,10 @@ interface LabCycle extends CycleSteps {
 async function labCycle(spec: LabSpec): Promise<LabCycle> {
     const [lab, provision] = await timed(() => provisionLab(spec));
     const [, curl] = await timed(() => curlAll(spec.appUrls));
-    const [checks, checksWall] = await timed(() => runChecks(spec.checks, { imageRef: lab.imageRef }, { env: spec.commandEnv, cwd: PROJECT_ROOT }));
+    const [checks, checksWall] = await timed(() =>
+        runChecks(spec.checks, { imageRef: lab.imageRef }, { env: spec.commandEnv, cwd: PROJECT_ROOT }),
+    );
+    for (const failed of checks.filter((c) => !c.passed)) log(`check failed:\n${failed.stderr.trim()}`);
     const teardown = await teardownLab(spec);
     const t = lab.timings;
     return {
@@ -424,9 +439,14 @@ async function main(): Promise<void> {
     }
 
     try {
-        const engine = (await dockerOk(["version", "--format", "{{.Server.Version}} (API {{.Server.APIVersion}})"], "reading the engine version")).trim();
+        const engine = (
+            await dockerOk(["version", "--format", "{{.Server.Version}} (API {{.Server.APIVersion}})"], "reading the engine version")
+        ).trim();
         for (const image of [config.baseImage, config.registryImage]) {
-            await dockerOk(["image", "inspect", "--format", "{{.Id}}", image], `looking for ${image} (build it with bash scripts/offline-images.sh)`);
+            await dockerOk(
+                ["image", "inspect", "--format", "{{.Id}}", image],
+                `looking for ${image} (build it with bash scripts/offline-images.sh)`,
+            );
         }
         log(`engine ${engine}; removing leftovers of an earlier run`);
         await cleanupAll(spec);
@@ -450,9 +470,16 @@ async function main(): Promise<void> {
         const checkIds = spec.checks.map((c) => c.id);
         const perCheck = checkIds.map((id) => {
             const results = lab.map((c) => c.checks.find((r) => r.id === id) as CheckResult);
-            return { id, medianMs: m(results.map((r) => r.durationMs)), runsMs: results.map((r) => r.durationMs), passed: results.filter((r) => r.passed).length };
+            return {
+                id,
+                medianMs: m(results.map((r) => r.durationMs)),
+                runsMs: results.map((r) => r.durationMs),
+                passed: results.filter((r) => r.passed).length,
+            };
         });
-        const failures = lab.flatMap((c, i) => c.checks.filter((r) => !r.passed).map((r) => `cycle ${i + 1} ${r.id}: ${r.stderr.trim().split("\n").slice(0, 6).join(" | ")}`));
+        const failures = lab.flatMap((c, i) =>
+            c.checks.filter((r) => !r.passed).map((r) => `cycle ${i + 1} ${r.id}: ${r.stderr.trim().split("\n").slice(0, 6).join(" | ")}`),
+        );
         const labCycleMs = m(lab.map((c) => c.cycle));
         const bareCycleMs = m(bare.map((c) => c.cycle));
         const ratio = labCycleMs / bareCycleMs;
@@ -488,7 +515,13 @@ async function main(): Promise<void> {
                 verdict(targets.appAddsAtMost100KB),
             ],
             ["First push (fresh registry, lab cycles)", secs(m(pick(lab, "push"))), runsOf(pick(lab, "push")), "-", ""],
-            ["One-line change: rebuild", secs(m(image.changes.map((c) => c.buildMs))), runsOf(image.changes.map((c) => c.buildMs)), "-", ""],
+            [
+                "One-line change: rebuild",
+                secs(m(image.changes.map((c) => c.buildMs))),
+                runsOf(image.changes.map((c) => c.buildMs)),
+                "-",
+                "",
+            ],
             ["One-line change: push", secs(m(image.changes.map((c) => c.pushMs))), runsOf(image.changes.map((c) => c.pushMs)), "-", ""],
             [
                 "  layers pushed / already existed",
@@ -579,7 +612,8 @@ async function main(): Promise<void> {
                 cycleRatio: ratio,
             },
             cycleSteps: {
-                included: "network+volume, registry up+healthy, build, push, rm tag + pull back, replicas up+healthy, curl each replica, teardown",
+                included:
+                    "network+volume, registry up+healthy, build, push, rm tag + pull back, replicas up+healthy, curl each replica, teardown",
                 lab: "provisionLab + curl + teardownLab (checks run between curl and teardown, excluded)",
                 bare: "literal docker CLI sequence (scripts/bench.ts bareCycle)",
             },

@@ -47,7 +47,8 @@ export const describeLive = ENGINE_VERSION ? describe : describe.skip;
  * images when built, else the project defaults when pulled. Selected through the normal config keys.
  */
 function pick(envVar: string, offline: string, projectDefault: string): string {
-    const chosen = process.env[envVar] || [offline, projectDefault].find(imagePresent) || (pull(projectDefault) ? projectDefault : undefined);
+    const chosen =
+        process.env[envVar] || [offline, projectDefault].find(imagePresent) || (pull(projectDefault) ? projectDefault : undefined);
     if (!chosen) {
         throw new Error(
             `Neither ${offline} nor ${projectDefault} is on the engine and ${projectDefault} cannot be pulled: build the offline images (bash scripts/offline-images.sh)`,

@@ -73,7 +73,7 @@ describeLive("two labs provisioned from the spec on a real engine", () => {
         await docker(["stop", "--time", "1", broken.name]);
         const after = await runChecks(lab.spec.checks, { imageRef: lab.imageRef }, { cwd: PROJECT_ROOT });
         const failed = after.filter((r) => !r.passed);
-        expect(failed.map((r) => r.id).sort()).toEqual(["01.02-ps", "02-http-1"]);
+        expect(failed.map((r) => r.id).sort()).toEqual(["01.02-container-ls", "01.02-ps", "02-http-1"]);
         const ps = failed.find((r) => r.id === "01.02-ps") as CheckResult;
         expect(ps.stderr).toContain(`${FAIL_MARKER} 01.02-ps (notes section 01.02: docker ps lists every replica running and healthy)`);
         expect(ps.stderr).toContain("command:  docker ps --filter label=docker-lab.instance=docker-lab-test-second");
