@@ -41,6 +41,8 @@ export interface LessonCheck {
      * terminal): why, and that this check runs the nearest local equivalent instead.
      */
     substitutes?: { notesCommand: string; reason: string };
+    /** The commands of the notes this check runs, as the notes spell them (e.g. `docker rmi`, `head`). */
+    teaches: string[];
 }
 
 /** The notes' section headings, as written there. */
@@ -179,6 +181,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
     const checks: LessonCheck[] = [
         {
             id: "00-shared-kernel",
+            teaches: [],
             ...section("00"),
             title: "A container runs on the host's kernel",
             proves: "The kernel release seen inside a container is the engine host's: containers have no kernel of their own.",
@@ -187,6 +190,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "00-pid-namespace",
+            teaches: [],
             ...section("00"),
             title: "The app is PID 1 in its own PID namespace",
             proves: "Inside the container the process tree starts at the app, so the container is an isolated process, not a machine.",
@@ -195,6 +199,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "00-cgroup-memory",
+            teaches: [],
             ...section("00"),
             title: "The memory limit is a cgroup limit",
             proves: "The limit set on the container is enforced by the kernel's cgroup, visible from inside (cgroup v2 or v1).",
@@ -203,6 +208,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "00-image-layers",
+            teaches: ["docker history"],
             ...section("00"),
             title: "An image is a stack of layers",
             proves: "docker history lists the union-filesystem layers of the image, including the one that copied the app in.",
@@ -211,6 +217,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "01.01-image-ls",
+            teaches: ["docker image ls"],
             ...section("01.01"),
             title: "docker image ls shows the built image and its tag",
             proves: "The image built from app/Dockerfile is in the engine's image store under the lab's repository and tag.",
@@ -219,6 +226,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "01.01-images-filter",
+            teaches: ["docker images"],
             ...section("01.01"),
             title: "docker images -f filters the image list",
             proves: "docker images -f label=... lists only the images this lab built, by the label its Dockerfile sets.",
@@ -227,6 +235,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "01.01-run",
+            teaches: ["docker run"],
             ...section("01.01"),
             title: "docker run starts a one-shot container from the image",
             proves: "docker run creates a container from an image and runs a command in it; --rm removes it afterwards (the notes' docker run -it, without a terminal).",
@@ -239,6 +248,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "01.01-build",
+            teaches: ["docker build"],
             ...section("01.01"),
             title: "docker build makes an image from the Dockerfile",
             proves: "docker build -t turns app/Dockerfile and the files beside it into a tagged image that runs the app.",
@@ -252,6 +262,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "01.01-tag-push-pull",
+            teaches: ["docker tag", "docker push", "docker image rm", "docker pull"],
             ...section("01.01"),
             title: "docker tag, push and pull through the local registry",
             proves: "A new tag of the image goes to the local registry and comes back from it with the same digest.",
@@ -266,6 +277,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "01.01-save",
+            teaches: ["docker save"],
             ...section("01.01"),
             title: "docker save writes the image to a tar file",
             proves: "An image is portable data: docker save streams its manifest and layers as a tar archive.",
@@ -274,6 +286,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "01.01-rmi",
+            teaches: ["docker tag", "docker image rm", "docker rmi"],
             ...section("01.01"),
             title: "docker image rm and docker rmi remove tags",
             proves: "Removing an image by name only untags it while other tags or containers still use its layers.",
@@ -288,6 +301,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "01.01-import",
+            teaches: ["docker import"],
             ...section("01.01"),
             title: "docker import makes an image from a filesystem tarball",
             proves: "A container's filesystem exported as a tar becomes a new single-layer image that runs the same files.",
@@ -301,6 +315,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "01.01-search",
+            teaches: ["docker search"],
             ...section("01.01"),
             title: "Searching for images: the local registry's catalog",
             proves: "A registry can be searched for repositories; the lab's registry lists the app's repository.",
@@ -313,6 +328,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "01.02-ps",
+            teaches: ["docker ps"],
             ...section("01.02"),
             title: "docker ps lists every replica running and healthy",
             proves: "Each container made from the image is running and its healthcheck passes.",
@@ -324,6 +340,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "01.02-container-ls",
+            teaches: ["docker container ls"],
             ...section("01.02"),
             title: "docker container ls is docker ps",
             proves: "docker container ls lists the same running containers as docker ps: every replica of the lab.",
@@ -332,6 +349,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "01.02-rm",
+            teaches: ["docker rm"],
             ...section("01.02"),
             title: "docker rm removes a container",
             proves: "A container is an object of its own: docker rm deletes a (stopped) container and it is gone from docker ps -a.",
@@ -345,6 +363,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "01.02-exec-head",
+            teaches: ["docker exec", "head"],
             ...section("01.02"),
             title: "docker exec runs head -n 2 on the app file",
             proves: "docker exec runs a command inside the running container; the first two lines match app/app.js.",
@@ -353,6 +372,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "01.02-exec-tail",
+            teaches: ["docker exec", "tail"],
             ...section("01.02"),
             title: "docker exec runs tail -n 2 on the app file",
             proves: "The last two lines of the app file inside the container match app/app.js.",
@@ -361,6 +381,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "01.02-exec-cat",
+            teaches: ["docker exec", "cat"],
             ...section("01.02"),
             title: "docker exec runs cat on the app's package.json",
             proves: "The files copied into the image are the ones in app/.",
@@ -369,6 +390,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "01.02-exec-redirect",
+            teaches: ["docker exec", ">"],
             ...section("01.02"),
             title: "Redirection with > inside the container",
             proves: "> writes a command's output to a file: here into the container's writable /tmp, since its root filesystem is read-only.",
@@ -379,6 +401,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "01.02-exec-more",
+            teaches: ["docker exec", "more", "less"],
             ...section("01.02"),
             title: "more shows a long file (no terminal: all of it)",
             proves: "more pages a file on a terminal; without one it prints the whole file.",
@@ -392,6 +415,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "01.03-registry-catalog",
+            teaches: [],
             ...section("01.03"),
             title: "The registry catalog lists the repository and tag",
             proves: "The local registry stores and distributes the image like Docker Hub does, through the Registry HTTP API v2.",
@@ -403,6 +427,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "01.03-default-registry",
+            teaches: [],
             ...section("01.03"),
             title: "Docker Hub is the default registry",
             proves: "An image name without a registry host (node, registry) is pulled from Docker Hub, the engine's index server.",
@@ -411,6 +436,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         },
         {
             id: "01.04-client-server",
+            teaches: [],
             ...section("01.04"),
             title: "docker version answers for client and daemon",
             proves: "Docker is client/server: the CLI sends API requests and the daemon answers with its own version.",
@@ -421,6 +447,7 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
         ...spec.replicas.map(
             (replica, index): LessonCheck => ({
                 id: `02-http-${index}`,
+                teaches: [],
                 ...section("02"),
                 title: `Replica ${index} answers HTTP on its published port`,
                 proves: `The packaged app runs as ${replica.name} and answers on ${spec.appUrls[index]}.`,

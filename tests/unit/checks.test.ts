@@ -126,6 +126,7 @@ describe("resolveCheck", () => {
             heading: NOTES_SECTIONS["00"],
             title: "t",
             proves: "t",
+            teaches: [],
             command: `echo ${R} ${D} ${R}`,
             expect: expect_,
             cleanup: `echo ${D} ${R}`,
@@ -176,6 +177,7 @@ describe("renderCheckScript", () => {
         heading: NOTES_SECTIONS["01.02"],
         title: "A hand-made check",
         proves: "the script compares output",
+        teaches: [],
         ...over,
     });
 
