@@ -1,5 +1,6 @@
-// Two suites: `unit` (pure functions and the program under Pulumi mocks) and `live` (a real
-// Docker engine). `npm test` runs both; tests/live/engine.ts decides whether live may skip.
+// Three suites: `unit` (pure functions and the program under Pulumi mocks), `live` (a real Docker
+// engine) and `browser` (the lab report in headless Debian chromium). `npm test` runs all three;
+// tests/live/engine.ts and tests/browser/chromium.ts decide whether a suite may skip.
 const transform = { "^.+\\.ts$": ["ts-jest", { tsconfig: { isolatedModules: true }, diagnostics: false }] };
 
 module.exports = {
@@ -12,5 +13,6 @@ module.exports = {
             testMatch: ["<rootDir>/tests/live/**/*.test.ts"],
             globalSetup: "<rootDir>/tests/live/globalSetup.ts",
         },
+        { displayName: "browser", testEnvironment: "node", transform, testMatch: ["<rootDir>/tests/browser/**/*.test.ts"] },
     ],
 };

@@ -8,6 +8,7 @@ export * from "./image";
 export * from "./lab";
 export * from "./registry";
 export * from "./replicas";
+export * from "./report";
 export * from "./shell";
 export * from "./spec";
 export * from "./verify";
