@@ -4,6 +4,7 @@ export * from "./checks";
 export * from "./config";
 export * from "./dockerArgs";
 export * from "./dockerErrors";
+export * from "./doctor";
 export * from "./image";
 export * from "./lab";
 export * from "./registry";
