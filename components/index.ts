@@ -3,6 +3,7 @@ export * from "./checkRunner";
 export * from "./checks";
 export * from "./config";
 export * from "./dockerArgs";
+export * from "./dockerCli";
 export * from "./dockerErrors";
 export * from "./doctor";
 export * from "./image";

@@ -31,13 +31,14 @@ import {
     type ContainerSpec,
     dockerBuildArgs,
     dockerCreateArgs,
+    dockerOk,
     dockerRunArgs,
     type LabConfig,
     type LabSpec,
     parseLabConfig,
     runChecks,
 } from "../components";
-import { dockerOk, labelled, PROJECT_ROOT, type ProvisionTimings, provisionLab, teardownLab, waitHealthy } from "../tests/live/harness";
+import { labelled, PROJECT_ROOT, type ProvisionTimings, provisionLab, teardownLab, waitHealthy } from "../tests/live/harness";
 
 const STACK = "bench";
 const APP_PORT = 28080;

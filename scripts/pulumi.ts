@@ -1,6 +1,8 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { preflight } from "../components";
+import { verifyCommand } from "./verify";
 
 /**
  * `npm run up | down | preview`: drives the Pulumi CLI with a local file state backend inside
@@ -28,6 +30,10 @@ export interface Invocation {
     stack: string;
     /** Pulumi arguments of each step, in order. */
     steps: string[][];
+    /** Run the doctor's preflight first and stop on any problem (up only; LAB_SKIP_PREFLIGHT=1 skips it). */
+    preflight: boolean;
+    /** Run `verify` afterwards: every lesson check again, and the lab report (up only). */
+    verifyAfter: boolean;
 }
 
 /** Pure: what to run for a lab command, given the caller's environment and extra arguments. */
@@ -46,6 +52,8 @@ export function planInvocation(command: string, env: Record<string, string | und
     return {
         env: runEnv,
         stack,
+        preflight: command === "up" && env.LAB_SKIP_PREFLIGHT !== "1",
+        verifyAfter: command === "up",
         steps: [
             ["stack", "select", "--create", stack],
             [...COMMANDS[command as LabCommand], "--stack", stack, ...extraArgs],
@@ -66,9 +74,13 @@ export function findPulumi(pathEnv: string | undefined, isFile: (p: string) => b
     return [process.execPath, require.resolve("pulumi/run.js")];
 }
 
-function main(): number {
+async function main(): Promise<number> {
     const [command, ...extra] = process.argv.slice(2);
     const plan = planInvocation(command, process.env, extra);
+    if (plan.preflight) {
+        const code = await preflight({ stack: plan.stack, projectDir: PROJECT_ROOT, onProgress: (m) => console.error(m) });
+        if (code !== 0) return code;
+    }
     fs.mkdirSync(STATE_DIR, { recursive: true });
     const [bin, ...binArgs] = findPulumi(process.env.PATH, (p) => fs.existsSync(p) && fs.statSync(p).isFile());
     for (const step of plan.steps) {
@@ -79,9 +91,17 @@ function main(): number {
         }
         if (result.status !== 0) return result.status ?? 1;
     }
-    return 0;
+    return plan.verifyAfter ? verifyCommand(["--stack", plan.stack]) : 0;
 }
 
 if (require.main === module) {
-    process.exitCode = main();
+    main().then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (err: Error) => {
+            console.error(err.message);
+            process.exitCode = 1;
+        },
+    );
 }

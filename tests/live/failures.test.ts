@@ -2,9 +2,9 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { LabConfigError } from "../../components";
+import { DockerCommandError, LabConfigError } from "../../components";
 import { describeLive, liveImages, liveSpec } from "./engine";
-import { DockerCommandError, leftovers, provisionLab, removeLeftovers } from "./harness";
+import { leftovers, provisionLab, removeLeftovers } from "./harness";
 
 // Failure paths on the real engine: each must end in one message a person can act on.
 

@@ -2,12 +2,14 @@ import { execFile } from "node:child_process";
 import * as path from "node:path";
 import {
     type ContainerSpec,
+    docker,
     dockerBuildArgs,
     dockerCreateArgs,
+    dockerOk,
     dockerRunArgs,
-    explainDockerError,
     LABEL,
     type LabSpec,
+    repoDigestOf,
 } from "../../components";
 
 /**
@@ -17,48 +19,6 @@ import {
 
 /** Project root: lab commands (builds, checks) run here, as they do under `pulumi up`. */
 export const PROJECT_ROOT = path.join(__dirname, "..", "..");
-
-export interface DockerResult {
-    stdout: string;
-    stderr: string;
-    status: number;
-}
-
-/** Raised when a docker call fails; `message` is the actionable one-line explanation. */
-export class DockerCommandError extends Error {
-    constructor(
-        message: string,
-        readonly args: string[],
-        readonly result: DockerResult,
-    ) {
-        super(message);
-        this.name = "DockerCommandError";
-    }
-}
-
-/** Runs `docker ARGS` with the lab's environment; never throws (see `dockerOk`). */
-export function docker(args: string[], env: Record<string, string> = {}, timeoutMs = 300_000): Promise<DockerResult> {
-    return new Promise((resolve) => {
-        execFile(
-            "docker",
-            args,
-            { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs },
-            (err, stdout, stderr) => {
-                const status = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
-                resolve({ stdout: String(stdout), stderr: String(stderr) || (err && status !== 0 ? String(err.message) : ""), status });
-            },
-        );
-    });
-}
-
-/** Runs `docker ARGS` and throws an actionable DockerCommandError when it fails. */
-export async function dockerOk(args: string[], action: string, env: Record<string, string> = {}): Promise<string> {
-    const result = await docker(args, env);
-    if (result.status !== 0) {
-        throw new DockerCommandError(explainDockerError(result.stderr, { action, dockerHost: env.DOCKER_HOST }), args, result);
-    }
-    return result.stdout;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -107,19 +67,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
     return [value, Date.now() - started];
 }
 
-/** The image's digest reference in the local registry, read from the engine after a push or pull. */
-export async function repoDigestOf(spec: LabSpec): Promise<string> {
-    const env = spec.commandEnv;
-    const digests = await dockerOk(
-        ["image", "inspect", "--format", "{{json .RepoDigests}}", spec.image.name],
-        "reading the image digest",
-        env,
-    );
-    const ref = (JSON.parse(digests) as string[]).find((d) => d.startsWith(`${spec.image.repository}@`));
-    if (!ref) throw new Error(`Image ${spec.image.name} has no digest from ${spec.image.repository}: was it pushed?`);
-    return ref;
-}
-
 /**
  * Provisions the lab from its spec, in the order the Pulumi program does: network and volume,
  * registry (healthy), build, push, remove the local tag and pull it back, replicas (healthy).
@@ -134,7 +81,7 @@ export async function provisionLab(spec: LabSpec): Promise<LiveLab> {
     await dockerOk(dockerRunArgs(registry, spec.registry.image, spec.network.name), `starting container ${registry.name}`, env);
     const registryHealthy = await waitHealthy(registry, env);
 
-    const [, build] = await timed(() => dockerOk(dockerBuildArgs(spec.image), `building ${spec.image.name}`, env));
+    const [, build] = await timed(() => dockerOk(dockerBuildArgs(spec.image), `building ${spec.image.name}`, env, PROJECT_ROOT));
     const [, push] = await timed(() => dockerOk(["push", spec.image.name], `pushing ${spec.image.name}`, env));
     const [, pullBack] = await timed(async () => {
         await dockerOk(["image", "rm", spec.image.name], `removing the local tag ${spec.image.name}`, env);

@@ -1,15 +1,40 @@
-import { type CheckResult, FAIL_MARKER, PASS_MARKER, runChecks } from "../../components";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { type CheckResult, docker, FAIL_MARKER, PASS_MARKER, type VerifyReport, verifyLab } from "../../components";
 import { describeLive, liveImages, liveSpec } from "./engine";
-import { docker, type LiveLab, leftovers, PROJECT_ROOT, provisionLab, removeLeftovers, teardownLab } from "./harness";
+import { type LiveLab, leftovers, PROJECT_ROOT, provisionLab, removeLeftovers, teardownLab } from "./harness";
 
 // Two labs at once on one engine, from the same spec the Pulumi program uses: the default
 // settings (offline images selected through the normal config keys) and a second config.
+// The default lab is verified through verifyLab, the second through the `npm run verify` script.
+
+/** Runs scripts/verify.ts as `npm run verify -- ARGS --json` does and parses its report. */
+function runVerifyScript(stack: string, config: Record<string, string>): { status: number | null; report: VerifyReport; stderr: string } {
+    const out = spawnSync(
+        process.execPath,
+        [
+            require.resolve("ts-node/dist/bin"),
+            "--transpile-only",
+            "scripts/verify.ts",
+            "--stack",
+            stack,
+            "--config",
+            JSON.stringify(config),
+            "--json",
+        ],
+        { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 120_000 },
+    );
+    if (!out.stdout.trim().startsWith("{")) throw new Error(`verify printed no report (exit ${out.status}):\n${out.stderr}`);
+    return { status: out.status, report: JSON.parse(out.stdout), stderr: out.stderr };
+}
 
 describeLive("two labs provisioned from the spec on a real engine", () => {
     const images = liveImages();
+    const secondConfig = { ...images, replicas: "3", appPort: "18080", registryPort: "15000" };
     const specs = {
         defaults: liveSpec({ ...images }, "test-default"),
-        second: liveSpec({ ...images, replicas: "3", appPort: "18080", registryPort: "15000" }, "test-second"),
+        second: liveSpec(secondConfig, "test-second"),
     };
     const labs: Partial<Record<keyof typeof specs, LiveLab>> = {};
     const results: Partial<Record<keyof typeof specs, CheckResult[]>> = {};
@@ -19,10 +44,11 @@ describeLive("two labs provisioned from the spec on a real engine", () => {
         const [a, b] = await Promise.all([provisionLab(specs.defaults), provisionLab(specs.second)]);
         labs.defaults = a;
         labs.second = b;
-        for (const key of ["defaults", "second"] as const) {
-            const lab = labs[key] as LiveLab;
-            results[key] = await runChecks(lab.spec.checks, { imageRef: lab.imageRef }, { cwd: PROJECT_ROOT, env: lab.spec.commandEnv });
-        }
+        const byLibrary = await verifyLab(a.spec, a.imageRef, { cwd: PROJECT_ROOT, engine: "live test engine" });
+        results.defaults = byLibrary.checks.map((c) => c.result);
+        const byScript = runVerifyScript("test-second", secondConfig);
+        expect(byScript.status).toBe(0);
+        results.second = byScript.report.checks.map((c) => c.result);
     });
 
     afterAll(async () => {
@@ -71,8 +97,11 @@ describeLive("two labs provisioned from the spec on a real engine", () => {
         const lab = labs.second as LiveLab;
         const broken = lab.spec.replicas[1];
         await docker(["stop", "--time", "1", broken.name]);
-        const after = await runChecks(lab.spec.checks, { imageRef: lab.imageRef }, { cwd: PROJECT_ROOT });
-        const failed = after.filter((r) => !r.passed);
+        const verify = runVerifyScript("test-second", secondConfig);
+        expect(verify.status).toBe(1);
+        expect(verify.report.imageRef).toBe(lab.imageRef);
+        const failed = verify.report.checks.map((c) => c.result).filter((r) => !r.passed);
+        expect(verify.report.failed).toBe(failed.length);
         expect(failed.map((r) => r.id).sort()).toEqual(["01.02-container-ls", "01.02-ps", "02-http-1"]);
         const ps = failed.find((r) => r.id === "01.02-ps") as CheckResult;
         expect(ps.stderr).toContain(`${FAIL_MARKER} 01.02-ps (notes section 01.02: docker ps lists every replica running and healthy)`);
@@ -84,6 +113,15 @@ describeLive("two labs provisioned from the spec on a real engine", () => {
         const http = failed.find((r) => r.id === "02-http-1") as CheckResult;
         expect(http.stderr).toContain(`curl -fsS ${lab.spec.appUrls[1]}/`);
         expect(http.stderr).toMatch(/exit status: [1-9]/);
+    });
+
+    test("verify wrote the lab report for the lab it checked", () => {
+        const html = fs.readFileSync(path.join(PROJECT_ROOT, "lab-report", "index.html"), "utf8");
+        const markdown = fs.readFileSync(path.join(PROJECT_ROOT, "lab-report.md"), "utf8");
+        for (const text of [html, markdown]) {
+            expect(text).toContain(specs.second.instance);
+            for (const replica of specs.second.replicas) expect(text).toContain(replica.name);
+        }
     });
 
     test("teardown leaves no container, network, volume or image tag of either lab", async () => {

@@ -11,6 +11,14 @@ describe("npm run up/down/preview", () => {
         expect(plan.env.PULUMI_BACKEND_URL).toBe(`file://${STATE_DIR}`);
         expect(STATE_DIR).toBe(path.join(__dirname, "..", "..", ".pulumi-state"));
         expect(plan.env.PULUMI_CONFIG_PASSPHRASE).toBe(DEFAULT_PASSPHRASE);
+        expect(plan.preflight).toBe(true);
+        expect(plan.verifyAfter).toBe(true);
+    });
+
+    test("only up runs the preflight and verify; LAB_SKIP_PREFLIGHT=1 skips the preflight", () => {
+        expect(planInvocation("down", {})).toMatchObject({ preflight: false, verifyAfter: false });
+        expect(planInvocation("preview", {})).toMatchObject({ preflight: false, verifyAfter: false });
+        expect(planInvocation("up", { LAB_SKIP_PREFLIGHT: "1" })).toMatchObject({ preflight: false, verifyAfter: true });
     });
 
     test("down destroys, preview previews, extra arguments pass through", () => {

@@ -1,0 +1,122 @@
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import {
+    buildLabSpec,
+    docker,
+    formatDuration,
+    type LabSpec,
+    parseLabConfig,
+    readStackConfig,
+    repoDigestOf,
+    type VerifiedCheck,
+    type VerifyReport,
+    verifyLab,
+    writeLabReport,
+} from "../components";
+import { findPulumi, planInvocation } from "./pulumi";
+
+/**
+ * `npm run verify [-- --stack NAME] [--config JSON] [--json] [--no-report]`: re-runs every lesson
+ * check against the running lab without changing it, prints one line per check and a summary,
+ * writes the lab report, and exits non-zero when a check fails.
+ *
+ * The lab is the stack's: its config from Pulumi.<stack>.yaml (or --config, for a lab made by the
+ * live harness), its image digest from the stack outputs, else from the engine.
+ */
+
+const PROJECT_ROOT = path.join(__dirname, "..");
+
+export interface VerifyArgs {
+    stack: string;
+    /** Raw config values overriding the stack's file (as `pulumi config` holds them). */
+    config?: Record<string, string>;
+    json: boolean;
+    report: boolean;
+}
+
+export function parseVerifyArgs(argv: string[], env: Record<string, string | undefined>): VerifyArgs {
+    const args: VerifyArgs = { stack: env.LAB_STACK || "dev", json: false, report: true };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--json") args.json = true;
+        else if (arg === "--no-report") args.report = false;
+        else if (arg === "--stack" && argv[i + 1]) args.stack = argv[++i];
+        else if (arg === "--config" && argv[i + 1]) {
+            try {
+                args.config = JSON.parse(argv[++i]);
+            } catch {
+                throw new Error(`--config takes a JSON object such as '{"replicas":"3"}', not ${argv[i]}`);
+            }
+        } else throw new Error(`Unknown argument ${JSON.stringify(arg)}: use --stack NAME, --config JSON, --json, --no-report`);
+    }
+    return args;
+}
+
+/** The lab's spec, from the same config the program reads. */
+export function specForStack(stack: string, override?: Record<string, string>): LabSpec {
+    const raw = { ...readStackConfig(stack, PROJECT_ROOT), ...override };
+    return buildLabSpec(parseLabConfig(raw), { project: "docker-lab", stack, appDir: "app" });
+}
+
+/** The image digest the stack exported, if a Pulumi CLI is at hand and the stack has outputs. */
+function imageRefFromStackOutputs(stack: string): string | undefined {
+    const plan = planInvocation("up", process.env);
+    const [bin, ...binArgs] = findPulumi(process.env.PATH, (p) => {
+        try {
+            return require("node:fs").statSync(p).isFile();
+        } catch {
+            return false;
+        }
+    });
+    if (binArgs.length > 0) return undefined; // only the downloading launcher: not worth a download here
+    const out = spawnSync(bin, ["stack", "output", "imageRef", "--stack", stack], { cwd: PROJECT_ROOT, env: plan.env, encoding: "utf8" });
+    const ref = out.status === 0 ? out.stdout.trim() : "";
+    return ref.includes("@sha256:") ? ref : undefined;
+}
+
+async function describeEngine(spec: LabSpec): Promise<string> {
+    const where = spec.dockerHost || process.env.DOCKER_HOST || "the default engine";
+    const version = await docker(["version", "--format", "Docker {{.Server.Version}}, API {{.Server.APIVersion}}"], spec.commandEnv);
+    return version.status === 0 ? `${where} (${version.stdout.trim()})` : where;
+}
+
+export function formatCheckLine(v: VerifiedCheck): string {
+    const mark = v.result.passed ? "✓" : "✗";
+    return `${mark} ${v.check.section.padEnd(5)} ${v.check.title} (${formatDuration(v.result.durationMs)})`;
+}
+
+/** The whole `npm run verify` command; returns its exit code (0 all passed, 1 a check failed). */
+export async function verifyCommand(argv: string[]): Promise<number> {
+    const args = parseVerifyArgs(argv, process.env);
+    const spec = specForStack(args.stack, args.config);
+    const imageRef = imageRefFromStackOutputs(args.stack) ?? (await repoDigestOf(spec));
+    const log = (line: string) => (args.json ? process.stderr : process.stdout).write(`${line}\n`);
+    log(`verifying lab ${spec.instance} (${spec.checks.length} checks) against ${imageRef}`);
+    const report: VerifyReport = await verifyLab(spec, imageRef, {
+        cwd: PROJECT_ROOT,
+        engine: await describeEngine(spec),
+        onResult: (v) => {
+            log(formatCheckLine(v));
+            if (!v.result.passed) log(v.result.stderr.replace(/^/gm, "    ").trimEnd());
+        },
+    });
+    if (args.report) {
+        const files = writeLabReport(report, PROJECT_ROOT);
+        log(`lab report: ${path.relative(PROJECT_ROOT, files.html)}, ${path.relative(PROJECT_ROOT, files.markdown)}`);
+    }
+    log(`${report.passed} passed, ${report.failed} failed in ${formatDuration(report.durationMs)}`);
+    if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return report.failed === 0 ? 0 : 1;
+}
+
+if (require.main === module) {
+    verifyCommand(process.argv.slice(2)).then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (err: Error) => {
+            console.error(`verify failed: ${err.message}`);
+            process.exitCode = 2;
+        },
+    );
+}

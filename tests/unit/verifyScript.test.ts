@@ -1,0 +1,45 @@
+import type { CheckResult, LessonCheck } from "../../components";
+import { formatCheckLine, parseVerifyArgs, specForStack } from "../../scripts/verify";
+
+describe("npm run verify arguments", () => {
+    test("defaults: the dev stack (or LAB_STACK), human output, report written", () => {
+        expect(parseVerifyArgs([], {})).toEqual({ stack: "dev", json: false, report: true });
+        expect(parseVerifyArgs([], { LAB_STACK: "class-3" }).stack).toBe("class-3");
+    });
+
+    test("--stack, --json, --no-report and --config", () => {
+        expect(parseVerifyArgs(["--stack", "qa", "--json", "--no-report", "--config", '{"replicas":"3"}'], {})).toEqual({
+            stack: "qa",
+            json: true,
+            report: false,
+            config: { replicas: "3" },
+        });
+    });
+
+    test("bad arguments name the argument and the choices", () => {
+        expect(() => parseVerifyArgs(["--config", "{nope"], {})).toThrow(/--config takes a JSON object/);
+        expect(() => parseVerifyArgs(["--fast"], {})).toThrow(/Unknown argument "--fast": use --stack NAME/);
+    });
+});
+
+describe("the lab verify checks", () => {
+    test("is the program's spec for that stack and config", () => {
+        const spec = specForStack("test-second", { replicas: "3", appPort: "18080", registryPort: "15000" });
+        expect(spec.instance).toBe("docker-lab-test-second");
+        expect(spec.appUrls).toEqual(["http://127.0.0.1:18080", "http://127.0.0.1:18081", "http://127.0.0.1:18082"]);
+        expect(spec.checks.filter((c) => c.id.startsWith("02-http-"))).toHaveLength(3);
+    });
+
+    test("invalid config is refused before anything runs", () => {
+        expect(() => specForStack("dev", { replicas: "0" })).toThrow(/replicas = "0"/);
+    });
+
+    test("one line per check: mark, section, title, duration", () => {
+        const check = { section: "01.02", title: "docker ps lists every replica running and healthy" } as LessonCheck;
+        const passed = { passed: true, durationMs: 24 } as CheckResult;
+        expect(formatCheckLine({ check, result: passed })).toMatch(
+            /^✓ 01\.02 docker ps lists every replica running and healthy \(24 ms\)$/,
+        );
+        expect(formatCheckLine({ check, result: { ...passed, passed: false, durationMs: 1500 } })).toMatch(/^✗ 01\.02 .* \(1\.5 s\)$/);
+    });
+});
