@@ -7,7 +7,11 @@ const specFor = (config: Record<string, string>, stack = "dev") =>
     buildLabSpec(parseLabConfig(config), { project: PROJECT, stack, appDir: "app" });
 
 const inputsOf = (run: ProgramRun, type: string) => ofType(run, type).map((r) => r.inputs);
-const appContainers = (run: ProgramRun) => ofType(run, TYPES.container).filter((r) => r.name.startsWith("lab-app-"));
+/** App containers in replica order (registration order is not guaranteed). */
+const appContainers = (run: ProgramRun) =>
+    ofType(run, TYPES.container)
+        .filter((r) => r.name.startsWith("lab-app-"))
+        .sort((a, b) => Number(a.name.slice("lab-app-".length)) - Number(b.name.slice("lab-app-".length)));
 
 describe("default config", () => {
     let run: ProgramRun;
@@ -197,7 +201,11 @@ describe("other configs", () => {
 
     test("running the program twice with one config sends identical inputs", async () => {
         const config = { replicas: "3", appPort: "9300" };
-        const strip = (run: ProgramRun) => run.resources.map(({ type, name, inputs, dependsOn }) => ({ type, name, inputs, dependsOn }));
+        // Registration order may interleave differently between runs; the inputs may not differ.
+        const strip = (run: ProgramRun) =>
+            run.resources
+                .map(({ type, name, inputs, dependsOn }) => ({ type, name, inputs, dependsOn: [...dependsOn].sort() }))
+                .sort((a, b) => a.name.localeCompare(b.name));
         expect(strip(await runProgram(config))).toEqual(strip(await runProgram(config)));
     });
 });
