@@ -3,12 +3,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
-import type { CheckResult } from "../../components/checkRunner";
-import { FAIL_MARKER, NOTES_SECTIONS, PASS_MARKER } from "../../components/checks";
+import { NOTES_SECTIONS } from "../../components/checks";
 import { defaultConfig } from "../../components/config";
 import { writeLabReport } from "../../components/report";
 import { buildLabSpec } from "../../components/spec";
 import type { VerifyReport } from "../../components/verify";
+import { syntheticReport } from "../helpers/syntheticReport";
 import { describeBrowser, LAUNCH_OPTIONS } from "./chromium";
 
 jest.setTimeout(60_000);
@@ -20,36 +20,8 @@ const spec = buildLabSpec(defaultConfig(), { project: "docker-lab", stack: "dev"
 const failing = spec.checks.find((c) => c.section === "01.02" && c.id.includes("exec"))!;
 
 /** Synthetic results on the real spec: every check passes except `failing`, whose stderr is a failure report. */
-function makeReport(): VerifyReport {
-    const checks = spec.checks.map((check, i) => {
-        const passed = check.id !== failing.id;
-        const result: CheckResult = {
-            id: check.id,
-            section: check.section,
-            title: check.title,
-            passed,
-            status: passed ? 0 : 1,
-            stdout: passed ? `${PASS_MARKER} ${check.id}\noutput of ${check.id} <b>not bold</b> & done\n` : "",
-            stderr: passed
-                ? ""
-                : `${FAIL_MARKER} ${check.id} (notes section ${check.section}: ${check.title})\n  command:  ${check.command}\n  exit status: 1\n  got:\n    Error: No such container: ${spec.replicas[0].name}\n`,
-            durationMs: 80 + i * 53,
-        };
-        return { check, result };
-    });
-    const passed = checks.filter((c) => c.result.passed).length;
-    return {
-        instance: spec.instance,
-        startedAt: "2025-11-28T03:57:12.345Z",
-        engine: "unix:///var/run/docker.sock (Docker 20.10.24)",
-        imageRef: `${spec.image.repository}@sha256:${"0123456789abcdef".repeat(4)}`,
-        passed,
-        failed: checks.length - passed,
-        durationMs: 9876,
-        checks,
-        spec,
-    };
-}
+const makeReport = (): VerifyReport =>
+    syntheticReport(spec, { failingId: failing.id, output: (id) => `output of ${id} <b>not bold</b> & done` });
 
 describeBrowser("lab report in headless chromium", () => {
     const report = makeReport();

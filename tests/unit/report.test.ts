@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { CheckResult } from "../../components/checkRunner";
 import { FAIL_MARKER, NOTES_SECTIONS, PASS_MARKER } from "../../components/checks";
 import { defaultConfig, parseLabConfig } from "../../components/config";
 import * as components from "../../components/index";
@@ -16,6 +15,7 @@ import {
 } from "../../components/report";
 import { buildLabSpec, IMAGE_REF_PLACEHOLDER, type LabSpec, type SpecContext } from "../../components/spec";
 import type { VerifyReport } from "../../components/verify";
+import { syntheticReport } from "../helpers/syntheticReport";
 
 const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };
 const digest = `sha256:${"0123456789abcdef".repeat(4)}`;
@@ -24,36 +24,11 @@ const NASTY = `<script>alert("x")</script> & 'quotes' | pipe`;
 
 /** A report on `spec` with synthetic results: every check passes except `FAILING`; `02-http-0` prints hostile text. */
 function makeReport(spec: LabSpec): VerifyReport {
-    const imageRef = `${spec.image.repository}@${digest}`;
-    const checks = spec.checks.map((check, i) => {
-        const passed = check.id !== FAILING;
-        const body = check.id === "02-http-0" ? NASTY : `output of ${check.id}`;
-        const result: CheckResult = {
-            id: check.id,
-            section: check.section,
-            title: check.title,
-            passed,
-            status: passed ? 0 : 1,
-            stdout: passed ? `${PASS_MARKER} ${check.id}\n${body}\n` : "",
-            stderr: passed
-                ? ""
-                : `${FAIL_MARKER} ${check.id} (notes section ${check.section}: ${check.title})\n  command:  ${check.command}\n  expected: the same output\n  exit status: 1\n  got:\n    No such container: <gone> & more\n`,
-            durationMs: 100 + i * 37,
-        };
-        return { check, result };
+    return syntheticReport(spec, {
+        failingId: FAILING,
+        output: (id) => (id === "02-http-0" ? NASTY : `output of ${id}`),
+        failureGot: "No such container: <gone> & more",
     });
-    const passed = checks.filter((c) => c.result.passed).length;
-    return {
-        instance: spec.instance,
-        startedAt: "2025-11-28T03:57:12.345Z",
-        engine: "unix:///var/run/docker.sock (Docker 20.10.24)",
-        imageRef,
-        passed,
-        failed: checks.length - passed,
-        durationMs: 4321,
-        checks,
-        spec,
-    };
 }
 
 const defaultSpec = buildLabSpec(defaultConfig(), ctx);
