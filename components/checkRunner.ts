@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { type CheckContext, FAIL_MARKER, type LessonCheck, renderCheckScript, resolveCheck } from "./checks";
+import { type CheckContext, type LessonCheck, renderCheckScript, resolveCheck } from "./checks";
 
 /** What one run of a lesson check produced. */
 export interface CheckResult {
@@ -64,12 +64,4 @@ export async function runChecks(checks: LessonCheck[], ctx: CheckContext, option
     const results: CheckResult[] = [];
     for (const check of checks) results.push(await runCheck(check, ctx, options));
     return results;
-}
-
-/** The failure reports of the failed checks, joined for an error message. */
-export function failureReport(results: CheckResult[]): string {
-    return results
-        .filter((r) => !r.passed)
-        .map((r) => (r.stderr.includes(FAIL_MARKER) ? r.stderr.trim() : `${FAIL_MARKER} ${r.id}: exit ${r.status}\n${r.stderr}`))
-        .join("\n\n");
 }

@@ -1,4 +1,4 @@
-import { type CheckResult, runChecks } from "./checkRunner";
+import { type CheckResult, runCheck } from "./checkRunner";
 import type { LessonCheck } from "./checks";
 import type { LabSpec } from "./spec";
 
@@ -43,7 +43,7 @@ export async function verifyLab(spec: LabSpec, imageRef: string, options: Verify
     const started = now();
     const checks: VerifiedCheck[] = [];
     for (const check of spec.checks) {
-        const [result] = await runChecks([check], { imageRef }, { cwd: options.cwd, env: spec.commandEnv });
+        const result = await runCheck(check, { imageRef }, { cwd: options.cwd, env: spec.commandEnv });
         const verified = { check, result };
         checks.push(verified);
         options.onResult?.(verified);

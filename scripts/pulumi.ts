@@ -65,7 +65,10 @@ export function planInvocation(command: string, env: Record<string, string | und
  * A `pulumi` already on PATH (outside node_modules) is used as is; otherwise the `pulumi` npm
  * package's launcher, which downloads the CLI once into ~/.pulumi/versions.
  */
-export function findPulumi(pathEnv: string | undefined, isFile: (p: string) => boolean): string[] {
+export function findPulumi(
+    pathEnv: string | undefined,
+    isFile: (p: string) => boolean = (p) => fs.existsSync(p) && fs.statSync(p).isFile(),
+): string[] {
     for (const dir of (pathEnv ?? "").split(path.delimiter)) {
         if (!dir || dir.split(path.sep).includes("node_modules")) continue;
         const candidate = path.join(dir, process.platform === "win32" ? "pulumi.exe" : "pulumi");
@@ -82,7 +85,7 @@ async function main(): Promise<number> {
         if (code !== 0) return code;
     }
     fs.mkdirSync(STATE_DIR, { recursive: true });
-    const [bin, ...binArgs] = findPulumi(process.env.PATH, (p) => fs.existsSync(p) && fs.statSync(p).isFile());
+    const [bin, ...binArgs] = findPulumi(process.env.PATH);
     for (const step of plan.steps) {
         const result = spawnSync(bin, [...binArgs, ...step], { cwd: PROJECT_ROOT, env: plan.env, stdio: "inherit" });
         if (result.error) {

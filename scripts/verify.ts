@@ -61,13 +61,7 @@ export function specForStack(stack: string, override?: Record<string, string>): 
 /** The image digest the stack exported, if a Pulumi CLI is at hand and the stack has outputs. */
 function imageRefFromStackOutputs(stack: string): string | undefined {
     const plan = planInvocation("up", process.env);
-    const [bin, ...binArgs] = findPulumi(process.env.PATH, (p) => {
-        try {
-            return require("node:fs").statSync(p).isFile();
-        } catch {
-            return false;
-        }
-    });
+    const [bin, ...binArgs] = findPulumi(process.env.PATH);
     if (binArgs.length > 0) return undefined; // only the downloading launcher: not worth a download here
     const out = spawnSync(bin, ["stack", "output", "imageRef", "--stack", stack], { cwd: PROJECT_ROOT, env: plan.env, encoding: "utf8" });
     const ref = out.status === 0 ? out.stdout.trim() : "";
