@@ -50,6 +50,12 @@ export const CONFIG_KEYS: readonly (keyof LabConfig)[] = [
     "dockerHost",
 ];
 
+/** Tags of the air-gapped images that scripts/offline-images.sh builds from Debian packages. */
+export const OFFLINE_IMAGES = {
+    baseImage: "docker-lab-offline/node:bookworm",
+    registryImage: "docker-lab-offline/registry:2",
+} as const;
+
 export const LIMITS = {
     replicas: { min: 1, max: 20 },
     port: { min: 1, max: 65535 },

@@ -22,16 +22,33 @@ export class DockerCommandError extends Error {
     }
 }
 
-/** Runs `docker ARGS` with the lab's environment; never throws (see `dockerOk`). */
-export function docker(args: string[], env: Record<string, string> = {}, timeoutMs = 300_000, cwd?: string): Promise<DockerResult> {
+/**
+ * Runs `docker ARGS` with the lab's environment (added to this process's); never throws (see
+ * `dockerOk`). A missing docker CLI gives status 127 and a timeout status 124, as a shell would.
+ */
+export function docker(
+    args: string[],
+    env: Record<string, string | undefined> = {},
+    timeoutMs = 300_000,
+    cwd?: string,
+): Promise<DockerResult> {
     return new Promise((resolve) => {
         execFile(
             "docker",
             args,
             { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs },
             (err, stdout, stderr) => {
-                const status = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
-                resolve({ stdout: String(stdout), stderr: String(stderr) || (err && status !== 0 ? String(err.message) : ""), status });
+                if (!err) return resolve({ status: 0, stdout: String(stdout), stderr: String(stderr) });
+                const e = err as NodeJS.ErrnoException & { code?: unknown; killed?: boolean };
+                if (e.code === "ENOENT") return resolve({ status: 127, stdout: "", stderr: "docker: command not found" });
+                if (e.killed) {
+                    return resolve({
+                        status: 124,
+                        stdout: String(stdout),
+                        stderr: `docker ${args[0]} timed out after ${timeoutMs / 1000}s`,
+                    });
+                }
+                resolve({ status: typeof e.code === "number" ? e.code : 1, stdout: String(stdout), stderr: String(stderr) || e.message });
             },
         );
     });

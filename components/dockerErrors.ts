@@ -13,6 +13,9 @@ export function explainDockerError(stderr: string, ctx: DockerErrorContext): str
     const text = stderr.trim();
     const engine = ctx.dockerHost || process.env.DOCKER_HOST || "the default socket";
 
+    if (/docker: command not found/.test(text)) {
+        return `The docker CLI is not installed or not on PATH (while ${ctx.action}): install Docker Desktop, or Docker Engine (docker.io / docker-ce).`;
+    }
     const port =
         text.match(/Bind for ([^ ]+?):(\d+) failed: port is already allocated/) ??
         text.match(/listen tcp[46]? ([^ ]+?):(\d+): bind: address already in use/);

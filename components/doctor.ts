@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { type LabConfig, LabConfigError, loadConfigSchema, parseLabConfig, readStackConfig } from "./config";
+import { type LabConfig, LabConfigError, loadConfigSchema, OFFLINE_IMAGES, parseLabConfig, readStackConfig } from "./config";
 import { buildLabSpec, LABEL, type LabSpec } from "./spec";
 
 /**
@@ -44,10 +44,6 @@ export const MIN_API_VERSION = "1.41";
 /** API version that brought healthcheck start_interval (Docker 25). */
 export const START_INTERVAL_API_VERSION = "1.44";
 /** The air-gapped images `bash scripts/offline-images.sh` builds, by config key. */
-export const OFFLINE_IMAGES = {
-    baseImage: "docker-lab-offline/node:bookworm",
-    registryImage: "docker-lab-offline/registry:2",
-} as const;
 
 export interface DockerCallResult {
     status: number;

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { type LessonCheck, lessonChecks } from "./checks";
-import type { LabConfig } from "./config";
+import { type ConfigSchema, type LabConfig, parseLabConfig } from "./config";
 import { shellQuote } from "./shell";
 
 /**
@@ -108,6 +108,11 @@ export interface LabSpec {
     checks: LessonCheck[];
 }
 
+/** The Pulumi project name (Pulumi.yaml `name`), the first part of every instance id. */
+export const PROJECT_NAME = "docker-lab";
+/** The app folder, relative to the project root, where every lab command runs. */
+export const APP_DIR = "app";
+
 export interface SpecContext {
     /** Pulumi stack name; part of every name. */
     stack: string;
@@ -129,11 +134,15 @@ export function instanceId(project: string, stack: string): string {
     return id;
 }
 
+/** `address:port`, with an IPv6 address in brackets (`[::1]:5000`). */
+export function hostPort(address: string, port: number): string {
+    return address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
 /** URL a client on this machine uses to reach a port published on `bindAddress`. */
 export function hostUrl(bindAddress: string, port: number): string {
-    if (bindAddress === "0.0.0.0") return `http://127.0.0.1:${port}`;
-    if (bindAddress === "::") return `http://[::1]:${port}`;
-    return bindAddress.includes(":") ? `http://[${bindAddress}]:${port}` : `http://${bindAddress}:${port}`;
+    const wildcard: Record<string, string> = { "0.0.0.0": "127.0.0.1", "::": "::1" };
+    return `http://${hostPort(wildcard[bindAddress] ?? bindAddress, port)}`;
 }
 
 /**
@@ -142,8 +151,7 @@ export function hostUrl(bindAddress: string, port: number): string {
  */
 export function registryServer(bindAddress: string, port: number): string {
     const loopback = ["127.0.0.1", "0.0.0.0", "::", "::1"].includes(bindAddress);
-    if (loopback) return `localhost:${port}`;
-    return bindAddress.includes(":") ? `[${bindAddress}]:${port}` : `${bindAddress}:${port}`;
+    return loopback ? `localhost:${port}` : hostPort(bindAddress, port);
 }
 
 /** Host port of replica `index` (0-based). */
@@ -245,4 +253,12 @@ export function buildLabSpec(config: LabConfig, ctx: SpecContext): LabSpec {
         appUrls: replicas.map((r) => hostUrl(config.bindAddress, r.ports[0].external)),
     };
     return { ...partial, checks: lessonChecks(partial, config) };
+}
+
+/**
+ * The spec of this project's lab on `stack` from raw config values (as `pulumi config` holds them),
+ * for the tools that run outside Pulumi: verify, doctor, the live harness and the benchmark.
+ */
+export function labSpecFor(raw: Partial<Record<string, unknown>>, stack: string, schema?: ConfigSchema): LabSpec {
+    return buildLabSpec(parseLabConfig(raw, schema), { project: PROJECT_NAME, stack, appDir: APP_DIR });
 }

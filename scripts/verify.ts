@@ -1,11 +1,10 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import {
-    buildLabSpec,
     docker,
     formatDuration,
     type LabSpec,
-    parseLabConfig,
+    labSpecFor,
     readStackConfig,
     repoDigestOf,
     type VerifiedCheck,
@@ -54,8 +53,7 @@ export function parseVerifyArgs(argv: string[], env: Record<string, string | und
 
 /** The lab's spec, from the same config the program reads. */
 export function specForStack(stack: string, override?: Record<string, string>): LabSpec {
-    const raw = { ...readStackConfig(stack, PROJECT_ROOT), ...override };
-    return buildLabSpec(parseLabConfig(raw), { project: "docker-lab", stack, appDir: "app" });
+    return labSpecFor({ ...readStackConfig(stack, PROJECT_ROOT), ...override }, stack);
 }
 
 /** The image digest the stack exported, if a Pulumi CLI is at hand and the stack has outputs. */

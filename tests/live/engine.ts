@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { buildLabSpec, defaultConfig, type LabSpec, parseLabConfig } from "../../components";
+import { defaultConfig, OFFLINE_IMAGES } from "../../components";
 
 /**
  * Whether the live suite runs. In CI (CI=true) a missing engine or missing images is a failure,
@@ -69,12 +69,7 @@ function pull(image: string): boolean {
 export function liveImages(): { baseImage: string; registryImage: string } {
     const defaults = defaultConfig();
     return {
-        baseImage: pick("LAB_BASE_IMAGE", "docker-lab-offline/node:bookworm", defaults.baseImage),
-        registryImage: pick("LAB_REGISTRY_IMAGE", "docker-lab-offline/registry:2", defaults.registryImage),
+        baseImage: pick("LAB_BASE_IMAGE", OFFLINE_IMAGES.baseImage, defaults.baseImage),
+        registryImage: pick("LAB_REGISTRY_IMAGE", OFFLINE_IMAGES.registryImage, defaults.registryImage),
     };
-}
-
-/** The spec of a live lab, from raw config values exactly as `pulumi config` would hold them. */
-export function liveSpec(raw: Record<string, string>, stack: string): LabSpec {
-    return buildLabSpec(parseLabConfig(raw), { project: "docker-lab", stack, appDir: "app" });
 }

@@ -2,8 +2,8 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DockerCommandError, LabConfigError } from "../../components";
-import { describeLive, liveImages, liveSpec } from "./engine";
+import { DockerCommandError, LabConfigError, labSpecFor } from "../../components";
+import { describeLive, liveImages } from "./engine";
 import { leftovers, provisionLab, removeLeftovers } from "./harness";
 
 // Failure paths on the real engine: each must end in one message a person can act on.
@@ -12,7 +12,7 @@ describeLive("failure paths on a real engine", () => {
     const images = liveImages();
 
     test("a host port already taken: the error names the port and the container", async () => {
-        const spec = liveSpec({ ...images, appPort: "19080", registryPort: "19000" }, "test-port");
+        const spec = labSpecFor({ ...images, appPort: "19080", registryPort: "19000" }, "test-port");
         await removeLeftovers([spec]);
         const holder = net.createServer();
         await new Promise<void>((resolve) => holder.listen(19000, "127.0.0.1", resolve));
@@ -34,7 +34,7 @@ describeLive("failure paths on a real engine", () => {
 
     test("an unreachable engine: one line that says so and how to fix it", async () => {
         const deadSocket = `unix://${path.join(os.tmpdir(), `docker-lab-no-engine-${process.pid}.sock`)}`;
-        const spec = liveSpec({ ...images, dockerHost: deadSocket }, "test-noengine");
+        const spec = labSpecFor({ ...images, dockerHost: deadSocket }, "test-noengine");
         const error = await provisionLab(spec).then(
             () => undefined,
             (e: unknown) => e,
@@ -54,7 +54,7 @@ describeLive("failure paths on a real engine", () => {
         const savedPath = process.env.PATH;
         process.env.PATH = `${dir}${path.delimiter}${savedPath}`;
         try {
-            const attempt = async () => provisionLab(liveSpec({ ...images, replicas: "0", appPort: "99999" }, "test-invalid"));
+            const attempt = async () => provisionLab(labSpecFor({ ...images, replicas: "0", appPort: "99999" }, "test-invalid"));
             await expect(attempt()).rejects.toBeInstanceOf(LabConfigError);
             await expect(attempt()).rejects.toThrow(/replicas = "0"[\s\S]*appPort = "99999"/);
             expect(fs.existsSync(log)).toBe(false);

@@ -61,7 +61,8 @@ export interface LiveLab {
     timings: ProvisionTimings;
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+/** Runs `fn` and returns its value with how long it took, in milliseconds. */
+export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
     const started = Date.now();
     const value = await fn();
     return [value, Date.now() - started];
@@ -130,7 +131,8 @@ export async function leftovers(spec: LabSpec): Promise<Record<string, string[]>
     };
 }
 
-async function removeLabelled(label: string, env: Record<string, string>): Promise<void> {
+/** Removes every container (with its anonymous volumes), network and volume carrying `label`. */
+export async function removeLabelled(label: string, env: Record<string, string>): Promise<void> {
     const containers = await labelled("container", label, env);
     if (containers.length) await dockerOk(["rm", "--force", "--volumes", ...containers], "removing lab containers", env);
     const networks = await labelled("network", label, env);
@@ -139,20 +141,26 @@ async function removeLabelled(label: string, env: Record<string, string>): Promi
     if (volumes.length) await dockerOk(["volume", "rm", "--force", ...volumes], "removing lab volumes", env);
 }
 
-/** Tears one lab down the way `pulumi destroy` does, then the image tags by the spec's own command. */
-export async function teardownLab(spec: LabSpec): Promise<number> {
-    const started = Date.now();
-    await removeLabelled(`${LABEL.instance}=${spec.instance}`, spec.commandEnv);
-    const removal = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+/** Removes the lab's local image tags with the spec's own command, the one `pulumi destroy` runs. */
+export function removeImageTags(spec: LabSpec): Promise<void> {
+    return new Promise((resolve, reject) => {
         execFile(
             "/bin/sh",
             ["-c", spec.image.removeCommand],
             { cwd: PROJECT_ROOT, env: { ...process.env, ...spec.commandEnv } },
-            (err, _o, stderr) => resolve({ code: err ? 1 : 0, stderr: String(stderr) }),
+            (err, _out, stderr) =>
+                err ? reject(new Error(`Removing the lab's image tags failed: ${String(stderr).trim() || err.message}`)) : resolve(),
         );
     });
-    if (removal.code !== 0) throw new Error(`Removing the lab's image tags failed: ${removal.stderr}`);
-    return Date.now() - started;
+}
+
+/** Tears one lab down the way `pulumi destroy` does: containers, network and volume, then the image tags. */
+export async function teardownLab(spec: LabSpec): Promise<number> {
+    const [, ms] = await timed(async () => {
+        await removeLabelled(`${LABEL.instance}=${spec.instance}`, spec.commandEnv);
+        await removeImageTags(spec);
+    });
+    return ms;
 }
 
 /** Removes what an interrupted run left of these labs (containers may hold the ports the tests need). */

@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type CheckResult, docker, FAIL_MARKER, PASS_MARKER, type VerifyReport, verifyLab } from "../../components";
-import { describeLive, liveImages, liveSpec } from "./engine";
+import { type CheckResult, docker, FAIL_MARKER, labSpecFor, PASS_MARKER, type VerifyReport, verifyLab } from "../../components";
+import { describeLive, liveImages } from "./engine";
 import { type LiveLab, leftovers, PROJECT_ROOT, provisionLab, removeLeftovers, teardownLab } from "./harness";
 
 // Two labs at once on one engine, from the same spec the Pulumi program uses: the default
@@ -33,8 +33,8 @@ describeLive("two labs provisioned from the spec on a real engine", () => {
     const images = liveImages();
     const secondConfig = { ...images, replicas: "3", appPort: "18080", registryPort: "15000" };
     const specs = {
-        defaults: liveSpec({ ...images }, "test-default"),
-        second: liveSpec(secondConfig, "test-second"),
+        defaults: labSpecFor({ ...images }, "test-default"),
+        second: labSpecFor(secondConfig, "test-second"),
     };
     const labs: Partial<Record<keyof typeof specs, LiveLab>> = {};
     const results: Partial<Record<keyof typeof specs, CheckResult[]>> = {};
