@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import type { LabConfig } from "./config";
+import { dockerBuildArgs } from "./dockerArgs";
 import { shellQuote } from "./shell";
 import { APP_DIR_IN_IMAGE, IMAGE_DIGEST_PLACEHOLDER, IMAGE_REF_PLACEHOLDER, LABEL, type LabSpec } from "./spec";
 
@@ -169,13 +170,10 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
     const exec = (cmd: string) => `docker exec ${q(first)} ${cmd}`;
     const hostAppFile = (file: string) => q(path.posix.join(spec.image.context, file));
     const inImage = (file: string) => q(`${APP_DIR_IN_IMAGE}/${file}`);
-    const roundTripTag = `${spec.image.repository}:${spec.image.tag}-roundtrip`;
     const lessonTag = (purpose: string) => `${spec.image.repository}:${spec.image.tag}-${purpose}`;
     const scratchName = (purpose: string) => `${spec.instance}-lesson-${purpose}`;
     const instanceLabel = `${LABEL.instance}=${spec.instance}`;
-    const buildArgs = Object.entries(spec.image.buildArgs)
-        .map(([k, v]) => `--build-arg ${q(`${k}=${v}`)}`)
-        .join(" ");
+    const docker = (args: string[]) => ["docker", ...args].map(q).join(" ");
     const section = (id: string) => ({ section: id, heading: NOTES_SECTIONS[id] });
 
     const checks: LessonCheck[] = [
@@ -251,9 +249,9 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
             teaches: ["docker build"],
             ...section("01.01"),
             title: "docker build makes an image from the Dockerfile",
-            proves: "docker build -t turns app/Dockerfile and the files beside it into a tagged image that runs the app.",
+            proves: "docker build --tag (the notes' -t) turns app/Dockerfile and the files beside it into a tagged image that runs the app.",
             command: [
-                `docker build -q -t ${q(lessonTag("build"))} ${buildArgs} -f ${q(spec.image.dockerfile)} ${q(spec.image.context)}`,
+                docker(dockerBuildArgs({ ...spec.image, name: lessonTag("build") }, { quiet: true })),
                 `docker run --rm ${q(lessonTag("build"))} cat ${inImage("package.json")}`,
             ].join(" && "),
             // The legacy builder adds a deprecation notice; only these lines matter.
@@ -267,13 +265,13 @@ export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): 
             title: "docker tag, push and pull through the local registry",
             proves: "A new tag of the image goes to the local registry and comes back from it with the same digest.",
             command: [
-                `docker tag ${IMAGE_REF_PLACEHOLDER} ${q(roundTripTag)}`,
-                `docker push ${q(roundTripTag)}`,
-                `docker image rm ${q(roundTripTag)}`,
-                `docker pull ${q(roundTripTag)}`,
+                `docker tag ${IMAGE_REF_PLACEHOLDER} ${q(lessonTag("roundtrip"))}`,
+                `docker push ${q(lessonTag("roundtrip"))}`,
+                `docker image rm ${q(lessonTag("roundtrip"))}`,
+                `docker pull ${q(lessonTag("roundtrip"))}`,
             ].join(" && "),
             expect: { kind: "containsAll", values: [`Digest: ${IMAGE_DIGEST_PLACEHOLDER}`] },
-            cleanup: `docker image rm ${q(roundTripTag)}`,
+            cleanup: `docker image rm ${q(lessonTag("roundtrip"))}`,
         },
         {
             id: "01.01-save",

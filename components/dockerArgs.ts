@@ -83,9 +83,9 @@ export function dockerRunArgs(spec: ContainerSpec, image: string, networkName: s
     return args;
 }
 
-/** `docker build` arguments (after `docker`) for the image spec. */
-export function dockerBuildArgs(image: ImageSpec): string[] {
-    const args = ["build", "--tag", image.name, "--file", image.dockerfile];
+/** `docker build` arguments (after `docker`) for the image spec; `quiet` prints only the image id. */
+export function dockerBuildArgs(image: ImageSpec, options: { quiet?: boolean } = {}): string[] {
+    const args = ["build", ...(options.quiet ? ["--quiet"] : []), "--tag", image.name, "--file", image.dockerfile];
     for (const [k, v] of Object.entries(image.buildArgs)) args.push("--build-arg", `${k}=${v}`);
     args.push(image.context);
     return args;

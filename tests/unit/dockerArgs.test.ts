@@ -189,6 +189,13 @@ describe("dockerBuildArgs and dockerCreateArgs", () => {
         expect(flagValues(args, "--build-arg")).toEqual(Object.entries(spec.image.buildArgs).map(([k, v]) => `${k}=${v}`));
         expect(flagValues(args, "--build-arg")).toContain(`BASE_IMAGE=${defaultConfig().baseImage}`);
         expect(args[args.length - 1]).toBe(spec.image.context);
+        expect(args).not.toContain("--quiet");
+    });
+
+    test("dockerBuildArgs with quiet asks docker build for the image id only", () => {
+        const args = dockerBuildArgs(spec.image, { quiet: true });
+        expect(args.slice(0, 2)).toEqual(["build", "--quiet"]);
+        expect(args.slice(2)).toEqual(dockerBuildArgs(spec.image).slice(1));
     });
 
     test.each(["network", "volume"] as const)("dockerCreateArgs creates the %s with every label and its name last", (kind) => {
