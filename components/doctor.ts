@@ -1,10 +1,10 @@
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { type LabConfig, LabConfigError, loadConfigSchema, OFFLINE_IMAGES, parseLabConfig, readStackConfig } from "./config";
-import { buildLabSpec, LABEL, type LabSpec } from "./spec";
+import { type LabConfig, LabConfigError, LIMITS, loadConfigSchema, OFFLINE_IMAGES, parseLabConfig, readStackConfig } from "./config";
+import { type DockerResult, docker } from "./dockerCli";
+import { APP_DIR, buildLabSpec, LABEL, type LabSpec, PROJECT_NAME, replicaPort } from "./spec";
 
 /**
  * `npm run doctor` and the preflight of `npm run up`: checks everything the lab needs before any
@@ -20,6 +20,8 @@ export interface DoctorFinding {
     /** Stable id of the check, e.g. `engine.version` or `ports.8080`. */
     id: string;
     ok: boolean;
+    /** Set on "not checked because of an earlier problem" findings: shown with the problems, not counted as one. */
+    skipped?: true;
     klass: DoctorClass;
     /** One line: what was found, or the problem and its fix. */
     message: string;
@@ -36,20 +38,13 @@ export const DOCTOR_EXIT_CODES: Record<DoctorClass, number> = {
 };
 
 /** Oldest Node.js major version the lab supports. */
-export const MIN_NODE_MAJOR = 20;
+const MIN_NODE_MAJOR = 20;
 /** Free space the build needs where the engine keeps its data: 1 GiB. */
 export const MIN_FREE_BYTES = 1024 ** 3;
 /** Oldest engine API the lab is tested with (Docker 20.10). */
-export const MIN_API_VERSION = "1.41";
+const MIN_API_VERSION = "1.41";
 /** API version that brought healthcheck start_interval (Docker 25). */
-export const START_INTERVAL_API_VERSION = "1.44";
-/** The air-gapped images `bash scripts/offline-images.sh` builds, by config key. */
-
-export interface DockerCallResult {
-    status: number;
-    stdout: string;
-    stderr: string;
-}
+const START_INTERVAL_API_VERSION = "1.44";
 
 /** What a listen attempt on a host address and port found. */
 export type PortState = "free" | "in-use" | "no-such-address";
@@ -65,8 +60,11 @@ export interface DoctorProbes {
     uid(): number | undefined;
     tmpdir(): string;
     fileIsSocket(file: string): boolean;
-    /** Runs the docker CLI with exactly this environment; never throws (status 127: no docker CLI). */
-    docker(args: string[], env: Record<string, string | undefined>): Promise<DockerCallResult>;
+    /**
+     * Runs the docker CLI with these variables (the real probe sets them over this process's environment);
+     * never throws (status 127: no docker CLI, 124: timeout).
+     */
+    docker(args: string[], env: Record<string, string | undefined>): Promise<DockerResult>;
     /** Tries to listen on ip:port. */
     portHolder(ip: string, port: number): Promise<PortState>;
     /** Bytes available to unprivileged users on the file system holding `file`; throws if it does not exist. */
@@ -92,6 +90,11 @@ export interface DoctorResult {
 
 const DOCKER_TIMEOUT_MS = 30_000;
 
+/** The variables of `env` that are set. */
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+    return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
 /** The real probes: this process, this machine's file system and network, the docker CLI on PATH. */
 export function realProbes(env: Record<string, string | undefined> = process.env): DoctorProbes {
     return {
@@ -107,31 +110,7 @@ export function realProbes(env: Record<string, string | undefined> = process.env
                 return false;
             }
         },
-        docker: (args, dockerEnv) =>
-            new Promise((resolve) => {
-                const cleanEnv = Object.fromEntries(Object.entries(dockerEnv).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
-                execFile(
-                    "docker",
-                    args,
-                    { env: cleanEnv, timeout: DOCKER_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
-                    (err, stdout, stderr) => {
-                        if (!err) return resolve({ status: 0, stdout: String(stdout), stderr: String(stderr) });
-                        const e = err as NodeJS.ErrnoException & { code?: unknown; killed?: boolean };
-                        if (e.code === "ENOENT") {
-                            return resolve({ status: 127, stdout: "", stderr: "docker: command not found" });
-                        }
-                        if (e.killed) {
-                            return resolve({
-                                status: 124,
-                                stdout: String(stdout),
-                                stderr: `docker ${args[0]} timed out after ${DOCKER_TIMEOUT_MS / 1000}s`,
-                            });
-                        }
-                        const status = typeof e.code === "number" ? e.code : 1;
-                        resolve({ status, stdout: String(stdout), stderr: String(stderr) || e.message });
-                    },
-                );
-            }),
+        docker: (args, dockerEnv) => docker(args, definedOnly(dockerEnv), DOCKER_TIMEOUT_MS),
         portHolder: (ip, port) =>
             new Promise((resolve) => {
                 const server = net.createServer();
@@ -168,6 +147,25 @@ function finding(klass: DoctorClass, id: string, ok: boolean, message: string): 
     return { id, ok, klass, message: oneLine(message, 600) };
 }
 
+/** Checks left out because of an earlier problem: printed with the problems, not counted as one. */
+function skipped(klass: DoctorClass, id: string, message: string): DoctorFinding {
+    return { ...finding(klass, id, false, message), skipped: true };
+}
+
+/** A real problem: not ok, and not merely a check skipped because of one. */
+function isProblem(f: DoctorFinding): boolean {
+    return !f.ok && !f.skipped;
+}
+
+function noDockerCli(): DoctorFinding {
+    return finding(
+        "engine",
+        "engine.cli",
+        false,
+        "the docker CLI is not on PATH: fix: install Docker (Docker Desktop, or the docker.io / docker-ce package) or add its bin folder to PATH",
+    );
+}
+
 /** Compares dotted versions such as API versions: negative when a < b. */
 function compareVersions(a: string, b: string): number {
     const pa = a.split(".").map((n) => Number.parseInt(n, 10) || 0);
@@ -199,7 +197,7 @@ export function publishedHostPorts(portsColumn: string): number[] {
 // ---------------------------------------------------------------------------------------------
 // Node.js
 
-export function checkNode(probes: DoctorProbes): DoctorFinding[] {
+function checkNode(probes: DoctorProbes): DoctorFinding[] {
     const version = probes.nodeVersion();
     const major = Number.parseInt(version.replace(/^v/, ""), 10);
     if (Number.isInteger(major) && major >= MIN_NODE_MAJOR) {
@@ -218,7 +216,7 @@ export function checkNode(probes: DoctorProbes): DoctorFinding[] {
 // ---------------------------------------------------------------------------------------------
 // Engine discovery
 
-export interface UsualSocket {
+interface UsualSocket {
     /** Absolute path of the socket. */
     path: string;
     /** Which Docker distribution puts a socket there. */
@@ -226,7 +224,7 @@ export interface UsualSocket {
 }
 
 /** The sockets Docker distributions usually create, in the order the doctor reports them. */
-export function usualSockets(home: string, env: Record<string, string | undefined>, uid: number | undefined): UsualSocket[] {
+function usualSockets(home: string, env: Record<string, string | undefined>, uid: number | undefined): UsualSocket[] {
     const runtimeDir = env.XDG_RUNTIME_DIR || (uid !== undefined ? `/run/user/${uid}` : undefined);
     const sockets: UsualSocket[] = [
         { path: "/var/run/docker.sock", name: "the standard socket of Docker Engine" },
@@ -246,7 +244,7 @@ export function usualSockets(home: string, env: Record<string, string | undefine
 }
 
 /** Where the lab's engine address comes from. */
-export interface EngineTarget {
+interface EngineTarget {
     /** e.g. unix:///var/run/docker.sock, tcp://host:2376, ssh://user@host. */
     address: string;
     /** How it was chosen, for messages: "DOCKER_HOST", "the docker context \"default\"", ... */
@@ -258,7 +256,7 @@ export interface EngineTarget {
 }
 
 /** Platform default of the docker CLI and of the lab's Docker provider. */
-export const DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
+const DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
 
 function describeSource(target: EngineTarget): string {
     switch (target.source) {
@@ -284,7 +282,7 @@ function describeAddress(address: string, sockets: UsualSocket[]): string {
 }
 
 /** True when the engine publishes ports and keeps its data on this machine (or its local VM). */
-export function isLocalEngine(address: string): boolean {
+function isLocalEngine(address: string): boolean {
     if (/^(unix|npipe):\/\//.test(address)) return true;
     const m = address.match(/^tcp:\/\/\[?([^\]/]+?)\]?(?::\d+)?\/?$/);
     return m ? ["localhost", "127.0.0.1", "::1"].includes(m[1]) : false;
@@ -298,14 +296,7 @@ async function resolveEngineTarget(probes: DoctorProbes, config: LabConfig): Pro
         return { address: probes.env.DOCKER_HOST, source: "env", env: { ...probes.env } };
     }
     const context = await probes.docker(["context", "inspect", "--format", "{{.Name}} {{.Endpoints.docker.Host}}"], probes.env);
-    if (context.status === 127) {
-        return finding(
-            "engine",
-            "engine.cli",
-            false,
-            "the docker CLI is not on PATH: fix: install Docker (Docker Desktop, or the docker.io / docker-ce package) or add its bin folder to PATH",
-        );
-    }
+    if (context.status === 127) return noDockerCli();
     const [name, host] = context.stdout.trim().split(/\s+/);
     if (context.status === 0 && host) {
         return { address: host, source: "context", contextName: name, env: { ...probes.env } };
@@ -313,16 +304,11 @@ async function resolveEngineTarget(probes: DoctorProbes, config: LabConfig): Pro
     return { address: DEFAULT_DOCKER_HOST, source: "default", env: { ...probes.env } };
 }
 
-/** The engine the lab will use, if it answers; the environment docker calls of the lab need. */
-export interface EngineState {
-    up: boolean;
-    target?: EngineTarget;
-}
-
-export async function checkEngine(probes: DoctorProbes, config: LabConfig): Promise<{ findings: DoctorFinding[]; engine: EngineState }> {
+/** The findings about the engine, and the engine the lab will use when it answers (undefined when not). */
+async function checkEngine(probes: DoctorProbes, config: LabConfig): Promise<{ findings: DoctorFinding[]; engine?: EngineTarget }> {
     const findings: DoctorFinding[] = [];
     const resolved = await resolveEngineTarget(probes, config);
-    if (!("address" in resolved)) return { findings: [resolved], engine: { up: false } };
+    if (!("address" in resolved)) return { findings: [resolved] };
     const target = resolved;
     const sockets = usualSockets(probes.homedir(), probes.env, probes.uid());
     const present = sockets.filter((s) => probes.fileIsSocket(s.path));
@@ -330,20 +316,9 @@ export async function checkEngine(probes: DoctorProbes, config: LabConfig): Prom
 
     const version = await probes.docker(["version", "--format", "{{.Server.Version}} {{.Server.APIVersion}}"], target.env);
     const [serverVersion, apiVersion] = version.stdout.trim().split(/\s+/);
-    if (version.status === 127) {
-        findings.push(
-            finding(
-                "engine",
-                "engine.cli",
-                false,
-                "the docker CLI is not on PATH: fix: install Docker (Docker Desktop, or the docker.io / docker-ce package) or add its bin folder to PATH",
-            ),
-        );
-        return { findings, engine: { up: false, target } };
-    }
+    if (version.status === 127) return { findings: [noDockerCli()] };
     if (version.status !== 0 || !serverVersion || !apiVersion) {
-        findings.push(await engineDown(probes, target, where, version.stderr, present));
-        return { findings, engine: { up: false, target } };
+        return { findings: [await engineDown(probes, target, where, version.stderr, present)] };
     }
 
     findings.push(finding("engine", "engine.endpoint", true, `Docker engine at ${where}`));
@@ -406,7 +381,7 @@ export async function checkEngine(probes: DoctorProbes, config: LabConfig): Prom
             );
         }
     }
-    return { findings, engine: { up: true, target } };
+    return { findings, engine: target };
 }
 
 async function engineDown(
@@ -474,16 +449,22 @@ function labPorts(spec: LabSpec): LabPort[] {
 }
 
 /** A value to set `key` to whose ports are all free, or undefined when none is found quickly. */
-async function freeAlternative(probes: DoctorProbes, config: LabConfig, key: "appPort" | "registryPort"): Promise<number | undefined> {
-    const appRange = (base: number) => Array.from({ length: config.replicas }, (_, i) => base + i);
-    const taken = new Set([config.registryPort, ...appRange(config.appPort)]);
-    const isFree = async (p: number) => p <= 65535 && !taken.has(p) && (await probes.portHolder(config.bindAddress, p)) === "free";
-    const start = key === "appPort" ? config.appPort + config.replicas : config.registryPort + 1;
-    let candidate = start;
-    for (let attempt = 0; attempt < 40 && candidate <= 65535; attempt++) {
-        const wanted = key === "appPort" ? appRange(candidate) : [candidate];
+async function freeAlternative(
+    probes: DoctorProbes,
+    config: LabConfig,
+    ports: LabPort[],
+    key: LabPort["key"],
+): Promise<number | undefined> {
+    const taken = new Set(ports.map((p) => p.port));
+    const isFree = async (p: number) =>
+        p <= LIMITS.port.max && !taken.has(p) && (await probes.portHolder(config.bindAddress, p)) === "free";
+    // The ports a value of `key` publishes: the registry's one port, or one per replica.
+    const portsOf = (value: number) =>
+        key === "appPort" ? Array.from({ length: config.replicas }, (_, i) => replicaPort({ appPort: value }, i)) : [value];
+    let candidate = Math.max(...ports.filter((p) => p.key === key).map((p) => p.port)) + 1;
+    for (let attempt = 0; attempt < 40 && candidate <= LIMITS.port.max; attempt++) {
         let blocked: number | undefined;
-        for (const p of wanted) {
+        for (const p of portsOf(candidate)) {
             if (!(await isFree(p))) {
                 blocked = p;
                 break;
@@ -495,7 +476,7 @@ async function freeAlternative(probes: DoctorProbes, config: LabConfig, key: "ap
     return undefined;
 }
 
-export async function checkPorts(probes: DoctorProbes, config: LabConfig, spec: LabSpec, engine: EngineTarget): Promise<DoctorFinding[]> {
+async function checkPorts(probes: DoctorProbes, config: LabConfig, spec: LabSpec, engine: EngineTarget): Promise<DoctorFinding[]> {
     const ip = config.bindAddress;
     if (!isLocalEngine(engine.address)) {
         return [
@@ -535,6 +516,13 @@ export async function checkPorts(probes: DoctorProbes, config: LabConfig, spec: 
         return labHolders;
     };
 
+    // One search per key, however many of its ports are taken.
+    const alternatives = new Map<LabPort["key"], Promise<number | undefined>>();
+    const alternativeFor = (key: LabPort["key"]) => {
+        if (!alternatives.has(key)) alternatives.set(key, freeAlternative(probes, config, ports, key));
+        return alternatives.get(key)!;
+    };
+
     const findings: DoctorFinding[] = [];
     const okParts: string[] = [];
     for (const [i, p] of ports.entries()) {
@@ -549,7 +537,7 @@ export async function checkPorts(probes: DoctorProbes, config: LabConfig, spec: 
         }
         const other = await probes.docker(["ps", "--filter", `publish=${p.port}`, "--format", "{{.Names}}"], engine.env);
         const containers = other.stdout.split("\n").filter((l) => l.trim());
-        const alternative = await freeAlternative(probes, config, p.key);
+        const alternative = await alternativeFor(p.key);
         const setKey = `pulumi config set ${p.key} ${alternative ?? "<another port>"}`;
         if (containers.length > 0) {
             const names = containers.join(", ");
@@ -579,7 +567,7 @@ export async function checkPorts(probes: DoctorProbes, config: LabConfig, spec: 
 // ---------------------------------------------------------------------------------------------
 // Disk
 
-export async function checkDisk(probes: DoctorProbes, engine: EngineTarget): Promise<DoctorFinding[]> {
+async function checkDisk(probes: DoctorProbes, engine: EngineTarget): Promise<DoctorFinding[]> {
     if (!isLocalEngine(engine.address)) {
         return [
             finding("disk", "disk.remote", true, `disk space not checked: the engine at ${engine.address} keeps its data on its own host`),
@@ -620,7 +608,7 @@ export async function checkDisk(probes: DoctorProbes, engine: EngineTarget): Pro
 // ---------------------------------------------------------------------------------------------
 // Images
 
-export async function checkImages(probes: DoctorProbes, config: LabConfig, engine: EngineTarget): Promise<DoctorFinding[]> {
+async function checkImages(probes: DoctorProbes, config: LabConfig, engine: EngineTarget): Promise<DoctorFinding[]> {
     const findings: DoctorFinding[] = [];
     const present = async (image: string) =>
         (await probes.docker(["image", "inspect", "--format", "{{.Id}}", image], engine.env)).status === 0;
@@ -666,7 +654,7 @@ export async function checkImages(probes: DoctorProbes, config: LabConfig, engin
 // The whole doctor
 
 function exitCodeOf(findings: DoctorFinding[]): number {
-    const codes = findings.filter((f) => !f.ok).map((f) => DOCTOR_EXIT_CODES[f.klass]);
+    const codes = findings.filter(isProblem).map((f) => DOCTOR_EXIT_CODES[f.klass]);
     return codes.length > 0 ? Math.min(...codes) : 0;
 }
 
@@ -687,7 +675,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
     try {
         const raw = options.config ?? readStackConfig(options.stack, options.projectDir);
         config = parseLabConfig(raw, loadConfigSchema(path.join(options.projectDir, "Pulumi.yaml")));
-        spec = buildLabSpec(config, { project: "docker-lab", stack: options.stack, appDir: "app" });
+        spec = buildLabSpec(config, { project: PROJECT_NAME, stack: options.stack, appDir: APP_DIR });
         const origin = options.config ? "given values" : fs.existsSync(path.join(options.projectDir, stackFile)) ? stackFile : "defaults";
         findings.push(finding("config", "config.valid", true, `config of stack ${options.stack} is valid (${origin})`));
     } catch (e) {
@@ -696,10 +684,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
             findings.push(finding("config", `config.${i + 1}`, false, `config: ${problem}`));
         });
         findings.push(
-            finding(
+            skipped(
                 "config",
                 "config.skipped",
-                false,
                 `Docker engine, ports, disk space and images not checked: fix the config first (pulumi config set KEY VALUE --stack ${options.stack})`,
             ),
         );
@@ -709,12 +696,11 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
     progress("checking the Docker engine…");
     const { findings: engineFindings, engine } = await checkEngine(probes, config);
     findings.push(...engineFindings);
-    if (!engine.up || !engine.target) {
+    if (!engine) {
         findings.push(
-            finding(
+            skipped(
                 "engine",
                 "engine.skipped",
-                false,
                 "ports, disk space and images not checked: the Docker engine does not answer (fix it first)",
             ),
         );
@@ -722,24 +708,27 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
     }
 
     progress(`checking ports on ${config.bindAddress}…`);
-    findings.push(...(await checkPorts(probes, config, spec, engine.target)));
+    findings.push(...(await checkPorts(probes, config, spec, engine)));
     progress("checking free disk space…");
-    findings.push(...(await checkDisk(probes, engine.target)));
+    findings.push(...(await checkDisk(probes, engine)));
     progress("checking images…");
-    findings.push(...(await checkImages(probes, config, engine.target)));
+    findings.push(...(await checkImages(probes, config, engine)));
     return done();
 }
 
-/** One line per finding ("✓ " or "✗ "), then a summary line with the exit code. */
+/**
+ * One line per finding ("✓ ", or "✗ " for a problem and for checks skipped because of one), then a summary
+ * line with the number of problems (skipped checks are not counted) and the exit code.
+ */
 export function formatFindings(findings: DoctorFinding[], options: { problemsOnly?: boolean } = {}): string {
     const shown = options.problemsOnly ? findings.filter((f) => !f.ok) : findings;
     const lines = shown.map((f) => `${f.ok ? "✓" : "✗"} ${f.message}`);
-    const problems = findings.filter((f) => !f.ok);
+    const problems = findings.filter(isProblem);
     if (problems.length === 0) {
         lines.push(`doctor: all ${findings.length} checks passed; exit code 0`);
     } else {
         const classes = [...new Set(problems.map((f) => f.klass))].sort((a, b) => DOCTOR_EXIT_CODES[a] - DOCTOR_EXIT_CODES[b]);
-        const code = DOCTOR_EXIT_CODES[classes[0]];
+        const code = exitCodeOf(findings);
         lines.push(
             `doctor: ${problems.length} problem${problems.length === 1 ? "" : "s"} (${classes.join(", ")}); exit code ${code} (${classes[0]})`,
         );

@@ -1,5 +1,5 @@
-import * as path from "node:path";
 import { DOCTOR_EXIT_CODES, formatFindings, runDoctor } from "../components/doctor";
+import { DEFAULT_STACK, PROJECT_ROOT } from "./pulumi";
 
 /**
  * `npm run doctor [-- --stack NAME] [--json]`: checks Node.js, the Docker engine, ports, disk space
@@ -7,8 +7,7 @@ import { DOCTOR_EXIT_CODES, formatFindings, runDoctor } from "../components/doct
  * class of problem was found (see DOCTOR_EXIT_CODES; 1 = usage error or the doctor itself failed).
  */
 
-const PROJECT_ROOT = path.join(__dirname, "..");
-const USAGE = "usage: npm run doctor [-- --stack NAME] [--json]   (stack default: $LAB_STACK, else dev)";
+const USAGE = `usage: npm run doctor [-- --stack NAME] [--json]   (stack default: $LAB_STACK, else ${DEFAULT_STACK})`;
 
 interface Args {
     stack: string;
@@ -16,7 +15,7 @@ interface Args {
 }
 
 export function parseDoctorArgs(argv: string[], env: Record<string, string | undefined>): Args | string {
-    const args: Args = { stack: env.LAB_STACK || "dev", json: false };
+    const args: Args = { stack: env.LAB_STACK || DEFAULT_STACK, json: false };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (arg === "--json") args.json = true;

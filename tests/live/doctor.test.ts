@@ -1,6 +1,17 @@
 import * as net from "node:net";
 import * as path from "node:path";
-import { DOCTOR_EXIT_CODES, type DoctorFinding, type DoctorResult, formatFindings, realProbes, runDoctor } from "../../components";
+import {
+    DOCTOR_EXIT_CODES,
+    type DoctorFinding,
+    type DoctorResult,
+    docker,
+    formatFindings,
+    hostPort,
+    LABEL,
+    labSpecFor,
+    realProbes,
+    runDoctor,
+} from "../../components";
 import { describeLive, liveImages } from "./engine";
 
 // The doctor with its real probes on this machine: a port really taken, an engine really absent,
@@ -22,9 +33,6 @@ function hold(port: number): Promise<net.Server> {
         server.listen(port, "127.0.0.1", () => resolve(server));
     });
 }
-
-/** The docker CLI through the doctor's own real probe, so this file depends on nothing else that runs docker. */
-const docker = (args: string[]) => realProbes().docker(args, process.env);
 
 const close = (server: net.Server) => new Promise<void>((resolve) => server.close(() => resolve()));
 
@@ -81,19 +89,20 @@ describeLive("doctor on the real machine", () => {
     });
 
     test("a port held by the lab's own container is fine; for another stack it is another container", async () => {
-        const name = "docker-lab-test-doctor-app-0";
+        const config = { ...images, appPort: "29280", registryPort: "29200", replicas: "1" };
+        // The container replica 0 of stack test-doctor would be: its name, the labels the doctor looks for, its port.
+        const replica = labSpecFor(config, "test-doctor").replicas[0];
+        const { name } = replica;
+        const [port] = replica.ports;
         await docker(["rm", "--force", name]);
         const started = await docker([
             "run",
             "--detach",
             "--name",
             name,
-            "--label",
-            "docker-lab.managed=true",
-            "--label",
-            "docker-lab.instance=docker-lab-test-doctor",
+            ...[LABEL.managed, LABEL.instance].flatMap((key) => ["--label", `${key}=${replica.labels[key]}`]),
             "--publish",
-            "127.0.0.1:29280:8080",
+            `${hostPort(port.ip, port.external)}:${port.internal}`,
             images.baseImage,
             "node",
             "-e",
@@ -101,7 +110,6 @@ describeLive("doctor on the real machine", () => {
         ]);
         expect(started).toMatchObject({ status: 0 });
         try {
-            const config = { ...images, appPort: "29280", registryPort: "29200", replicas: "1" };
             const own = await runDoctor({ stack: "test-doctor", projectDir: PROJECT_DIR, config });
             expect(byId(own, "ports.ok").message).toBe(
                 `ports on 127.0.0.1: 29200 (registry, registryPort) free, 29280 (app replica 0, appPort) held by this lab (container ${name})`,

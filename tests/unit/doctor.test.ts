@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { OFFLINE_IMAGES } from "../../components/config";
 import {
     DOCTOR_EXIT_CODES,
     type DoctorFinding,
@@ -65,8 +66,8 @@ interface Call {
 
 const BASE = "node:24.11.1-alpine3.22";
 const REGISTRY = "registry:2";
-const OFFLINE_BASE = "docker-lab-offline/node:bookworm";
-const OFFLINE_REGISTRY = "docker-lab-offline/registry:2";
+const OFFLINE_BASE = OFFLINE_IMAGES.baseImage;
+const OFFLINE_REGISTRY = OFFLINE_IMAGES.registryImage;
 
 function world(overrides: Partial<FakeWorld> = {}): FakeWorld {
     return {
@@ -467,6 +468,13 @@ describe("doctor: ports", () => {
         expect(byId(result, "ports.8080").message).toMatch(/pulumi config set appPort 8084$/);
     });
 
+    test("two busy app ports: one search for a free appPort, suggested in both findings", async () => {
+        const result = await doctor(world({ busy: [29080, 29081] }), { appPort: "29080", registryPort: "29000", replicas: "2" });
+        expect(byId(result, "ports.29080").message).toMatch(/pulumi config set appPort 29082$/);
+        expect(byId(result, "ports.29081").message).toMatch(/pulumi config set appPort 29082$/);
+        expect(result.portProbes).toEqual([29000, 29080, 29081, 29082, 29083]);
+    });
+
     test("bindAddress that is not an address of this machine: one problem", async () => {
         const result = await doctor(world({ portState: "no-such-address" }), { bindAddress: "10.9.8.7" });
         expect(problems(result)).toEqual([
@@ -569,6 +577,22 @@ describe("doctor: config", () => {
         expect(result.exitCode).toBe(2);
         expect(result.calls).toEqual([]);
         expect(result.portProbes).toEqual([]);
+    });
+
+    test("the skipped-checks line is printed but not counted: two config errors are 2 problems", async () => {
+        const result = await doctor(world(), { replicas: "0", appPort: "99999" });
+        const lines = formatFindings(result.findings, { problemsOnly: true }).split("\n");
+        expect(lines).toHaveLength(4);
+        expect(lines[2]).toMatch(/^✗ Docker engine, ports, disk space and images not checked: fix the config first/);
+        expect(lines[3]).toBe("doctor: 2 problems (config); exit code 2 (config)");
+    });
+
+    test("engine down: the skipped-checks line is not counted as a second problem", async () => {
+        const result = await doctor(world({ engines: {} }));
+        const lines = formatFindings(result.findings).split("\n");
+        expect(lines.at(-2)).toBe("✗ ports, disk space and images not checked: the Docker engine does not answer (fix it first)");
+        expect(lines.at(-1)).toBe("doctor: 1 problem (engine); exit code 11 (engine)");
+        expect(result.exitCode).toBe(DOCTOR_EXIT_CODES.engine);
     });
 
     test("a stack name Docker cannot use is a config problem", async () => {
