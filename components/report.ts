@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type LessonCheck, NOTES_SECTIONS, PASS_MARKER, resolveCheck } from "./checks";
-import type { ContainerSpec, LabSpec, PortSpec } from "./spec";
+import { type ContainerSpec, hostPort, type LabSpec } from "./spec";
 import type { VerifiedCheck, VerifyReport } from "./verify";
 
 /**
@@ -11,8 +11,8 @@ import type { VerifiedCheck, VerifyReport } from "./verify";
  */
 
 /** Output shown per check: at most this many lines and characters; the rest is cut with a note. */
-export const REPORT_OUTPUT_MAX_LINES = 15;
-export const REPORT_OUTPUT_MAX_CHARS = 2000;
+const REPORT_OUTPUT_MAX_LINES = 15;
+const REPORT_OUTPUT_MAX_CHARS = 2000;
 
 /** Han characters, CJK punctuation and full-width forms: text that the HTML marks `lang="zh-CN"`. */
 const CJK_RUN =
@@ -28,7 +28,7 @@ function htmlText(text: string, tag = "span"): string {
     return escapeHtml(text).replace(CJK_RUN, (run) => `<${tag} lang="zh-CN">${run}</${tag}>`);
 }
 
-export interface TrimmedOutput {
+interface TrimmedOutput {
     text: string;
     /** Lines left out (0 when nothing was cut). */
     omittedLines: number;
@@ -59,7 +59,7 @@ export function checkOutput(verified: VerifiedCheck): TrimmedOutput {
 }
 
 /** The check's command with the image reference filled in, as it ran; the template when the reference is not usable. */
-export function checkCommand(check: LessonCheck, imageRef: string): string {
+function checkCommand(check: LessonCheck, imageRef: string): string {
     try {
         return resolveCheck(check, { imageRef }).command;
     } catch {
@@ -68,12 +68,12 @@ export function checkCommand(check: LessonCheck, imageRef: string): string {
 }
 
 /** `sha256:` and the first 12 hex digits of a digest, from a digest or a `repository@sha256:...` reference. */
-export function shortDigest(refOrDigest: string): string | undefined {
+function shortDigest(refOrDigest: string): string | undefined {
     const m = /sha256:([0-9a-f]{12})[0-9a-f]*/i.exec(refOrDigest);
     return m ? `sha256:${m[1].toLowerCase()}` : undefined;
 }
 
-export interface ReportSection {
+interface ReportSection {
     /** Section number in the notes, e.g. `01.02`. */
     id: string;
     /** The notes' heading, e.g. `01.02 容器 container`. */
@@ -84,7 +84,7 @@ export interface ReportSection {
 }
 
 /** The report's checks grouped by notes section, in the order of the notes; sections the notes lack come last. */
-export function reportSections(report: VerifyReport): ReportSection[] {
+function reportSections(report: VerifyReport): ReportSection[] {
     const ids = Object.keys(NOTES_SECTIONS);
     for (const v of report.checks) if (!ids.includes(v.check.section)) ids.push(v.check.section);
     return ids.map((id) => {
@@ -101,22 +101,18 @@ export function formatDuration(ms: number): string {
 }
 
 /** `2025-11-28 03:57:12 UTC` from an ISO time; the input unchanged when it is not a date. */
-export function formatTime(iso: string): string {
+function formatTime(iso: string): string {
     const t = Date.parse(iso);
     if (Number.isNaN(t)) return iso;
     return `${new Date(t).toISOString().slice(0, 19).replace("T", " ")} UTC`;
 }
 
 function overall(report: VerifyReport): "PASS" | "FAIL" {
-    return report.failed === 0 && report.checks.every((v) => v.result.passed) ? "PASS" : "FAIL";
+    return report.failed === 0 ? "PASS" : "FAIL";
 }
 
 function sectionAnchor(id: string): string {
     return `section-${id.replace(/[^A-Za-z0-9]+/g, "-")}`;
-}
-
-function hostPort(port: PortSpec): string {
-    return `${port.ip.includes(":") ? `[${port.ip}]` : port.ip}:${port.external}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,7 +172,7 @@ export function renderLabSvg(spec: LabSpec, imageRef?: string): string {
     const height = netBottom + 40;
     const digest = imageRef ? shortDigest(imageRef) : undefined;
     const t = escapeHtml;
-    const ports = containers.map(({ c }) => c.ports.map(hostPort).join(", ")).join(", ");
+    const ports = containers.map(({ c }) => c.ports.map((p) => hostPort(p.ip, p.external)).join(", ")).join(", ");
     const label =
         `Lab ${spec.instance}: network ${spec.network.name} joins the registry ${spec.registry.container.name} ` +
         `and ${spec.replicas.length} replica${spec.replicas.length === 1 ? "" : "s"} of ${spec.image.name}; published on the host at ${ports}`;
@@ -225,14 +221,17 @@ export function renderLabSvg(spec: LabSpec, imageRef?: string): string {
         const attrs = registry
             ? `class="lab-registry" data-name="${t(c.name)}" data-port="${port ? port.external : ""}"`
             : `class="lab-replica" data-replica="${index}" data-name="${t(c.name)}" data-port="${port ? port.external : ""}"`;
-        out.push(`<g ${attrs}>`, `<title>${t(`${c.name}: ${c.ports.map((p) => `${hostPort(p)} → ${p.internal}`).join(", ")}`)}</title>`);
+        out.push(
+            `<g ${attrs}>`,
+            `<title>${t(`${c.name}: ${c.ports.map((p) => `${hostPort(p.ip, p.external)} → ${p.internal}`).join(", ")}`)}</title>`,
+        );
         // Joins the network line.
         out.push(`<line x1="${s.netX + 12}" y1="${mid}" x2="${s.cardX}" y2="${mid}" stroke="#3b82f6" stroke-width="2"/>`);
         out.push(`<circle cx="${s.netX + 12}" cy="${mid}" r="4" fill="#3b82f6"/>`);
         if (port) {
             out.push(
                 `<rect x="${s.hostX + 14}" y="${mid - 13}" width="${s.hostW - 28}" height="26" rx="13" fill="#ffffff" stroke="${stroke}"/>`,
-                `<text x="${s.hostX + s.hostW / 2}" y="${mid + 4.5}" text-anchor="middle" font-family="ui-monospace, monospace" font-size="12.5" fill="#0f172a">${t(fit(hostPort(port), 24))}</text>`,
+                `<text x="${s.hostX + s.hostW / 2}" y="${mid + 4.5}" text-anchor="middle" font-family="ui-monospace, monospace" font-size="12.5" fill="#0f172a">${t(fit(hostPort(port.ip, port.external), 24))}</text>`,
                 `<line x1="${s.hostX + s.hostW - 14}" y1="${mid}" x2="${s.netX + 6}" y2="${mid}" stroke="#475569" stroke-width="1.5" marker-end="url(#lab-arrow)"/>`,
             );
         }
@@ -246,7 +245,7 @@ export function renderLabSvg(spec: LabSpec, imageRef?: string): string {
     });
 
     // The image: pushed to the registry, run as every replica.
-    const refLines = wrapReference(`${spec.image.repository}:${spec.image.tag}`, 28);
+    const refLines = wrapReference(spec.image.name, 28);
     const imageTop = rowY(0);
     const imageH = 30 + refLines.length * 16 + (digest ? 18 : 0);
     out.push(
@@ -447,7 +446,6 @@ export function renderReportHtml(report: VerifyReport): string {
         "</figure>",
     ];
     for (const s of sections) {
-        if (s.checks.length === 0 && !(s.id in NOTES_SECTIONS)) continue;
         body.push(
             `<section class="notes" id="${sectionAnchor(s.id)}" data-section="${e(s.id)}">`,
             "<header>",
@@ -496,6 +494,7 @@ function inlineCode(text: string): string {
 export function renderReportMarkdown(report: VerifyReport): string {
     const verdict = overall(report);
     const sections = reportSections(report);
+    const digest = shortDigest(report.imageRef);
     const lines: string[] = [
         `# Docker lab report: ${report.instance}`,
         "",
@@ -520,16 +519,16 @@ export function renderReportMarkdown(report: VerifyReport): string {
         "## The lab",
         "",
         `- network ${inlineCode(report.spec.network.name)}`,
-        `- registry ${inlineCode(report.spec.registry.container.name)} (${inlineCode(report.spec.registry.image)}), published on ${report.spec.registry.container.ports.map((p) => inlineCode(hostPort(p))).join(", ")}`,
-        `- image ${inlineCode(report.spec.image.name)}${shortDigest(report.imageRef) ? ` (${inlineCode(shortDigest(report.imageRef)!)})` : ""}`,
+        `- registry ${inlineCode(report.spec.registry.container.name)} (${inlineCode(report.spec.registry.image)}), published on ${report.spec.registry.container.ports.map((p) => inlineCode(hostPort(p.ip, p.external))).join(", ")}`,
+        `- image ${inlineCode(report.spec.image.name)}${digest ? ` (${inlineCode(digest)})` : ""}`,
         ...report.spec.replicas.map(
-            (r, i) => `- replica ${i} ${inlineCode(r.name)}, published on ${r.ports.map((p) => inlineCode(hostPort(p))).join(", ")}`,
+            (r, i) =>
+                `- replica ${i} ${inlineCode(r.name)}, published on ${r.ports.map((p) => inlineCode(hostPort(p.ip, p.external))).join(", ")}`,
         ),
         "",
         "The HTML report (`lab-report/index.html`) draws this as a picture.",
     ];
     for (const s of sections) {
-        if (s.checks.length === 0 && !(s.id in NOTES_SECTIONS)) continue;
         lines.push(
             "",
             `## ${s.heading}`,

@@ -26,6 +26,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import {
+    APP_CONTAINER_PORT,
+    APP_DIR,
+    APP_HEALTHCHECK_COMMAND,
     buildLabSpec,
     type CheckResult,
     type ContainerSpec,
@@ -33,18 +36,35 @@ import {
     dockerCreateArgs,
     dockerOk,
     dockerRunArgs,
+    hostPort,
+    hostUrl,
+    type ImageSpec,
     type LabConfig,
     type LabSpec,
+    OFFLINE_IMAGES,
+    PROJECT_NAME,
     parseLabConfig,
+    REGISTRY_CONTAINER_PORT,
+    REGISTRY_HEALTHCHECK_COMMAND,
+    replicaPort,
     runChecks,
 } from "../components";
-import { labelled, PROJECT_ROOT, type ProvisionTimings, provisionLab, teardownLab, waitHealthy } from "../tests/live/harness";
+import {
+    labelled,
+    PROJECT_ROOT,
+    provisionLab,
+    removeImageTags,
+    removeLabelled,
+    teardownLab,
+    timed,
+    waitHealthy,
+} from "../tests/live/harness";
 
 const STACK = "bench";
 const APP_PORT = 28080;
 const REGISTRY_PORT = 25000;
-const BASE_IMAGE = process.env.LAB_BASE_IMAGE || "docker-lab-offline/node:bookworm";
-const REGISTRY_IMAGE = process.env.LAB_REGISTRY_IMAGE || "docker-lab-offline/registry:2";
+const BASE_IMAGE = process.env.LAB_BASE_IMAGE || OFFLINE_IMAGES.baseImage;
+const REGISTRY_IMAGE = process.env.LAB_REGISTRY_IMAGE || OFFLINE_IMAGES.registryImage;
 const TMP_PREFIX = "docker-lab-bench-";
 
 /** The bare baseline's names, all literal; its objects carry BARE_LABEL so cleanup finds them. */
@@ -64,16 +84,23 @@ const TARGETS = {
     cycleRatio: 1.3,
 };
 
+/** The targets as the result table states them. */
+const TARGET_TEXT = {
+    appAddedBytes: `<= ${TARGETS.appAddedBytes / 1024} KiB`,
+    replicaHealthyMs: `<= ${TARGETS.replicaHealthyMs / 1000} s`,
+    checksTotalMs: `<= ${TARGETS.checksTotalMs / 1000} s, all pass`,
+    cycleRatio: `<= ${TARGETS.cycleRatio}x`,
+};
+
 // ---------------------------------------------------------------- helpers
 
 const T0 = performance.now();
 const log = (msg: string) => process.stderr.write(`[bench ${((performance.now() - T0) / 1000).toFixed(1).padStart(5)}s] ${msg}\n`);
 
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
-    const started = performance.now();
-    const value = await fn();
-    return [value, performance.now() - started];
-}
+/** Milliseconds as seconds with two decimals, e.g. "1.23"; every duration the bench prints goes through it. */
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+const secs = (ms: number) => `${seconds(ms)} s`;
+const runsOf = (values: number[]) => values.map(seconds).join(" / ");
 
 function median(values: number[]): number {
     if (values.length === 0) return Number.NaN;
@@ -143,14 +170,10 @@ const waitHealthyByName = (name: string, like: ContainerSpec) => waitHealthy({ .
 
 // ---------------------------------------------------------------- cleanup
 
-async function removeByLabel(label: string): Promise<void> {
-    const containers = await labelled("container", label);
-    if (containers.length) await dockerOk(["rm", "--force", "--volumes", ...containers], "removing bench containers");
-    const networks = await labelled("network", label);
-    if (networks.length) await dockerOk(["network", "rm", ...networks], "removing bench networks");
-    const volumes = await labelled("volume", label);
-    if (volumes.length) await dockerOk(["volume", "rm", "--force", ...volumes], "removing bench volumes");
-    const images = await labelled("image", label);
+/** Removes the bare baseline: its containers, network and volume (as the harness does), then its images. */
+async function removeBare(): Promise<void> {
+    await removeLabelled(BARE_LABEL, {});
+    const images = await labelled("image", BARE_LABEL);
     if (images.length) await dockerOk(["image", "rm", "--force", ...images], "removing bench images");
 }
 
@@ -158,7 +181,7 @@ async function removeByLabel(label: string): Promise<void> {
 async function cleanupAll(spec: LabSpec): Promise<void> {
     for (const [what, fn] of [
         ["bench lab (teardownLab)", () => teardownLab(spec)],
-        [`bare baseline (${BARE_LABEL})`, () => removeByLabel(BARE_LABEL)],
+        [`bare baseline (${BARE_LABEL})`, removeBare],
     ] as const) {
         try {
             await fn();
@@ -196,6 +219,14 @@ interface ImagePhase {
     changes: ChangeRun[];
 }
 
+/** `docker build` arguments of the image with --no-cache right after the `build` subcommand. */
+function coldBuildArgs(image: ImageSpec): string[] {
+    const args = dockerBuildArgs(image);
+    const at = args.indexOf("build");
+    if (at < 0) throw new Error(`dockerBuildArgs has no build subcommand: ${args.join(" ")}`);
+    return [...args.slice(0, at + 1), "--no-cache", ...args.slice(at + 1)];
+}
+
 async function imagePhase(spec: LabSpec, config: LabConfig, runs: number): Promise<ImagePhase> {
     const env = spec.commandEnv;
     const name = spec.image.name;
@@ -207,25 +238,24 @@ async function imagePhase(spec: LabSpec, config: LabConfig, runs: number): Promi
 
     const coldBuildMs: number[] = [];
     for (let i = 0; i < runs; i++) {
-        await run("/bin/sh", ["-c", spec.image.removeCommand], env);
-        const [, ms] = await timed(() =>
-            dockerOk(["build", "--no-cache", ...dockerBuildArgs(spec.image).slice(1)], `cold build of ${name}`, env),
-        );
+        await removeImageTags(spec);
+        const [, ms] = await timed(() => dockerOk(coldBuildArgs(spec.image), `cold build of ${name}`, env));
         coldBuildMs.push(ms);
-        log(`cold build ${i + 1}/${runs}: ${(ms / 1000).toFixed(2)} s`);
+        log(`cold build ${i + 1}/${runs}: ${secs(ms)}`);
     }
 
     const rebuilds: RebuildRun[] = [];
+    // Each rebuild's image is the next one's "before"; the last is the app image measured below.
+    let app = await imageInfo(name);
     for (let i = 0; i < runs; i++) {
-        const before = await imageInfo(name);
+        const before = app;
         const [, ms] = await timed(() => dockerOk(dockerBuildArgs(spec.image), `rebuild of ${name}`, env));
-        const after = await imageInfo(name);
-        const newLayers = after.layers.filter((l) => !before.layers.includes(l)).length;
-        rebuilds.push({ ms, sameImageId: before.id === after.id, newLayers });
-        log(`no-change rebuild ${i + 1}/${runs}: ${(ms / 1000).toFixed(2)} s, ${newLayers} new layer(s)`);
+        app = await imageInfo(name);
+        const newLayers = app.layers.filter((l) => !before.layers.includes(l)).length;
+        rebuilds.push({ ms, sameImageId: before.id === app.id, newLayers });
+        log(`no-change rebuild ${i + 1}/${runs}: ${secs(ms)}, ${newLayers} new layer(s)`);
     }
 
-    const app = await imageInfo(name);
     const base = await imageInfo(config.baseImage);
     const size = {
         appBytes: app.size,
@@ -236,7 +266,7 @@ async function imagePhase(spec: LabSpec, config: LabConfig, runs: number): Promi
 
     const [firstOut, firstMs] = await timed(() => dockerOk(["push", name], `pushing ${name}`, env));
     const first = parsePush(firstOut);
-    log(`first push (image phase): ${(firstMs / 1000).toFixed(2)} s`);
+    log(`first push (image phase): ${secs(firstMs)}`);
 
     const changes: ChangeRun[] = [];
     for (let i = 0; i < runs; i++) {
@@ -261,7 +291,7 @@ async function imagePhase(spec: LabSpec, config: LabConfig, runs: number): Promi
                 onlyAppLayer: p.pushed.length === 1 && p.pushed[0] === appLayer,
             });
             log(
-                `one-line change ${i + 1}/${runs}: build ${(buildMs / 1000).toFixed(2)} s, push ${(pushMs / 1000).toFixed(2)} s, pushed ${p.pushed.length}, existed ${p.existing.length}`,
+                `one-line change ${i + 1}/${runs}: build ${secs(buildMs)}, push ${secs(pushMs)}, pushed ${p.pushed.length}, existed ${p.existing.length}`,
             );
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
@@ -295,8 +325,8 @@ interface CycleSteps {
 }
 
 interface LabCycle extends CycleSteps {
+    /** Wall time of provisionLab. */
     provision: number;
-    timings: ProvisionTimings;
     checks: CheckResult[];
     checksWall: number;
 }
@@ -309,18 +339,17 @@ async function labCycle(spec: LabSpec): Promise<LabCycle> {
     );
     for (const failed of checks.filter((c) => !c.passed)) log(`check failed:\n${failed.stderr.trim()}`);
     const teardown = await teardownLab(spec);
-    const t = lab.timings;
+    const { build, push, pullBack, registryHealthy, replicaHealthy } = lab.timings;
     return {
-        build: t.build,
-        push: t.push,
-        pullBack: t.pullBack,
-        registryHealthy: t.registryHealthy,
-        replicaHealthy: t.replicaHealthy,
+        build,
+        push,
+        pullBack,
+        registryHealthy,
+        replicaHealthy,
         curl,
         teardown,
         cycle: provision + curl + teardown,
         provision,
-        timings: t,
         checks,
         checksWall,
     };
@@ -328,24 +357,26 @@ async function labCycle(spec: LabSpec): Promise<LabCycle> {
 
 /**
  * The baseline: the same steps as provisionLab + curl + teardownLab, as a person would type them.
- * Only what the healthchecks need (same command and 2 s interval as the lab) and the cleanup label.
+ * Only what the healthchecks need (same command and interval as the lab) and the cleanup label. The
+ * values that must match the lab for a fair comparison (ports, healthchecks, URLs) come from the spec.
  */
-async function bareCycle(spec: LabSpec, replicas: number): Promise<CycleSteps> {
+async function bareCycle(spec: LabSpec, config: LabConfig): Promise<CycleSteps> {
     const started = performance.now();
     const L = BARE_LABEL;
+    const interval = `${spec.registry.container.healthcheck.intervalSeconds}s`;
     await dockerOk(["network", "create", "--label", L, BARE.network], "bare: network create");
     await dockerOk(["volume", "create", "--label", L, BARE.volume], "bare: volume create");
     // biome-ignore format: the literal docker command, one flag group per line
     await dockerOk([
         "run", "-d", "--name", BARE.registry, "--label", L, "--network", BARE.network,
-        "-p", `127.0.0.1:${REGISTRY_PORT}:5000`, "-v", `${BARE.volume}:/var/lib/registry`,
-        "--health-cmd", "wget -q -O /dev/null http://127.0.0.1:5000/v2/ || exit 1", "--health-interval", "2s",
-        REGISTRY_IMAGE,
+        "-p", `${hostPort(config.bindAddress, config.registryPort)}:${REGISTRY_CONTAINER_PORT}`, "-v", `${BARE.volume}:/var/lib/registry`,
+        "--health-cmd", REGISTRY_HEALTHCHECK_COMMAND, "--health-interval", interval,
+        config.registryImage,
     ], "bare: registry run");
     const registryHealthy = await waitHealthyByName(BARE.registry, spec.registry.container);
 
     const [, build] = await timed(() =>
-        dockerOk(["build", "-t", BARE.image, "--build-arg", `BASE_IMAGE=${BASE_IMAGE}`, "--label", L, "app"], "bare: build"),
+        dockerOk(["build", "-t", BARE.image, "--build-arg", `BASE_IMAGE=${config.baseImage}`, "--label", L, APP_DIR], "bare: build"),
     );
     const [, push] = await timed(() => dockerOk(["push", BARE.image], "bare: push"));
     const [, pullBack] = await timed(async () => {
@@ -353,19 +384,19 @@ async function bareCycle(spec: LabSpec, replicas: number): Promise<CycleSteps> {
         await dockerOk(["pull", BARE.image], "bare: pull");
     });
 
-    for (let i = 0; i < replicas; i++) {
+    for (let i = 0; i < config.replicas; i++) {
         // biome-ignore format: the literal docker command, one flag group per line
         await dockerOk([
             "run", "-d", "--name", BARE.replica(i), "--label", L, "--network", BARE.network,
-            "-p", `127.0.0.1:${APP_PORT + i}:8080`,
-            "--health-cmd", `node -e "require('http').get('http://127.0.0.1:8080/healthz',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"`,
-            "--health-interval", "2s",
+            "-p", `${hostPort(config.bindAddress, replicaPort(config, i))}:${APP_CONTAINER_PORT}`,
+            "--health-cmd", APP_HEALTHCHECK_COMMAND,
+            "--health-interval", interval,
             BARE.image,
         ], `bare: replica ${i} run`);
     }
-    const names = Array.from({ length: replicas }, (_, i) => BARE.replica(i));
+    const names = Array.from({ length: config.replicas }, (_, i) => BARE.replica(i));
     const replicaHealthy = await Promise.all(names.map((n) => waitHealthyByName(n, spec.replicas[0])));
-    const [, curl] = await timed(() => curlAll(names.map((_, i) => `http://127.0.0.1:${APP_PORT + i}`)));
+    const [, curl] = await timed(() => curlAll(names.map((_, i) => hostUrl(config.bindAddress, replicaPort(config, i)))));
 
     const [, teardown] = await timed(async () => {
         await dockerOk(["rm", "-f", "-v", BARE.registry, ...names], "bare: rm");
@@ -378,8 +409,6 @@ async function bareCycle(spec: LabSpec, replicas: number): Promise<CycleSteps> {
 
 // ---------------------------------------------------------------- report
 
-const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const runsOf = (values: number[]) => values.map((v) => (v / 1000).toFixed(2)).join(" / ");
 function bytes(n: number): string {
     const sign = n < 0 ? "-" : "";
     const a = Math.abs(n);
@@ -425,7 +454,7 @@ async function main(): Promise<void> {
     const opts = parseArgs(process.argv.slice(2));
     process.chdir(PROJECT_ROOT);
     const config = parseLabConfig({ appPort: APP_PORT, registryPort: REGISTRY_PORT, baseImage: BASE_IMAGE, registryImage: REGISTRY_IMAGE });
-    const spec = buildLabSpec(config, { project: "docker-lab", stack: STACK, appDir: "app" });
+    const spec = buildLabSpec(config, { project: PROJECT_NAME, stack: STACK, appDir: APP_DIR });
 
     let cleaning: Promise<void> | undefined;
     const cleanup = () => {
@@ -459,7 +488,7 @@ async function main(): Promise<void> {
             log(`lab cycle ${i + 1}/${opts.runs}`);
             lab.push(await labCycle(spec));
             log(`lab cycle ${i + 1}: ${secs(lab[i].cycle)}; checks ${secs(lab[i].checksWall)}; bare cycle ${i + 1}/${opts.runs}`);
-            bare.push(await bareCycle(spec, config.replicas));
+            bare.push(await bareCycle(spec, config));
             log(`bare cycle ${i + 1}: ${secs(bare[i].cycle)}`);
         }
         const totalMs = performance.now() - T0;
@@ -512,7 +541,7 @@ async function main(): Promise<void> {
                 "App image size - base size",
                 `+${bytes(image.size.addedBytes)}`,
                 `${bytes(image.size.appBytes)} vs ${bytes(image.size.baseBytes)}, +${image.size.layersAdded} layers`,
-                "<= 100 KiB",
+                TARGET_TEXT.appAddedBytes,
                 verdict(targets.appAddsAtMost100KB),
             ],
             ["First push (fresh registry, lab cycles)", secs(m(pick(lab, "push"))), runsOf(pick(lab, "push")), "-", ""],
@@ -535,20 +564,26 @@ async function main(): Promise<void> {
                 `Replica ${r} start -> healthy`,
                 secs(m(xs)),
                 runsOf(xs),
-                "<= 3 s",
+                TARGET_TEXT.replicaHealthyMs,
                 verdict(m(xs) <= TARGETS.replicaHealthyMs),
             ]),
             [
                 `All ${checkIds.length} lesson checks (runChecks)`,
                 secs(checksTotal),
                 runsOf(lab.map((c) => c.checksWall)),
-                "<= 10 s, all pass",
+                TARGET_TEXT.checksTotalMs,
                 verdict(targets.checksWithin10s),
             ],
             ["Teardown (teardownLab)", secs(m(pick(lab, "teardown"))), runsOf(pick(lab, "teardown")), "-", ""],
             ["Lab cycle (provisionLab+curl+teardownLab)", secs(labCycleMs), runsOf(lab.map((c) => c.cycle)), "-", ""],
             ["Bare CLI cycle (same steps)", secs(bareCycleMs), runsOf(bare.map((c) => c.cycle)), "-", ""],
-            ["Lab / bare cycle", `${ratio.toFixed(2)}x`, "ratio of medians", "<= 1.3x", verdict(targets.labCycleWithin1_3xBare)],
+            [
+                "Lab / bare cycle",
+                `${ratio.toFixed(2)}x`,
+                "ratio of medians",
+                TARGET_TEXT.cycleRatio,
+                verdict(targets.labCycleWithin1_3xBare),
+            ],
         ];
 
         const stepRow = (label: string, f: (c: CycleSteps) => number) => [label, secs(m(lab.map(f))), secs(m(bare.map(f)))];

@@ -3,10 +3,11 @@
 # Usage: scripts/engine.sh up|down
 set -euo pipefail
 
-STATE_DIR="${TMPDIR:-/tmp}"
-LOG="$STATE_DIR/docker-lab-dockerd.log"
-STATE="$STATE_DIR/docker-lab-engine.started"   # holds the pid of the dockerd this script started
+# Fixed paths, not $TMPDIR: `sudo engine.sh up` and a later `engine.sh down` may see different TMPDIRs.
+LOG=/tmp/docker-lab-dockerd.log
+STATE=/tmp/docker-lab-engine.started   # holds the pid of the dockerd this script started
 SOCK=/var/run/docker.sock
+LOCAL_HOST="unix://$SOCK"   # where the dockerd this script starts listens
 PIDFILE=/var/run/docker.pid
 START_TIMEOUT=60
 STOP_TIMEOUT=20
@@ -56,11 +57,22 @@ clear_stale_sock() {
   fi
 }
 
-engine_desc() {
-  local where="${DOCKER_HOST:-}"
-  [[ -n "$where" ]] || where="context $(docker context show 2>/dev/null || echo default)"
-  echo "Docker Engine $1 ($where)"
+# The engine the docker CLI (and so the lab) talks to: DOCKER_HOST, else the current context's endpoint.
+target_host() {
+  if [[ -n "${DOCKER_HOST:-}" ]]; then echo "$DOCKER_HOST"; return; fi
+  docker context inspect --format '{{.Endpoints.docker.Host}}' 2>/dev/null || echo "$LOCAL_HOST"
 }
+
+# Is $1 the local socket the dockerd this script starts listens on? (/var/run is a symlink to /run.)
+is_local_host() { [[ "$1" == "$LOCAL_HOST" || "$1" == "unix:///run/docker.sock" ]]; }
+
+# How the docker CLI chose its engine, e.g. "DOCKER_HOST=tcp://h:2376" or "context default".
+target_desc() {
+  if [[ -n "${DOCKER_HOST:-}" ]]; then echo "DOCKER_HOST=$DOCKER_HOST"; return; fi
+  echo "context $(docker context show 2>/dev/null || echo default)"
+}
+
+engine_desc() { echo "Docker Engine $1 ($(target_desc))"; }
 
 cmd_up() {
   # 1. Engine binaries: install Debian's docker.io only if dockerd is missing.
@@ -74,27 +86,38 @@ cmd_up() {
   command -v docker >/dev/null 2>&1 || die "docker CLI not found; install docker.io (apt-get install docker.io)"
 
   # 2. Already answering (ours, someone else's, or started by the package install)? Leave it.
-  local v
+  #    Asked the way the lab asks: through DOCKER_HOST or the current context.
+  local v target ours
+  target="$(target_host)"
   if v="$(server_version)"; then
-    if [[ -f "$STATE" ]] && is_proc "$(cat "$STATE")" dockerd; then
-      say "$(engine_desc "$v") answers (started earlier by engine.sh, pid $(cat "$STATE"))"
+    ours="$( [[ -f "$STATE" ]] && tr -dc '0-9' <"$STATE" || true)"
+    if is_proc "$ours" dockerd; then
+      say "$(engine_desc "$v") answers (started earlier by engine.sh, pid $ours)"
     else
       say "$(engine_desc "$v") answers; nothing to do"
     fi
     return 0
   fi
 
-  # A remote/other DOCKER_HOST that does not answer cannot be fixed by starting a local daemon.
-  if [[ -n "${DOCKER_HOST:-}" && "${DOCKER_HOST}" != "unix://$SOCK" && "${DOCKER_HOST}" != "unix:///run/docker.sock" ]]; then
-    die "DOCKER_HOST=$DOCKER_HOST does not answer; start that engine or unset DOCKER_HOST to use a local dockerd"
+  # Only the local engine can be started here; another target that does not answer cannot be
+  # fixed by starting a local dockerd (the lab would still talk to the target).
+  if ! is_local_host "$target"; then
+    local where lv
+    where="$(target_desc)"
+    [[ -n "${DOCKER_HOST:-}" ]] || where="$where at $target"
+    if lv="$(server_version -H "$LOCAL_HOST")"; then
+      die "$where does not answer, but the local Docker Engine $lv at $LOCAL_HOST does; not starting a second dockerd. Use it (unset DOCKER_HOST / docker context use default) or start the engine at $target"
+    fi
+    die "$where does not answer; start that engine, or unset DOCKER_HOST / docker context use default so engine.sh starts the local engine at $LOCAL_HOST"
   fi
-  [[ $EUID -eq 0 ]] || die "no Docker engine answers and starting dockerd needs root; re-run with sudo"
+  [[ $EUID -eq 0 ]] || die "no Docker engine answers at $LOCAL_HOST and starting dockerd needs root; re-run with sudo"
 
   # 3. A dockerd that runs but does not answer yet is probably still starting: wait for it.
-  local pid="" started_here=0
-  if [[ -e "$PIDFILE" ]] && is_proc "$(tr -dc '0-9' <"$PIDFILE")" dockerd; then
-    pid="$(tr -dc '0-9' <"$PIDFILE")"
-    say "dockerd pid $pid is running but not answering yet; waiting for it"
+  local pid="" started_here=0 running=""
+  if [[ -e "$PIDFILE" ]]; then running="$(tr -dc '0-9' <"$PIDFILE" || true)"; fi
+  if is_proc "$running" dockerd; then
+    pid="$running"
+    say "dockerd pid $pid is running but not answering yet; waiting for it at $LOCAL_HOST"
   else
     # 4. Leftovers of a crashed/killed daemon make a new dockerd refuse to start
     #    ("pid file found, ensure docker is not running") or dial a dead containerd.
@@ -110,13 +133,13 @@ cmd_up() {
     setsid nohup dockerd >>"$LOG" 2>&1 </dev/null &
     pid=$!
     started_here=1
-    say "started dockerd (pid $pid, log $LOG)"
+    say "starting the local engine at $LOCAL_HOST: dockerd pid $pid, log $LOG"
   fi
 
-  # 5. Wait until the server answers on the local socket.
+  # 5. Wait until the server answers on the local socket (the target, checked above to be local).
   local t0 waited
   t0="$(now_ms)"
-  while ! v="$(server_version -H "unix://$SOCK")"; do
+  while ! v="$(server_version -H "$LOCAL_HOST")"; do
     waited=$(( ($(now_ms) - t0) / 1000 ))
     if ! is_proc "$pid" dockerd || (( waited >= START_TIMEOUT )); then
       echo "----- last 30 lines of $LOG -----" >&2
@@ -133,7 +156,7 @@ cmd_up() {
   if (( started_here )); then
     echo "$pid" >"$STATE"
   fi
-  say "Docker Engine $v answered after $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s (pid $pid)"
+  say "Docker Engine $v at $LOCAL_HOST answered after $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s (pid $pid)"
 }
 
 cmd_down() {

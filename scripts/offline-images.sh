@@ -128,7 +128,7 @@ build_node() {
   : >"$root/etc/resolv.conf"; echo localhost >"$root/etc/hostname"
   # Device nodes come from the container runtime, not from the image.
   find "$root/dev" -mindepth 1 -delete 2>/dev/null || true
-  for b in sh node uname cat head tail; do
+  for b in sh node uname cat head tail more; do
     chroot "$root" /bin/sh -c "command -v $b" >/dev/null || die "node rootfs lacks '$b'; debootstrap output is incomplete"
   done
 

@@ -6,7 +6,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { NOTES_SECTIONS } from "../../components/checks";
 import { defaultConfig } from "../../components/config";
 import { writeLabReport } from "../../components/report";
-import { buildLabSpec } from "../../components/spec";
+import { buildLabSpec, hostPort } from "../../components/spec";
 import type { VerifyReport } from "../../components/verify";
 import { syntheticReport } from "../helpers/syntheticReport";
 import { describeBrowser, LAUNCH_OPTIONS } from "./chromium";
@@ -140,10 +140,10 @@ describeBrowser("lab report in headless chromium", () => {
             expect(await g.getAttribute("data-port")).toBe(String(replica.ports[0].external));
             expect(await g.isVisible()).toBe(true);
             expect(await g.locator("text").allTextContents()).toEqual(
-                expect.arrayContaining([replica.name, `127.0.0.1:${replica.ports[0].external}`]),
+                expect.arrayContaining([replica.name, hostPort(replica.ports[0].ip, replica.ports[0].external)]),
             );
         }
-        expect(await svg.locator("g.lab-registry").getAttribute("data-port")).toBe("5000");
+        expect(await svg.locator("g.lab-registry").getAttribute("data-port")).toBe(String(spec.registry.container.ports[0].external));
         const box = await svg.boundingBox();
         expect(box!.width).toBeGreaterThan(600);
     });

@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { defaultConfig, OFFLINE_IMAGES } from "../../components";
+import { gate } from "../helpers/suiteGate";
 
 /**
  * Whether the live suite runs. In CI (CI=true) a missing engine or missing images is a failure,
  * never a skip. Elsewhere the suite skips, with one line saying why, only when no engine answers.
  */
-const inCi = process.env.CI === "true";
 
 // Builds, pushes and health waits take tens of seconds on a 2-core machine.
 jest.setTimeout(300_000);
@@ -33,14 +33,14 @@ function imagePresent(image: string): boolean {
 }
 
 export const ENGINE_VERSION = engineVersion();
-if (!ENGINE_VERSION) {
-    const why = `no Docker engine answers at ${process.env.DOCKER_HOST || "the default socket"} (start one: bash scripts/engine.sh up)`;
-    if (inCi) throw new Error(`CI=true requires the live Docker suite, but ${why}`);
-    console.log(`live Docker suite skipped: ${why}`);
-}
 
 /** `describe` when an engine answers, else `describe.skip`. */
-export const describeLive = ENGINE_VERSION ? describe : describe.skip;
+export const describeLive = gate(
+    "live Docker suite",
+    Boolean(ENGINE_VERSION),
+    `no Docker engine answers at ${process.env.DOCKER_HOST || "the default socket"}`,
+    "start one: bash scripts/engine.sh up",
+);
 
 /**
  * Image config keys for live labs: LAB_BASE_IMAGE / LAB_REGISTRY_IMAGE when set, else the offline
