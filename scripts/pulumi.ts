@@ -36,21 +36,25 @@ export interface Invocation {
     verifyAfter: boolean;
 }
 
+/** Pure: the environment every Pulumi call of the lab runs with (local backend, default passphrase). */
+export function pulumiEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
+    const hasPassphrase = env.PULUMI_CONFIG_PASSPHRASE !== undefined || env.PULUMI_CONFIG_PASSPHRASE_FILE !== undefined;
+    return {
+        ...env,
+        PULUMI_BACKEND_URL: env.PULUMI_BACKEND_URL || `file://${STATE_DIR}`,
+        PULUMI_CONFIG_PASSPHRASE: hasPassphrase ? env.PULUMI_CONFIG_PASSPHRASE : DEFAULT_PASSPHRASE,
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+    };
+}
+
 /** Pure: what to run for a lab command, given the caller's environment and extra arguments. */
 export function planInvocation(command: string, env: Record<string, string | undefined>, extraArgs: string[] = []): Invocation {
     if (!(command in COMMANDS)) {
         throw new Error(`Unknown lab command ${JSON.stringify(command)}: use one of ${Object.keys(COMMANDS).join(", ")}`);
     }
     const stack = env.LAB_STACK || DEFAULT_STACK;
-    const hasPassphrase = env.PULUMI_CONFIG_PASSPHRASE !== undefined || env.PULUMI_CONFIG_PASSPHRASE_FILE !== undefined;
-    const runEnv = {
-        ...env,
-        PULUMI_BACKEND_URL: env.PULUMI_BACKEND_URL || `file://${STATE_DIR}`,
-        PULUMI_CONFIG_PASSPHRASE: hasPassphrase ? env.PULUMI_CONFIG_PASSPHRASE : DEFAULT_PASSPHRASE,
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-    };
     return {
-        env: runEnv,
+        env: pulumiEnv(env),
         stack,
         preflight: command === "up" && env.LAB_SKIP_PREFLIGHT !== "1",
         verifyAfter: command === "up",

@@ -12,7 +12,7 @@ import {
     verifyLab,
     writeLabReport,
 } from "../components";
-import { findPulumi, planInvocation } from "./pulumi";
+import { findPulumi, pulumiEnv } from "./pulumi";
 
 /**
  * `npm run verify [-- --stack NAME] [--config JSON] [--json] [--no-report]`: re-runs every lesson
@@ -58,10 +58,13 @@ export function specForStack(stack: string, override?: Record<string, string>): 
 
 /** The image digest the stack exported, if a Pulumi CLI is at hand and the stack has outputs. */
 function imageRefFromStackOutputs(stack: string): string | undefined {
-    const plan = planInvocation("up", process.env);
     const [bin, ...binArgs] = findPulumi(process.env.PATH);
     if (binArgs.length > 0) return undefined; // only the downloading launcher: not worth a download here
-    const out = spawnSync(bin, ["stack", "output", "imageRef", "--stack", stack], { cwd: PROJECT_ROOT, env: plan.env, encoding: "utf8" });
+    const out = spawnSync(bin, ["stack", "output", "imageRef", "--stack", stack], {
+        cwd: PROJECT_ROOT,
+        env: pulumiEnv(process.env),
+        encoding: "utf8",
+    });
     const ref = out.status === 0 ? out.stdout.trim() : "";
     return ref.includes("@sha256:") ? ref : undefined;
 }
