@@ -35,7 +35,7 @@ cleanup() {
   local rc=$?
   if (( SELF_TEST )); then
     # Self-test leftovers go even on failure: they hold the port and a bogus tag.
-    docker ps -aq --filter "label=$SELFTEST_LABEL" | xargs -r docker rm -f >/dev/null 2>&1 || true
+    docker ps -aq --filter "label=$SELFTEST_LABEL" | xargs -r docker rm -f -v >/dev/null 2>&1 || true
     docker image rm "$SELFTEST_TAG" >/dev/null 2>&1 || true
   fi
   if [[ -n "$WORK" && -d "$WORK" ]]; then
@@ -238,7 +238,7 @@ if (( SELF_TEST )); then
   docker push -q "$SELFTEST_TAG" >/dev/null || die "docker push $SELFTEST_TAG failed; see error above"
   curl -fsS "http://127.0.0.1:$SELFTEST_PORT/v2/selftest/tags/list" | grep -q '"1"' \
     || die "pushed tag not listed by the registry; push was not stored"
-  docker rm -f "$cid" >/dev/null
+  docker rm -f -v "$cid" >/dev/null
   docker image rm "$SELFTEST_TAG" >/dev/null
   step "self-test: ok (registry serves /v2/, push stored, container and tag removed)"
 fi
