@@ -2,31 +2,104 @@
 # Build the two images the lab needs in air-gapped mode from Debian packages only
 # (no Docker registry is reachable): a Node.js base image and a registry:2 stand-in.
 # Each image is skipped when it already exists. Usage:
-#   scripts/offline-images.sh [--self-test]
-# Env: LAB_OFFLINE_NODE_IMAGE, LAB_OFFLINE_REGISTRY_IMAGE (tags), LAB_DEBIAN_MIRROR,
-#      LAB_SELFTEST_PORT (host port for --self-test, default 5999).
+#   scripts/offline-images.sh [--self-test] [--print-mirror]
+# --print-mirror prints the Debian mirror debootstrap would use, and exits (no docker, no root).
+# Env: LAB_OFFLINE_NODE_IMAGE, LAB_OFFLINE_REGISTRY_IMAGE (tags), LAB_DEBIAN_MIRROR (default: the
+#      first deb source of this machine's apt sources with bookworm main), LAB_APT_ETC (apt config
+#      dir to read them from, default /etc/apt), LAB_SELFTEST_PORT (--self-test port, default 5999).
 set -euo pipefail
 
 NODE_IMAGE="${LAB_OFFLINE_NODE_IMAGE:-docker-lab-offline/node:bookworm}"
 REGISTRY_IMAGE="${LAB_OFFLINE_REGISTRY_IMAGE:-docker-lab-offline/registry:2}"
-MIRROR="${LAB_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+MIRROR="${LAB_DEBIAN_MIRROR:-}"
+APT_ETC="${LAB_APT_ETC:-/etc/apt}"
 SUITE=bookworm
 SELFTEST_PORT="${LAB_SELFTEST_PORT:-5999}"
 SELFTEST_LABEL=docker-lab.selftest=1
 SELFTEST_TAG="localhost:${SELFTEST_PORT}/selftest:1"
 
-SELF_TEST=0
+USAGE="usage: $0 [--self-test] [--print-mirror]"
+SELF_TEST=0; PRINT_MIRROR=0
 for arg in "$@"; do
   case "$arg" in
     --self-test) SELF_TEST=1 ;;
-    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "offline-images.sh: ERROR: unknown argument '$arg'; usage: $0 [--self-test]" >&2; exit 2 ;;
+    --print-mirror) PRINT_MIRROR=1 ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "offline-images.sh: ERROR: unknown argument '$arg'; $USAGE" >&2; exit 2 ;;
   esac
 done
 
+die() { echo "offline-images.sh: ERROR: $*" >&2; exit 1; }
+
+# Prints the URI of the first enabled `deb` source that serves suite $1 with component main, in
+# apt's reading order: $APT_ETC/sources.list, then sources.list.d/ by file name (one-line *.list
+# and deb822 *.sources alike). A -security or -updates entry names another suite, so the URI is
+# the main archive's. Only URIs debootstrap can fetch from count (http, https, ftp, file).
+# Prints nothing when no source fits. Reads files only: no apt, no network.
+apt_mirror() {
+  local LC_ALL=C f files=()
+  [[ -f "$APT_ETC/sources.list" ]] && files+=("$APT_ETC/sources.list")
+  for f in "$APT_ETC"/sources.list.d/*.list "$APT_ETC"/sources.list.d/*.sources; do
+    [[ -f "$f" ]] && files+=("$f")
+  done
+  (( ${#files[@]} )) || return 0
+  # sources.list.d/ is read by name across both kinds: sort the basenames, keep sources.list first.
+  mapfile -t files < <(printf '%s\n' "${files[@]}" | awk -v main="$APT_ETC/sources.list" \
+    '{ n = $0; sub(/.*\//, "", n); print ($0 == main ? "0" : "1") "\t" n "\t" $0 }' | LC_ALL=C sort | cut -f3-)
+  awk -v suite="$1" '
+    function has(list, word,   n, a, i) {
+      n = split(list, a, /[ \t]+/)
+      for (i = 1; i <= n; i++) if (a[i] == word) return 1
+      return 0
+    }
+    function usable(uri) { return uri ~ /^(https?|ftp):\/\/./ || uri ~ /^file:\/./ }
+    function found(uri) { print uri; done = 1; exit }
+    # deb822: one stanza (f[field] = value) ends at a blank line or at the end of its file.
+    function flush(   n, a, i) {
+      if (!done && has(f["types"], "deb") && has(f["suites"], suite) && has(f["components"], "main") \
+          && tolower(f["enabled"]) !~ /^[ \t]*(no|false|off|0|disable|without)[ \t]*$/) {
+        n = split(f["uris"], a, /[ \t]+/)
+        for (i = 1; i <= n; i++) if (usable(a[i])) found(a[i])
+      }
+      split("", f); key = ""
+    }
+    FNR == 1 { flush() }
+    FILENAME ~ /\.sources$/ {
+      if ($0 ~ /^#/) next
+      if ($0 ~ /^[ \t]*$/) { flush(); next }
+      if ($0 ~ /^[ \t]/) { if (key != "") f[key] = f[key] " " $0; next }
+      i = index($0, ":"); if (i == 0) next
+      key = tolower(substr($0, 1, i - 1)); gsub(/[ \t]/, "", key)
+      f[key] = substr($0, i + 1)
+      next
+    }
+    {   # one-line: deb [ options ] uri suite component...
+      line = $0; sub(/#.*/, "", line); sub(/^[ \t]+/, "", line)
+      if (line !~ /^deb[ \t]/) next
+      line = substr(line, 4); sub(/^[ \t]+/, "", line)
+      if (substr(line, 1, 1) == "[") { i = index(line, "]"); if (i == 0) next; line = substr(line, i + 1) }
+      n = split(line, w, " ")
+      if (n >= 3 && w[2] == suite && usable(w[1])) for (i = 3; i <= n; i++) if (w[i] == "main") found(w[1])
+    }
+    END { flush() }
+  ' "${files[@]}"
+}
+
+# Sets MIRROR for debootstrap: LAB_DEBIAN_MIRROR, else this machine's apt sources.
+resolve_mirror() {
+  [[ -n "$MIRROR" ]] && return 0
+  MIRROR="$(apt_mirror "$SUITE")"
+  [[ -n "$MIRROR" ]] || die "no Debian mirror: no enabled 'deb' source with suite $SUITE and component main in $APT_ETC/sources.list or $APT_ETC/sources.list.d/*.list|*.sources; set LAB_DEBIAN_MIRROR=<your Debian mirror URL>"
+}
+
+if (( PRINT_MIRROR )); then
+  resolve_mirror
+  echo "$MIRROR"
+  exit 0
+fi
+
 T0=$SECONDS
 step() { printf '[%4ds] %s\n' "$((SECONDS - T0))" "$*"; }
-die() { echo "offline-images.sh: ERROR: $*" >&2; exit 1; }
 have_image() { docker image inspect "$1" >/dev/null 2>&1; }
 size_mb() { docker image inspect -f '{{.Size}}' "$1" | awk '{printf "%.1f MB", $1/1000/1000}'; }
 
@@ -108,6 +181,7 @@ pkg_file() {
 # ---------------------------------------------------------------- node image
 build_node() {
   [[ $EUID -eq 0 ]] || die "debootstrap needs root; re-run with sudo"
+  resolve_mirror
   local root="$WORK/node-rootfs"
   step "debootstrap $SUITE minbase + nodejs from $MIRROR"
   if ! debootstrap --variant=minbase --include=nodejs "$SUITE" "$root" "$MIRROR" >"$WORK/debootstrap.log" 2>&1; then
