@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the two images the lab needs in air-gapped mode from Debian packages only
-# (no Docker registry is reachable): a Node.js base image and a registry:2 stand-in.
-# Each image is skipped when it already exists. Usage:
+# (no Docker registry is reachable): a Node.js base image and a registry:2 stand-in that runs
+# as the non-root user registry (65532:65532). Each image is skipped when it already exists
+# and is current (an outdated one, e.g. a registry image that runs as root, is rebuilt). Usage:
 #   scripts/offline-images.sh [--self-test] [--print-mirror]
 # --print-mirror prints the Debian mirror debootstrap would use, and exits (no docker, no root).
 # Env: LAB_OFFLINE_NODE_IMAGE, LAB_OFFLINE_REGISTRY_IMAGE (tags), LAB_DEBIAN_MIRROR (default: the
@@ -14,9 +15,21 @@ REGISTRY_IMAGE="${LAB_OFFLINE_REGISTRY_IMAGE:-docker-lab-offline/registry:2}"
 MIRROR="${LAB_DEBIAN_MIRROR:-}"
 APT_ETC="${LAB_APT_ETC:-/etc/apt}"
 SUITE=bookworm
+# The registry image's user. 65532 is the usual "nonroot" id of minimal images: no login user
+# of a typical host has it.
+REGISTRY_UID=65532
+# Built images carry VERSION_LABEL; an existing image with an older version is rebuilt (an image
+# without the label counts as version 1). Registry 2: runs as $REGISTRY_UID, owns /var/lib/registry.
+VERSION_LABEL=docker-lab.offline-image-version
+NODE_IMAGE_VERSION=1
+REGISTRY_IMAGE_VERSION=2
 SELFTEST_PORT="${LAB_SELFTEST_PORT:-5999}"
 SELFTEST_LABEL=docker-lab.selftest=1
 SELFTEST_TAG="localhost:${SELFTEST_PORT}/selftest:1"
+# The lab's hardened container settings (CIS Docker Benchmark section 5): the self-test runs the
+# registry with them, plus a named volume at /var/lib/registry.
+HARDENED_RUN=(--read-only --tmpfs /tmp:rw,noexec,nosuid,size=16m --cap-drop ALL
+  --security-opt no-new-privileges:true --memory 256m --memory-swap 256m --cpu-shares 512)
 
 USAGE="usage: $0 [--self-test] [--print-mirror]"
 SELF_TEST=0; PRINT_MIRROR=0
@@ -24,7 +37,7 @@ for arg in "$@"; do
   case "$arg" in
     --self-test) SELF_TEST=1 ;;
     --print-mirror) PRINT_MIRROR=1 ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "offline-images.sh: ERROR: unknown argument '$arg'; $USAGE" >&2; exit 2 ;;
   esac
 done
@@ -110,6 +123,7 @@ cleanup() {
     # Self-test leftovers go even on failure: they hold the port and a bogus tag.
     docker ps -aq --filter "label=$SELFTEST_LABEL" | xargs -r docker rm -f -v >/dev/null 2>&1 || true
     docker image rm "$SELFTEST_TAG" >/dev/null 2>&1 || true
+    docker volume ls -q --filter "label=$SELFTEST_LABEL" | xargs -r docker volume rm >/dev/null 2>&1 || true
   fi
   if [[ -n "$WORK" && -d "$WORK" ]]; then
     # A failed debootstrap can leave /proc, /sys or /dev mounted inside the rootfs:
@@ -128,9 +142,36 @@ command -v docker >/dev/null 2>&1 || die "docker CLI not found; run scripts/engi
 docker version --format '{{.Server.Version}}' >/dev/null 2>&1 \
   || die "no Docker engine answers; start one with: scripts/engine.sh up"
 
-BUILD_NODE=1; BUILD_REG=1
-have_image "$NODE_IMAGE" && BUILD_NODE=0
-have_image "$REGISTRY_IMAGE" && BUILD_REG=0
+# Why existing image $1 must be rebuilt to reach version $2 (prints nothing when it is current).
+# A registry image must also run as a non-root user ($3 = registry).
+stale_reason() {
+  local image="$1" want="$2" kind="${3:-}" have user why=()
+  have="$(docker image inspect -f "{{index .Config.Labels \"$VERSION_LABEL\"}}" "$image")"
+  [[ "$have" =~ ^[0-9]+$ ]] || have=1
+  if [[ "$kind" == registry ]]; then
+    user="$(docker image inspect -f '{{.Config.User}}' "$image")"
+    [[ -z "$user" || "$user" == 0 || "$user" == 0:* || "$user" == root || "$user" == root:* ]] && why+=("it runs as root")
+  fi
+  (( have < want )) && why+=("$VERSION_LABEL $have, this script builds $want")
+  local out="" w
+  for w in "${why[@]}"; do out+="${out:+; }$w"; done
+  echo "$out"
+}
+
+BUILD_NODE=1; BUILD_REG=1; OLD_REG_ID=""
+if have_image "$NODE_IMAGE"; then
+  why="$(stale_reason "$NODE_IMAGE" "$NODE_IMAGE_VERSION")"
+  if [[ -n "$why" ]]; then step "rebuild $NODE_IMAGE: built by an older offline-images.sh ($why)"; else BUILD_NODE=0; fi
+fi
+if have_image "$REGISTRY_IMAGE"; then
+  why="$(stale_reason "$REGISTRY_IMAGE" "$REGISTRY_IMAGE_VERSION" registry)"
+  if [[ -n "$why" ]]; then
+    step "rebuild $REGISTRY_IMAGE: built by an older offline-images.sh ($why)"
+    OLD_REG_ID="$(docker image inspect -f '{{.Id}}' "$REGISTRY_IMAGE")"
+  else
+    BUILD_REG=0
+  fi
+fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/docker-lab-offline.XXXXXX")"
 
@@ -211,6 +252,7 @@ build_node() {
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'ENV NODE_ENV=production' \
     --change 'CMD ["node"]' \
+    --change "LABEL $VERSION_LABEL=$NODE_IMAGE_VERSION" \
     - "$NODE_IMAGE" >/dev/null || die "docker import of $NODE_IMAGE failed; check 'docker info' and free disk space"
   rm -rf --one-file-system "$root"
 }
@@ -248,8 +290,11 @@ build_registry() {
   ln -s busybox "$root/bin/wget"
   ln -s /bin/busybox "$root/usr/bin/wget"
 
-  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
-  printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+  # The registry runs as its own user; /var/lib/registry is its only writable path (see import).
+  printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' \
+    "registry:x:$REGISTRY_UID:$REGISTRY_UID:registry:/var/lib/registry:/bin/false" \
+    'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' >"$root/etc/passwd"
+  printf '%s\n' 'root:x:0:' "registry:x:$REGISTRY_UID:" 'nogroup:x:65534:' >"$root/etc/group"
   # Lets Go's resolver use /etc/hosts then DNS without NSS plugins.
   echo 'hosts: files dns' >"$root/etc/nsswitch.conf"
   # Same content as the official registry:2 image's config (no auth section).
@@ -274,13 +319,27 @@ health:
     threshold: 3
 EOF
 
-  step "docker import -> $REGISTRY_IMAGE ($(du -sm "$root" | cut -f1) MB rootfs)"
-  tar -C "$root" --numeric-owner --owner=0 --group=0 -c . | docker import \
+  step "docker import -> $REGISTRY_IMAGE ($(du -sm "$root" | cut -f1) MB rootfs, user registry $REGISTRY_UID:$REGISTRY_UID)"
+  # Everything root-owned except /var/lib/registry, which the registry user owns: a named volume
+  # first mounted there takes that ownership from the image (no root needed to build: tar sets it).
+  local tarball="$WORK/registry-rootfs.tar"
+  tar -C "$root" --numeric-owner --owner=0 --group=0 --exclude=./var/lib/registry -cf "$tarball" . \
+    && tar -C "$root" --numeric-owner --owner="$REGISTRY_UID" --group="$REGISTRY_UID" --no-recursion \
+      -rf "$tarball" ./var/lib/registry \
+    || die "cannot pack the registry rootfs into $tarball; check free space in ${TMPDIR:-/tmp}"
+  docker import \
     --change 'EXPOSE 5000' \
     --change 'VOLUME /var/lib/registry' \
+    --change "USER $REGISTRY_UID:$REGISTRY_UID" \
+    --change "LABEL $VERSION_LABEL=$REGISTRY_IMAGE_VERSION" \
     --change 'ENTRYPOINT ["/usr/bin/docker-registry"]' \
     --change 'CMD ["serve","/etc/docker/registry/config.yml"]' \
-    - "$REGISTRY_IMAGE" >/dev/null || die "docker import of $REGISTRY_IMAGE failed; check 'docker info' and free disk space"
+    "$tarball" "$REGISTRY_IMAGE" >/dev/null || die "docker import of $REGISTRY_IMAGE failed; check 'docker info' and free disk space"
+  rm -f "$tarball"
+  # The outdated image it replaces, unless a container still uses it or another tag names it.
+  if [[ -n "$OLD_REG_ID" ]]; then
+    docker image rm "$OLD_REG_ID" >/dev/null 2>&1 || step "kept the outdated image ${OLD_REG_ID#sha256:} (a container or another tag uses it)"
+  fi
 }
 
 if (( BUILD_REG )); then
@@ -290,12 +349,15 @@ else
 fi
 v="$(docker run --rm "$REGISTRY_IMAGE" --version)" \
   || die "$REGISTRY_IMAGE cannot run docker-registry; remove it (docker image rm $REGISTRY_IMAGE) and re-run"
-step "ok $REGISTRY_IMAGE: ${v##* }, $(size_mb "$REGISTRY_IMAGE")"
+step "ok $REGISTRY_IMAGE: ${v##* }, user $(docker image inspect -f '{{.Config.User}}' "$REGISTRY_IMAGE"), $(size_mb "$REGISTRY_IMAGE")"
 
 # ---------------------------------------------------------------- self-test
 if (( SELF_TEST )); then
-  step "self-test: run $REGISTRY_IMAGE on 127.0.0.1:$SELFTEST_PORT"
-  cid="$(docker run -d --label "$SELFTEST_LABEL" -p "127.0.0.1:$SELFTEST_PORT:5000" "$REGISTRY_IMAGE")" \
+  step "self-test: run $REGISTRY_IMAGE hardened (read-only, no capabilities) on 127.0.0.1:$SELFTEST_PORT"
+  vol="$(docker volume create --label "$SELFTEST_LABEL" "docker-lab-selftest-registry-$$")" \
+    || die "cannot create a docker volume for the self-test; check 'docker info'"
+  cid="$(docker run -d --label "$SELFTEST_LABEL" "${HARDENED_RUN[@]}" -v "$vol:/var/lib/registry" \
+    -p "127.0.0.1:$SELFTEST_PORT:5000" "$REGISTRY_IMAGE")" \
     || die "cannot start $REGISTRY_IMAGE; is port $SELFTEST_PORT free? (set LAB_SELFTEST_PORT)"
   for ((i = 0; ; i++)); do
     docker exec "$cid" wget -q -O /dev/null http://127.0.0.1:5000/v2/ 2>/dev/null && break
@@ -307,14 +369,17 @@ if (( SELF_TEST )); then
   done
   curl -fsS "http://127.0.0.1:$SELFTEST_PORT/v2/" >/dev/null \
     || die "registry answers inside the container but not on host port $SELFTEST_PORT; check the port publish / iptables"
+  uid="$(docker exec "$cid" /bin/busybox id -u)" || die "cannot read the registry container's user id"
+  [[ "$uid" != 0 ]] || die "the registry container runs as root; rebuild $REGISTRY_IMAGE (docker image rm $REGISTRY_IMAGE, re-run)"
   step "self-test: push $NODE_IMAGE as $SELFTEST_TAG"
   docker tag "$NODE_IMAGE" "$SELFTEST_TAG"
   docker push -q "$SELFTEST_TAG" >/dev/null || die "docker push $SELFTEST_TAG failed; see error above"
   curl -fsS "http://127.0.0.1:$SELFTEST_PORT/v2/selftest/tags/list" | grep -q '"1"' \
     || die "pushed tag not listed by the registry; push was not stored"
   docker rm -f -v "$cid" >/dev/null
+  docker volume rm "$vol" >/dev/null
   docker image rm "$SELFTEST_TAG" >/dev/null
-  step "self-test: ok (registry serves /v2/, push stored, container and tag removed)"
+  step "self-test: ok (registry as uid $uid, read-only root, no capabilities: serves /v2/, push stored; container, volume and tag removed)"
 fi
 
 step "done"
