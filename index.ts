@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { buildLabSpec, CONFIG_KEYS, DockerLab, loadConfigSchema, parseLabConfig } from "./components";
+import { DockerLab } from "./components";
+import { buildLabSpec, CONFIG_KEYS, loadConfigSchema, parseLabConfig } from "./lab";
 
 // Config is read and validated here, once; components receive the typed spec.
 const pulumiConfig = new pulumi.Config();

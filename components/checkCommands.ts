@@ -1,6 +1,6 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { type LessonCheck, renderCheckScript, resolveCheck } from "./checks";
+import { type LessonCheck, renderCheckScript, resolveCheck } from "../lab";
 
 export interface LessonCheckCommandsArgs {
     /** The lesson checks to run, in order (from the lab spec). Required. */

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { type CheckContext, type LessonCheck, renderCheckScript, resolveCheck } from "./checks";
+import { type CheckContext, type LessonCheck, renderCheckScript, resolveCheck } from "../lab";
 
 /** What one run of a lesson check produced. */
 export interface CheckResult {

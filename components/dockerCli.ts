@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
+import type { LabSpec } from "../lab";
 import { explainDockerError } from "./dockerErrors";
-import type { LabSpec } from "./spec";
 
 /** Thin async wrappers over the docker CLI, shared by the live harness, verify, doctor and bench. */
 

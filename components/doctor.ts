@@ -2,9 +2,22 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { type LabConfig, LabConfigError, LIMITS, loadConfigSchema, OFFLINE_IMAGES, parseLabConfig, readStackConfig } from "./config";
+import {
+    APP_DIR,
+    buildLabSpec,
+    LABEL,
+    type LabConfig,
+    LabConfigError,
+    type LabSpec,
+    LIMITS,
+    loadConfigSchema,
+    OFFLINE_IMAGES,
+    PROJECT_NAME,
+    parseLabConfig,
+    readStackConfig,
+    replicaPort,
+} from "../lab";
 import { type DockerResult, docker } from "./dockerCli";
-import { APP_DIR, buildLabSpec, LABEL, type LabSpec, PROJECT_NAME, replicaPort } from "./spec";
 
 /**
  * `npm run doctor` and the preflight of `npm run up`: checks everything the lab needs before any

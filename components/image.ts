@@ -1,7 +1,7 @@
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { ImageSpec } from "./spec";
+import type { ImageSpec } from "../lab";
 
 export interface AppImageArgs {
     /** Image part of the lab spec: name, build context, Dockerfile, build args, removal command. Required. */

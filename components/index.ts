@@ -1,8 +1,6 @@
+export * from "../lab";
 export * from "./checkCommands";
 export * from "./checkRunner";
-export * from "./checks";
-export * from "./config";
-export * from "./dockerArgs";
 export * from "./dockerCli";
 export * from "./dockerErrors";
 export * from "./doctor";
@@ -11,6 +9,4 @@ export * from "./lab";
 export * from "./registry";
 export * from "./replicas";
 export * from "./report";
-export * from "./shell";
-export * from "./spec";
 export * from "./verify";

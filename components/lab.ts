@@ -1,11 +1,11 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import type { LabSpec } from "../lab";
+import { labelList } from "../lab";
 import { LessonCheckCommands } from "./checkCommands";
-import { labelList } from "./dockerArgs";
 import { AppImage } from "./image";
 import { LocalRegistry } from "./registry";
 import { AppReplicas } from "./replicas";
-import type { LabSpec } from "./spec";
 
 export interface DockerLabArgs {
     /** The whole lab specification, from `buildLabSpec(config, ...)`. Required. */

@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { containerArgs, labelList } from "./dockerArgs";
-import type { LabSpec } from "./spec";
+import type { LabSpec } from "../lab";
+import { containerArgs, labelList } from "../lab";
 
 export interface LocalRegistryArgs {
     /** Registry part of the lab spec: image, container (ports, healthcheck, volume) and URL. Required. */

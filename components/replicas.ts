@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { containerArgs } from "./dockerArgs";
-import type { ContainerSpec } from "./spec";
+import type { ContainerSpec } from "../lab";
+import { containerArgs } from "../lab";
 
 export interface AppReplicasArgs {
     /** One spec per replica: name, published port, limits, security settings, healthcheck. Required. */

@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type LessonCheck, NOTES_SECTIONS, PASS_MARKER, resolveCheck } from "./checks";
-import { type ContainerSpec, hostPort, type LabSpec } from "./spec";
+import { type ContainerSpec, hostPort, type LabSpec, type LessonCheck, NOTES_SECTIONS, PASS_MARKER, resolveCheck } from "../lab";
 import type { VerifiedCheck, VerifyReport } from "./verify";
 
 /**

@@ -1,6 +1,5 @@
+import type { LabSpec, LessonCheck } from "../lab";
 import { type CheckResult, runCheck } from "./checkRunner";
-import type { LessonCheck } from "./checks";
-import type { LabSpec } from "./spec";
 
 /** One check's outcome with the check's own data, as `npm run verify` and the lab report show it. */
 export interface VerifiedCheck {

@@ -3,11 +3,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { NOTES_SECTIONS } from "../../components/checks";
-import { defaultConfig } from "../../components/config";
 import { writeLabReport } from "../../components/report";
-import { buildLabSpec, hostPort } from "../../components/spec";
 import type { VerifyReport } from "../../components/verify";
+import { buildLabSpec, defaultConfig, hostPort, NOTES_SECTIONS } from "../../lab";
 import { syntheticReport } from "../helpers/syntheticReport";
 import { describeBrowser, LAUNCH_OPTIONS } from "./chromium";
 

@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { OFFLINE_IMAGES } from "../../components/config";
 import {
     DOCTOR_EXIT_CODES,
     type DoctorFinding,
@@ -14,6 +13,7 @@ import {
     publishedHostPorts,
     runDoctor,
 } from "../../components/doctor";
+import { OFFLINE_IMAGES } from "../../lab";
 import { parseDoctorArgs } from "../../scripts/doctor";
 
 // Every check of the doctor against a fake machine: a fake docker CLI answering from a small model

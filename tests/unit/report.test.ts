@@ -1,8 +1,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { FAIL_MARKER, NOTES_SECTIONS, PASS_MARKER } from "../../components/checks";
-import { defaultConfig, parseLabConfig } from "../../components/config";
 import * as components from "../../components/index";
 import {
     checkOutput,
@@ -13,8 +11,18 @@ import {
     trimOutput,
     writeLabReport,
 } from "../../components/report";
-import { buildLabSpec, IMAGE_REF_PLACEHOLDER, type LabSpec, type SpecContext } from "../../components/spec";
 import type { VerifyReport } from "../../components/verify";
+import {
+    buildLabSpec,
+    defaultConfig,
+    FAIL_MARKER,
+    IMAGE_REF_PLACEHOLDER,
+    type LabSpec,
+    NOTES_SECTIONS,
+    PASS_MARKER,
+    parseLabConfig,
+    type SpecContext,
+} from "../../lab";
 import { syntheticReport } from "../helpers/syntheticReport";
 
 const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };

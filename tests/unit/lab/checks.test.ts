@@ -3,23 +3,27 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
+    buildLabSpec,
+    defaultConfig,
     describeExpectation,
     type Expectation,
     FAIL_MARKER,
+    IMAGE_DIGEST_PLACEHOLDER,
+    IMAGE_REF_PLACEHOLDER,
     type LessonCheck,
     NOTES_SECTIONS,
     PASS_MARKER,
+    parseLabConfig,
     renderCheckScript,
     resolveCheck,
-} from "../../components/checks";
-import { defaultConfig, parseLabConfig } from "../../components/config";
-import { buildLabSpec, IMAGE_DIGEST_PLACEHOLDER, IMAGE_REF_PLACEHOLDER, type SpecContext } from "../../components/spec";
+    type SpecContext,
+} from "../../../lab";
 
 const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };
 const spec = buildLabSpec(defaultConfig(), ctx);
 const threeReplicas = buildLabSpec(parseLabConfig({ replicas: "3" }), ctx);
 
-const notesFile = path.join(__dirname, "..", "..", "..", "shared", "seed", "docker-learning-notes.md");
+const notesFile = path.join(__dirname, "..", "..", "..", "..", "shared", "seed", "docker-learning-notes.md");
 
 /** Heading texts of the notes (after the #'s), ignoring `#` comment lines inside fenced code blocks. */
 function notesHeadings(): string[] {

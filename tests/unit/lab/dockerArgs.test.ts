@@ -1,6 +1,15 @@
-import { defaultConfig, parseLabConfig } from "../../components/config";
-import { containerArgs, dockerBuildArgs, dockerCreateArgs, dockerRunArgs, healthcheckArgs } from "../../components/dockerArgs";
-import { buildLabSpec, type ContainerSpec, type SpecContext } from "../../components/spec";
+import {
+    buildLabSpec,
+    type ContainerSpec,
+    containerArgs,
+    defaultConfig,
+    dockerBuildArgs,
+    dockerCreateArgs,
+    dockerRunArgs,
+    healthcheckArgs,
+    parseLabConfig,
+    type SpecContext,
+} from "../../../lab";
 
 const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };
 const spec = buildLabSpec(defaultConfig(), ctx);

@@ -1,11 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { buildLabSpec, defaultConfig } from "../../components";
+import { buildLabSpec, defaultConfig } from "../../../lab";
 
 // Every command the notes teach is run by a lesson check (or by one that documents why it runs
 // the nearest local equivalent). The commands are read from the notes themselves.
 
-const NOTES = fs.readFileSync(path.join(__dirname, "..", "..", "..", "shared", "seed", "docker-learning-notes.md"), "utf8");
+const NOTES = fs.readFileSync(path.join(__dirname, "..", "..", "..", "..", "shared", "seed", "docker-learning-notes.md"), "utf8");
 const checks = buildLabSpec(defaultConfig(), { project: "docker-lab", stack: "dev", appDir: "app" }).checks;
 
 /** Docker commands as the notes write them, typos ("dockere", "dockerimport") normalised. */

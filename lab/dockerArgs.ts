@@ -1,5 +1,5 @@
 import type * as docker from "@pulumi/docker";
-import type { ContainerSpec, HealthcheckSpec, ImageSpec } from "./spec";
+import type { ContainerSpec, HealthcheckSpec, ImageSpec } from "./types";
 
 /**
  * The two mappings of a ContainerSpec: to `docker.Container` inputs (for Pulumi) and to

@@ -1,20 +1,22 @@
-import { defaultConfig, type LabConfig, parseLabConfig } from "../../components/config";
 import {
     APP_CONTAINER_PORT,
     APP_HEALTHCHECK_COMMAND,
     buildLabSpec,
     type ContainerSpec,
+    defaultConfig,
     hostUrl,
     instanceId,
     LABEL,
+    type LabConfig,
     type LabSpec,
+    parseLabConfig,
     REGISTRY_CONTAINER_PORT,
     REGISTRY_HEALTHCHECK_COMMAND,
     registryServer,
     replicaName,
     replicaPort,
     type SpecContext,
-} from "../../components/spec";
+} from "../../../lab";
 
 const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };
 const config = defaultConfig();

@@ -73,8 +73,10 @@ export class LabConfigError extends Error {
     }
 }
 
-/** Where Pulumi.yaml lives: the project root, one level above this folder. */
-export const PROJECT_FILE = path.join(__dirname, "..", "Pulumi.yaml");
+/** The project root, one level above this folder: Pulumi.yaml, app/ and the stack files live there. */
+export const PROJECT_ROOT = path.join(__dirname, "..");
+/** Where Pulumi.yaml lives: the project root. */
+export const PROJECT_FILE = path.join(PROJECT_ROOT, "Pulumi.yaml");
 
 /**
  * Reads the config schema (types, defaults, descriptions) from Pulumi.yaml, the single

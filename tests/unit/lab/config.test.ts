@@ -13,10 +13,10 @@ import {
     PROJECT_FILE,
     parseLabConfig,
     readStackConfig,
-} from "../../components/config";
+} from "../../../lab";
 
 /** Pulumi.yaml as the test reads it itself, independently of loadConfigSchema. */
-const projectFile = path.join(__dirname, "..", "..", "Pulumi.yaml");
+const projectFile = path.join(__dirname, "..", "..", "..", "Pulumi.yaml");
 const declared = (parseYaml(fs.readFileSync(projectFile, "utf8")) as { config: Record<string, ConfigKeySchema> }).config;
 
 /** Runs parseLabConfig and returns the LabConfigError it must throw. */

@@ -1,7 +1,9 @@
 import * as path from "node:path";
-import { type LessonCheck, lessonChecks } from "./checks";
 import { type ConfigSchema, type LabConfig, parseLabConfig } from "./config";
+import { APP_CONTAINER_PORT, LABEL, REGISTRY_CONTAINER_PORT } from "./constants";
+import { lessonChecks } from "./lessons";
 import { shellQuote } from "./shell";
+import type { ContainerSpec, ImageSpec, LabSpec, SpecContext } from "./types";
 
 /**
  * The lab's complete specification, derived from validated config by pure functions.
@@ -9,118 +11,10 @@ import { shellQuote } from "./shell";
  * docker CLI calls. Nothing here talks to an engine.
  */
 
-/** Label keys every lab object carries; `docker-lab.instance` tells labs on one engine apart. */
-export const LABEL = {
-    managed: "docker-lab.managed",
-    instance: "docker-lab.instance",
-    role: "docker-lab.role",
-    replica: "docker-lab.replica",
-} as const;
-
-/** Port the app listens on inside its container. */
-export const APP_CONTAINER_PORT = 8080;
-/** Port the registry listens on inside its container (the registry image's default). */
-export const REGISTRY_CONTAINER_PORT = 5000;
-/** Where the app's files live inside the image (WORKDIR of app/Dockerfile). */
-export const APP_DIR_IN_IMAGE = "/app";
-/** Placeholders in check commands, filled once the image is pushed (its digest is unknown before). */
-export const IMAGE_REF_PLACEHOLDER = "@IMAGE_REF@";
-export const IMAGE_DIGEST_PLACEHOLDER = "@IMAGE_DIGEST@";
-
-export interface PortSpec {
-    /** Port inside the container. */
-    internal: number;
-    /** Port on the host. */
-    external: number;
-    /** Host address the port binds to. */
-    ip: string;
-}
-
-export interface HealthcheckSpec {
-    /** Shell command run inside the container (CMD-SHELL); exit 0 means healthy. */
-    command: string;
-    intervalSeconds: number;
-    timeoutSeconds: number;
-    retries: number;
-    startPeriodSeconds: number;
-}
-
-export interface ContainerSpec {
-    name: string;
-    hostname: string;
-    ports: PortSpec[];
-    env: Record<string, string>;
-    labels: Record<string, string>;
-    /** Lab network and the aliases this container answers to on it. */
-    networkAliases: string[];
-    healthcheck: HealthcheckSpec;
-    /** Restart policy `on-failure` with this many retries. */
-    restartMaxRetries: number;
-    /** Memory limit in MiB, or undefined for none. */
-    memoryMb?: number;
-    /** User to run as (uid:gid), or undefined for the image's own. */
-    user?: string;
-    readOnlyRootFilesystem: boolean;
-    /** tmpfs mounts: container path to mount options. */
-    tmpfs: Record<string, string>;
-    capDrop: string[];
-    securityOpts: string[];
-    /** Named volumes: volume name to container path. */
-    volumes: { volumeName: string; containerPath: string }[];
-    /** How long `up` waits for the container to become healthy. */
-    waitTimeoutSeconds: number;
-}
-
-export interface ImageSpec {
-    /** Repository in the local registry, e.g. localhost:5000/docker-lab-dev/hellodocker. */
-    repository: string;
-    /** Path of the repository inside the registry, e.g. docker-lab-dev/hellodocker. */
-    registryPath: string;
-    tag: string;
-    /** repository:tag, the name the image is built and pushed as. */
-    name: string;
-    /** Build context (app/), relative to the project root so state holds no machine-specific path. */
-    context: string;
-    /** Dockerfile, relative to the project root. */
-    dockerfile: string;
-    buildArgs: Record<string, string>;
-    /** Registry host as the engine reaches it, e.g. localhost:5000. */
-    registryServer: string;
-    /** Shell command that removes every local tag of the lab's image (run on destroy). */
-    removeCommand: string;
-}
-
-export interface LabSpec {
-    /** Instance id every name, label and repository derives from, e.g. docker-lab-dev. */
-    instance: string;
-    /** Docker engine address; empty means DOCKER_HOST or the platform default. */
-    dockerHost: string;
-    /** Environment every docker CLI command of the lab runs with. */
-    commandEnv: Record<string, string>;
-    /** Labels shared by every object of this lab. */
-    labels: Record<string, string>;
-    network: { name: string; labels: Record<string, string> };
-    volume: { name: string; labels: Record<string, string> };
-    registry: { image: string; container: ContainerSpec; url: string };
-    image: ImageSpec;
-    replicas: ContainerSpec[];
-    appUrls: string[];
-    checks: LessonCheck[];
-}
-
 /** The Pulumi project name (Pulumi.yaml `name`), the first part of every instance id. */
 export const PROJECT_NAME = "docker-lab";
 /** The app folder, relative to the project root, where every lab command runs. */
 export const APP_DIR = "app";
-
-export interface SpecContext {
-    /** Pulumi stack name; part of every name. */
-    stack: string;
-    /** Pulumi project name, e.g. docker-lab. */
-    project: string;
-    /** App folder (build context) relative to the project root, where every lab command runs. */
-    appDir: string;
-}
 
 /** Turns project and stack into an id valid as a container name and as a registry path component. */
 export function instanceId(project: string, stack: string): string {

@@ -1,0 +1,19 @@
+/** Names, ports and placeholders the spec, the lesson checks and the tools share. */
+
+/** Label keys every lab object carries; `docker-lab.instance` tells labs on one engine apart. */
+export const LABEL = {
+    managed: "docker-lab.managed",
+    instance: "docker-lab.instance",
+    role: "docker-lab.role",
+    replica: "docker-lab.replica",
+} as const;
+
+/** Port the app listens on inside its container. */
+export const APP_CONTAINER_PORT = 8080;
+/** Port the registry listens on inside its container (the registry image's default). */
+export const REGISTRY_CONTAINER_PORT = 5000;
+/** Where the app's files live inside the image (WORKDIR of app/Dockerfile). */
+export const APP_DIR_IN_IMAGE = "/app";
+/** Placeholders in check commands, filled once the image is pushed (its digest is unknown before). */
+export const IMAGE_REF_PLACEHOLDER = "@IMAGE_REF@";
+export const IMAGE_DIGEST_PLACEHOLDER = "@IMAGE_DIGEST@";

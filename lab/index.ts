@@ -1,0 +1,8 @@
+// lab/: the pure model (config, spec, docker argument mapping, shell quoting, lesson checks); no Pulumi resources, no docker calls.
+export * from "./config";
+export * from "./constants";
+export * from "./dockerArgs";
+export * from "./lessons";
+export * from "./shell";
+export * from "./spec";
+export * from "./types";
