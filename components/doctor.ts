@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { type DockerResult, docker } from "../engine";
 import {
     APP_DIR,
     buildLabSpec,
@@ -17,7 +18,6 @@ import {
     readStackConfig,
     replicaPort,
 } from "../lab";
-import { type DockerResult, docker } from "./dockerCli";
 
 /**
  * `npm run doctor` and the preflight of `npm run up`: checks everything the lab needs before any

@@ -1,5 +1,5 @@
+import { type CheckResult, runCheck } from "../engine";
 import type { LabSpec, LessonCheck } from "../lab";
-import { type CheckResult, runCheck } from "./checkRunner";
 
 /** One check's outcome with the check's own data, as `npm run verify` and the lab report show it. */
 export interface VerifiedCheck {

@@ -43,22 +43,14 @@ import {
     type LabSpec,
     OFFLINE_IMAGES,
     PROJECT_NAME,
+    PROJECT_ROOT,
     parseLabConfig,
     REGISTRY_CONTAINER_PORT,
     REGISTRY_HEALTHCHECK_COMMAND,
     replicaPort,
     runChecks,
 } from "../components";
-import {
-    labelled,
-    PROJECT_ROOT,
-    provisionLab,
-    removeImageTags,
-    removeLabelled,
-    teardownLab,
-    timed,
-    waitHealthy,
-} from "../tests/live/harness";
+import { labelled, provisionLab, removeImageTags, removeLabelled, teardownLab, timed, waitHealthy } from "../engine/harness";
 
 const STACK = "bench";
 const APP_PORT = 28080;

@@ -3,8 +3,8 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DockerCommandError, LabConfigError, labSpecFor } from "../../components";
+import { leftovers, provisionLab, removeLeftovers } from "../../engine/harness";
 import { describeLive, liveImages } from "./engine";
-import { leftovers, provisionLab, removeLeftovers } from "./harness";
 
 // Failure paths on the real engine: each must end in one message a person can act on.
 

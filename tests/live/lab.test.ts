@@ -1,9 +1,18 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type CheckResult, docker, FAIL_MARKER, labSpecFor, PASS_MARKER, type VerifyReport, verifyLab } from "../../components";
+import {
+    type CheckResult,
+    docker,
+    FAIL_MARKER,
+    labSpecFor,
+    PASS_MARKER,
+    PROJECT_ROOT,
+    type VerifyReport,
+    verifyLab,
+} from "../../components";
+import { type LiveLab, leftovers, provisionLab, removeLeftovers, teardownLab } from "../../engine/harness";
 import { describeLive, liveImages } from "./engine";
-import { type LiveLab, leftovers, PROJECT_ROOT, provisionLab, removeLeftovers, teardownLab } from "./harness";
 
 // Two labs at once on one engine, from the same spec the Pulumi program uses: the default
 // settings (offline images selected through the normal config keys) and a second config.

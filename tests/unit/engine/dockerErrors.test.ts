@@ -1,4 +1,4 @@
-import { explainDockerError } from "../../components";
+import { explainDockerError } from "../../../engine";
 
 const ctx = { action: "starting container docker-lab-dev-app-0" };
 

@@ -1,24 +1,13 @@
 import { execFile } from "node:child_process";
-import * as path from "node:path";
-import {
-    type ContainerSpec,
-    docker,
-    dockerBuildArgs,
-    dockerCreateArgs,
-    dockerOk,
-    dockerRunArgs,
-    LABEL,
-    type LabSpec,
-    repoDigestOf,
-} from "../../components";
+import { type ContainerSpec, dockerBuildArgs, dockerCreateArgs, dockerRunArgs, LABEL, type LabSpec, PROJECT_ROOT } from "../lab";
+import { docker, dockerOk, repoDigestOf } from "./dockerCli";
 
 /**
  * The live harness: maps the lab spec (the one the Pulumi components consume) to docker CLI calls
- * on a real engine. It restates no name, port, flag or command; all come from the spec.
+ * on a real engine. It restates no name, port, flag or command; all come from the spec. Lab
+ * commands (builds, checks) run in the project root (PROJECT_ROOT), as they do under `pulumi up`.
+ * The live tests and the benchmark use it.
  */
-
-/** Project root: lab commands (builds, checks) run here, as they do under `pulumi up`. */
-export const PROJECT_ROOT = path.join(__dirname, "..", "..");
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
