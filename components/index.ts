@@ -1,10 +1,6 @@
-export * from "../engine";
-export * from "../lab";
+// components/: Pulumi ComponentResources only, one per file, each mapping part of the lab/ spec to resources; no model (lab/), no docker CLI (engine/), no tools.
 export * from "./checkCommands";
-export * from "./doctor";
 export * from "./image";
 export * from "./lab";
 export * from "./registry";
 export * from "./replicas";
-export * from "./report";
-export * from "./verify";

@@ -3,9 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { writeLabReport } from "../../components/report";
-import type { VerifyReport } from "../../components/verify";
 import { buildLabSpec, defaultConfig, hostPort, NOTES_SECTIONS } from "../../lab";
+import { type VerifyReport, writeLabReport } from "../../tools";
 import { syntheticReport } from "../helpers/syntheticReport";
 import { describeBrowser, LAUNCH_OPTIONS } from "./chromium";
 

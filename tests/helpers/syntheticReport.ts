@@ -1,4 +1,6 @@
-import { type CheckResult, FAIL_MARKER, type LabSpec, PASS_MARKER, type VerifyReport } from "../../components";
+import type { CheckResult } from "../../engine";
+import { FAIL_MARKER, type LabSpec, PASS_MARKER } from "../../lab";
+import type { VerifyReport } from "../../tools";
 
 export interface SyntheticReportOptions {
     /** The one check that fails; every other passes. */

@@ -1,17 +1,8 @@
 import * as net from "node:net";
 import * as path from "node:path";
-import {
-    DOCTOR_EXIT_CODES,
-    type DoctorFinding,
-    type DoctorResult,
-    docker,
-    formatFindings,
-    hostPort,
-    LABEL,
-    labSpecFor,
-    realProbes,
-    runDoctor,
-} from "../../components";
+import { docker } from "../../engine";
+import { hostPort, LABEL, labSpecFor } from "../../lab";
+import { DOCTOR_EXIT_CODES, type DoctorFinding, type DoctorResult, formatFindings, realProbes, runDoctor } from "../../tools";
 import { describeLive, liveImages } from "./engine";
 
 // The doctor with its real probes on this machine: a port really taken, an engine really absent,

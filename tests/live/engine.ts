@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { defaultConfig, OFFLINE_IMAGES } from "../../components";
+import { defaultConfig, OFFLINE_IMAGES } from "../../lab";
 import { gate } from "../helpers/suiteGate";
 
 /**

@@ -2,8 +2,8 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DockerCommandError, LabConfigError, labSpecFor } from "../../components";
-import { leftovers, provisionLab, removeLeftovers } from "../../engine/harness";
+import { DockerCommandError, leftovers, provisionLab, removeLeftovers } from "../../engine";
+import { LabConfigError, labSpecFor } from "../../lab";
 import { describeLive, liveImages } from "./engine";
 
 // Failure paths on the real engine: each must end in one message a person can act on.

@@ -1,17 +1,9 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import {
-    type CheckResult,
-    docker,
-    FAIL_MARKER,
-    labSpecFor,
-    PASS_MARKER,
-    PROJECT_ROOT,
-    type VerifyReport,
-    verifyLab,
-} from "../../components";
-import { type LiveLab, leftovers, provisionLab, removeLeftovers, teardownLab } from "../../engine/harness";
+import { type CheckResult, docker, type LiveLab, leftovers, provisionLab, removeLeftovers, teardownLab } from "../../engine";
+import { FAIL_MARKER, labSpecFor, PASS_MARKER, PROJECT_ROOT } from "../../lab";
+import { type VerifyReport, verifyLab } from "../../tools";
 import { describeLive, liveImages } from "./engine";
 
 // Two labs at once on one engine, from the same spec the Pulumi program uses: the default

@@ -1,4 +1,4 @@
-import { buildLabSpec, defaultConfig, parseLabConfig, renderCheckScript, resolveCheck } from "../../components";
+import { buildLabSpec, defaultConfig, parseLabConfig, renderCheckScript, resolveCheck } from "../../lab";
 import { fakeDigest, named, ofType, PROJECT, type ProgramRun, runProgram, TYPES } from "./helpers/program";
 
 // The program under Pulumi mocks: every assertion is on the inputs index.ts sent to the engine.

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { DEFAULT_PASSPHRASE, DEFAULT_STACK, findPulumi, planInvocation, STATE_DIR } from "../../scripts/pulumi";
+import { DEFAULT_PASSPHRASE, DEFAULT_STACK, findPulumi, planInvocation, STATE_DIR } from "../../../tools/pulumiCli";
 
 describe("npm run up/down/preview", () => {
     test("up selects (or creates) the stack, then runs pulumi up --yes on the local file backend", () => {
@@ -9,7 +9,7 @@ describe("npm run up/down/preview", () => {
             ["up", "--yes", "--stack", DEFAULT_STACK],
         ]);
         expect(plan.env.PULUMI_BACKEND_URL).toBe(`file://${STATE_DIR}`);
-        expect(STATE_DIR).toBe(path.join(__dirname, "..", "..", ".pulumi-state"));
+        expect(STATE_DIR).toBe(path.join(__dirname, "..", "..", "..", ".pulumi-state"));
         expect(plan.env.PULUMI_CONFIG_PASSPHRASE).toBe(DEFAULT_PASSPHRASE);
         expect(plan.preflight).toBe(true);
         expect(plan.verifyAfter).toBe(true);

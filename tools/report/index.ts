@@ -1,13 +1,37 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type ContainerSpec, hostPort, type LabSpec, type LessonCheck, NOTES_SECTIONS, PASS_MARKER, resolveCheck } from "../lab";
-import type { VerifiedCheck, VerifyReport } from "./verify";
+import type { CheckResult } from "../../engine";
+import { type ContainerSpec, hostPort, type LabSpec, type LessonCheck, NOTES_SECTIONS, PASS_MARKER, resolveCheck } from "../../lab";
 
 /**
  * The lab report: what `up` and `verify` proved, as a self-contained HTML page (inline style and
  * SVG, no script, no external resource, readable offline) and as Markdown. Every renderer here is
  * pure; only `writeLabReport` touches the file system.
  */
+
+/** One check's outcome with the check's own data, as `npm run verify` and the lab report show it. */
+export interface VerifiedCheck {
+    check: LessonCheck;
+    result: CheckResult;
+}
+
+/** The result of verifying one running lab. */
+export interface VerifyReport {
+    /** Instance id of the lab, e.g. docker-lab-dev. */
+    instance: string;
+    /** ISO time the verification started. */
+    startedAt: string;
+    /** Engine address and server version, e.g. "unix:///var/run/docker.sock (Docker 20.10.24)". */
+    engine: string;
+    /** repository@sha256:... of the image the checks ran against. */
+    imageRef: string;
+    passed: number;
+    failed: number;
+    durationMs: number;
+    checks: VerifiedCheck[];
+    /** The lab the checks ran against (names, ports, URLs), for the report's picture. */
+    spec: LabSpec;
+}
 
 /** Output shown per check: at most this many lines and characters; the rest is cut with a note. */
 const REPORT_OUTPUT_MAX_LINES = 15;

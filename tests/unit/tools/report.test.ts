@@ -1,17 +1,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as components from "../../components/index";
-import {
-    checkOutput,
-    escapeHtml,
-    renderLabSvg,
-    renderReportHtml,
-    renderReportMarkdown,
-    trimOutput,
-    writeLabReport,
-} from "../../components/report";
-import type { VerifyReport } from "../../components/verify";
 import {
     buildLabSpec,
     defaultConfig,
@@ -22,8 +11,19 @@ import {
     PASS_MARKER,
     parseLabConfig,
     type SpecContext,
-} from "../../lab";
-import { syntheticReport } from "../helpers/syntheticReport";
+} from "../../../lab";
+import * as tools from "../../../tools";
+import {
+    checkOutput,
+    escapeHtml,
+    renderLabSvg,
+    renderReportHtml,
+    renderReportMarkdown,
+    trimOutput,
+    type VerifyReport,
+    writeLabReport,
+} from "../../../tools/report";
+import { syntheticReport } from "../../helpers/syntheticReport";
 
 const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };
 const digest = `sha256:${"0123456789abcdef".repeat(4)}`;
@@ -337,8 +337,8 @@ describe("writeLabReport", () => {
         }
     });
 
-    test("is exported from components/index", () => {
-        expect(components.writeLabReport).toBe(writeLabReport);
-        expect(components.renderLabSvg).toBe(renderLabSvg);
+    test("is exported from tools/index", () => {
+        expect(tools.writeLabReport).toBe(writeLabReport);
+        expect(tools.renderLabSvg).toBe(renderLabSvg);
     });
 });

@@ -1,5 +1,6 @@
-import type { CheckResult, LessonCheck } from "../../components";
-import { formatCheckLine, parseVerifyArgs, specForStack } from "../../scripts/verify";
+import type { CheckResult } from "../../../engine";
+import type { LessonCheck } from "../../../lab";
+import { formatCheckLine, parseVerifyArgs, specForStack } from "../../../tools/verify";
 
 describe("npm run verify arguments", () => {
     test("defaults: the dev stack (or LAB_STACK), human output, report written", () => {

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { type DockerResult, docker } from "../engine";
+import { type DockerResult, docker } from "../../engine";
 import {
     APP_DIR,
     buildLabSpec,
@@ -14,10 +14,12 @@ import {
     loadConfigSchema,
     OFFLINE_IMAGES,
     PROJECT_NAME,
+    PROJECT_ROOT,
     parseLabConfig,
     readStackConfig,
     replicaPort,
-} from "../lab";
+} from "../../lab";
+import { DEFAULT_STACK } from "../pulumiCli";
 
 /**
  * `npm run doctor` and the preflight of `npm run up`: checks everything the lab needs before any
@@ -759,6 +761,56 @@ export async function preflight(options: DoctorOptions & { write?: (text: string
     if (result.exitCode !== 0) {
         write(`docker-lab preflight found problems; nothing was changed (details: npm run doctor):`);
         write(formatFindings(result.findings, { problemsOnly: true }));
+    }
+    return result.exitCode;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The command
+
+/**
+ * `npm run doctor [-- --stack NAME] [--json]`: checks Node.js, the Docker engine, ports, disk space
+ * and images for one stack. Progress goes to stderr, findings to stdout; the exit code says which
+ * class of problem was found (see DOCTOR_EXIT_CODES; 1 = usage error or the doctor itself failed).
+ */
+
+const USAGE = `usage: npm run doctor [-- --stack NAME] [--json]   (stack default: $LAB_STACK, else ${DEFAULT_STACK})`;
+
+export interface DoctorArgs {
+    stack: string;
+    json: boolean;
+}
+
+export function parseDoctorArgs(argv: string[], env: Record<string, string | undefined>): DoctorArgs | string {
+    const args: DoctorArgs = { stack: env.LAB_STACK || DEFAULT_STACK, json: false };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--json") args.json = true;
+        else if (arg === "--stack" && argv[i + 1] && !argv[i + 1].startsWith("-")) args.stack = argv[++i];
+        else if (arg.startsWith("--stack=") && arg.length > "--stack=".length) args.stack = arg.slice("--stack=".length);
+        else return `unknown or incomplete argument ${JSON.stringify(arg)}; ${USAGE}`;
+    }
+    return args;
+}
+
+/** The whole `npm run doctor` command; returns its exit code. */
+export async function doctorCommand(argv: string[], env: Record<string, string | undefined>): Promise<number> {
+    const args = parseDoctorArgs(argv, env);
+    if (typeof args === "string") {
+        console.error(args);
+        return 1;
+    }
+    const result = await runDoctor({
+        stack: args.stack,
+        projectDir: PROJECT_ROOT,
+        onProgress: (message) => process.stderr.write(`${message}\n`),
+    });
+    if (args.json) {
+        process.stdout.write(
+            `${JSON.stringify({ stack: args.stack, exitCode: result.exitCode, exitCodes: DOCTOR_EXIT_CODES, findings: result.findings }, null, 2)}\n`,
+        );
+    } else {
+        process.stdout.write(`${formatFindings(result.findings)}\n`);
     }
     return result.exitCode;
 }

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { OFFLINE_IMAGES } from "../../../lab";
 import {
     DOCTOR_EXIT_CODES,
     type DoctorFinding,
@@ -9,17 +10,16 @@ import {
     formatFindings,
     MIN_FREE_BYTES,
     type PortState,
+    parseDoctorArgs,
     preflight,
     publishedHostPorts,
     runDoctor,
-} from "../../components/doctor";
-import { OFFLINE_IMAGES } from "../../lab";
-import { parseDoctorArgs } from "../../scripts/doctor";
+} from "../../../tools/doctor";
 
 // Every check of the doctor against a fake machine: a fake docker CLI answering from a small model
 // of engines, containers and images, fake sockets, ports and disks. Nothing here touches the real ones.
 
-const PROJECT_DIR = path.join(__dirname, "..", "..");
+const PROJECT_DIR = path.join(__dirname, "..", "..", "..");
 const STACK = "doctortest";
 const INSTANCE = `docker-lab-${STACK}`;
 const HOME = "/home/learner";

@@ -1,0 +1,9 @@
+// tools/: the user-facing commands (doctor, verify, report, bench, the Pulumi CLI driver), built on engine/ and lab/; no Pulumi resources, no process exit codes (scripts/ set them).
+
+export * from "./bench";
+export * from "./doctor";
+export * from "./labCommand";
+export * from "./pulumiCli";
+export * from "./report";
+export * from "./runMain";
+export * from "./verify";

@@ -1,0 +1,130 @@
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { docker, repoDigestOf, runCheck } from "../engine";
+import { type LabSpec, labSpecFor, PROJECT_ROOT, readStackConfig } from "../lab";
+import { findPulumi, pulumiEnv } from "./pulumiCli";
+import { formatDuration, type VerifiedCheck, type VerifyReport, writeLabReport } from "./report";
+
+/**
+ * `npm run verify [-- --stack NAME] [--config JSON] [--json] [--no-report]`: re-runs every lesson
+ * check against the running lab without changing it, prints one line per check and a summary,
+ * writes the lab report, and exits non-zero when a check fails.
+ *
+ * The lab is the stack's: its config from Pulumi.<stack>.yaml (or --config, for a lab made by the
+ * live harness), its image digest from the stack outputs, else from the engine.
+ */
+
+export interface VerifyOptions {
+    /** Project root: checks read app files relative to it. */
+    cwd: string;
+    /** How the engine is described in the report. */
+    engine: string;
+    /** Called after each check, for progress output. */
+    onResult?: (verified: VerifiedCheck) => void;
+    /** Clock, injectable for tests. Default: Date.now. */
+    now?: () => number;
+}
+
+/** Runs every lesson check of the lab against the running lab, changing nothing that the lab owns. */
+export async function verifyLab(spec: LabSpec, imageRef: string, options: VerifyOptions): Promise<VerifyReport> {
+    const now = options.now ?? Date.now;
+    const started = now();
+    const checks: VerifiedCheck[] = [];
+    for (const check of spec.checks) {
+        const result = await runCheck(check, { imageRef }, { cwd: options.cwd, env: spec.commandEnv });
+        const verified = { check, result };
+        checks.push(verified);
+        options.onResult?.(verified);
+    }
+    const passed = checks.filter((c) => c.result.passed).length;
+    return {
+        instance: spec.instance,
+        startedAt: new Date(started).toISOString(),
+        engine: options.engine,
+        imageRef,
+        passed,
+        failed: checks.length - passed,
+        durationMs: now() - started,
+        checks,
+        spec,
+    };
+}
+
+export interface VerifyArgs {
+    stack: string;
+    /** Raw config values overriding the stack's file (as `pulumi config` holds them). */
+    config?: Record<string, string>;
+    json: boolean;
+    report: boolean;
+}
+
+export function parseVerifyArgs(argv: string[], env: Record<string, string | undefined>): VerifyArgs {
+    const args: VerifyArgs = { stack: env.LAB_STACK || "dev", json: false, report: true };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--json") args.json = true;
+        else if (arg === "--no-report") args.report = false;
+        else if (arg === "--stack" && argv[i + 1]) args.stack = argv[++i];
+        else if (arg === "--config" && argv[i + 1]) {
+            try {
+                args.config = JSON.parse(argv[++i]);
+            } catch {
+                throw new Error(`--config takes a JSON object such as '{"replicas":"3"}', not ${argv[i]}`);
+            }
+        } else throw new Error(`Unknown argument ${JSON.stringify(arg)}: use --stack NAME, --config JSON, --json, --no-report`);
+    }
+    return args;
+}
+
+/** The lab's spec, from the same config the program reads. */
+export function specForStack(stack: string, override?: Record<string, string>): LabSpec {
+    return labSpecFor({ ...readStackConfig(stack, PROJECT_ROOT), ...override }, stack);
+}
+
+/** The image digest the stack exported, if a Pulumi CLI is at hand and the stack has outputs. */
+function imageRefFromStackOutputs(stack: string): string | undefined {
+    const [bin, ...binArgs] = findPulumi(process.env.PATH);
+    if (binArgs.length > 0) return undefined; // only the downloading launcher: not worth a download here
+    const out = spawnSync(bin, ["stack", "output", "imageRef", "--stack", stack], {
+        cwd: PROJECT_ROOT,
+        env: pulumiEnv(process.env),
+        encoding: "utf8",
+    });
+    const ref = out.status === 0 ? out.stdout.trim() : "";
+    return ref.includes("@sha256:") ? ref : undefined;
+}
+
+async function describeEngine(spec: LabSpec): Promise<string> {
+    const where = spec.dockerHost || process.env.DOCKER_HOST || "the default engine";
+    const version = await docker(["version", "--format", "Docker {{.Server.Version}}, API {{.Server.APIVersion}}"], spec.commandEnv);
+    return version.status === 0 ? `${where} (${version.stdout.trim()})` : where;
+}
+
+export function formatCheckLine(v: VerifiedCheck): string {
+    const mark = v.result.passed ? "✓" : "✗";
+    return `${mark} ${v.check.section.padEnd(5)} ${v.check.title} (${formatDuration(v.result.durationMs)})`;
+}
+
+/** The whole `npm run verify` command; returns its exit code (0 all passed, 1 a check failed). */
+export async function verifyCommand(argv: string[]): Promise<number> {
+    const args = parseVerifyArgs(argv, process.env);
+    const spec = specForStack(args.stack, args.config);
+    const imageRef = imageRefFromStackOutputs(args.stack) ?? (await repoDigestOf(spec));
+    const log = (line: string) => (args.json ? process.stderr : process.stdout).write(`${line}\n`);
+    log(`verifying lab ${spec.instance} (${spec.checks.length} checks) against ${imageRef}`);
+    const report: VerifyReport = await verifyLab(spec, imageRef, {
+        cwd: PROJECT_ROOT,
+        engine: await describeEngine(spec),
+        onResult: (v) => {
+            log(formatCheckLine(v));
+            if (!v.result.passed) log(v.result.stderr.replace(/^/gm, "    ").trimEnd());
+        },
+    });
+    if (args.report) {
+        const files = writeLabReport(report, PROJECT_ROOT);
+        log(`lab report: ${path.relative(PROJECT_ROOT, files.html)}, ${path.relative(PROJECT_ROOT, files.markdown)}`);
+    }
+    log(`${report.passed} passed, ${report.failed} failed in ${formatDuration(report.durationMs)}`);
+    if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return report.failed === 0 ? 0 : 1;
+}
