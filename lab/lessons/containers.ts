@@ -1,0 +1,97 @@
+import { APP_DIR_IN_IMAGE, IMAGE_REF_PLACEHOLDER, LABEL } from "../constants";
+import { escapeRegex, type LessonContext } from "./context";
+import type { LessonCheck } from "./types";
+
+/** Section 01.02 容器 container: list, remove and exec into containers; redirection and pagers inside one. */
+export function containersChecks(ctx: LessonContext): LessonCheck[] {
+    const { q, exec, hostAppFile, inImage, scratchName, section, instanceLabel, spec } = ctx;
+    return [
+        {
+            id: "01.02-ps",
+            teaches: ["docker ps"],
+            ...section("01.02"),
+            title: "docker ps lists every replica running and healthy",
+            proves: "Each container made from the image is running and its healthcheck passes.",
+            command: `docker ps --filter ${q(`label=${LABEL.instance}=${spec.instance}`)} --filter ${q(`label=${LABEL.role}=app`)} --format '{{.Names}} {{.Status}}'`,
+            expect: {
+                kind: "matchesAll",
+                patterns: spec.replicas.map((r) => `^${escapeRegex(r.name)} Up .*\\(healthy\\)$`),
+            },
+        },
+        {
+            id: "01.02-container-ls",
+            teaches: ["docker container ls"],
+            ...section("01.02"),
+            title: "docker container ls is docker ps",
+            proves: "docker container ls lists the same running containers as docker ps: every replica of the lab.",
+            command: `docker container ls --filter ${q(`label=${instanceLabel}`)} --filter ${q(`label=${LABEL.role}=app`)} --format '{{.Names}}'`,
+            expect: { kind: "matchesAll", patterns: spec.replicas.map((r) => `^${escapeRegex(r.name)}$`) },
+        },
+        {
+            id: "01.02-rm",
+            teaches: ["docker rm"],
+            ...section("01.02"),
+            title: "docker rm removes a container",
+            proves: "A container is an object of its own: docker rm deletes a (stopped) container and it is gone from docker ps -a.",
+            command: [
+                `docker create --name ${q(scratchName("rm"))} --label ${q(instanceLabel)} ${IMAGE_REF_PLACEHOLDER} >/dev/null`,
+                `docker rm ${q(scratchName("rm"))}`,
+                `docker ps -a --filter ${q(`name=^/${scratchName("rm")}$`)} --format 'still there: {{.Names}}'`,
+            ].join(" && "),
+            expect: { kind: "equals", value: scratchName("rm") },
+            cleanup: `docker rm -f ${q(scratchName("rm"))}`,
+        },
+        {
+            id: "01.02-exec-head",
+            teaches: ["docker exec", "head"],
+            ...section("01.02"),
+            title: "docker exec runs head -n 2 on the app file",
+            proves: "docker exec runs a command inside the running container; the first two lines match app/app.js.",
+            command: exec(`head -n 2 ${inImage("app.js")}`),
+            expect: { kind: "sameOutputAs", command: `head -n 2 ${hostAppFile("app.js")}` },
+        },
+        {
+            id: "01.02-exec-tail",
+            teaches: ["docker exec", "tail"],
+            ...section("01.02"),
+            title: "docker exec runs tail -n 2 on the app file",
+            proves: "The last two lines of the app file inside the container match app/app.js.",
+            command: exec(`tail -n 2 ${inImage("app.js")}`),
+            expect: { kind: "sameOutputAs", command: `tail -n 2 ${hostAppFile("app.js")}` },
+        },
+        {
+            id: "01.02-exec-cat",
+            teaches: ["docker exec", "cat"],
+            ...section("01.02"),
+            title: "docker exec runs cat on the app's package.json",
+            proves: "The files copied into the image are the ones in app/.",
+            command: exec(`cat ${inImage("package.json")}`),
+            expect: { kind: "sameOutputAs", command: `cat ${hostAppFile("package.json")}` },
+        },
+        {
+            id: "01.02-exec-redirect",
+            teaches: ["docker exec", ">"],
+            ...section("01.02"),
+            title: "Redirection with > inside the container",
+            proves: "> writes a command's output to a file: here into the container's writable /tmp, since its root filesystem is read-only.",
+            command: exec(
+                `sh -c ${q(`cat ${APP_DIR_IN_IMAGE}/package.json > /tmp/lesson-copy.json && head -n 2 /tmp/lesson-copy.json && rm /tmp/lesson-copy.json`)}`,
+            ),
+            expect: { kind: "sameOutputAs", command: `head -n 2 ${hostAppFile("package.json")}` },
+        },
+        {
+            id: "01.02-exec-more",
+            teaches: ["docker exec", "more", "less"],
+            ...section("01.02"),
+            title: "more shows a long file (no terminal: all of it)",
+            proves: "more pages a file on a terminal; without one it prints the whole file.",
+            command: exec(`more ${inImage("package.json")}`),
+            // util-linux more prints a ":::: file ::::" banner without a terminal; busybox more does not.
+            expect: { kind: "matchesAll", patterns: ['"name": "hellodocker"', '"main": "app.js"'] },
+            substitutes: {
+                notesCommand: "less / more",
+                reason: "pagers wait for keys on a terminal and less is not in every base image; more without a terminal prints the file",
+            },
+        },
+    ];
+}

@@ -1,0 +1,54 @@
+import * as path from "node:path";
+import type { LabConfig } from "../config";
+import { APP_DIR_IN_IMAGE, LABEL } from "../constants";
+import { shellQuote } from "../shell";
+import type { LabSpec } from "../types";
+import { NOTES_SECTIONS } from "./types";
+
+/** What every section's checks are written with: the lab they run against and the small helpers they share. */
+export interface LessonContext {
+    /** The lab (everything but its checks). */
+    spec: Omit<LabSpec, "checks">;
+    config: LabConfig;
+    /** Quotes one word for the shell. */
+    q: (word: string) => string;
+    /** `docker exec` of a command in the first replica. */
+    exec: (cmd: string) => string;
+    /** An app file on the machine running the lab, relative to the project root (quoted). */
+    hostAppFile: (file: string) => string;
+    /** An app file inside the image (quoted). */
+    inImage: (file: string) => string;
+    /** A temporary tag of the lab's repository, for one purpose. */
+    lessonTag: (purpose: string) => string;
+    /** A temporary container or image name of this lab, for one purpose. */
+    scratchName: (purpose: string) => string;
+    /** `docker-lab.instance=<instance>`, the label every object of the lab carries. */
+    instanceLabel: string;
+    /** `docker ARGS`, each argument quoted. */
+    docker: (args: string[]) => string;
+    /** The check's section fields: its number and the notes' heading. */
+    section: (id: string) => { section: string; heading: string };
+}
+
+export function lessonContext(spec: Omit<LabSpec, "checks">, config: LabConfig): LessonContext {
+    const q = shellQuote;
+    const first = spec.replicas[0].name;
+    return {
+        spec,
+        config,
+        q,
+        exec: (cmd: string) => `docker exec ${q(first)} ${cmd}`,
+        hostAppFile: (file: string) => q(path.posix.join(spec.image.context, file)),
+        inImage: (file: string) => q(`${APP_DIR_IN_IMAGE}/${file}`),
+        lessonTag: (purpose: string) => `${spec.image.repository}:${spec.image.tag}-${purpose}`,
+        scratchName: (purpose: string) => `${spec.instance}-lesson-${purpose}`,
+        instanceLabel: `${LABEL.instance}=${spec.instance}`,
+        docker: (args: string[]) => ["docker", ...args].map(q).join(" "),
+        section: (id: string) => ({ section: id, heading: NOTES_SECTIONS[id] }),
+    };
+}
+
+/** `s` as a literal in an extended regular expression. */
+export function escapeRegex(s: string): string {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

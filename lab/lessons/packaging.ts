@@ -1,0 +1,21 @@
+import type { LessonContext } from "./context";
+import type { LessonCheck } from "./types";
+
+/** Section 02 打包程序: every replica of the packaged app answers HTTP on its published port. */
+export function packagingChecks(ctx: LessonContext): LessonCheck[] {
+    const { q, section, spec } = ctx;
+    return spec.replicas.map(
+        (replica, index): LessonCheck => ({
+            id: `02-http-${index}`,
+            teaches: [],
+            ...section("02"),
+            title: `Replica ${index} answers HTTP on its published port`,
+            proves: `The packaged app runs as ${replica.name} and answers on ${spec.appUrls[index]}.`,
+            command: `curl -fsS ${q(`${spec.appUrls[index]}/`)}`,
+            expect: {
+                kind: "containsAll",
+                values: [`"app":"hellodocker"`, `"hostname":"${replica.hostname}"`, `"lab":"${spec.instance}"`],
+            },
+        }),
+    );
+}

@@ -1,0 +1,30 @@
+import type { LessonContext } from "./context";
+import type { LessonCheck } from "./types";
+
+/** Section 01.03 仓库 Repository: the local registry serves the image; Docker Hub is the default registry. */
+export function registryChecks(ctx: LessonContext): LessonCheck[] {
+    const { q, section, spec } = ctx;
+    return [
+        {
+            id: "01.03-registry-catalog",
+            teaches: [],
+            ...section("01.03"),
+            title: "The registry catalog lists the repository and tag",
+            proves: "The local registry stores and distributes the image like Docker Hub does, through the Registry HTTP API v2.",
+            command: `curl -fsS ${q(`${spec.registry.url}/v2/_catalog`)} && echo && curl -fsS ${q(`${spec.registry.url}/v2/${spec.image.registryPath}/tags/list`)}`,
+            expect: {
+                kind: "containsAll",
+                values: [`"${spec.image.registryPath}"`, `"${spec.image.tag}"`],
+            },
+        },
+        {
+            id: "01.03-default-registry",
+            teaches: [],
+            ...section("01.03"),
+            title: "Docker Hub is the default registry",
+            proves: "An image name without a registry host (node, registry) is pulled from Docker Hub, the engine's index server.",
+            command: "docker info --format '{{.IndexServerAddress}}'",
+            expect: { kind: "matchesAll", patterns: ["^https://index\\.docker\\.io/v1/?$"] },
+        },
+    ];
+}

@@ -1,0 +1,73 @@
+import { buildLabSpec, defaultConfig, lessonChecks, NOTES_SECTIONS, parseLabConfig, type SpecContext } from "../../../lab";
+import { architectureChecks } from "../../../lab/lessons/architecture";
+import { containersChecks } from "../../../lab/lessons/containers";
+import { lessonContext } from "../../../lab/lessons/context";
+import { imagesChecks } from "../../../lab/lessons/images";
+import { packagingChecks } from "../../../lab/lessons/packaging";
+import { registryChecks } from "../../../lab/lessons/registry";
+import { virtualizationChecks } from "../../../lab/lessons/virtualization";
+
+const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };
+
+// The checks, in the order the notes teach them. Adding, removing or reordering a check changes this list on purpose.
+const DEFAULT_IDS = [
+    "00-shared-kernel",
+    "00-pid-namespace",
+    "00-cgroup-memory",
+    "00-image-layers",
+    "01.01-image-ls",
+    "01.01-images-filter",
+    "01.01-run",
+    "01.01-build",
+    "01.01-tag-push-pull",
+    "01.01-save",
+    "01.01-rmi",
+    "01.01-import",
+    "01.01-search",
+    "01.02-ps",
+    "01.02-container-ls",
+    "01.02-rm",
+    "01.02-exec-head",
+    "01.02-exec-tail",
+    "01.02-exec-cat",
+    "01.02-exec-redirect",
+    "01.02-exec-more",
+    "01.03-registry-catalog",
+    "01.03-default-registry",
+    "01.04-client-server",
+    "02-http-0",
+    "02-http-1",
+];
+
+describe("lesson checks composed from one file per notes section", () => {
+    test("the default lab has exactly these checks, in this order", () => {
+        expect(buildLabSpec(defaultConfig(), ctx).checks.map((c) => c.id)).toEqual(DEFAULT_IDS);
+    });
+
+    test("one HTTP check per replica closes the list", () => {
+        const ids = buildLabSpec(parseLabConfig({ replicas: "3" }), ctx).checks.map((c) => c.id);
+        expect(ids).toEqual([...DEFAULT_IDS.filter((id) => !id.startsWith("02-")), "02-http-0", "02-http-1", "02-http-2"]);
+    });
+
+    test("each section's file gives only that section's checks, and lessonChecks joins them in the notes' order", () => {
+        const spec = buildLabSpec(defaultConfig(), ctx);
+        const { checks, ...rest } = spec;
+        const lesson = lessonContext(rest, defaultConfig());
+        const bySection: [string, typeof virtualizationChecks][] = [
+            ["00", virtualizationChecks],
+            ["01.01", imagesChecks],
+            ["01.02", containersChecks],
+            ["01.03", registryChecks],
+            ["01.04", architectureChecks],
+            ["02", packagingChecks],
+        ];
+        expect(bySection.map(([id]) => id)).toEqual(Object.keys(NOTES_SECTIONS));
+        for (const [id, checksOf] of bySection) {
+            const made = checksOf(lesson);
+            expect(made.length).toBeGreaterThan(0);
+            expect(made.every((c) => c.section === id && c.heading === NOTES_SECTIONS[id])).toBe(true);
+        }
+        expect(bySection.flatMap(([, checksOf]) => checksOf(lesson))).toEqual(checks);
+        expect(lessonChecks(rest, defaultConfig())).toEqual(checks);
+    });
+});
