@@ -1,0 +1,185 @@
+import { type ContainerSpec, hostPort, type LabSpec } from "../../lab";
+import { shortDigest } from "./model";
+
+/** Escapes text for HTML and XML content and attribute values. */
+export function escapeHtml(text: string): string {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+
+/** Shortens `text` to `max` characters, keeping its start and end. */
+function fit(text: string, max: number): string {
+    if (text.length <= max) return text;
+    const head = Math.ceil((max - 1) / 2);
+    return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
+}
+
+/** Splits a long reference into lines of at most `width` characters, preferring to break after `/`. */
+function wrapReference(text: string, width: number): string[] {
+    const lines: string[] = [];
+    let rest = text;
+    while (rest.length > width) {
+        const cut = rest.lastIndexOf("/", width - 1);
+        const at = cut > 0 ? cut + 1 : width;
+        lines.push(rest.slice(0, at));
+        rest = rest.slice(at);
+    }
+    lines.push(rest);
+    return lines;
+}
+
+const SVG = {
+    width: 960,
+    top: 64,
+    row: 58,
+    card: 46,
+    hostX: 16,
+    hostW: 196,
+    netX: 256,
+    netW: 424,
+    cardX: 280,
+    cardW: 376,
+    imageX: 724,
+    imageW: 220,
+};
+
+/**
+ * The lab as an inline SVG: published ports on the host (left), the lab network with the registry
+ * and every replica (middle), the image pushed to the registry and run as the replicas (right).
+ * The layout is computed from the spec alone: one row per container. `imageRef` (a digest or
+ * `repository@sha256:...`) adds the digest's short form to the image.
+ */
+export function renderLabSvg(spec: LabSpec, imageRef?: string): string {
+    const s = SVG;
+    const containers: { kind: "registry" | "replica"; c: ContainerSpec; index: number }[] = [
+        { kind: "registry", c: spec.registry.container, index: 0 },
+        ...spec.replicas.map((c, index) => ({ kind: "replica" as const, c, index })),
+    ];
+    const rowY = (i: number) => s.top + 16 + i * s.row;
+    const netTop = s.top;
+    const netBottom = rowY(containers.length - 1) + s.card + 16;
+    const height = netBottom + 40;
+    const digest = imageRef ? shortDigest(imageRef) : undefined;
+    const t = escapeHtml;
+    const ports = containers.map(({ c }) => c.ports.map((p) => hostPort(p.ip, p.external)).join(", ")).join(", ");
+    const label =
+        `Lab ${spec.instance}: network ${spec.network.name} joins the registry ${spec.registry.container.name} ` +
+        `and ${spec.replicas.length} replica${spec.replicas.length === 1 ? "" : "s"} of ${spec.image.name}; published on the host at ${ports}`;
+
+    const out: string[] = [];
+    out.push(
+        `<svg xmlns="http://www.w3.org/2000/svg" class="lab-picture" role="img" aria-label="${t(label)}" viewBox="0 0 ${s.width} ${height}" width="${s.width}" height="${height}" font-family="system-ui, sans-serif" font-size="13">`,
+        `<title>${t(label)}</title>`,
+        "<defs>",
+        '<marker id="lab-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#475569"/></marker>',
+        "</defs>",
+    );
+
+    // Column captions.
+    out.push(
+        `<text class="caption" x="${s.hostX}" y="28" font-weight="600" fill="#0f172a">Host: published ports</text>`,
+        `<text x="${s.hostX}" y="46" fill="#475569" font-size="12">bound to ${t(fit(spec.registry.container.ports[0]?.ip ?? "", 30))}</text>`,
+        `<text class="caption" x="${s.netX}" y="28" font-weight="600" fill="#0f172a">Docker network</text>`,
+        `<text x="${s.netX}" y="46" fill="#475569" font-size="12" font-family="ui-monospace, monospace">${t(fit(spec.network.name, 56))}</text>`,
+        `<text class="caption" x="${s.imageX}" y="28" font-weight="600" fill="#0f172a">Image <tspan lang="zh-CN" font-weight="400" fill="#475569">镜像</tspan></text>`,
+    );
+
+    // Host column.
+    out.push(
+        `<rect class="host" x="${s.hostX}" y="${netTop}" width="${s.hostW}" height="${netBottom - netTop}" rx="10" fill="#f8fafc" stroke="#cbd5e1"/>`,
+    );
+    // The lab network.
+    out.push(
+        `<g class="lab-network" data-name="${t(spec.network.name)}"><title>${t(`network ${spec.network.name}`)}</title>`,
+        `<rect x="${s.netX}" y="${netTop}" width="${s.netW}" height="${netBottom - netTop}" rx="12" fill="#eff6ff" stroke="#3b82f6" stroke-width="1.5" stroke-dasharray="6 4"/>`,
+        `<line x1="${s.netX + 12}" y1="${rowY(0) + s.card / 2}" x2="${s.netX + 12}" y2="${rowY(containers.length - 1) + s.card / 2}" stroke="#3b82f6" stroke-width="3" stroke-linecap="round"/>`,
+        "</g>",
+    );
+
+    // Containers, one row each, with their published ports on the host side.
+    containers.forEach(({ kind, c, index }, i) => {
+        const y = rowY(i);
+        const mid = y + s.card / 2;
+        const port = c.ports[0];
+        const registry = kind === "registry";
+        const fill = registry ? "#fef3c7" : "#ffffff";
+        const stroke = registry ? "#d97706" : "#2563eb";
+        const detail = registry
+            ? `${spec.registry.image} · volume ${spec.volume.name}`
+            : `port ${port ? port.internal : "-"}${c.memoryMb ? ` · ${c.memoryMb} MiB` : ""} · ${c.networkAliases.join(", ")}`;
+        const attrs = registry
+            ? `class="lab-registry" data-name="${t(c.name)}" data-port="${port ? port.external : ""}"`
+            : `class="lab-replica" data-replica="${index}" data-name="${t(c.name)}" data-port="${port ? port.external : ""}"`;
+        out.push(
+            `<g ${attrs}>`,
+            `<title>${t(`${c.name}: ${c.ports.map((p) => `${hostPort(p.ip, p.external)} → ${p.internal}`).join(", ")}`)}</title>`,
+        );
+        // Joins the network line.
+        out.push(`<line x1="${s.netX + 12}" y1="${mid}" x2="${s.cardX}" y2="${mid}" stroke="#3b82f6" stroke-width="2"/>`);
+        out.push(`<circle cx="${s.netX + 12}" cy="${mid}" r="4" fill="#3b82f6"/>`);
+        if (port) {
+            out.push(
+                `<rect x="${s.hostX + 14}" y="${mid - 13}" width="${s.hostW - 28}" height="26" rx="13" fill="#ffffff" stroke="${stroke}"/>`,
+                `<text x="${s.hostX + s.hostW / 2}" y="${mid + 4.5}" text-anchor="middle" font-family="ui-monospace, monospace" font-size="12.5" fill="#0f172a">${t(fit(hostPort(port.ip, port.external), 24))}</text>`,
+                `<line x1="${s.hostX + s.hostW - 14}" y1="${mid}" x2="${s.netX + 6}" y2="${mid}" stroke="#475569" stroke-width="1.5" marker-end="url(#lab-arrow)"/>`,
+            );
+        }
+        out.push(
+            `<rect x="${s.cardX}" y="${y}" width="${s.cardW}" height="${s.card}" rx="8" fill="${fill}" stroke="${stroke}" stroke-width="1.5"/>`,
+            `<text x="${s.cardX + 12}" y="${y + 19}" font-weight="600" fill="#0f172a">${t(fit(c.name, 34))}</text>`,
+            `<text x="${s.cardX + s.cardW - 12}" y="${y + 19}" text-anchor="end" font-size="12" fill="${stroke}">${registry ? "registry" : `replica ${index}`}</text>`,
+            `<text x="${s.cardX + 12}" y="${y + 37}" font-size="12" fill="#475569">${t(fit(detail, 56))}</text>`,
+            "</g>",
+        );
+    });
+
+    // The image: pushed to the registry, run as every replica.
+    const refLines = wrapReference(spec.image.name, 28);
+    const imageTop = rowY(0);
+    const imageH = 30 + refLines.length * 16 + (digest ? 18 : 0);
+    out.push(
+        `<g class="lab-image" data-name="${t(spec.image.name)}"${digest ? ` data-digest="${t(digest)}"` : ""}><title>${t(`image ${spec.image.name}${digest ? ` (${digest})` : ""}`)}</title>`,
+        `<rect x="${s.imageX}" y="${imageTop}" width="${s.imageW}" height="${imageH}" rx="8" fill="#ecfdf5" stroke="#059669" stroke-width="1.5"/>`,
+        `<text x="${s.imageX + 12}" y="${imageTop + 19}" font-weight="600" fill="#065f46">app image</text>`,
+        ...refLines.map(
+            (line, i) =>
+                `<text x="${s.imageX + 12}" y="${imageTop + 38 + i * 16}" font-family="ui-monospace, monospace" font-size="12" fill="#0f172a">${t(line)}</text>`,
+        ),
+        ...(digest
+            ? [
+                  `<text x="${s.imageX + 12}" y="${imageTop + 38 + refLines.length * 16 + 2}" font-family="ui-monospace, monospace" font-size="11.5" fill="#475569">${t(digest)}</text>`,
+              ]
+            : []),
+        "</g>",
+    );
+    // push: image → registry row.
+    const regMid = rowY(0) + s.card / 2;
+    out.push(
+        `<line x1="${s.imageX}" y1="${regMid}" x2="${s.cardX + s.cardW + 2}" y2="${regMid}" stroke="#d97706" stroke-width="1.5" marker-end="url(#lab-arrow)"/>`,
+        `<text x="${(s.imageX + s.cardX + s.cardW) / 2}" y="${regMid - 6}" text-anchor="middle" font-size="11.5" fill="#92400e">push</text>`,
+    );
+    // run: a bracket from the image down to every replica.
+    if (spec.replicas.length > 0) {
+        const busX = s.netX + s.netW + 20;
+        const first = rowY(1) + s.card / 2;
+        const last = rowY(containers.length - 1) + s.card / 2;
+        const imageBottom = imageTop + imageH;
+        const fromY = Math.max(imageBottom + 28, first);
+        out.push(
+            `<path d="M${s.imageX + 24} ${imageBottom} V${fromY} H${busX}" fill="none" stroke="#059669" stroke-width="1.5"/>`,
+            `<line x1="${busX}" y1="${Math.min(first, fromY)}" x2="${busX}" y2="${Math.max(last, fromY)}" stroke="#059669" stroke-width="1.5"/>`,
+            `<text x="${s.imageX + 32}" y="${imageBottom + 18}" font-size="11.5" fill="#065f46">run by digest</text>`,
+        );
+        for (let i = 1; i < containers.length; i++) {
+            const mid = rowY(i) + s.card / 2;
+            out.push(
+                `<line x1="${busX}" y1="${mid}" x2="${s.cardX + s.cardW + 2}" y2="${mid}" stroke="#059669" stroke-width="1.5" marker-end="url(#lab-arrow)"/>`,
+            );
+        }
+    }
+    // Legend.
+    out.push(
+        `<text x="${s.hostX}" y="${height - 14}" font-size="12" fill="#475569">Arrows: host port → container port. The registry is the notes' <tspan lang="zh-CN">仓库</tspan> (01.03); each replica is a <tspan lang="zh-CN">容器</tspan> (01.02) run from the <tspan lang="zh-CN">镜像</tspan> (01.01).</text>`,
+    );
+    out.push("</svg>");
+    return out.join("\n");
+}
