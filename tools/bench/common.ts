@@ -1,0 +1,49 @@
+import { execFile } from "node:child_process";
+import { performance } from "node:perf_hooks";
+import { waitHealthy } from "../../engine";
+import { type ContainerSpec, OFFLINE_IMAGES, PROJECT_ROOT } from "../../lab";
+
+/** What the bench runs on, its progress log and the arithmetic of its figures. */
+
+export const STACK = "bench";
+export const APP_PORT = 28080;
+export const REGISTRY_PORT = 25000;
+export const BASE_IMAGE = process.env.LAB_BASE_IMAGE || OFFLINE_IMAGES.baseImage;
+export const REGISTRY_IMAGE = process.env.LAB_REGISTRY_IMAGE || OFFLINE_IMAGES.registryImage;
+export const TMP_PREFIX = "docker-lab-bench-";
+
+export const T0 = performance.now();
+export const log = (msg: string) => process.stderr.write(`[bench ${((performance.now() - T0) / 1000).toFixed(1).padStart(5)}s] ${msg}\n`);
+
+/** Milliseconds as seconds with two decimals, e.g. "1.23"; every duration the bench prints goes through it. */
+export const seconds = (ms: number) => (ms / 1000).toFixed(2);
+export const secs = (ms: number) => `${seconds(ms)} s`;
+export const runsOf = (values: number[]) => values.map(seconds).join(" / ");
+
+export function median(values: number[]): number {
+    if (values.length === 0) return Number.NaN;
+    const s = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(s.length / 2);
+    return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Runs a program (not docker) and returns stdout; throws with stderr on failure. */
+export function run(file: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+    return new Promise((resolve, reject) => {
+        execFile(file, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+            if (err) reject(new Error(`${file} ${args.join(" ")} failed: ${String(stderr).trim() || err.message}`));
+            else resolve(String(stdout));
+        });
+    });
+}
+
+/** Fetches each app URL once with curl; fails unless each answers as the app. */
+export async function curlAll(urls: string[]): Promise<void> {
+    for (const url of urls) {
+        const body = await run("curl", ["-fsS", `${url}/`]);
+        if (!body.includes('"app":"hellodocker"')) throw new Error(`${url}/ answered ${JSON.stringify(body)}`);
+    }
+}
+
+/** waitHealthy (the harness' poller) for a container that has no ContainerSpec of its own. */
+export const waitHealthyByName = (name: string, like: ContainerSpec) => waitHealthy({ ...like, name }, {});
