@@ -12,6 +12,11 @@ export { PROJECT_ROOT };
 export const STATE_DIR = path.join(PROJECT_ROOT, ".pulumi-state");
 /** Default stack; LAB_STACK overrides it (one stack per lab instance). */
 export const DEFAULT_STACK = "dev";
+
+/** The stack every lab command works on: LAB_STACK, else DEFAULT_STACK. */
+export function labStack(env: Record<string, string | undefined>): string {
+    return env.LAB_STACK || DEFAULT_STACK;
+}
 /** Default passphrase of the local secrets provider; set PULUMI_CONFIG_PASSPHRASE to use your own. */
 export const DEFAULT_PASSPHRASE = "docker-lab";
 
@@ -50,7 +55,7 @@ export function planInvocation(command: string, env: Record<string, string | und
     if (!(command in COMMANDS)) {
         throw new Error(`Unknown lab command ${JSON.stringify(command)}: use one of ${Object.keys(COMMANDS).join(", ")}`);
     }
-    const stack = env.LAB_STACK || DEFAULT_STACK;
+    const stack = labStack(env);
     return {
         env: pulumiEnv(env),
         stack,

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { docker, repoDigestOf, runCheck } from "../engine";
 import { type LabSpec, labSpecFor, PROJECT_ROOT, readStackConfig } from "../lab";
-import { findPulumi, pulumiEnv } from "./pulumiCli";
+import { findPulumi, labStack, pulumiEnv } from "./pulumiCli";
 import { formatDuration, type VerifiedCheck, type VerifyReport, writeLabReport } from "./report";
 
 /**
@@ -59,7 +59,7 @@ export interface VerifyArgs {
 }
 
 export function parseVerifyArgs(argv: string[], env: Record<string, string | undefined>): VerifyArgs {
-    const args: VerifyArgs = { stack: env.LAB_STACK || "dev", json: false, report: true };
+    const args: VerifyArgs = { stack: labStack(env), json: false, report: true };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (arg === "--json") args.json = true;

@@ -1,4 +1,4 @@
-import { DEFAULT_STACK } from "../pulumiCli";
+import { DEFAULT_STACK, labStack } from "../pulumiCli";
 
 const USAGE = `usage: npm run doctor [-- --stack NAME] [--json]   (stack default: $LAB_STACK, else ${DEFAULT_STACK})`;
 
@@ -8,7 +8,7 @@ export interface DoctorArgs {
 }
 
 export function parseDoctorArgs(argv: string[], env: Record<string, string | undefined>): DoctorArgs | string {
-    const args: DoctorArgs = { stack: env.LAB_STACK || DEFAULT_STACK, json: false };
+    const args: DoctorArgs = { stack: labStack(env), json: false };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (arg === "--json") args.json = true;
