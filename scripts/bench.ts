@@ -1,4 +1,5 @@
-import { runBench, runMain } from "../tools";
+import { runBench } from "../tools/bench";
+import { runMain } from "../tools/runMain";
 
 // `npm run bench [-- --json PATH] [-- --runs N]` (see tools/bench/).
 runMain(() => runBench(process.argv.slice(2)), { errorPrefix: "bench: FAILED: " });

@@ -8,17 +8,18 @@ import { PROJECT_ROOT } from "../lab";
  */
 
 export { PROJECT_ROOT };
+
 /** Where the local backend keeps state (git-ignored). */
 export const STATE_DIR = path.join(PROJECT_ROOT, ".pulumi-state");
 /** Default stack; LAB_STACK overrides it (one stack per lab instance). */
 export const DEFAULT_STACK = "dev";
+/** Default passphrase of the local secrets provider; set PULUMI_CONFIG_PASSPHRASE to use your own. */
+export const DEFAULT_PASSPHRASE = "docker-lab";
 
 /** The stack every lab command works on: LAB_STACK, else DEFAULT_STACK. */
 export function labStack(env: Record<string, string | undefined>): string {
     return env.LAB_STACK || DEFAULT_STACK;
 }
-/** Default passphrase of the local secrets provider; set PULUMI_CONFIG_PASSPHRASE to use your own. */
-export const DEFAULT_PASSPHRASE = "docker-lab";
 
 const COMMANDS = {
     up: ["up", "--yes"],

@@ -6,12 +6,8 @@ import { findPulumi, labStack, pulumiEnv } from "./pulumiCli";
 import { formatDuration, type VerifiedCheck, type VerifyReport, writeLabReport } from "./report";
 
 /**
- * `npm run verify [-- --stack NAME] [--config JSON] [--json] [--no-report]`: re-runs every lesson
- * check against the running lab without changing it, prints one line per check and a summary,
- * writes the lab report, and exits non-zero when a check fails.
- *
- * The lab is the stack's: its config from Pulumi.<stack>.yaml (or --config, for a lab made by the
- * live harness), its image digest from the stack outputs, else from the engine.
+ * Verifying a running lab: `verifyLab` runs every lesson check against it and collects a report;
+ * `verifyCommand` is `npm run verify` around it.
  */
 
 export interface VerifyOptions {
@@ -105,7 +101,15 @@ export function formatCheckLine(v: VerifiedCheck): string {
     return `${mark} ${v.check.section.padEnd(5)} ${v.check.title} (${formatDuration(v.result.durationMs)})`;
 }
 
-/** The whole `npm run verify` command; returns its exit code (0 all passed, 1 a check failed). */
+/**
+ * `npm run verify [-- --stack NAME] [--config JSON] [--json] [--no-report]`: re-runs every lesson
+ * check against the running lab without changing it, prints one line per check and a summary,
+ * writes the lab report, and exits non-zero when a check fails.
+ *
+ * The lab is the stack's: its config from Pulumi.<stack>.yaml (or --config, for a lab made by the
+ * live harness), its image digest from the stack outputs, else from the engine.
+ * Returns its exit code (0 all passed, 1 a check failed).
+ */
 export async function verifyCommand(argv: string[]): Promise<number> {
     const args = parseVerifyArgs(argv, process.env);
     const spec = specForStack(args.stack, args.config);
