@@ -5,4 +5,5 @@ export * from "./labCommand";
 export * from "./pulumiCli";
 export * from "./report";
 export * from "./runMain";
+export * from "./toolchain";
 export * from "./verify";

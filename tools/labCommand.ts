@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { preflight } from "./doctor";
-import { findPulumi, PROJECT_ROOT, planInvocation, STATE_DIR } from "./pulumiCli";
+import { PROJECT_ROOT, planInvocation, STATE_DIR } from "./pulumiCli";
+import { findPulumi } from "./toolchain";
 import { verifyCommand } from "./verify";
 
 /**
@@ -16,9 +17,10 @@ export async function labCommand(argv: string[], env: Record<string, string | un
         if (code !== 0) return code;
     }
     fs.mkdirSync(STATE_DIR, { recursive: true });
-    const [bin, ...binArgs] = findPulumi(env.PATH);
+    const cli = findPulumi(env);
+    const [bin, ...binArgs] = cli.argv;
     for (const step of plan.steps) {
-        const result = spawnSync(bin, [...binArgs, ...step], { cwd: PROJECT_ROOT, env: plan.env, stdio: "inherit" });
+        const result = spawnSync(bin, [...binArgs, ...step], { cwd: PROJECT_ROOT, env: { ...plan.env, ...cli.env }, stdio: "inherit" });
         if (result.error) {
             console.error(`Could not run pulumi (${bin}): ${result.error.message}`);
             return 1;

@@ -2,8 +2,9 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { docker, repoDigestOf, runCheck } from "../engine";
 import { type LabSpec, labSpecFor, PROJECT_ROOT, readStackConfig } from "../lab";
-import { findPulumi, labStack, pulumiEnv } from "./pulumiCli";
+import { labStack, pulumiEnv } from "./pulumiCli";
 import { formatDuration, type VerifiedCheck, type VerifyReport, writeLabReport } from "./report";
+import { findPulumi } from "./toolchain";
 
 /**
  * Verifying a running lab: `verifyLab` runs every lesson check against it and collects a report;
@@ -79,11 +80,12 @@ export function specForStack(stack: string, override?: Record<string, string>): 
 
 /** The image digest the stack exported, if a Pulumi CLI is at hand and the stack has outputs. */
 function imageRefFromStackOutputs(stack: string): string | undefined {
-    const [bin, ...binArgs] = findPulumi(process.env.PATH);
-    if (binArgs.length > 0) return undefined; // only the downloading launcher: not worth a download here
-    const out = spawnSync(bin, ["stack", "output", "imageRef", "--stack", stack], {
+    const cli = findPulumi(process.env);
+    if (cli.downloads) return undefined; // only the downloading launcher: not worth a download here
+    const [bin, ...binArgs] = cli.argv;
+    const out = spawnSync(bin, [...binArgs, "stack", "output", "imageRef", "--stack", stack], {
         cwd: PROJECT_ROOT,
-        env: pulumiEnv(process.env),
+        env: { ...pulumiEnv(process.env), ...cli.env },
         encoding: "utf8",
     });
     const ref = out.status === 0 ? out.stdout.trim() : "";
