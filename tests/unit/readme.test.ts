@@ -1,0 +1,40 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+// The README is the entry point: every command it tells a user to run must exist.
+
+const ROOT = path.join(__dirname, "..", "..");
+const READMES = fs.readdirSync(ROOT).filter((f) => /^README(\..+)?\.md$/.test(f));
+const scripts = Object.keys((JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: object }).scripts);
+
+/** Every `npm run NAME` in a text, with the line it is on. */
+function npmRunsIn(text: string): { name: string; line: number }[] {
+    return text
+        .split("\n")
+        .flatMap((line, i) => [...line.matchAll(/\bnpm run ([A-Za-z0-9:_-]+)/g)].map((m) => ({ name: m[1], line: i + 1 })));
+}
+
+/** Every project file a README command runs (`bash scripts/x.sh`, `ts-node scripts/x.ts`). */
+function scriptFilesIn(text: string): string[] {
+    return [...text.matchAll(/\b(?:bash|sh|ts-node(?: --transpile-only)?) ((?:scripts|\.ci)\/[A-Za-z0-9._/-]+)/g)].map((m) => m[1]);
+}
+
+test("the extraction finds npm run commands (a guard on the regex)", () => {
+    expect(npmRunsIn("run `npm run up -- --diff`, then\nnpm run test:unit and (npm run down)")).toEqual([
+        { name: "up", line: 1 },
+        { name: "test:unit", line: 2 },
+        { name: "down", line: 2 },
+    ]);
+});
+
+test.each(READMES)("every npm run X in %s is a script of package.json", (readme) => {
+    const runs = npmRunsIn(fs.readFileSync(path.join(ROOT, readme), "utf8"));
+    expect(runs.length).toBeGreaterThan(0);
+    const missing = runs.filter((r) => !scripts.includes(r.name)).map((r) => `${readme}:${r.line}: npm run ${r.name}`);
+    expect(missing).toEqual([]);
+});
+
+test.each(READMES)("every script file %s runs exists", (readme) => {
+    const files = scriptFilesIn(fs.readFileSync(path.join(ROOT, readme), "utf8"));
+    expect(files.filter((f) => !fs.existsSync(path.join(ROOT, f)))).toEqual([]);
+});
