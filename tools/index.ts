@@ -2,6 +2,7 @@
 export * from "./bench";
 export * from "./doctor";
 export * from "./labCommand";
+export * from "./projectCopy";
 export * from "./pulumiCli";
 export * from "./report";
 export * from "./runMain";

@@ -1,0 +1,34 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { copyProject, PROJECT_COPY_ENTRIES, removeProjectCopy } from "../../../tools/projectCopy";
+
+describe("a throw-away copy of the project", () => {
+    let dir: string;
+    beforeAll(() => {
+        dir = copyProject("docker-lab-copy-test-");
+    });
+    afterAll(() => removeProjectCopy(dir));
+
+    test("holds what npm run up needs, with node_modules linked to the project's", () => {
+        for (const entry of PROJECT_COPY_ENTRIES) expect(fs.existsSync(path.join(dir, entry))).toBe(true);
+        expect(fs.lstatSync(path.join(dir, "node_modules")).isSymbolicLink()).toBe(true);
+        expect(fs.existsSync(path.join(dir, "node_modules", "@pulumi", "pulumi", "package.json"))).toBe(true);
+    });
+
+    test("holds no state, tests or reports of the project", () => {
+        for (const entry of [".pulumi-state", "tests", "lab-report", "lab-report.md", ".git"]) {
+            expect(fs.existsSync(path.join(dir, entry))).toBe(false);
+        }
+    });
+
+    test("a change in the copy's app/ leaves the project's app/ alone", () => {
+        fs.appendFileSync(path.join(dir, "app", "app.js"), "// changed in the copy\n");
+        const project = fs.readFileSync(path.join(__dirname, "..", "..", "..", "app", "app.js"), "utf8");
+        expect(project).not.toContain("changed in the copy");
+    });
+
+    test("only folders in the temp folder are removed", () => {
+        expect(() => removeProjectCopy(path.join(os.homedir(), "work"))).toThrow(/Not a project copy/);
+    });
+});
