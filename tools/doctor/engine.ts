@@ -104,9 +104,17 @@ export function isLocalEngine(address: string): boolean {
     return m ? ["localhost", "127.0.0.1", "::1"].includes(m[1]) : false;
 }
 
+/**
+ * The environment of every docker call about the lab: DOCKER_HOST set to the stack's dockerHost when
+ * that is set, else the caller's (DOCKER_HOST, else the docker CLI's current context).
+ */
+export function engineEnv(probes: DoctorProbes, config: LabConfig): Record<string, string | undefined> {
+    return config.dockerHost ? { ...probes.env, DOCKER_HOST: config.dockerHost } : { ...probes.env };
+}
+
 async function resolveEngineTarget(probes: DoctorProbes, config: LabConfig): Promise<EngineTarget | DoctorFinding> {
     if (config.dockerHost) {
-        return { address: config.dockerHost, source: "config", env: { ...probes.env, DOCKER_HOST: config.dockerHost } };
+        return { address: config.dockerHost, source: "config", env: engineEnv(probes, config) };
     }
     if (probes.env.DOCKER_HOST) {
         return { address: probes.env.DOCKER_HOST, source: "env", env: { ...probes.env } };

@@ -1,4 +1,4 @@
-// tools/doctor/: the preflight, one module per class of finding (node, config, engine, ports, disk, images), all I/O through probes; it changes nothing and declares no resource.
+// tools/doctor/: the preflight, one module per class of finding (node, config, state, engine, ports, disk, images), all I/O through probes; it changes nothing and declares no resource.
 import { PROJECT_ROOT } from "../../lab";
 import { parseDoctorArgs } from "./args";
 import { checkConfig } from "./config";
@@ -10,12 +10,14 @@ import { checkImages } from "./images";
 import { checkNode } from "./node";
 import { checkPorts } from "./ports";
 import { realProbes } from "./probes";
-import { DOCTOR_EXIT_CODES, type DoctorFinding, type DoctorOptions, type DoctorResult, exitCodeOf } from "./types";
+import { checkState } from "./state";
+import { DOCTOR_EXIT_CODES, type DoctorFinding, type DoctorOptions, type DoctorProbes, type DoctorResult, exitCodeOf } from "./types";
 
 /**
  * `npm run doctor` and the preflight of `npm run up`: checks everything the lab needs before any
- * resource is declared (Node.js, the Docker engine, free ports, disk space, images) and reports each
- * problem as one line with its fix. All I/O goes through `DoctorProbes`, so every check runs against
+ * resource is declared (Node.js, the config, the stack's Pulumi state, the Docker engine, free ports,
+ * disk space, images) and reports each problem as one line with its fix (state problems also as
+ * `commands`, the exact shell commands that fix them). All I/O goes through `DoctorProbes`, so every check runs against
  * fakes in the unit tests and against this machine through `realProbes()`.
  */
 
@@ -24,7 +26,9 @@ export { MIN_FREE_BYTES } from "./disk";
 export { formatFindings } from "./format";
 export { publishedHostPorts } from "./ports";
 export { realProbes } from "./probes";
+export { type StateBackend, stateBackend } from "./state";
 export {
+    type DirEntry,
     DOCTOR_EXIT_CODES,
     type DoctorClass,
     type DoctorFinding,
@@ -48,6 +52,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
     const { findings: configFindings, config, spec } = checkConfig(options);
     findings.push(...configFindings);
     if (!config || !spec) return done();
+
+    progress(`checking the Pulumi state of stack ${options.stack}…`);
+    findings.push(...(await checkState(probes, options.stack, options.projectDir, config)));
 
     progress("checking the Docker engine…");
     const { findings: engineFindings, engine } = await checkEngine(probes, config);
@@ -87,28 +94,35 @@ export async function preflight(options: DoctorOptions & { write?: (text: string
 }
 
 /**
- * `npm run doctor [-- --stack NAME] [--json]`: checks Node.js, the Docker engine, ports, disk space
- * and images for one stack. Progress goes to stderr, findings to stdout; the exit code says which
+ * `npm run doctor [-- --stack NAME] [--json]`: checks Node.js, the config, the stack's Pulumi state,
+ * the Docker engine, ports, disk space and images for one stack. Progress goes to stderr, findings to stdout; the exit code says which
  * class of problem was found (see DOCTOR_EXIT_CODES; 1 = usage error or the doctor itself failed).
- * Returns that exit code.
+ * Returns that exit code. `io` replaces the machine (probes), the project root and stdout, for tests.
  */
-export async function doctorCommand(argv: string[], env: Record<string, string | undefined>): Promise<number> {
+export async function doctorCommand(
+    argv: string[],
+    env: Record<string, string | undefined>,
+    io: { probes?: DoctorProbes; projectDir?: string; stdout?: (text: string) => void } = {},
+): Promise<number> {
     const args = parseDoctorArgs(argv, env);
     if (typeof args === "string") {
         console.error(args);
         return 1;
     }
+    const stdout = io.stdout ?? ((text: string) => process.stdout.write(text));
     const result = await runDoctor({
         stack: args.stack,
-        projectDir: PROJECT_ROOT,
+        projectDir: io.projectDir ?? PROJECT_ROOT,
+        probes: io.probes,
         onProgress: (message) => process.stderr.write(`${message}\n`),
     });
     if (args.json) {
-        process.stdout.write(
+        // Findings of class "state" carry `commands`: the e2e suite runs them in order to recover a stack.
+        stdout(
             `${JSON.stringify({ stack: args.stack, exitCode: result.exitCode, exitCodes: DOCTOR_EXIT_CODES, findings: result.findings }, null, 2)}\n`,
         );
     } else {
-        process.stdout.write(`${formatFindings(result.findings)}\n`);
+        stdout(`${formatFindings(result.findings)}\n`);
     }
     return result.exitCode;
 }

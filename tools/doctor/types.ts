@@ -1,7 +1,7 @@
 import type { DockerResult } from "../../engine";
 
 /** Class of a finding; each class has its own exit code. */
-export type DoctorClass = "node" | "engine" | "ports" | "disk" | "images" | "config";
+export type DoctorClass = "node" | "engine" | "ports" | "disk" | "images" | "config" | "state";
 
 export interface DoctorFinding {
     /** Stable id of the check, e.g. `engine.version` or `ports.8080`. */
@@ -12,6 +12,11 @@ export interface DoctorFinding {
     klass: DoctorClass;
     /** One line: what was found, or the problem and its fix. */
     message: string;
+    /**
+     * On problems that shell commands fix: those commands, in order, to run from the project root
+     * (the message repeats them after "fix:"). Empty when nothing can be run (e.g. wait for another update).
+     */
+    commands?: string[];
 }
 
 /** Exit code of each class of problem; 0 means no problem. Several classes: the lowest code wins. */
@@ -22,6 +27,7 @@ export const DOCTOR_EXIT_CODES: Record<DoctorClass, number> = {
     ports: 12,
     disk: 13,
     images: 14,
+    state: 15,
 };
 
 /** What a listen attempt on a host address and port found. */
@@ -47,6 +53,24 @@ export interface DoctorProbes {
     portHolder(ip: string, port: number): Promise<PortState>;
     /** Bytes available to unprivileged users on the file system holding `file`; throws if it does not exist. */
     freeBytes(file: string): Promise<number>;
+    /** os.hostname(): compared with the host a Pulumi lock file names. */
+    hostname(): string;
+    /** Contents of a file; throws when it cannot be read (code ENOENT when it does not exist). */
+    readFile(file: string): Buffer;
+    /** The entries of a folder with their modification times; empty when it does not exist. */
+    listDir(dir: string): DirEntry[];
+    /** Whether a process with this pid runs on this machine (process.kill(pid, 0): ESRCH gone, EPERM alive). */
+    pidAlive(pid: number): boolean;
+    /** When the process with this pid started, where the system says (ps -o lstart=); undefined otherwise. */
+    pidStartedAt(pid: number): Date | undefined;
+}
+
+/** One entry of a folder. */
+export interface DirEntry {
+    name: string;
+    isFile: boolean;
+    /** Last modification, ms since the epoch. */
+    mtimeMs: number;
 }
 
 export interface DoctorOptions {

@@ -1,186 +1,36 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { OFFLINE_IMAGES } from "../../../lab";
 import {
     DOCTOR_EXIT_CODES,
     type DoctorFinding,
-    type DoctorProbes,
-    type DoctorResult,
     formatFindings,
     MIN_FREE_BYTES,
-    type PortState,
     parseDoctorArgs,
     preflight,
     publishedHostPorts,
     runDoctor,
 } from "../../../tools/doctor";
+import {
+    BASE,
+    byId,
+    DEFAULT_SOCKET,
+    doctor,
+    type FakeWorld,
+    fake,
+    HOME,
+    INSTANCE,
+    MiB,
+    OFFLINE_BASE,
+    OFFLINE_REGISTRY,
+    PROJECT_DIR,
+    problems,
+    REGISTRY,
+    STACK,
+    world,
+} from "./doctorFake";
 
-// Every check of the doctor against a fake machine: a fake docker CLI answering from a small model
-// of engines, containers and images, fake sockets, ports and disks. Nothing here touches the real ones.
-
-const PROJECT_DIR = path.join(__dirname, "..", "..", "..");
-const STACK = "doctortest";
-const INSTANCE = `docker-lab-${STACK}`;
-const HOME = "/home/learner";
-const DEFAULT_SOCKET = "/var/run/docker.sock";
-const GiB = 1024 ** 3;
-const MiB = 1024 ** 2;
-
-interface FakeContainer {
-    name: string;
-    instance?: string;
-    /** The Ports column of docker ps, e.g. "127.0.0.1:8080->8080/tcp". */
-    ports: string;
-}
-
-interface FakeWorld {
-    node: string;
-    env: Record<string, string | undefined>;
-    uid: number | undefined;
-    /** Paths that are Unix sockets. */
-    sockets: string[];
-    /** Engines by address: what `docker version` answers there. */
-    engines: Record<string, { version: string; api: string } | "permission-denied">;
-    /** Current docker context; null: `docker context inspect` fails. */
-    context: { name: string; host: string } | null;
-    dockerMissing: boolean;
-    /** Ports a listen attempt finds taken. */
-    busy: number[];
-    portState?: PortState;
-    containers: FakeContainer[];
-    rootDir: string;
-    /** Free bytes by path; a path not listed does not exist. */
-    free: Record<string, number>;
-    /** Images on the engine. */
-    images: string[];
-    /** Images their registry has. */
-    pullable: string[];
-    manifestError: string;
-}
-
-interface Call {
-    args: string[];
-    env: Record<string, string | undefined>;
-}
-
-const BASE = "node:24.11.1-alpine3.22";
-const REGISTRY = "registry:2";
-const OFFLINE_BASE = OFFLINE_IMAGES.baseImage;
-const OFFLINE_REGISTRY = OFFLINE_IMAGES.registryImage;
-
-function world(overrides: Partial<FakeWorld> = {}): FakeWorld {
-    return {
-        node: "v22.11.0",
-        env: { PATH: "/usr/bin" },
-        uid: 1000,
-        sockets: [DEFAULT_SOCKET],
-        engines: { [`unix://${DEFAULT_SOCKET}`]: { version: "28.0.1", api: "1.48" } },
-        context: { name: "default", host: `unix://${DEFAULT_SOCKET}` },
-        dockerMissing: false,
-        busy: [],
-        containers: [],
-        rootDir: "/var/lib/docker",
-        free: { "/var/lib/docker": 50 * GiB, "/tmp": 20 * GiB },
-        images: [BASE, REGISTRY],
-        pullable: [],
-        manifestError:
-            'failed to configure transport: error pinging v2 registry: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host',
-        ...overrides,
-    };
-}
-
-/** Fake probes over a FakeWorld; records every docker call and every port probe. */
-function fake(w: FakeWorld) {
-    const calls: Call[] = [];
-    const portProbes: number[] = [];
-    const ok = (stdout: string) => ({ status: 0, stdout: `${stdout}\n`, stderr: "" });
-    const fail = (stderr: string, status = 1) => ({ status, stdout: "", stderr: `${stderr}\n` });
-    const probes: DoctorProbes = {
-        nodeVersion: () => w.node,
-        env: w.env,
-        homedir: () => HOME,
-        uid: () => w.uid,
-        tmpdir: () => "/tmp",
-        fileIsSocket: (file) => w.sockets.includes(file),
-        docker: async (args, env) => {
-            calls.push({ args, env });
-            if (w.dockerMissing) return fail("docker: command not found", 127);
-            if (args[0] === "context") {
-                return w.context ? ok(`${w.context.name} ${w.context.host}`) : fail("context not found");
-            }
-            const address = env.DOCKER_HOST || w.context?.host || `unix://${DEFAULT_SOCKET}`;
-            const engine = w.engines[address];
-            if (engine === "permission-denied") {
-                return fail(
-                    `permission denied while trying to connect to the Docker daemon socket at ${address}: Get "http://%2Fvar%2Frun%2Fdocker.sock/v1.24/version": dial unix: connect: permission denied`,
-                );
-            }
-            if (!engine) return fail(`Cannot connect to the Docker daemon at ${address}. Is the docker daemon running?`);
-            const filter = args[args.indexOf("--filter") + 1] ?? "";
-            switch (args[0]) {
-                case "version":
-                    return ok(args[2].includes("APIVersion") ? `${engine.version} ${engine.api}` : engine.version);
-                case "info":
-                    return ok(w.rootDir);
-                case "ps":
-                    if (filter.startsWith("label=docker-lab.instance=")) {
-                        const instance = filter.slice("label=docker-lab.instance=".length);
-                        return ok(
-                            w.containers
-                                .filter((c) => c.instance === instance)
-                                .map((c) => `${c.name} ${c.ports}`)
-                                .join("\n"),
-                        );
-                    }
-                    if (filter.startsWith("publish=")) {
-                        const port = Number(filter.slice("publish=".length));
-                        return ok(
-                            w.containers
-                                .filter((c) => publishedHostPorts(c.ports).includes(port))
-                                .map((c) => c.name)
-                                .join("\n"),
-                        );
-                    }
-                    return fail(`unexpected ps ${args.join(" ")}`);
-                case "image": {
-                    const image = args[args.length - 1];
-                    return w.images.includes(image) ? ok(`sha256:${"a".repeat(64)}`) : fail(`Error: No such image: ${image}`);
-                }
-                case "manifest": {
-                    const image = args[args.length - 1];
-                    return w.pullable.includes(image) ? ok("{}") : fail(w.manifestError);
-                }
-                default:
-                    return fail(`unexpected docker ${args.join(" ")}`);
-            }
-        },
-        portHolder: async (_ip, port) => {
-            portProbes.push(port);
-            if (w.portState) return w.portState;
-            return w.busy.includes(port) ? "in-use" : "free";
-        },
-        freeBytes: async (file) => {
-            if (!(file in w.free)) throw new Error(`ENOENT: no such file or directory, statfs '${file}'`);
-            return w.free[file];
-        },
-    };
-    return { probes, calls, portProbes };
-}
-
-async function doctor(w: FakeWorld, config: Record<string, unknown> = {}) {
-    const f = fake(w);
-    const result = await runDoctor({ stack: STACK, projectDir: PROJECT_DIR, probes: f.probes, config });
-    return { ...result, calls: f.calls, portProbes: f.portProbes };
-}
-
-function byId(result: DoctorResult, id: string): DoctorFinding {
-    const found = result.findings.find((f) => f.id === id);
-    if (!found) throw new Error(`no finding ${id} among ${result.findings.map((f) => f.id).join(", ")}`);
-    return found;
-}
-
-const problems = (result: DoctorResult) => result.findings.filter((f) => !f.ok);
+// Every check of the doctor against a fake machine (./doctorFake.ts). The state checks are in doctorState.test.ts.
 
 describe("doctor: everything fine", () => {
     test("every check passes, exit code 0, one line each", async () => {
@@ -190,6 +40,7 @@ describe("doctor: everything fine", () => {
         expect(result.findings.map((f) => f.id)).toEqual([
             "node.version",
             "config.valid",
+            "state.lock",
             "engine.endpoint",
             "engine.version",
             "ports.ok",
@@ -362,7 +213,7 @@ describe("doctor: engine discovery", () => {
 
     test("engine down: ports, disk and images are skipped with one finding, and nothing is probed", async () => {
         const result = await doctor(world({ engines: {} }));
-        expect(result.findings.map((f) => f.id)).toEqual(["node.version", "config.valid", "engine.down", "engine.skipped"]);
+        expect(result.findings.map((f) => f.id)).toEqual(["node.version", "config.valid", "state.lock", "engine.down", "engine.skipped"]);
         expect(byId(result, "engine.skipped").message).toBe(
             "ports, disk space and images not checked: the Docker engine does not answer (fix it first)",
         );
@@ -698,6 +549,7 @@ describe("doctor: several classes, output, preflight, CLI", () => {
         expect(steps).toEqual([
             "checking Node.js…",
             `checking the config of stack ${STACK}…`,
+            `checking the Pulumi state of stack ${STACK}…`,
             "checking the Docker engine…",
             "checking ports on 127.0.0.1…",
             "checking free disk space…",
