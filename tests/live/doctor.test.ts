@@ -1,13 +1,17 @@
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
 import * as net from "node:net";
+import * as os from "node:os";
 import * as path from "node:path";
 import { docker } from "../../engine";
-import { hostPort, LABEL, labSpecFor } from "../../lab";
+import { hostPort, LABEL, labSpecFor, PROJECT_NAME } from "../../lab";
 import { DOCTOR_EXIT_CODES, type DoctorFinding, type DoctorResult, formatFindings, realProbes, runDoctor } from "../../tools";
 import { describeLive, liveImages } from "./engine";
 
 // The doctor with its real probes on this machine: a port really taken, an engine really absent,
-// a container of the lab really holding its port, and a machine where everything is fine.
-// Ports 292xx are used by no other live test.
+// a container of the lab really holding its port, a machine where everything is fine, and the
+// Pulumi state an update killed mid-way leaves (a lock whose process is gone, a container it created).
+// Ports 292xx and 293xx are used by no other live test.
 
 const PROJECT_DIR = path.join(__dirname, "..", "..");
 
@@ -131,5 +135,142 @@ describeLive("doctor on the real machine", () => {
         expect(byId(result, "disk.free").message).toMatch(/GiB free at /);
         expect(byId(result, "images.baseImage").message).toBe(`baseImage ${images.baseImage} is present on the engine`);
         expect(byId(result, "images.registryImage").message).toBe(`registryImage ${images.registryImage} is present on the engine`);
+    });
+});
+
+/** The pid of a process that has certainly ended: `true`, waited for. */
+function deadPid(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const child = spawn("true", { stdio: "ignore" });
+        child.once("error", reject);
+        child.once("exit", () => (child.pid ? resolve(child.pid) : reject(new Error("true has no pid"))));
+    });
+}
+
+describeLive("doctor on the real machine: the Pulumi state an interrupted update leaves", () => {
+    const images = liveImages();
+    // Unique per run: a test-* stack, so the live suite's set-up removes what an interrupted run leaves.
+    const stack = `test-doctor-state-${process.pid}`;
+    const config = { ...images, appPort: "29380", registryPort: "29300" };
+    const cancel = `pulumi cancel --yes --stack ${stack}`;
+    let project: string;
+    let bookkeeping: string;
+    // The real probes, with the project's default backend (<project>/.pulumi-state) whatever the caller's environment says.
+    const probes = () => realProbes({ ...process.env, PULUMI_BACKEND_URL: undefined });
+    const doctorHere = () => runDoctor({ stack, projectDir: project, config, probes: probes() });
+
+    /** Writes a lock file as the real CLI does: <state>/.pulumi/locks/organization/<project>/<stack>/<uuid>.json. */
+    function writeLock(content: Record<string, unknown>): void {
+        const dir = path.join(bookkeeping, "locks", "organization", PROJECT_NAME, stack);
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, "0b6f7a52-5d1e-4c1a-9d0e-7f3b2a1c9e8d.json"), JSON.stringify(content));
+        fs.writeFileSync(path.join(dir, "0b6f7a52-5d1e-4c1a-9d0e-7f3b2a1c9e8d.json.attrs"), "{}");
+    }
+
+    beforeEach(() => {
+        project = fs.mkdtempSync(path.join(os.tmpdir(), "docker-lab-doctor-state-"));
+        fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
+        bookkeeping = path.join(project, ".pulumi-state", ".pulumi");
+    });
+
+    afterEach(() => {
+        fs.rmSync(project, { recursive: true, force: true });
+    });
+
+    test("a lock whose process is gone on this host: state.lock with its commands, exit code 15", async () => {
+        const pid = await deadPid();
+        writeLock({ pid, username: os.userInfo().username, hostname: os.hostname(), timestamp: "2026-11-28T10:57:49.42Z" });
+        const result = await doctorHere();
+        expect(result.findings.filter((f) => !f.ok)).toEqual([
+            {
+                id: "state.lock",
+                ok: false,
+                klass: "state",
+                message: `stack ${stack} is locked by an update that is no longer running (pid ${pid} on ${os.hostname()}, since 2026-11-28T10:57:49Z; it was interrupted): fix: ${cancel}, then npm run up`,
+                commands: [cancel, "npm run up"],
+            },
+        ]);
+        expect(result.exitCode).toBe(15);
+    });
+
+    test("a lock whose process runs on this host: busy; the same pid with a lock older than the process: stale", async () => {
+        writeLock({ pid: process.pid, hostname: os.hostname(), timestamp: new Date().toISOString() });
+        const busy = await doctorHere();
+        expect(byId(busy, "state.busy").message).toBe(
+            `another pulumi (pid ${process.pid}) is updating stack ${stack} right now: wait for it to finish`,
+        );
+        expect(busy.exitCode).toBe(15);
+
+        // ps tells when this process started: long after a lock of 2001, so that pid was reused.
+        writeLock({ pid: process.pid, hostname: os.hostname(), timestamp: "2001-01-01T00:00:00Z" });
+        const reused = await doctorHere();
+        expect(byId(reused, "state.lock").message).toMatch(
+            new RegExp(
+                `\\(pid ${process.pid} on \\S+, since 2001-01-01T00:00:00Z, and pid ${process.pid} is now another program, started \\d{4}-`,
+            ),
+        );
+        expect(byId(reused, "state.lock").commands).toEqual([cancel, "npm run up"]);
+    });
+
+    test("an interrupted container create whose container exists: state.orphan with docker rm -f; gone once removed", async () => {
+        const replica = labSpecFor(config, stack).replicas[0];
+        const { name } = replica;
+        await docker(["rm", "--force", name]);
+        const created = await docker([
+            "create",
+            "--name",
+            name,
+            ...[LABEL.managed, LABEL.instance].flatMap((key) => ["--label", `${key}=${replica.labels[key]}`]),
+            images.baseImage,
+            "node",
+            "-e",
+            "",
+        ]);
+        expect(created).toMatchObject({ status: 0 });
+        try {
+            const dir = path.join(bookkeeping, "stacks", PROJECT_NAME);
+            fs.mkdirSync(dir, { recursive: true });
+            const checkpoint = {
+                version: 3,
+                checkpoint: {
+                    stack: `organization/${PROJECT_NAME}/${stack}`,
+                    latest: {
+                        manifest: {},
+                        resources: [],
+                        pending_operations: [
+                            {
+                                resource: {
+                                    urn: `urn:pulumi:${stack}::${PROJECT_NAME}::docker-lab:lab:Replicas$docker:index/container:Container::lab-app-0`,
+                                    custom: true,
+                                    type: "docker:index/container:Container",
+                                    inputs: { name },
+                                },
+                                type: "creating",
+                            },
+                        ],
+                    },
+                },
+            };
+            fs.writeFileSync(path.join(dir, `${stack}.json`), JSON.stringify(checkpoint));
+            const orphan = await doctorHere();
+            expect(orphan.findings.filter((f) => !f.ok)).toEqual([
+                {
+                    id: "state.orphan",
+                    ok: false,
+                    klass: "state",
+                    message: `container ${name} was created by an interrupted update but Pulumi's state does not track it: fix: docker rm -f ${name}, then npm run up`,
+                    commands: [`docker rm -f ${name}`, "npm run up"],
+                },
+            ]);
+            expect(orphan.exitCode).toBe(15);
+
+            expect(await docker(["rm", "--force", name])).toMatchObject({ status: 0 });
+            const redo = await doctorHere();
+            expect(byId(redo, "state.pending").message).toBe("1 interrupted operation (creating lab-app-0); npm run up redoes it");
+            expect(redo.exitCode).toBe(0);
+        } finally {
+            await docker(["rm", "--force", name]);
+        }
     });
 });
