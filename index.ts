@@ -26,5 +26,7 @@ export const appUrls = lab.appUrls;
 export const registryUrl = lab.registryUrl;
 export const imageRef = lab.imageRef;
 export const containerNames = lab.containerNames;
-export const checkResults = lab.checkResults;
+// Each check's status and a one-line summary; the full outputs stay in `npm run verify` and the lab report.
+export const checks = lab.checks;
+export const checkSummary = lab.checkSummary;
 export const instance = spec.instance;

@@ -1,6 +1,11 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { type LessonCheck, renderCheckScript, resolveCheck } from "../lab";
+import { type LessonCheck, PASS_MARKER, renderCheckScript, resolveCheck } from "../lab";
+
+export type CheckStatus = "passed" | "failed";
+
+/** A check passed when the first line of its stdout starts with the pass marker its script prints. */
+const statusOf = (stdout: string | undefined): CheckStatus => ((stdout ?? "").split("\n")[0].startsWith(PASS_MARKER) ? "passed" : "failed");
 
 export interface LessonCheckCommandsArgs {
     /** The lesson checks to run, in order (from the lab spec). Required. */
@@ -22,8 +27,10 @@ export interface LessonCheckCommandsArgs {
  */
 export class LessonCheckCommands extends pulumi.ComponentResource {
     readonly commands: command.local.Command[];
-    /** Output of every check by id. */
-    readonly results: pulumi.Output<Record<string, string>>;
+    /** Status of every check by id, in the checks' order: "passed" when its stdout opens with the pass marker, else "failed". */
+    readonly statuses: pulumi.Output<Record<string, CheckStatus>>;
+    /** One line, e.g. "26 of 26 lesson checks passed". */
+    readonly summary: pulumi.Output<string>;
 
     constructor(name: string, args: LessonCheckCommandsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("docker-lab:lab:LessonCheckCommands", name, {}, opts);
@@ -42,10 +49,15 @@ export class LessonCheckCommands extends pulumi.ComponentResource {
                     { parent: this, dependsOn: args.dependsOn },
                 ),
         );
-        this.results = pulumi
+        // Only the status: the full outputs (rendered by Pulumi as garbled YAML) stay in verify and the lab report.
+        this.statuses = pulumi
             .all(this.commands.map((c) => c.stdout))
-            .apply((outputs) => Object.fromEntries(args.checks.map((check, i) => [check.id, outputs[i]])));
+            .apply((outputs) => Object.fromEntries(args.checks.map((check, i) => [check.id, statusOf(outputs[i])])));
+        this.summary = this.statuses.apply((statuses) => {
+            const all = Object.values(statuses);
+            return `${all.filter((s) => s === "passed").length} of ${all.length} lesson checks passed`;
+        });
 
-        this.registerOutputs({ results: this.results });
+        this.registerOutputs({ statuses: this.statuses, summary: this.summary });
     }
 }

@@ -1,12 +1,12 @@
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { ImageSpec } from "../lab";
+import { type ImageSpec, parseEnginePlatform } from "../lab";
 
 export interface AppImageArgs {
-    /** Image part of the lab spec: name, build context, Dockerfile, build args, removal command. Required. */
+    /** Image part of the lab spec: name, build context, Dockerfile, build args, removal and platform commands. Required. */
     image: ImageSpec;
-    /** Environment of the docker CLI commands (DOCKER_HOST when set). Default: the caller's environment. */
+    /** Environment of the docker CLI commands, the platform query included (DOCKER_HOST when set). Default: the caller's environment. */
     commandEnv?: Record<string, string>;
     /** Resources to wait for before pushing, normally the healthy registry container. Default: none. */
     registryReady?: pulumi.Input<pulumi.Resource>[];
@@ -26,6 +26,12 @@ export class AppImage extends pulumi.ComponentResource {
     constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("docker-lab:lab:AppImage", name, {}, opts);
 
+        // Build for the engine's own OS and architecture (an arm64 laptop builds arm64), which also
+        // silences docker.Image's warning about an unset platform. An invoke: it runs on every preview and up.
+        const platform = command.local
+            .runOutput({ command: args.image.platformCommand, environment: args.commandEnv }, { parent: this })
+            .apply((r) => parseEnginePlatform(r.stdout, args.image.platformCommand));
+
         const image = new docker.Image(
             `${name}-build`,
             {
@@ -34,6 +40,7 @@ export class AppImage extends pulumi.ComponentResource {
                     context: args.image.context,
                     dockerfile: args.image.dockerfile,
                     args: args.image.buildArgs,
+                    platform,
                 },
                 skipPush: false,
             },

@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { LabSpec } from "../lab";
 import { labelList } from "../lab";
-import { LessonCheckCommands } from "./checkCommands";
+import { type CheckStatus, LessonCheckCommands } from "./checkCommands";
 import { AppImage } from "./image";
 import { LocalRegistry } from "./registry";
 import { AppReplicas } from "./replicas";
@@ -22,8 +22,10 @@ export class DockerLab extends pulumi.ComponentResource {
     /** repository@sha256:... of the pushed app image. */
     readonly imageRef: pulumi.Output<string>;
     readonly containerNames: pulumi.Output<string[]>;
-    /** Output of every lesson check by id. */
-    readonly checkResults: pulumi.Output<Record<string, string>>;
+    /** Status of every lesson check by id: "passed" or "failed". */
+    readonly checks: pulumi.Output<Record<string, CheckStatus>>;
+    /** e.g. "26 of 26 lesson checks passed". */
+    readonly checkSummary: pulumi.Output<string>;
 
     constructor(name: string, args: DockerLabArgs, opts?: pulumi.ComponentResourceOptions) {
         super("docker-lab:lab:DockerLab", name, {}, opts);
@@ -41,7 +43,7 @@ export class DockerLab extends pulumi.ComponentResource {
 
         const registry = new LocalRegistry(
             `${name}-registry`,
-            { registry: spec.registry, volume: spec.volume, networkName: network.name },
+            { registry: spec.registry, volume: spec.volume, networkName: network.name, commandEnv: spec.commandEnv },
             withEngine,
         );
 
@@ -53,7 +55,7 @@ export class DockerLab extends pulumi.ComponentResource {
 
         const replicas = new AppReplicas(
             `${name}-app`,
-            { replicas: spec.replicas, image: image.repoDigest, networkName: network.name },
+            { replicas: spec.replicas, image: image.repoDigest, networkName: network.name, commandEnv: spec.commandEnv },
             withEngine,
         );
 
@@ -63,7 +65,8 @@ export class DockerLab extends pulumi.ComponentResource {
                 checks: spec.checks,
                 imageRef: image.repoDigest,
                 triggers: replicas.containers.map((c) => c.id),
-                dependsOn: [...replicas.containers, registry.container],
+                // Checks see the lab as hardened: every container and its PIDs limit.
+                dependsOn: [...replicas.containers, registry.container, ...replicas.pidsLimits, registry.pidsLimit],
                 commandEnv: spec.commandEnv,
             },
             { parent: this },
@@ -73,14 +76,16 @@ export class DockerLab extends pulumi.ComponentResource {
         this.registryUrl = registry.url;
         this.imageRef = image.repoDigest;
         this.containerNames = replicas.names;
-        this.checkResults = checks.results;
+        this.checks = checks.statuses;
+        this.checkSummary = checks.summary;
 
         this.registerOutputs({
             appUrls: this.appUrls,
             registryUrl: this.registryUrl,
             imageRef: this.imageRef,
             containerNames: this.containerNames,
-            checkResults: this.checkResults,
+            checks: this.checks,
+            checkSummary: this.checkSummary,
         });
     }
 }

@@ -1,25 +1,31 @@
+import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { LabSpec } from "../lab";
-import { containerArgs, labelList } from "../lab";
+import { containerArgs, labelList, pidsLimitCommand } from "../lab";
 
 export interface LocalRegistryArgs {
-    /** Registry part of the lab spec: image, container (ports, healthcheck, volume) and URL. Required. */
+    /** Registry part of the lab spec: image, container (ports, limits, healthcheck, volume) and URL. Required. */
     registry: LabSpec["registry"];
     /** Named volume that keeps pushed images. Required. */
     volume: LabSpec["volume"];
     /** Name of the lab network the registry joins (alias `registry`). Required. */
     networkName: pulumi.Input<string>;
+    /** Environment of the docker CLI command that sets the PIDs limit (DOCKER_HOST when set). Default: the caller's environment. */
+    commandEnv?: Record<string, string>;
 }
 
 /**
  * A local Docker registry (notes 01.03): a named volume and a registry container published on
  * bindAddress:registryPort. `wait: true` with a healthcheck on GET /v2/ means the container
  * resource completes only once the registry answers, so nothing is pushed before then.
+ * The root filesystem is read-only: only the volume and a small /tmp tmpfs are writable.
  */
 export class LocalRegistry extends pulumi.ComponentResource {
     /** The registry container; depend on it to wait for a healthy registry. */
     readonly container: docker.Container;
+    /** Sets the container's PIDs limit (docker.Container has no such input); re-runs when the container is replaced. */
+    readonly pidsLimit: command.local.Command;
     /** URL of the registry API from this machine, e.g. http://127.0.0.1:5000. */
     readonly url: pulumi.Output<string>;
 
@@ -37,6 +43,15 @@ export class LocalRegistry extends pulumi.ComponentResource {
             containerArgs(args.registry.container, args.registry.image, args.networkName),
             // The host port is fixed, so the old container must go before its replacement starts.
             { parent: this, dependsOn: [volume], deleteBeforeReplace: true },
+        );
+        this.pidsLimit = new command.local.Command(
+            `${name}-pids-limit`,
+            {
+                create: pidsLimitCommand(args.registry.container),
+                environment: args.commandEnv,
+                triggers: [this.container.id],
+            },
+            { parent: this },
         );
         this.url = pulumi.output(args.registry.url);
 

@@ -1,5 +1,14 @@
 import { execFile } from "node:child_process";
-import { type ContainerSpec, dockerBuildArgs, dockerCreateArgs, dockerRunArgs, LABEL, type LabSpec, PROJECT_ROOT } from "../lab";
+import {
+    type ContainerSpec,
+    dockerBuildArgs,
+    dockerCreateArgs,
+    dockerRunArgs,
+    LABEL,
+    type LabSpec,
+    PROJECT_ROOT,
+    parseEnginePlatform,
+} from "../lab";
 import { docker, dockerOk, repoDigestOf } from "./dockerCli";
 
 /**
@@ -59,7 +68,8 @@ export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 
 /**
  * Provisions the lab from its spec, in the order the Pulumi program does: network and volume,
- * registry (healthy), build, push, remove the local tag and pull it back, replicas (healthy).
+ * registry (healthy), build (for the engine's platform), push, remove the local tag and pull it
+ * back, replicas (healthy). `docker run` sets the PIDs limit that the program sets with `docker update`.
  */
 export async function provisionLab(spec: LabSpec): Promise<LiveLab> {
     const env = spec.commandEnv;
@@ -71,7 +81,11 @@ export async function provisionLab(spec: LabSpec): Promise<LiveLab> {
     await dockerOk(dockerRunArgs(registry, spec.registry.image, spec.network.name), `starting container ${registry.name}`, env);
     const registryHealthy = await waitHealthy(registry, env);
 
-    const [, build] = await timed(() => dockerOk(dockerBuildArgs(spec.image), `building ${spec.image.name}`, env, PROJECT_ROOT));
+    // The same platform the program sets on docker.Image; Docker 20.10's legacy builder accepts --platform too.
+    const platform = await enginePlatform(spec);
+    const [, build] = await timed(() =>
+        dockerOk(dockerBuildArgs(spec.image, { platform }), `building ${spec.image.name} for ${platform}`, env, PROJECT_ROOT),
+    );
     const [, push] = await timed(() => dockerOk(["push", spec.image.name], `pushing ${spec.image.name}`, env));
     const [, pullBack] = await timed(async () => {
         await dockerOk(["image", "rm", spec.image.name], `removing the local tag ${spec.image.name}`, env);
@@ -130,17 +144,24 @@ export async function removeLabelled(label: string, env: Record<string, string>)
     if (volumes.length) await dockerOk(["volume", "rm", "--force", ...volumes], "removing lab volumes", env);
 }
 
-/** Removes the lab's local image tags with the spec's own command, the one `pulumi destroy` runs. */
-export function removeImageTags(spec: LabSpec): Promise<void> {
+/** Runs one of the spec's shell commands as the program's local.Command does: /bin/sh in the project root, lab environment. */
+function labShell(command: string, env: Record<string, string>, what: string): Promise<string> {
     return new Promise((resolve, reject) => {
-        execFile(
-            "/bin/sh",
-            ["-c", spec.image.removeCommand],
-            { cwd: PROJECT_ROOT, env: { ...process.env, ...spec.commandEnv } },
-            (err, _out, stderr) =>
-                err ? reject(new Error(`Removing the lab's image tags failed: ${String(stderr).trim() || err.message}`)) : resolve(),
+        execFile("/bin/sh", ["-c", command], { cwd: PROJECT_ROOT, env: { ...process.env, ...env } }, (err, out, stderr) =>
+            err ? reject(new Error(`${what} failed: ${String(stderr).trim() || err.message}`)) : resolve(String(out)),
         );
     });
+}
+
+/** The engine's own os/arch (e.g. linux/amd64) from the spec's platform command, as the program asks it. */
+export async function enginePlatform(spec: LabSpec): Promise<string> {
+    const out = await labShell(spec.image.platformCommand, spec.commandEnv, "Asking the engine for its platform");
+    return parseEnginePlatform(out, spec.image.platformCommand);
+}
+
+/** Removes the lab's local image tags with the spec's own command, the one `pulumi destroy` runs. */
+export async function removeImageTags(spec: LabSpec): Promise<void> {
+    await labShell(spec.image.removeCommand, spec.commandEnv, "Removing the lab's image tags");
 }
 
 /** Tears one lab down the way `pulumi destroy` does: containers, network and volume, then the image tags. */

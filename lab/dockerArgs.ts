@@ -1,4 +1,5 @@
 import type * as docker from "@pulumi/docker";
+import { shellQuote } from "./shell";
 import type { ContainerSpec, HealthcheckSpec, ImageSpec } from "./types";
 
 /**
@@ -40,6 +41,8 @@ export function containerArgs(
         restart: "on-failure",
         maxRetryCount: spec.restartMaxRetries,
         memory: spec.memoryMb,
+        memorySwap: spec.memorySwapMb,
+        cpuShares: spec.cpuShares,
         user: spec.user,
         readOnly: spec.readOnlyRootFilesystem,
         tmpfs: Object.keys(spec.tmpfs).length > 0 ? spec.tmpfs : undefined,
@@ -48,6 +51,15 @@ export function containerArgs(
         volumes: spec.volumes.map((v) => ({ volumeName: v.volumeName, containerPath: v.containerPath })),
         mustRun: true,
     };
+}
+
+/**
+ * Shell command that sets the container's PIDs limit on the running container. `docker.Container`
+ * of @pulumi/docker 5.x has no pidsLimit input, so the program runs this after every create; the
+ * harness passes `--pids-limit` to `docker run` instead.
+ */
+export function pidsLimitCommand(spec: ContainerSpec): string {
+    return `docker update --pids-limit ${spec.pidsLimit} ${shellQuote(spec.name)}`;
 }
 
 /** `docker run` arguments (after `docker`) for a container spec; network by name, detached. */
@@ -72,7 +84,8 @@ export function dockerRunArgs(spec: ContainerSpec, image: string, networkName: s
         seconds(h.startPeriodSeconds),
     );
     args.push("--restart", `on-failure:${spec.restartMaxRetries}`);
-    if (spec.memoryMb !== undefined) args.push("--memory", `${spec.memoryMb}m`);
+    args.push("--memory", `${spec.memoryMb}m`, "--memory-swap", `${spec.memorySwapMb}m`);
+    args.push("--cpu-shares", String(spec.cpuShares), "--pids-limit", String(spec.pidsLimit));
     if (spec.user !== undefined) args.push("--user", spec.user);
     if (spec.readOnlyRootFilesystem) args.push("--read-only");
     for (const [p, o] of Object.entries(spec.tmpfs)) args.push("--tmpfs", `${p}:${o}`);
@@ -83,9 +96,14 @@ export function dockerRunArgs(spec: ContainerSpec, image: string, networkName: s
     return args;
 }
 
-/** `docker build` arguments (after `docker`) for the image spec; `quiet` prints only the image id. */
-export function dockerBuildArgs(image: ImageSpec, options: { quiet?: boolean } = {}): string[] {
+/**
+ * `docker build` arguments (after `docker`) for the image spec; `quiet` prints only the image id,
+ * `platform` (os/arch, e.g. linux/amd64) builds for that platform, which the legacy builder of
+ * Docker 20.10 accepts as well as BuildKit.
+ */
+export function dockerBuildArgs(image: ImageSpec, options: { quiet?: boolean; platform?: string } = {}): string[] {
     const args = ["build", ...(options.quiet ? ["--quiet"] : []), "--tag", image.name, "--file", image.dockerfile];
+    if (options.platform !== undefined) args.push("--platform", options.platform);
     for (const [k, v] of Object.entries(image.buildArgs)) args.push("--build-arg", `${k}=${v}`);
     args.push(image.context);
     return args;

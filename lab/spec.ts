@@ -66,6 +66,47 @@ export const REGISTRY_HEALTHCHECK_COMMAND = `wget -q -O /dev/null http://127.0.0
 // Interval 2 s without start_interval (API 1.44): healthy within ~2 s on every engine from 20.10 up.
 const HEALTH_TIMING = { intervalSeconds: 2, timeoutSeconds: 3, retries: 5, startPeriodSeconds: 10 };
 
+// CIS Docker Benchmark section 5 (container runtime), the same on every container of the lab.
+
+/** Memory limit of the registry container, in MiB: the Go registry serving one lab uses ~20 MiB. */
+export const REGISTRY_MEMORY_MB = 256;
+/**
+ * CPU share of every lab container. Shares are a relative weight that matters only under
+ * contention: 0 means unset (the engine's default 1024, which CIS 5.12 flags), and 1024 would weigh
+ * the lab like any other container. 512 lets the lab yield half to the learner's other work on a
+ * busy machine while it still gets every idle core.
+ */
+export const LAB_CPU_SHARES = 512;
+/**
+ * PIDs limit of every lab container (CIS 5.29). pids.max counts threads: node and the Go registry
+ * run ~10-30 each, `docker exec` in a lesson check adds a few; 128 leaves room and stops a fork bomb.
+ */
+export const LAB_PIDS_LIMIT = 128;
+/** Restart `on-failure` at most this many times (CIS 5.15). */
+export const LAB_RESTART_MAX_RETRIES = 5;
+/** The one writable path of a read-only container besides its volumes: small, no exec, no setuid. */
+export const TMP_TMPFS = { "/tmp": "rw,noexec,nosuid,size=16m" } as const;
+/** Every capability dropped; no process may gain privileges through setuid binaries. */
+const lockedDown = () => ({ capDrop: ["ALL"], securityOpts: ["no-new-privileges:true"] });
+
+/** Prints the engine's own OS and architecture, e.g. linux/amd64: the platform the app image is built for. */
+export const ENGINE_PLATFORM_COMMAND = "docker version --format '{{.Server.Os}}/{{.Server.Arch}}'";
+
+/**
+ * The platform from the output of ENGINE_PLATFORM_COMMAND, trimmed; throws a clear error unless it
+ * looks like os/arch (optionally /variant), e.g. linux/amd64 or linux/arm64/v8.
+ */
+export function parseEnginePlatform(stdout: string, command = ENGINE_PLATFORM_COMMAND): string {
+    const platform = stdout.trim();
+    if (!/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(platform)) {
+        throw new Error(
+            `The engine's platform should look like os/arch (e.g. linux/amd64), but ${JSON.stringify(command)} printed ${JSON.stringify(platform)}; ` +
+                "check that the docker CLI reaches the engine (npm run doctor)",
+        );
+    }
+    return platform;
+}
+
 /** Builds the complete lab specification from validated config. Pure and deterministic. */
 export function buildLabSpec(config: LabConfig, ctx: SpecContext): LabSpec {
     const instance = instanceId(ctx.project, ctx.stack);
@@ -85,11 +126,16 @@ export function buildLabSpec(config: LabConfig, ctx: SpecContext): LabSpec {
         labels: withRole("registry"),
         networkAliases: ["registry"],
         healthcheck: { command: REGISTRY_HEALTHCHECK_COMMAND, ...HEALTH_TIMING },
-        restartMaxRetries: 3,
-        readOnlyRootFilesystem: false,
-        tmpfs: {},
-        capDrop: ["ALL"],
-        securityOpts: ["no-new-privileges:true"],
+        restartMaxRetries: LAB_RESTART_MAX_RETRIES,
+        memoryMb: REGISTRY_MEMORY_MB,
+        memorySwapMb: REGISTRY_MEMORY_MB,
+        cpuShares: LAB_CPU_SHARES,
+        pidsLimit: LAB_PIDS_LIMIT,
+        // No user: the offline registry image declares USER 65532:65532 itself; the official
+        // registry:2 declares none and has no non-root user to pick (an exception the README names).
+        readOnlyRootFilesystem: true,
+        tmpfs: { ...TMP_TMPFS },
+        ...lockedDown(),
         volumes: [{ volumeName: `${instance}-registry-data`, containerPath: "/var/lib/registry" }],
         waitTimeoutSeconds: 60,
     };
@@ -104,13 +150,15 @@ export function buildLabSpec(config: LabConfig, ctx: SpecContext): LabSpec {
             labels: withRole("app", { [LABEL.replica]: String(index) }),
             networkAliases: [config.appImageName],
             healthcheck: { command: APP_HEALTHCHECK_COMMAND, ...HEALTH_TIMING },
-            restartMaxRetries: 3,
+            restartMaxRetries: LAB_RESTART_MAX_RETRIES,
             memoryMb: config.memoryLimitMb,
+            memorySwapMb: config.memoryLimitMb,
+            cpuShares: LAB_CPU_SHARES,
+            pidsLimit: LAB_PIDS_LIMIT,
             user: "1000:1000",
             readOnlyRootFilesystem: true,
-            tmpfs: { "/tmp": "rw,noexec,nosuid,size=16m" },
-            capDrop: ["ALL"],
-            securityOpts: ["no-new-privileges:true"],
+            tmpfs: { ...TMP_TMPFS },
+            ...lockedDown(),
             volumes: [],
             waitTimeoutSeconds: 60,
         };
@@ -128,6 +176,7 @@ export function buildLabSpec(config: LabConfig, ctx: SpecContext): LabSpec {
         registryServer: server,
         // By id and forced, so tags made by checks go too; the label keeps other labs' images safe.
         removeCommand: `ids=$(docker image ls -q --filter ${shellQuote(imageLabelFilter)} | sort -u); [ -z "$ids" ] || docker image rm -f $ids`,
+        platformCommand: ENGINE_PLATFORM_COMMAND,
     };
 
     const partial = {

@@ -34,8 +34,14 @@ export interface ContainerSpec {
     healthcheck: HealthcheckSpec;
     /** Restart policy `on-failure` with this many retries. */
     restartMaxRetries: number;
-    /** Memory limit in MiB, or undefined for none. */
-    memoryMb?: number;
+    /** Memory limit in MiB. */
+    memoryMb: number;
+    /** Memory plus swap limit in MiB; equal to `memoryMb` means no swap (and no engine-filled default to drift from). */
+    memorySwapMb: number;
+    /** Relative CPU weight under contention (Docker's default is 1024). */
+    cpuShares: number;
+    /** Most processes and threads the container may run (cgroup pids.max). */
+    pidsLimit: number;
     /** User to run as (uid:gid), or undefined for the image's own. */
     user?: string;
     readOnlyRootFilesystem: boolean;
@@ -66,6 +72,8 @@ export interface ImageSpec {
     registryServer: string;
     /** Shell command that removes every local tag of the lab's image (run on destroy). */
     removeCommand: string;
+    /** Shell command that prints the engine's own os/arch (e.g. linux/amd64), the platform the image is built for. */
+    platformCommand: string;
 }
 
 export interface LabSpec {

@@ -1,7 +1,28 @@
-import { buildLabSpec, defaultConfig, parseLabConfig, renderCheckScript, resolveCheck } from "../../lab";
-import { fakeDigest, named, ofType, PROJECT, type ProgramRun, runProgram, TYPES } from "./helpers/program";
+import {
+    buildLabSpec,
+    type ContainerSpec,
+    defaultConfig,
+    PASS_MARKER,
+    parseLabConfig,
+    pidsLimitCommand,
+    renderCheckScript,
+    resolveCheck,
+} from "../../lab";
+import { DEFAULT_ENGINE_PLATFORM, fakeDigest, named, ofType, PROJECT, type ProgramRun, runProgram, TYPES } from "./helpers/program";
 
 // The program under Pulumi mocks: every assertion is on the inputs index.ts sent to the engine.
+// Some tests run the program twice; on a loaded 2-core machine that nears Jest's 5 s default.
+jest.setTimeout(60_000);
+
+/** Mocked stdout of a command: a passing check's script prints the pass marker and its id first. */
+const passingChecks =
+    (failing: string[] = []) =>
+    (name: string) => {
+        const id = name.slice("lab-check-".length);
+        return name.startsWith("lab-check-") && !failing.includes(id)
+            ? `${PASS_MARKER} ${id}\noutput of ${id}\n`
+            : `mock stdout of ${name}`;
+    };
 
 const specFor = (config: Record<string, string>, stack = "dev") =>
     buildLabSpec(parseLabConfig(config), { project: PROJECT, stack, appDir: "app" });
@@ -17,7 +38,7 @@ describe("default config", () => {
     let run: ProgramRun;
     const spec = specFor({});
     beforeAll(async () => {
-        run = await runProgram();
+        run = await runProgram({}, "dev", { commandStdout: passingChecks() });
     });
 
     test("declares the expected resource types and counts", () => {
@@ -28,8 +49,8 @@ describe("default config", () => {
         expect(counts(TYPES.volume)).toBe(1);
         expect(counts(TYPES.image)).toBe(1);
         expect(counts(TYPES.container)).toBe(replicas + 1);
-        // one command per lesson check, plus the one that removes local tags on destroy
-        expect(counts(TYPES.command)).toBe(spec.checks.length + 1);
+        // one command per lesson check, one PIDs limit per container, and the one that removes local tags on destroy
+        expect(counts(TYPES.command)).toBe(spec.checks.length + (replicas + 1) + 1);
         expect(ofType(run, "docker-lab:lab:DockerLab")).toHaveLength(1);
     });
 
@@ -59,6 +80,7 @@ describe("default config", () => {
             context: "app",
             dockerfile: "app/Dockerfile",
             args: { BASE_IMAGE: defaultConfig().baseImage, LAB_INSTANCE: "docker-lab-dev" },
+            platform: DEFAULT_ENGINE_PLATFORM,
         });
         expect(image.skipPush).toBe(false);
     });
@@ -78,11 +100,24 @@ describe("default config", () => {
         expect(named(run, "lab-registry-container").dependsOn).toEqual(expect.arrayContaining(["lab-registry-data", "lab-network"]));
     });
 
-    test("every lesson check waits for every replica and the registry", () => {
+    test("the image is built for the platform the engine reports, asked once through command:local:run", () => {
+        expect(run.calls).toEqual([
+            { token: "command:local:run", inputs: expect.objectContaining({ command: spec.image.platformCommand, environment: {} }) },
+        ]);
+        expect(spec.image.platformCommand).toBe("docker version --format '{{.Server.Os}}/{{.Server.Arch}}'");
+        // The mock answers with a trailing newline, as the CLI does: the program trims it.
+        expect(named(run, "lab-image-build").inputs.build.platform).toBe(DEFAULT_ENGINE_PLATFORM);
+    });
+
+    test("every lesson check waits for every container and its PIDs limit", () => {
         const containers = ofType(run, TYPES.container).map((c) => c.name);
-        for (const check of ofType(run, TYPES.command).filter((c) => c.name.startsWith("lab-check-"))) {
-            expect(check.dependsOn).toEqual(expect.arrayContaining(containers));
-        }
+        const pidsLimits = ofType(run, TYPES.command)
+            .filter((c) => c.name.endsWith("-pids-limit"))
+            .map((c) => c.name);
+        expect(pidsLimits).toHaveLength(containers.length);
+        const checks = ofType(run, TYPES.command).filter((c) => c.name.startsWith("lab-check-"));
+        expect(checks).toHaveLength(spec.checks.length);
+        for (const check of checks) expect(check.dependsOn).toEqual(expect.arrayContaining([...containers, ...pidsLimits]));
     });
 
     test("replicas depend on the tag-cleanup command, so destroy removes containers before the image tags", () => {
@@ -92,15 +127,62 @@ describe("default config", () => {
         expect(cleanup.delete).toContain("label=docker-lab.instance=docker-lab-dev");
     });
 
-    test("replicas run locked down: non-root, read-only, no capabilities, no new privileges, memory limit", () => {
+    /** Container resource, its PIDs-limit command, the component owning both, and the spec they come from. */
+    const hardened = (): [string, string, string, ContainerSpec][] => [
+        ["lab-registry-container", "lab-registry-pids-limit", "lab-registry", spec.registry.container],
+        ...spec.replicas.map((r, i): [string, string, string, ContainerSpec] => [`lab-app-${i}`, `lab-app-${i}-pids-limit`, "lab-app", r]),
+    ];
+
+    test("registry and every replica are sent the spec's CIS section-5 settings", () => {
+        expect(hardened()).toHaveLength(defaultConfig().replicas + 1);
+        for (const [resource, , , c] of hardened()) {
+            const inputs = named(run, resource).inputs;
+            const sent = {
+                memory: inputs.memory,
+                memorySwap: inputs.memorySwap,
+                cpuShares: inputs.cpuShares,
+                readOnly: inputs.readOnly,
+                tmpfs: inputs.tmpfs,
+                capabilities: inputs.capabilities,
+                securityOpts: inputs.securityOpts,
+                restart: inputs.restart,
+                maxRetryCount: inputs.maxRetryCount,
+                user: inputs.user,
+            };
+            expect({ resource, ...sent }).toEqual({
+                resource,
+                memory: c.memoryMb,
+                memorySwap: c.memoryMb,
+                cpuShares: c.cpuShares,
+                readOnly: true,
+                tmpfs: { "/tmp": "rw,noexec,nosuid,size=16m" },
+                capabilities: { drops: ["ALL"] },
+                securityOpts: ["no-new-privileges:true"],
+                restart: "on-failure",
+                maxRetryCount: 5,
+                user: c.user,
+            });
+            expect(c.cpuShares).toBeGreaterThan(0);
+            expect(c.cpuShares).not.toBe(1024);
+        }
+        expect(named(run, "lab-registry-container").inputs.memory).toBe(spec.registry.container.memoryMb);
+        // The registry keeps its image's user (65532 in the offline image); replicas run as 1000:1000.
+        expect(named(run, "lab-registry-container").inputs.user).toBeUndefined();
         for (const c of appContainers(run)) {
             expect(c.inputs.user).toBe("1000:1000");
-            expect(c.inputs.readOnly).toBe(true);
-            expect(c.inputs.tmpfs).toEqual({ "/tmp": expect.stringContaining("noexec") });
-            expect(c.inputs.capabilities).toEqual({ drops: ["ALL"] });
-            expect(c.inputs.securityOpts).toEqual(["no-new-privileges:true"]);
             expect(c.inputs.memory).toBe(defaultConfig().memoryLimitMb);
-            expect(c.inputs.restart).toBe("on-failure");
+        }
+    });
+
+    test("a PIDs-limit command per container, a child of its component, re-run when the container is replaced", () => {
+        for (const [resource, command, parent, c] of hardened()) {
+            const cmd = named(run, command);
+            expect(cmd.inputs.create).toBe(pidsLimitCommand(c));
+            expect(cmd.inputs.create).toBe(`docker update --pids-limit ${c.pidsLimit} ${c.name}`);
+            expect(cmd.inputs.triggers).toEqual([`${resource}-id`]);
+            expect(cmd.dependsOn).toContain(resource);
+            expect(cmd.parent).toBe(parent);
+            expect(c.pidsLimit).toBeGreaterThan(0);
         }
     });
 
@@ -148,12 +230,16 @@ describe("default config", () => {
         for (const c of ofType(run, TYPES.command)) expect(c.inputs.environment ?? {}).toEqual({});
     });
 
-    test("exports URLs, registry, image reference, container names and every check's output", () => {
+    test("exports URLs, registry, image reference, container names, each check's status and a summary, not the outputs", () => {
+        expect(Object.keys(run.outputs).sort()).toEqual(
+            ["appUrls", "checkSummary", "checks", "containerNames", "imageRef", "instance", "registryUrl"].sort(),
+        );
         expect(run.outputs.appUrls).toEqual(spec.appUrls);
         expect(run.outputs.registryUrl).toBe(`http://127.0.0.1:${defaultConfig().registryPort}`);
         expect(run.outputs.containerNames).toEqual(spec.replicas.map((r) => r.name));
-        expect(Object.keys(run.outputs.checkResults as object)).toEqual(spec.checks.map((c) => c.id));
-        expect((run.outputs.checkResults as Record<string, string>)["01.02-ps"]).toBe("mock stdout of lab-check-01.02-ps");
+        expect(run.outputs.checks).toEqual(Object.fromEntries(spec.checks.map((c) => [c.id, "passed"])));
+        expect(Object.keys(run.outputs.checks as object)).toEqual(spec.checks.map((c) => c.id));
+        expect(run.outputs.checkSummary).toBe(`${spec.checks.length} of ${spec.checks.length} lesson checks passed`);
     });
 });
 
@@ -181,6 +267,9 @@ describe("other configs", () => {
         expect(named(run, "lab-image-build").inputs.build.args.BASE_IMAGE).toBe("docker-lab-offline/node:bookworm");
         expect(named(run, "lab-image-build").inputs.imageName).toMatch(/^localhost:5123\//);
         expect(appContainers(run)[0].inputs.memory).toBe(64);
+        expect(appContainers(run)[0].inputs.memorySwap).toBe(64);
+        // The registry's limit is its own, not the app's.
+        expect(named(run, "lab-registry-container").inputs.memory).toBe(specFor({}).registry.container.memoryMb);
     });
 
     test("every Docker object name includes the stack, so two stacks coexist", async () => {
@@ -193,10 +282,27 @@ describe("other configs", () => {
         expect(named(qa, "lab-image-build").inputs.imageName).toContain("docker-lab-qa/");
     });
 
-    test("dockerHost goes to the engine provider and to every docker CLI command", async () => {
+    test("dockerHost goes to the engine provider and to every docker CLI command, the platform query included", async () => {
         const run = await runProgram({ dockerHost: "ssh://teacher@lab-host" });
         expect(named(run, "lab-engine").inputs.host).toBe("ssh://teacher@lab-host");
-        for (const c of ofType(run, TYPES.command)) expect(c.inputs.environment).toEqual({ DOCKER_HOST: "ssh://teacher@lab-host" });
+        const commands = ofType(run, TYPES.command);
+        expect(commands.filter((c) => c.name.endsWith("-pids-limit"))).toHaveLength(defaultConfig().replicas + 1);
+        for (const c of commands)
+            expect({ name: c.name, env: c.inputs.environment }).toEqual({ name: c.name, env: { DOCKER_HOST: "ssh://teacher@lab-host" } });
+        expect(run.calls.map((c) => c.inputs.environment)).toEqual([{ DOCKER_HOST: "ssh://teacher@lab-host" }]);
+    });
+
+    test("an arm64 engine gets an arm64 build; a check without the pass marker is reported failed", async () => {
+        const run = await runProgram({ replicas: "1" }, "dev", {
+            platformStdout: "linux/arm64\n",
+            commandStdout: passingChecks(["01.02-ps"]),
+        });
+        expect(named(run, "lab-image-build").inputs.build.platform).toBe("linux/arm64");
+        const statuses = run.outputs.checks as Record<string, string>;
+        expect(statuses["01.02-ps"]).toBe("failed");
+        const passed = Object.values(statuses).filter((s) => s === "passed").length;
+        expect(passed).toBe(Object.keys(statuses).length - 1);
+        expect(run.outputs.checkSummary).toBe(`${passed} of ${Object.keys(statuses).length} lesson checks passed`);
     });
 
     test("running the program twice with one config sends identical inputs", async () => {

@@ -18,10 +18,18 @@ export interface RecordedResource {
     deleteBeforeReplace: boolean;
 }
 
+/** One provider function (invoke) the program called. */
+export interface RecordedCall {
+    token: string;
+    inputs: Record<string, any>;
+}
+
 export interface ProgramRun {
     resources: RecordedResource[];
     /** The program's stack outputs, resolved. */
     outputs: Record<string, unknown>;
+    /** Provider functions the program called, in call order. */
+    calls: RecordedCall[];
 }
 
 export const PROJECT = "docker-lab";
@@ -35,13 +43,25 @@ function nameOfUrn(urn: string): string {
     return urn.slice(urn.lastIndexOf("::") + 2);
 }
 
+/** What the mocked engine answers to the program's platform query (`command:local:run`) unless told otherwise. */
+export const DEFAULT_ENGINE_PLATFORM = "linux/amd64";
+
+export interface RunOptions {
+    /** stdout of the one provider function the program calls, `command:local:run` (the engine platform query). */
+    platformStdout?: string;
+    /** stdout the mocked `command:local:Command` named `name` reports; default "mock stdout of NAME". */
+    commandStdout?: (name: string) => string;
+}
+
 /**
  * Runs index.ts under Pulumi mocks with the given config (values as `pulumi config set` stores
- * them: strings) and records every resource registration the program sends. `call` mocks throw
- * on any token: the program is not expected to invoke provider functions.
+ * them: strings) and records every resource registration the program sends, and every provider
+ * function call in `calls`. The `call` mock answers only `command:local:run` (with
+ * `options.platformStdout`, default DEFAULT_ENGINE_PLATFORM plus a newline) and throws on any other token.
  */
-export async function runProgram(config: Record<string, string> = {}, stack = "dev"): Promise<ProgramRun> {
+export async function runProgram(config: Record<string, string> = {}, stack = "dev", options: RunOptions = {}): Promise<ProgramRun> {
     const resources: RecordedResource[] = [];
+    const calls: RecordedCall[] = [];
     // Each run loads a fresh copy of the SDK, which adds its own exit listeners.
     process.setMaxListeners(0);
     let program: Record<string, unknown> = {};
@@ -58,13 +78,17 @@ export async function runProgram(config: Record<string, string> = {}, stack = "d
                         state.repoDigest = `${name.slice(0, name.lastIndexOf(":"))}@${fakeDigest(name)}`;
                     }
                     if (args.type === "command:local:Command") {
-                        state.stdout = `mock stdout of ${args.name}`;
+                        state.stdout = options.commandStdout ? options.commandStdout(args.name) : `mock stdout of ${args.name}`;
                         state.stderr = "";
                     }
                     return { id: `${args.name}-id`, state };
                 },
                 call(args) {
-                    throw new Error(`Unexpected provider function call ${args.token}: the program should call none`);
+                    calls.push({ token: args.token, inputs: args.inputs });
+                    if (args.token === "command:local:run") {
+                        return { stdout: options.platformStdout ?? `${DEFAULT_ENGINE_PLATFORM}\n`, stderr: "" };
+                    }
+                    throw new Error(`Unexpected provider function call ${args.token}: the program should call only command:local:run`);
                 },
             },
             PROJECT,
@@ -105,7 +129,7 @@ export async function runProgram(config: Record<string, string> = {}, stack = "d
     }
     // Component outputs are registered after their children: let pending registrations settle.
     await new Promise((resolve) => setTimeout(resolve, 10));
-    return { resources, outputs };
+    return { resources, outputs, calls };
 }
 
 /** Resolves an Output's value (mocks resolve every value, even during preview-free runs). */

@@ -8,6 +8,7 @@ import {
     dockerRunArgs,
     healthcheckArgs,
     parseLabConfig,
+    pidsLimitCommand,
     type SpecContext,
 } from "../../../lab";
 
@@ -64,9 +65,13 @@ describe("dockerRunArgs", () => {
         expect(flagValues(args, "--health-start-period")).toEqual([secs(h.startPeriodSeconds)]);
     });
 
-    test("carries restart policy, memory, user, read-only root, tmpfs, cap-drop and security-opt", () => {
+    test("carries restart policy, memory, swap, CPU share, PIDs limit, user, read-only root, tmpfs, cap-drop and security-opt", () => {
         expect(flagValues(args, "--restart")).toEqual([`on-failure:${replica.restartMaxRetries}`]);
         expect(flagValues(args, "--memory")).toEqual([`${replica.memoryMb}m`]);
+        expect(flagValues(args, "--memory-swap")).toEqual([`${replica.memorySwapMb}m`]);
+        expect(replica.memorySwapMb).toBe(replica.memoryMb);
+        expect(flagValues(args, "--cpu-shares")).toEqual([String(replica.cpuShares)]);
+        expect(flagValues(args, "--pids-limit")).toEqual([String(replica.pidsLimit)]);
         expect(flagValues(args, "--user")).toEqual([replica.user]);
         expect(args.filter((a) => a === "--read-only")).toHaveLength(replica.readOnlyRootFilesystem ? 1 : 0);
         expect(replica.readOnlyRootFilesystem).toBe(true);
@@ -76,15 +81,23 @@ describe("dockerRunArgs", () => {
         expect(flagValues(args, "--volume")).toEqual([]);
     });
 
-    test("maps the registry container: volume, and no memory, user, read-only or tmpfs it does not set", () => {
+    test("maps the registry container: volume, its own limits, read-only root with tmpfs, and no user", () => {
         const r = dockerRunArgs(registry, spec.registry.image, networkName);
         expect(flagValues(r, "--volume")).toEqual(registry.volumes.map((v) => `${v.volumeName}:${v.containerPath}`));
         expect(flagValues(r, "--publish")).toEqual(registry.ports.map((p) => `${p.ip}:${p.external}:${p.internal}/tcp`));
         expect(flagValues(r, "--health-cmd")).toEqual([registry.healthcheck.command]);
         expect(flagValues(r, "--network-alias")).toEqual(registry.networkAliases);
-        expect(registry.memoryMb).toBeUndefined();
+        expect(flagValues(r, "--memory")).toEqual([`${registry.memoryMb}m`]);
+        expect(flagValues(r, "--memory-swap")).toEqual([`${registry.memorySwapMb}m`]);
+        expect(flagValues(r, "--cpu-shares")).toEqual([String(registry.cpuShares)]);
+        expect(flagValues(r, "--pids-limit")).toEqual([String(registry.pidsLimit)]);
+        expect(flagValues(r, "--restart")).toEqual([`on-failure:${registry.restartMaxRetries}`]);
+        expect(r.filter((a) => a === "--read-only")).toHaveLength(1);
+        expect(flagValues(r, "--tmpfs")).toEqual(Object.entries(registry.tmpfs).map(([p, o]) => `${p}:${o}`));
+        expect(flagValues(r, "--tmpfs")).toHaveLength(1);
+        // The image's own user: 65532 in the offline image.
         expect(registry.user).toBeUndefined();
-        for (const flag of ["--memory", "--user", "--read-only", "--tmpfs"]) expect(r).not.toContain(flag);
+        expect(r).not.toContain("--user");
         expect(r[r.length - 1]).toBe(spec.registry.image);
     });
 
@@ -114,6 +127,9 @@ describe("dockerRunArgs", () => {
             "--health-start-period",
             "--restart",
             "--memory",
+            "--memory-swap",
+            "--cpu-shares",
+            "--pids-limit",
             "--user",
             "--tmpfs",
             "--cap-drop",
@@ -164,6 +180,8 @@ describe("containerArgs and healthcheckArgs", () => {
         restart: "on-failure",
         maxRetryCount: c.restartMaxRetries,
         memory: c.memoryMb,
+        memorySwap: c.memorySwapMb,
+        cpuShares: c.cpuShares,
         user: c.user,
         readOnly: c.readOnlyRootFilesystem,
         tmpfs: Object.keys(c.tmpfs).length > 0 ? c.tmpfs : undefined,
@@ -179,13 +197,29 @@ describe("containerArgs and healthcheckArgs", () => {
         expect(inputs.wait).toBe(true);
         expect(inputs.tmpfs).toEqual(replica.tmpfs);
         expect(inputs.memory).toBe(replica.memoryMb);
+        expect(inputs.memorySwap).toBe(replica.memoryMb);
+        expect(inputs.cpuShares).toBe(replica.cpuShares);
     });
 
-    test("maps the registry spec, with its volume and without tmpfs", () => {
+    test("maps the registry spec, with its volume, read-only root, /tmp tmpfs and its own memory limit", () => {
         const inputs = containerArgs(registry, spec.registry.image, networkName);
         expect(inputs).toEqual(expectedInputs(registry, spec.registry.image, networkName));
-        expect(inputs.tmpfs).toBeUndefined();
+        expect(inputs.readOnly).toBe(true);
+        expect(inputs.tmpfs).toEqual({ "/tmp": "rw,noexec,nosuid,size=16m" });
         expect(inputs.volumes).toEqual(registry.volumes);
+        expect(inputs.memory).toBe(registry.memoryMb);
+        expect(inputs.memorySwap).toBe(registry.memoryMb);
+        expect(inputs.user).toBeUndefined();
+        expect(inputs.maxRetryCount).toBe(5);
+    });
+
+    // containerArgs has no PIDs limit (the full-equality tests above pin every input it sends).
+    test("pidsLimitCommand sets the spec's PIDs limit with docker update on the container by name", () => {
+        for (const c of [replica, registry]) {
+            expect(pidsLimitCommand(c)).toBe(`docker update --pids-limit ${c.pidsLimit} ${c.name}`);
+        }
+        expect(pidsLimitCommand({ ...replica, pidsLimit: 77 })).toBe(`docker update --pids-limit 77 ${replica.name}`);
+        expect(pidsLimitCommand({ ...replica, name: "odd name" })).toBe(`docker update --pids-limit ${replica.pidsLimit} 'odd name'`);
     });
 });
 
@@ -199,6 +233,13 @@ describe("dockerBuildArgs and dockerCreateArgs", () => {
         expect(flagValues(args, "--build-arg")).toContain(`BASE_IMAGE=${defaultConfig().baseImage}`);
         expect(args[args.length - 1]).toBe(spec.image.context);
         expect(args).not.toContain("--quiet");
+    });
+
+    test("dockerBuildArgs with a platform builds for it, before the context", () => {
+        const args = dockerBuildArgs(spec.image, { platform: "linux/arm64" });
+        expect(flagValues(args, "--platform")).toEqual(["linux/arm64"]);
+        expect(args[args.length - 1]).toBe(spec.image.context);
+        expect(dockerBuildArgs(spec.image)).not.toContain("--platform");
     });
 
     test("dockerBuildArgs with quiet asks docker build for the image id only", () => {

@@ -4,14 +4,20 @@ import {
     buildLabSpec,
     type ContainerSpec,
     defaultConfig,
+    ENGINE_PLATFORM_COMMAND,
     hostUrl,
     instanceId,
+    LAB_CPU_SHARES,
+    LAB_PIDS_LIMIT,
+    LAB_RESTART_MAX_RETRIES,
     LABEL,
     type LabConfig,
     type LabSpec,
+    parseEnginePlatform,
     parseLabConfig,
     REGISTRY_CONTAINER_PORT,
     REGISTRY_HEALTHCHECK_COMMAND,
+    REGISTRY_MEMORY_MB,
     registryServer,
     replicaName,
     replicaPort,
@@ -134,6 +140,41 @@ describe("buildLabSpec", () => {
         expect(s.registry.container.securityOpts).toContain("no-new-privileges:true");
     });
 
+    test("every container meets CIS section 5: memory without swap, CPU share, PIDs limit, read-only root, on-failure:5", () => {
+        const c = parseLabConfig({ memoryLimitMb: "384", replicas: "3" });
+        const s = buildLabSpec(c, ctx);
+        for (const container of containers(s)) {
+            const expected = container === s.registry.container ? REGISTRY_MEMORY_MB : c.memoryLimitMb;
+            expect({ name: container.name, memory: container.memoryMb, swap: container.memorySwapMb }).toEqual({
+                name: container.name,
+                memory: expected,
+                swap: expected,
+            });
+            expect(container.cpuShares).toBe(LAB_CPU_SHARES);
+            expect(container.pidsLimit).toBe(LAB_PIDS_LIMIT);
+            expect(container.restartMaxRetries).toBe(LAB_RESTART_MAX_RETRIES);
+            expect(container.readOnlyRootFilesystem).toBe(true);
+            expect(container.tmpfs).toEqual({ "/tmp": "rw,noexec,nosuid,size=16m" });
+            expect(container.capDrop).toEqual(["ALL"]);
+            expect(container.securityOpts).toEqual(["no-new-privileges:true"]);
+            for (const p of container.ports) expect(p.ip).toBe(c.bindAddress);
+        }
+        // Not 0 (unset, i.e. the default 1024) and not 1024: CIS 5.12 flags both.
+        expect([0, 1024]).not.toContain(LAB_CPU_SHARES);
+        expect(LAB_RESTART_MAX_RETRIES).toBe(5);
+        expect(REGISTRY_MEMORY_MB).toBe(256);
+        // The registry runs as its image's user (65532 in the offline image), never one set here.
+        expect(s.registry.container.user).toBeUndefined();
+        // Each container gets its own arrays and tmpfs map: editing one spec cannot change another.
+        expect(s.replicas[0].capDrop).not.toBe(s.replicas[1].capDrop);
+        expect(s.replicas[0].tmpfs).not.toBe(s.registry.container.tmpfs);
+    });
+
+    test("the image carries the command that asks the engine for its platform", () => {
+        expect(spec.image.platformCommand).toBe(ENGINE_PLATFORM_COMMAND);
+        expect(ENGINE_PLATFORM_COMMAND).toBe("docker version --format '{{.Server.Os}}/{{.Server.Arch}}'");
+    });
+
     test("the registry and every replica have healthchecks", () => {
         expect(spec.registry.container.healthcheck.command).toBe(REGISTRY_HEALTHCHECK_COMMAND);
         expect(REGISTRY_HEALTHCHECK_COMMAND).toContain(`:${REGISTRY_CONTAINER_PORT}/v2/`);
@@ -162,6 +203,26 @@ describe("buildLabSpec", () => {
         expect(buildLabSpec(c, ctx)).toEqual(buildLabSpec(c, ctx));
         expect(buildLabSpec(defaultConfig(), ctx)).toEqual(spec);
     });
+});
+
+describe("parseEnginePlatform", () => {
+    test.each([
+        ["linux/amd64\n", "linux/amd64"],
+        ["  linux/arm64  ", "linux/arm64"],
+        ["linux/arm/v7", "linux/arm/v7"],
+        ["windows/amd64", "windows/amd64"],
+    ])("%j is the platform %s", (stdout, platform) => {
+        expect(parseEnginePlatform(stdout)).toBe(platform);
+    });
+
+    test.each(["", "\n", "linux", "amd64", "Cannot connect to the Docker daemon", "linux/amd64 extra", "/amd64", "linux/"])(
+        "%j is rejected with the command, what it printed and the fix",
+        (stdout) => {
+            expect(() => parseEnginePlatform(stdout)).toThrow(
+                `${JSON.stringify(ENGINE_PLATFORM_COMMAND)} printed ${JSON.stringify(stdout.trim())}; check that the docker CLI reaches the engine (npm run doctor)`,
+            );
+        },
+    );
 });
 
 describe("instanceId", () => {
