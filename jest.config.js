@@ -1,6 +1,7 @@
-// Three suites: `unit` (pure functions and the program under Pulumi mocks), `live` (a real Docker
-// engine) and `browser` (the lab report in headless Debian chromium). `npm test` runs all three;
-// tests/live/engine.ts and tests/browser/chromium.ts decide whether a suite may skip.
+// Four suites: `unit` (pure functions and the program under Pulumi mocks), `live` (a real Docker
+// engine), `browser` (the lab report in headless Debian chromium) and `e2e` (the real Pulumi CLI).
+// `npm test` runs all four; tests/live/engine.ts, tests/browser/chromium.ts and tests/e2e/gate.ts
+// decide whether a suite may skip.
 const transform = { "^.+\\.ts$": ["ts-jest", { tsconfig: { isolatedModules: true }, diagnostics: false }] };
 
 module.exports = {
@@ -14,5 +15,7 @@ module.exports = {
             globalSetup: "<rootDir>/tests/live/globalSetup.ts",
         },
         { displayName: "browser", testEnvironment: "node", transform, testMatch: ["<rootDir>/tests/browser/**/*.test.ts"] },
+        // The real Pulumi CLI through npm run up/down (tests/e2e/gate.ts decides whether it may skip).
+        { displayName: "e2e", testEnvironment: "node", transform, testMatch: ["<rootDir>/tests/e2e/**/*.test.ts"] },
     ],
 };
