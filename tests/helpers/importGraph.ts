@@ -7,8 +7,11 @@ import * as path from "node:path";
  * plus `readSourceGraph` to build the real one from the files (tests and node_modules left out).
  */
 
-/** The layers, named by their top folder; the root index.ts (the Pulumi program) is "program". */
-export type Layer = "program" | "components" | "lab" | "engine" | "tools" | "scripts";
+/**
+ * The layers, named by their top folder; the root index.ts (the Pulumi program) is "program".
+ * `policy` is the CrossGuard pack: it runs in its own process from its own node_modules, so it imports nothing of the lab.
+ */
+export type Layer = "program" | "components" | "lab" | "engine" | "tools" | "scripts" | "policy";
 
 /** What each layer may import besides itself. */
 export const ALLOWED_IMPORTS: Record<Layer, readonly Layer[]> = {
@@ -18,6 +21,7 @@ export const ALLOWED_IMPORTS: Record<Layer, readonly Layer[]> = {
     tools: ["engine", "lab"],
     engine: ["lab"],
     lab: [],
+    policy: [],
 };
 
 /** A file (path relative to the project root, with `/`) and the project files it imports. */

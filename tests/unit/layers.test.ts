@@ -26,7 +26,7 @@ describe("the import graph of the sources", () => {
     test("covers every source folder and sees their imports", () => {
         const files = Object.keys(graph);
         expect(files).toContain("index.ts");
-        for (const layer of ["components", "lab", "engine", "tools", "scripts"]) {
+        for (const layer of ["components", "lab", "engine", "tools", "scripts", "policy"]) {
             expect(files.filter((f) => f.startsWith(`${layer}/`)).length).toBeGreaterThan(0);
         }
         expect(files.some((f) => f.startsWith("tests/") || f.startsWith("node_modules/"))).toBe(false);

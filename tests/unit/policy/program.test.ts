@@ -1,0 +1,186 @@
+import "./installed";
+import { OFFLINE_IMAGES } from "../../../lab";
+import type { PolicyPackConfig } from "../../../policy/node_modules/@pulumi/policy";
+import { policies, TYPES } from "../../../policy/policies";
+import { type ProgramRun, runProgram } from "../helpers/program";
+import { analyzeAll, asPreview, fromProgram, summary, type TestResource, UNKNOWN } from "./harness";
+
+// The real program (index.ts under Pulumi mocks) through the whole pack: what it registers for the
+// default config is compliant, both as an update sends it and as a first preview does (computed
+// values unknown); each deliberately unsafe variant is caught by its own policy, and only by it.
+
+jest.setTimeout(60_000);
+
+const ALLOW_ALL_INTERFACES: PolicyPackConfig = { "published-ports-on-bind-address": { allowAllInterfaces: true } };
+
+let defaultRun: ProgramRun;
+let defaultResources: TestResource[];
+
+beforeAll(async () => {
+    defaultRun = await runProgram();
+    defaultResources = fromProgram(defaultRun);
+});
+
+/** The default lab's resources with one resource's inputs changed. */
+function variant(name: string, change: (props: Record<string, any>) => void): TestResource[] {
+    let found = false;
+    const resources = defaultResources.map((r) => {
+        if (r.name !== name) return r;
+        found = true;
+        const props = structuredClone(r.props);
+        change(props);
+        return { ...r, props };
+    });
+    if (!found) throw new Error(`no resource named ${name}: ${defaultResources.map((r) => r.name).join(", ")}`);
+    return resources;
+}
+
+describe("the real program through the policy pack", () => {
+    test("the default lab sends containers, a volume, a network and checks, with the full type tokens the pack matches", () => {
+        const types = new Set(defaultResources.map((r) => r.type));
+        for (const type of [TYPES.container, TYPES.volume, TYPES.network, TYPES.command]) expect(types).toContain(type);
+        expect(defaultResources.filter((r) => r.type === TYPES.command && /-check-/.test(r.name)).length).toBeGreaterThan(0);
+    });
+
+    test("the default lab: zero findings, mandatory or advisory, as an update sends it", () => {
+        expect(analyzeAll(policies, defaultResources)).toEqual([]);
+    });
+
+    test("the default lab: zero findings as a first preview sends it (image digest, ids and check scripts unknown)", () => {
+        const preview = asPreview(defaultResources);
+        // The preview form really has unknowns where the engine has them.
+        const app = preview.find((r) => r.name === "lab-app-0")!;
+        expect(app.props.image).toBe(UNKNOWN);
+        const checks = preview.filter((r) => r.type === TYPES.command && /-check-/.test(r.name));
+        expect(checks.every((r) => Array.isArray(r.props.triggers) && r.props.triggers.includes(UNKNOWN))).toBe(true);
+        expect(analyzeAll(policies, preview)).toEqual([]);
+    });
+
+    test("the offline images, 3 replicas and another memory limit: zero findings", async () => {
+        const run = await runProgram({ ...OFFLINE_IMAGES, replicas: "3", memoryLimitMb: "256" }, "e2e-policy");
+        const resources = fromProgram(run);
+        expect(resources.filter((r) => r.type === TYPES.container)).toHaveLength(4);
+        expect(analyzeAll(policies, resources)).toEqual([]);
+        expect(analyzeAll(policies, asPreview(resources))).toEqual([]);
+    });
+
+    test("bindAddress 0.0.0.0: every published port and the unauthenticated registry are caught; the allowance clears only the ports", async () => {
+        const resources = fromProgram(await runProgram({ bindAddress: "0.0.0.0" }));
+        expect(summary(analyzeAll(policies, resources))).toEqual([
+            "published-ports-on-bind-address: lab-app-0",
+            "published-ports-on-bind-address: lab-app-1",
+            "published-ports-on-bind-address: lab-registry-container",
+            "registry-loopback-or-auth: lab-registry-container",
+        ]);
+        expect(summary(analyzeAll(policies, resources, ALLOW_ALL_INTERFACES))).toEqual([
+            "registry-loopback-or-auth: lab-registry-container",
+        ]);
+        expect(summary(analyzeAll(policies, asPreview(resources)))).toHaveLength(4);
+    });
+
+    test("bindAddress :: is every interface too", async () => {
+        const resources = fromProgram(await runProgram({ bindAddress: "::" }));
+        expect(summary(analyzeAll(policies, resources)).filter((s) => s.startsWith("published-ports"))).toHaveLength(3);
+    });
+
+    // Each unsafe change to one resource the program registers, and the one policy that must catch it.
+    const UNSAFE: { title: string; resource: string; change: (p: Record<string, any>) => void; caughtBy: string[] }[] = [
+        { title: "privileged", resource: "lab-app-0", change: (p) => (p.privileged = true), caughtBy: ["no-privileged"] },
+        { title: "host network", resource: "lab-app-0", change: (p) => (p.networkMode = "host"), caughtBy: ["no-host-namespaces"] },
+        {
+            title: "host PID namespace",
+            resource: "lab-registry-container",
+            change: (p) => (p.pidMode = "host"),
+            caughtBy: ["no-host-namespaces"],
+        },
+        {
+            title: "a port on 0.0.0.0",
+            resource: "lab-app-1",
+            change: (p) => (p.ports[0].ip = "0.0.0.0"),
+            caughtBy: ["published-ports-on-bind-address"],
+        },
+        { title: "no swap limit", resource: "lab-app-0", change: (p) => delete p.memorySwap, caughtBy: ["memory-swap-cpu-limits"] },
+        {
+            title: "no CPU share",
+            resource: "lab-registry-container",
+            change: (p) => delete p.cpuShares,
+            caughtBy: ["memory-swap-cpu-limits"],
+        },
+        { title: "writable root", resource: "lab-app-0", change: (p) => (p.readOnly = false), caughtBy: ["read-only-root-filesystem"] },
+        {
+            title: "writable registry root",
+            resource: "lab-registry-container",
+            change: (p) => delete p.readOnly,
+            caughtBy: ["read-only-root-filesystem"],
+        },
+        {
+            title: "cap add SYS_ADMIN",
+            resource: "lab-app-0",
+            change: (p) => (p.capabilities.adds = ["SYS_ADMIN"]),
+            caughtBy: ["capabilities-dropped"],
+        },
+        { title: "no no-new-privileges", resource: "lab-app-0", change: (p) => (p.securityOpts = []), caughtBy: ["no-new-privileges"] },
+        {
+            title: "image by tag",
+            resource: "lab-app-0",
+            change: (p) => (p.image = p.image.replace(/@sha256:[0-9a-f]+$/, ":1.0.0")),
+            caughtBy: ["images-by-digest"],
+        },
+        {
+            title: "docker socket bind mount",
+            resource: "lab-app-1",
+            change: (p) => (p.mounts = [{ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock" }]),
+            caughtBy: ["no-host-mounts"],
+        },
+        {
+            title: "host directory as a volume",
+            resource: "lab-registry-container",
+            change: (p) => (p.volumes = [{ hostPath: "/srv/registry", containerPath: "/var/lib/registry" }]),
+            caughtBy: ["no-host-mounts"],
+        },
+        {
+            title: "registry on 0.0.0.0",
+            resource: "lab-registry-container",
+            change: (p) => (p.ports[0].ip = "0.0.0.0"),
+            caughtBy: ["published-ports-on-bind-address", "registry-loopback-or-auth"],
+        },
+        {
+            title: "registry on a LAN address",
+            resource: "lab-registry-container",
+            change: (p) => (p.ports[0].ip = "192.168.1.10"),
+            caughtBy: ["registry-loopback-or-auth"],
+        },
+        {
+            title: "a replica off the lab network",
+            resource: "lab-app-1",
+            change: (p) => (p.networksAdvanced = [{ name: "bridge" }]),
+            caughtBy: ["lab-wiring"],
+        },
+        { title: "no restart policy (advisory)", resource: "lab-app-0", change: (p) => (p.restart = "no"), caughtBy: ["restart-policy"] },
+        {
+            title: "no healthcheck (advisory)",
+            resource: "lab-registry-container",
+            change: (p) => delete p.healthcheck,
+            caughtBy: ["healthcheck"],
+        },
+    ];
+
+    test.each(UNSAFE.map((u) => [u.title, u] as const))("unsafe variant caught: %s", (_, u) => {
+        const findings = analyzeAll(policies, variant(u.resource, u.change));
+        expect(summary(findings)).toEqual(u.caughtBy.map((policy) => `${policy}: ${u.resource}`).sort());
+        for (const f of findings) expect(f.message).toMatch(/; fix: \S/);
+    });
+
+    test("unsafe variant caught: a check that does not depend on a replica", () => {
+        const check = defaultResources.find((r) => r.type === TYPES.command && /-check-/.test(r.name))!;
+        const resources = defaultResources.map((r) =>
+            r === check ? { ...r, dependencies: (r.dependencies ?? []).filter((d) => d !== "lab-app-1") } : r,
+        );
+        expect(summary(analyzeAll(policies, resources))).toEqual([`lab-wiring: ${check.name}`]);
+    });
+
+    test("every mandatory policy but the service-only cases is exercised by an unsafe variant of the real program", () => {
+        const caught = new Set(UNSAFE.flatMap((u) => u.caughtBy));
+        expect(policies.map((p) => p.name).filter((name) => !caught.has(name))).toEqual([]);
+    });
+});
