@@ -333,6 +333,7 @@ gate.describe("e2e: the lab through npm run and the real Pulumi CLI", () => {
                 let ended: CommandRun | undefined;
                 running.then((run) => {
                     ended = run;
+                    detachedUp = undefined; // gone: its pid may be reused, never kill it again
                 });
                 const pending = await waitForPendingOperation(() => ended, 240_000);
                 const killed = killTree(detachedUp!);
