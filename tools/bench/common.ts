@@ -6,10 +6,14 @@ import { type ContainerSpec, OFFLINE_IMAGES, PROJECT_ROOT } from "../../lab";
 /** What the bench runs on, its progress log and the arithmetic of its figures. */
 
 export const STACK = "bench";
+/** The stack of the Pulumi phase, in its copy of the project (its lab is docker-lab-bench-pulumi). */
+export const PULUMI_STACK = "bench-pulumi";
 export const APP_PORT = 28080;
 export const REGISTRY_PORT = 25000;
 export const BASE_IMAGE = process.env.LAB_BASE_IMAGE || OFFLINE_IMAGES.baseImage;
 export const REGISTRY_IMAGE = process.env.LAB_REGISTRY_IMAGE || OFFLINE_IMAGES.registryImage;
+/** The config every phase runs with: raw values for parseLabConfig, and what the Pulumi phase sets with `pulumi config set-all`. */
+export const BENCH_CONFIG = { appPort: APP_PORT, registryPort: REGISTRY_PORT, baseImage: BASE_IMAGE, registryImage: REGISTRY_IMAGE };
 export const TMP_PREFIX = "docker-lab-bench-";
 
 export const T0 = performance.now();
@@ -19,6 +23,19 @@ export const log = (msg: string) => process.stderr.write(`[bench ${((performance
 export const seconds = (ms: number) => (ms / 1000).toFixed(2);
 export const secs = (ms: number) => `${seconds(ms)} s`;
 export const runsOf = (values: number[]) => values.map(seconds).join(" / ");
+
+export const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
+
+/** A plain text table: a header, a rule, the rows; columns padded to their widest cell. */
+export function table(header: string[], rows: string[][]): string {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+    const line = (cells: string[]) =>
+        cells
+            .map((c, i) => c.padEnd(widths[i]))
+            .join("  ")
+            .trimEnd();
+    return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
 
 export function median(values: number[]): number {
     if (values.length === 0) return Number.NaN;

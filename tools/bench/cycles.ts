@@ -136,11 +136,15 @@ async function removeBare(): Promise<void> {
     if (images.length) await dockerOk(["image", "rm", "--force", ...images], "removing bench images");
 }
 
-/** Removes the bench lab, the bare baseline and the bench's temp dirs; reports, never throws. */
-export async function cleanupAll(spec: LabSpec): Promise<void> {
+/**
+ * Removes the bench lab, the bare baseline, the Pulumi phase's lab (by its labels: `pulumiSpec`) and the
+ * bench's temp dirs (project copies included); reports, never throws.
+ */
+export async function cleanupAll(spec: LabSpec, pulumiSpec: LabSpec): Promise<void> {
     for (const [what, fn] of [
         ["bench lab (teardownLab)", () => teardownLab(spec)],
         [`bare baseline (${BARE_LABEL})`, removeBare],
+        [`Pulumi phase lab (${pulumiSpec.instance})`, () => teardownLab(pulumiSpec)],
     ] as const) {
         try {
             await fn();

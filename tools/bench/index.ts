@@ -8,8 +8,9 @@
  * Env:   LAB_BASE_IMAGE, LAB_REGISTRY_IMAGE (default: the offline images of scripts/offline-images.sh)
  *
  * Everything it creates is its own: the lab of stack "bench" (label docker-lab.instance=docker-lab-bench,
- * ports 28080.. and 25000) and the bare-CLI baseline (label docker-lab.bench=bare, same ports, used only
- * while the lab is down). Both are removed before starting (leftovers of an interrupted run) and on exit.
+ * ports 28080.. and 25000), the bare-CLI baseline (label docker-lab.bench=bare) and the Pulumi phase's
+ * lab (stack "bench-pulumi" in a throw-away copy of the project, docker-lab-bench-pulumi), all on the same
+ * ports, one at a time. All are removed before starting (leftovers of an interrupted run) and on exit.
  *
  * Phases:
  *   1. image: the lab's registry up; cold builds (--no-cache), no-change rebuilds, size against the base,
@@ -20,16 +21,22 @@
  *      Lab = provisionLab + curl + teardownLab (the live harness). Bare = the literal docker CLI
  *      sequence in `bareCycle` (cycles.ts). The lesson checks run in the lab cycle between curl and teardown,
  *      outside its cycle time, and are reported on their own.
+ *   3. Pulumi (pulumiPhase.ts), when a Pulumi CLI with the nodejs host and both plugins is found
+ *      (findToolchain; else its rows say n/a and why): the real npm run up / down in a copy of the
+ *      project: cold up (with its critical path from --event-log), no-op up, up after a one-line
+ *      change, down. Run after each lab and bare cycle (L B P L B P ...).
  *   Every figure is the median of the runs (3 by default).
  */
 import * as fs from "node:fs";
 import { performance } from "node:perf_hooks";
 import { dockerOk } from "../../engine";
 import { APP_DIR, buildLabSpec, PROJECT_NAME, PROJECT_ROOT, parseLabConfig } from "../../lab";
+import { findToolchain, TOOLCHAIN_HINT } from "../toolchain";
 import { BENCH_USAGE, parseBenchArgs } from "./args";
-import { APP_PORT, BASE_IMAGE, log, REGISTRY_IMAGE, REGISTRY_PORT, STACK, secs, T0 } from "./common";
+import { BENCH_CONFIG, log, PULUMI_STACK, STACK, secs, T0 } from "./common";
 import { bareCycle, type CycleSteps, cleanupAll, type LabCycle, labCycle } from "./cycles";
 import { imagePhase } from "./imagePhase";
+import { PulumiBench, type PulumiPhase, stopRunningCommands } from "./pulumiPhase";
 import { benchReport } from "./report";
 
 export { type BenchArgs, parseBenchArgs } from "./args";
@@ -42,18 +49,21 @@ export async function runBench(argv: string[]): Promise<number> {
         return 0;
     }
     process.chdir(PROJECT_ROOT);
-    const config = parseLabConfig({ appPort: APP_PORT, registryPort: REGISTRY_PORT, baseImage: BASE_IMAGE, registryImage: REGISTRY_IMAGE });
+    const config = parseLabConfig(BENCH_CONFIG);
     const spec = buildLabSpec(config, { project: PROJECT_NAME, stack: STACK, appDir: APP_DIR });
+    const pulumiSpec = buildLabSpec(config, { project: PROJECT_NAME, stack: PULUMI_STACK, appDir: APP_DIR });
 
     let cleaning: Promise<void> | undefined;
     const cleanup = () => {
-        cleaning ??= cleanupAll(spec);
+        cleaning ??= cleanupAll(spec, pulumiSpec);
         return cleaning;
     };
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
         process.once(signal, () => {
-            process.stderr.write(`bench: ${signal}: cleaning up\n`);
-            void cleanup().finally(() => process.exit(130));
+            process.stderr.write(`bench: ${signal}: stopping the Pulumi commands, cleaning up\n`);
+            void stopRunningCommands()
+                .then(cleanup)
+                .finally(() => process.exit(130));
         });
     }
 
@@ -68,25 +78,62 @@ export async function runBench(argv: string[]): Promise<number> {
             );
         }
         log(`engine ${engine}; removing leftovers of an earlier run`);
-        await cleanupAll(spec);
+        await cleanupAll(spec, pulumiSpec);
 
         const image = await imagePhase(spec, config, opts.runs);
         const lab: LabCycle[] = [];
         const bare: CycleSteps[] = [];
-        for (let i = 0; i < opts.runs; i++) {
-            log(`lab cycle ${i + 1}/${opts.runs}`);
-            lab.push(await labCycle(spec));
-            log(`lab cycle ${i + 1}: ${secs(lab[i].cycle)}; checks ${secs(lab[i].checksWall)}; bare cycle ${i + 1}/${opts.runs}`);
-            bare.push(await bareCycle(spec, config));
-            log(`bare cycle ${i + 1}: ${secs(bare[i].cycle)}`);
+        let pulumi: PulumiPhase;
+        let pulumiBench: PulumiBench | undefined;
+        const toolchain = findToolchain(process.env);
+        if ("missing" in toolchain) {
+            pulumi = {
+                available: false,
+                reason: `no Pulumi CLI with the nodejs host and both plugins: ${toolchain.missing} (${TOOLCHAIN_HINT})`,
+            };
+        } else {
+            pulumiBench = PulumiBench.open(toolchain, pulumiSpec);
+            try {
+                pulumi = { available: true, cli: toolchain.pulumi, version: await pulumiBench.version(), runs: [] };
+            } catch (err) {
+                pulumi = { available: false, reason: `the Pulumi CLI ${toolchain.pulumi} does not run: ${(err as Error).message}` };
+                await pulumiBench.close();
+                pulumiBench = undefined;
+            }
+        }
+        log(pulumi.available ? `Pulumi phase with ${pulumi.cli} ${pulumi.version}` : `Pulumi phase n/a: ${pulumi.reason}`);
+
+        try {
+            for (let i = 0; i < opts.runs; i++) {
+                log(`lab cycle ${i + 1}/${opts.runs}`);
+                lab.push(await labCycle(spec));
+                log(`lab cycle ${i + 1}: ${secs(lab[i].cycle)}; checks ${secs(lab[i].checksWall)}; bare cycle ${i + 1}/${opts.runs}`);
+                bare.push(await bareCycle(spec, config));
+                log(`bare cycle ${i + 1}: ${secs(bare[i].cycle)}`);
+                if (pulumi.available && pulumiBench) {
+                    log(`pulumi run ${i + 1}/${opts.runs}`);
+                    try {
+                        pulumi.runs.push(await pulumiBench.run(i));
+                    } catch (err) {
+                        // The lab and bare cycles go on; the stack goes now, so its ports are free for them.
+                        pulumi.error = `run ${i + 1}: ${(err as Error).message}`;
+                        log(`Pulumi phase FAILED, the next runs skip it: ${pulumi.error}`);
+                        await pulumiBench.close();
+                        pulumiBench = undefined;
+                    }
+                }
+            }
+        } finally {
+            await pulumiBench?.close();
         }
         const totalMs = performance.now() - T0;
 
-        const { text, results } = benchReport({ spec, config, engine, runs: opts.runs, image, lab, bare, totalMs });
+        const { text, results } = benchReport({ spec, config, engine, runs: opts.runs, image, lab, bare, pulumi, totalMs });
         process.stdout.write(text);
         fs.writeFileSync(opts.json, `${JSON.stringify(results, null, 2)}\n`);
         log(`JSON written to ${opts.json}`);
-        return 0;
+        // A failed npm run up/down is a failure of the lab, not a figure: the table is printed, the exit code says it.
+        return pulumi.available && pulumi.error ? 1 : 0;
     } finally {
         log("cleaning up");
         await cleanup();

@@ -1,8 +1,10 @@
 import type { CheckResult } from "../../engine";
 import type { LabConfig, LabSpec } from "../../lab";
-import { median, runsOf, STACK, secs } from "./common";
+import { median, PULUMI_STACK, runsOf, STACK, secs, table, verdict } from "./common";
 import type { CycleSteps, LabCycle } from "./cycles";
 import type { ImagePhase } from "./imagePhase";
+import type { PulumiPhase } from "./pulumiPhase";
+import { pulumiSection } from "./pulumiReport";
 
 /** The bench's result: the tables it prints and the JSON it writes, from the figures of every run. */
 
@@ -28,17 +30,6 @@ function bytes(n: number): string {
     if (a < 1024 * 1024) return `${sign}${(a / 1024).toFixed(1)} KiB`;
     return `${sign}${(a / 1024 / 1024).toFixed(1)} MiB`;
 }
-const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
-
-function table(header: string[], rows: string[][]): string {
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-    const line = (cells: string[]) =>
-        cells
-            .map((c, i) => c.padEnd(widths[i]))
-            .join("  ")
-            .trimEnd();
-    return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
-}
 
 /** What one bench measured, for benchReport. */
 export interface BenchRuns {
@@ -50,11 +41,16 @@ export interface BenchRuns {
     image: ImagePhase;
     lab: LabCycle[];
     bare: CycleSteps[];
+    /** The Pulumi phase, or why it did not run. */
+    pulumi: PulumiPhase;
     totalMs: number;
 }
 
 /** The figures of every run against their targets: the text to print and the JSON to write. */
-export function benchReport({ spec, config, engine, runs, image, lab, bare, totalMs }: BenchRuns): { text: string; results: unknown } {
+export function benchReport({ spec, config, engine, runs, image, lab, bare, pulumi, totalMs }: BenchRuns): {
+    text: string;
+    results: unknown;
+} {
     const m = (xs: number[]) => median(xs);
     const pick = <K extends keyof CycleSteps>(cycles: CycleSteps[], k: K) => cycles.map((c) => c[k] as unknown as number);
     const replicaHealthy = spec.replicas.map((_, r) => lab.map((c) => c.replicaHealthy[r]));
@@ -79,7 +75,8 @@ export function benchReport({ spec, config, engine, runs, image, lab, bare, tota
     const onlyApp = image.changes.every((c) => c.onlyAppLayer);
     const checksTotal = m(lab.map((c) => c.checksWall));
 
-    const targets = {
+    const pulumiPart = pulumiSection(pulumi, bare, lab);
+    const core = {
         noChangeRebuildNoLayer: maxNewLayers === 0 && allSameId,
         appAddsAtMost100KB: image.size.addedBytes <= TARGETS.appAddedBytes,
         oneLineChangePushesOnlyAppLayer: onlyApp,
@@ -87,6 +84,9 @@ export function benchReport({ spec, config, engine, runs, image, lab, bare, tota
         checksWithin10s: checksTotal <= TARGETS.checksTotalMs && failures.length === 0,
         labCycleWithin1_3xBare: ratio <= TARGETS.cycleRatio,
     };
+    const targets: Record<string, boolean | null> = { ...core, ...pulumiPart.targets };
+    const judged = Object.values(targets).filter((t) => t !== null);
+    const notJudged = Object.values(targets).length - judged.length;
 
     const rows: string[][] = [
         ["Cold build (--no-cache, base present)", secs(m(image.coldBuildMs)), runsOf(image.coldBuildMs), "-", ""],
@@ -96,14 +96,14 @@ export function benchReport({ spec, config, engine, runs, image, lab, bare, tota
             `${maxNewLayers} / ${allSameId ? "yes" : "no"}`,
             image.rebuilds.map((r) => `${r.newLayers}${r.sameImageId ? "" : "*"}`).join(" / "),
             "no new layer",
-            verdict(targets.noChangeRebuildNoLayer),
+            verdict(core.noChangeRebuildNoLayer),
         ],
         [
             "App image size - base size",
             `+${bytes(image.size.addedBytes)}`,
             `${bytes(image.size.appBytes)} vs ${bytes(image.size.baseBytes)}, +${image.size.layersAdded} layers`,
             TARGET_TEXT.appAddedBytes,
-            verdict(targets.appAddsAtMost100KB),
+            verdict(core.appAddsAtMost100KB),
         ],
         ["First push (fresh registry, lab cycles)", secs(m(pick(lab, "push"))), runsOf(pick(lab, "push")), "-", ""],
         ["One-line change: rebuild", secs(m(image.changes.map((c) => c.buildMs))), runsOf(image.changes.map((c) => c.buildMs)), "-", ""],
@@ -113,7 +113,7 @@ export function benchReport({ spec, config, engine, runs, image, lab, bare, tota
             `${m(image.changes.map((c) => c.pushed))} / ${m(image.changes.map((c) => c.existing))}`,
             image.changes.map((c) => `${c.pushed}/${c.existing}${c.onlyAppLayer ? "" : "*"}`).join(" "),
             "only the app layer",
-            verdict(targets.oneLineChangePushesOnlyAppLayer),
+            verdict(core.oneLineChangePushesOnlyAppLayer),
         ],
         ...replicaHealthy.map((xs, r) => [
             `Replica ${r} start -> healthy`,
@@ -127,12 +127,12 @@ export function benchReport({ spec, config, engine, runs, image, lab, bare, tota
             secs(checksTotal),
             runsOf(lab.map((c) => c.checksWall)),
             TARGET_TEXT.checksTotalMs,
-            verdict(targets.checksWithin10s),
+            verdict(core.checksWithin10s),
         ],
         ["Teardown (teardownLab)", secs(m(pick(lab, "teardown"))), runsOf(pick(lab, "teardown")), "-", ""],
         ["Lab cycle (provisionLab+curl+teardownLab)", secs(labCycleMs), runsOf(lab.map((c) => c.cycle)), "-", ""],
         ["Bare CLI cycle (same steps)", secs(bareCycleMs), runsOf(bare.map((c) => c.cycle)), "-", ""],
-        ["Lab / bare cycle", `${ratio.toFixed(2)}x`, "ratio of medians", TARGET_TEXT.cycleRatio, verdict(targets.labCycleWithin1_3xBare)],
+        ["Lab / bare cycle", `${ratio.toFixed(2)}x`, "ratio of medians", TARGET_TEXT.cycleRatio, verdict(core.labCycleWithin1_3xBare)],
     ];
 
     const stepRow = (label: string, f: (c: CycleSteps) => number) => [label, secs(m(lab.map(f))), secs(m(bare.map(f)))];
@@ -165,7 +165,18 @@ export function benchReport({ spec, config, engine, runs, image, lab, bare, tota
         ),
         "",
         ...(failures.length ? ["Check failures:", ...failures.map((f) => `  ${f}`), ""] : []),
-        `Targets: ${Object.values(targets).filter(Boolean).length}/${Object.keys(targets).length} PASS. Total bench time ${secs(totalMs)}.`,
+        pulumi.available
+            ? `Pulumi CLI ${pulumi.version} (${pulumi.cli}): the real npm run up / npm run down in a throw-away copy of the project, stack "${PULUMI_STACK}",`
+            : `Pulumi CLI: none, so these rows are n/a (stack "${PULUMI_STACK}" in a throw-away copy of the project when there is one).`,
+        "Each run: a fresh stack, a cold up, a no-op up, a one-line change in the copy's app/app.js and up, down. The parts",
+        "of each command are timed at its pulumi calls. Comparison: the pulumi calls of the cold up (its checks run once, as",
+        "local.Command) and of down, against the bare CLI cycle without its pull-back plus one runChecks of every check.",
+        "",
+        table(["Figure", "Median", "Runs", "Target", "Result"], pulumiPart.rows),
+        "",
+        pulumiPart.text,
+        "",
+        `Targets: ${judged.filter(Boolean).length}/${judged.length} PASS${notJudged ? `, ${notJudged} n/a` : ""}. Total bench time ${secs(totalMs)}.`,
         "",
     ].join("\n");
 
@@ -210,6 +221,7 @@ export function benchReport({ spec, config, engine, runs, image, lab, bare, tota
             bare,
             checkFailures: failures,
         },
+        pulumi: pulumiPart.results,
     };
     return { text: out, results };
 }

@@ -1,0 +1,350 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { teardownLab } from "../../engine";
+import { type LabSpec, shellQuote } from "../../lab";
+import { copyProject, removeProjectCopy } from "../projectCopy";
+import { DEFAULT_PASSPHRASE } from "../pulumiCli";
+import type { PulumiToolchain } from "../toolchain";
+import { BENCH_CONFIG, log, PULUMI_STACK, secs, TMP_PREFIX } from "./common";
+import { type CriticalPath, criticalPath, parseEventLog } from "./pulumiEvents";
+import { type CliSummary, type CommandSplit, parseCallLog, parseCliSummary, splitCommand } from "./pulumiTimings";
+
+/**
+ * Phase 3, Pulumi: the real `npm run up` / `npm run down` of the lab, in a throw-away copy of the
+ * project (its own state and app/), on stack PULUMI_STACK with the bench's config (offline images,
+ * ports 28080.. and 25000). Each run: a fresh stack; a cold `npm run up` with `--event-log` (its critical
+ * path); a no-op `npm run up`; a one-line change in the copy's app/app.js and `npm run up`; `npm run down`.
+ *
+ * Each command is timed from outside, unchanged: a `pulumi` shim first on PATH logs when each
+ * pulumi call starts and ends and runs the real CLI (the toolchain's, with its environment), so
+ * `findPulumi` in the copy finds the shim and every part of the command is timed where it runs.
+ */
+
+/** Where the run's files go inside the copy (the shim, its logs, the event logs). */
+const WORK_DIR = ".bench";
+/** The variable naming the shim's log file; unset, the shim logs nothing. */
+const CALL_LOG_ENV = "DOCKER_LAB_BENCH_PULUMI_CALLS";
+/** A command that has not ended by then is stopped (its process group), and the run fails. */
+const COMMAND_TIMEOUT_MS = 15 * 60 * 1000;
+
+/**
+ * The `pulumi` shim (a POSIX shell script): logs `start PID NS ARG1 ARG2`, runs the real CLI with the
+ * toolchain's variables, logs `end PID NS CODE` and exits with the CLI's code. NS is ns since the
+ * epoch from `date +%s%N`, or from perl where date has no %N (macOS).
+ */
+export function shimScript(toolchain: Pick<PulumiToolchain, "pulumi" | "env">): string {
+    const vars = Object.entries(toolchain.env).map(([k, v]) => `${k}=${shellQuote(v)}`);
+    return [
+        "#!/bin/sh",
+        "# docker-lab bench: logs when this pulumi call starts and ends, then runs the real CLI.",
+        `now() { t=$(date +%s%N 2>/dev/null); case "$t" in ''|*[!0-9]*) perl -MTime::HiRes=time -e 'printf "%.0f\\n", time()*1e9' ;; *) echo "$t" ;; esac; }`,
+        `log=\${${CALL_LOG_ENV}:-/dev/null}`,
+        `echo "start $$ $(now) $1 $2" >>"$log"`,
+        ...vars.map((v) => `export ${v}`),
+        `${shellQuote(toolchain.pulumi)} "$@"`,
+        "code=$?",
+        `echo "end $$ $(now) $code" >>"$log"`,
+        "exit $code",
+        "",
+    ].join("\n");
+}
+
+interface Finished {
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    /** stdout and stderr as they arrived. */
+    output: string;
+    /** ms since the epoch. */
+    spawnMs: number;
+    exitMs: number;
+}
+
+/** Children running now, each in its own process group (pid = group id), so a signal can stop the whole tree. */
+const running = new Map<number, Promise<Finished>>();
+
+function runCommand(file: string, args: string[], cwd: string, env: Record<string, string | undefined>): Promise<Finished> {
+    return new Promise((resolve, reject) => {
+        const spawnMs = Date.now();
+        let child: ChildProcess;
+        try {
+            child = spawn(file, args, { cwd, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
+        } catch (err) {
+            reject(err);
+            return;
+        }
+        let output = "";
+        child.stdout?.on("data", (chunk: Buffer) => {
+            output += chunk;
+        });
+        child.stderr?.on("data", (chunk: Buffer) => {
+            output += chunk;
+        });
+        const timer = setTimeout(() => {
+            output += `\n[bench: stopped after ${COMMAND_TIMEOUT_MS / 60_000} min]\n`;
+            signalGroup(child.pid, "SIGTERM");
+        }, COMMAND_TIMEOUT_MS);
+        const done = new Promise<Finished>((res) => {
+            child.on("close", (code, signal) => {
+                clearTimeout(timer);
+                res({ code, signal, output, spawnMs, exitMs: Date.now() });
+            });
+        });
+        child.on("error", (err) => {
+            clearTimeout(timer);
+            reject(err);
+        });
+        if (child.pid !== undefined) {
+            const pid = child.pid;
+            running.set(pid, done);
+            void done.finally(() => running.delete(pid));
+        }
+        done.then(resolve);
+    });
+}
+
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+    if (pid === undefined) return;
+    try {
+        process.kill(-pid, signal);
+    } catch {
+        // already gone
+    }
+}
+
+/**
+ * Stops the commands of the Pulumi phase that are still running (on SIGINT/SIGTERM of the bench):
+ * SIGINT to each one's process group, as Ctrl-C would (Pulumi cancels cleanly), SIGKILL after 20 s.
+ */
+export async function stopRunningCommands(): Promise<void> {
+    const pids = [...running.keys()];
+    for (const pid of pids) signalGroup(pid, "SIGINT");
+    const timeout = new Promise((res) => setTimeout(res, 20_000).unref());
+    await Promise.race([Promise.all(pids.map((pid) => running.get(pid))), timeout]);
+    for (const pid of running.keys()) signalGroup(pid, "SIGKILL");
+}
+
+/** The end of a command's output, for an error message. */
+const tail = (output: string, lines = 25) => output.trimEnd().split("\n").slice(-lines).join("\n");
+
+/**
+ * Follows a file as another process appends lines to it, stamping each complete line with the time
+ * it was seen (ms since the epoch). Polls every 20 ms; `stop` reads what is left and returns the lines.
+ */
+function followLines(file: string): { stop: () => { atMs: number; line: string }[] } {
+    const lines: { atMs: number; line: string }[] = [];
+    let offset = 0;
+    let partial = "";
+    const read = () => {
+        let fd: number;
+        try {
+            fd = fs.openSync(file, "r");
+        } catch {
+            return; // not created yet
+        }
+        try {
+            const size = fs.fstatSync(fd).size;
+            if (size <= offset) return;
+            const buf = Buffer.alloc(size - offset);
+            const n = fs.readSync(fd, buf, 0, buf.length, offset);
+            offset += n;
+            const atMs = Date.now();
+            const text = partial + buf.subarray(0, n).toString("utf8");
+            const parts = text.split("\n");
+            partial = parts.pop() ?? "";
+            for (const line of parts) lines.push({ atMs, line });
+        } finally {
+            fs.closeSync(fd);
+        }
+    };
+    const timer = setInterval(read, 20);
+    return {
+        stop: () => {
+            clearInterval(timer);
+            read();
+            if (partial) lines.push({ atMs: Date.now(), line: partial });
+            return lines;
+        },
+    };
+}
+
+/** One `npm run up|down`: its parts, and what the CLI printed at the end. */
+export interface LabCommandRun extends CommandSplit, CliSummary {}
+
+/** One run of the Pulumi phase. */
+export interface PulumiRun {
+    cold: LabCommandRun;
+    /** The cold `pulumi up`'s critical path, or why it could not be read. */
+    path: CriticalPath | { error: string };
+    noop: LabCommandRun;
+    change: LabCommandRun;
+    down: LabCommandRun;
+}
+
+export type PulumiPhase =
+    | { available: true; cli: string; version: string; runs: PulumiRun[]; error?: string }
+    | { available: false; reason: string };
+
+/** The keys of BENCH_CONFIG as `pulumi config set-all` arguments. */
+const configArgs = () => Object.entries(BENCH_CONFIG).flatMap(([key, value]) => ["--plaintext", `${key}=${String(value)}`]);
+
+/**
+ * A copy of the project with the shim, ready for runs; `close` destroys the stack (when anything is
+ * deployed) and removes the copy, and runs the labelled clean-up of `spec` (the stack's lab) as a safety net.
+ */
+export class PulumiBench {
+    private deployed = false;
+    private readonly appJs: string;
+    private readonly appJsOriginal: string;
+    private readonly work: string;
+    private calls = 0;
+
+    private constructor(
+        readonly copy: string,
+        readonly toolchain: PulumiToolchain,
+        private readonly spec: LabSpec,
+        private readonly baseEnv: Record<string, string | undefined>,
+    ) {
+        this.work = path.join(copy, WORK_DIR);
+        this.appJs = path.join(copy, "app", "app.js");
+        this.appJsOriginal = fs.readFileSync(this.appJs, "utf8");
+    }
+
+    /** Copies the project and writes the shim. `spec` is the stack's lab, for the labelled clean-up. */
+    static open(toolchain: PulumiToolchain, spec: LabSpec): PulumiBench {
+        // The caller's environment without anything that would pick another backend, stack or passphrase.
+        const baseEnv: Record<string, string | undefined> = {
+            ...process.env,
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            npm_config_update_notifier: "false",
+        };
+        for (const key of [
+            "PULUMI_BACKEND_URL",
+            "PULUMI_CONFIG_PASSPHRASE",
+            "PULUMI_CONFIG_PASSPHRASE_FILE",
+            "PULUMI_DEBUG_COMMANDS",
+            "LAB_SKIP_PREFLIGHT",
+            "LAB_STACK",
+            CALL_LOG_ENV,
+        ]) {
+            delete baseEnv[key];
+        }
+        const copy = copyProject(`${TMP_PREFIX}pulumi-`);
+        try {
+            const bin = path.join(copy, WORK_DIR, "bin");
+            fs.mkdirSync(bin, { recursive: true });
+            fs.writeFileSync(path.join(bin, "pulumi"), shimScript(toolchain), { mode: 0o755 });
+            fs.mkdirSync(path.join(copy, ".pulumi-state"), { recursive: true });
+            return new PulumiBench(copy, toolchain, spec, baseEnv);
+        } catch (err) {
+            removeProjectCopy(copy);
+            throw err;
+        }
+    }
+
+    /** `pulumi version`, e.g. "v3.274.1". */
+    async version(): Promise<string> {
+        return (await this.pulumi(["version"])).output.trim();
+    }
+
+    /** Plain `pulumi …` in the copy, as a user types it (backend from Pulumi.yaml, the lab's passphrase); throws on failure. */
+    private async pulumi(args: string[]): Promise<Finished> {
+        const env = { ...this.baseEnv, ...this.toolchain.env, PULUMI_CONFIG_PASSPHRASE: DEFAULT_PASSPHRASE };
+        const run = await runCommand(this.toolchain.pulumi, args, this.copy, env);
+        if (run.code !== 0) throw new Error(`pulumi ${args.join(" ")} failed (exit ${run.code ?? run.signal}):\n${tail(run.output)}`);
+        return run;
+    }
+
+    /** `npm run <script> [-- args]` in the copy with the shim first on PATH; its parts; throws on failure. */
+    private async npm(
+        script: "up" | "down",
+        args: string[] = [],
+        extraEnv: Record<string, string> = {},
+        eventLog?: string,
+    ): Promise<{ run: LabCommandRun; events?: { atMs: number; line: string }[]; upStartMs: number; upEndMs: number }> {
+        const callLog = path.join(this.work, `calls-${++this.calls}.log`);
+        const env = {
+            ...this.baseEnv,
+            ...extraEnv,
+            LAB_STACK: PULUMI_STACK,
+            PATH: [path.join(this.work, "bin"), this.baseEnv.PATH ?? ""].filter(Boolean).join(path.delimiter),
+            [CALL_LOG_ENV]: callLog,
+        };
+        const follower = eventLog ? followLines(eventLog) : undefined;
+        let events: { atMs: number; line: string }[] | undefined;
+        let finished: Finished;
+        try {
+            finished = await runCommand("npm", ["run", script, ...(args.length ? ["--", ...args] : [])], this.copy, env);
+        } finally {
+            events = follower?.stop();
+        }
+        const shown = `LAB_STACK=${PULUMI_STACK} npm run ${script}${args.length ? ` -- ${args.join(" ")}` : ""}`;
+        if (finished.code !== 0) throw new Error(`${shown} failed (exit ${finished.code ?? finished.signal}):\n${tail(finished.output)}`);
+        const calls = parseCallLog(fs.existsSync(callLog) ? fs.readFileSync(callLog, "utf8") : "");
+        const main = script === "up" ? "up" : "destroy";
+        const split = splitCommand(finished.spawnMs, finished.exitMs, calls, main);
+        const mainCall = calls.find((c) => c.command.split(" ")[0] === main)!;
+        return {
+            run: { ...split, ...parseCliSummary(finished.output) },
+            events,
+            upStartMs: mainCall.startMs,
+            upEndMs: mainCall.endMs!,
+        };
+    }
+
+    /** One run: fresh stack, cold up (with its event log), no-op up, one-line change and up, down; the stack removed. */
+    async run(index: number): Promise<PulumiRun> {
+        const n = index + 1;
+        fs.writeFileSync(this.appJs, this.appJsOriginal);
+        await this.pulumi(["stack", "init", PULUMI_STACK]);
+        await this.pulumi(["config", "set-all", "--stack", PULUMI_STACK, ...configArgs()]);
+
+        this.deployed = true;
+        const eventLog = path.join(this.work, `cold-up-${n}.events.jsonl`);
+        // --event-log is one of the CLI's debug flags: PULUMI_DEBUG_COMMANDS turns it on.
+        const cold = await this.npm("up", ["--event-log", eventLog], { PULUMI_DEBUG_COMMANDS: "true" }, eventLog);
+        let coldPath: PulumiRun["path"];
+        try {
+            const lines = (cold.events ?? []).map((l) => ({ atMs: l.atMs - cold.upStartMs, line: l.line }));
+            coldPath = criticalPath(parseEventLog(lines), cold.upEndMs - cold.upStartMs);
+        } catch (err) {
+            coldPath = { error: (err as Error).message };
+        }
+        log(`pulumi run ${n}: cold npm run up ${secs(cold.run.totalMs)} (pulumi ${secs(cold.run.pulumiMs)}, ${cold.run.resources ?? "?"})`);
+
+        const noop = (await this.npm("up")).run;
+        log(`pulumi run ${n}: no-op npm run up ${secs(noop.totalMs)} (pulumi up ${secs(noop.mainMs)}, ${noop.resources ?? "?"})`);
+
+        const sep = this.appJsOriginal.endsWith("\n") ? "" : "\n";
+        fs.writeFileSync(this.appJs, `${this.appJsOriginal}${sep}// bench: one-line change ${n} (${new Date().toISOString()})\n`);
+        const change = (await this.npm("up")).run;
+        log(
+            `pulumi run ${n}: one-line change npm run up ${secs(change.totalMs)} (pulumi up ${secs(change.mainMs)}, ${change.resources ?? "?"})`,
+        );
+
+        const down = (await this.npm("down")).run;
+        this.deployed = false;
+        log(`pulumi run ${n}: npm run down ${secs(down.totalMs)} (pulumi destroy ${secs(down.mainMs)}, ${down.resources ?? "?"})`);
+        await this.pulumi(["stack", "rm", "--yes", PULUMI_STACK]);
+        return { cold: cold.run, path: coldPath, noop, change, down };
+    }
+
+    /** Destroys what a failed run left (never throws), runs the labelled clean-up, removes the copy. */
+    async close(): Promise<void> {
+        if (this.deployed) {
+            try {
+                await this.pulumi(["cancel", "--yes", "--stack", PULUMI_STACK]).catch(() => undefined);
+                await this.pulumi(["destroy", "--yes", "--stack", PULUMI_STACK]);
+                this.deployed = false;
+            } catch (err) {
+                process.stderr.write(`bench: WARNING: pulumi destroy of stack ${PULUMI_STACK} failed: ${(err as Error).message}\n`);
+            }
+        }
+        try {
+            await teardownLab(this.spec);
+        } catch (err) {
+            process.stderr.write(`bench: WARNING: clean-up of the ${this.spec.instance} lab failed: ${(err as Error).message}\n`);
+        }
+        removeProjectCopy(this.copy);
+    }
+}

@@ -1,0 +1,116 @@
+/**
+ * The parts of one `npm run up` or `npm run down`, timed from outside (pure).
+ *
+ * The bench runs the real command in a copy of the project with a `pulumi` shim first on PATH (see
+ * pulumiPhase.ts); the shim logs when each pulumi call starts and ends, then runs the real CLI. With
+ * the command's own start and exit, that splits it exactly: what ran before the first pulumi call
+ * (npm, ts-node, the doctor's preflight), the pulumi calls (stack select, then up or destroy), and what
+ * ran after (verify). The CLI's own "Duration:" and "Resources:" lines come from its output.
+ */
+
+/** One pulumi call the shim logged. Times are ms since the epoch. */
+export interface PulumiCall {
+    /** The shim's pid, pairing a start with its end. */
+    pid: string;
+    /** Pulumi's first two arguments, e.g. "stack select", "up --yes", "destroy --yes", "stack output". */
+    command: string;
+    startMs: number;
+    endMs?: number;
+    code?: number;
+}
+
+/** ns since the epoch (as `date +%s%N` prints it) to ms. */
+const nsToMs = (ns: string) => Number(ns) / 1e6;
+
+/** Reads the shim's log: `start PID NS ARG1 ARG2` and `end PID NS CODE` lines. */
+export function parseCallLog(text: string): PulumiCall[] {
+    const calls: PulumiCall[] = [];
+    for (const line of text.split("\n")) {
+        const m = /^(start|end) (\d+) (\d+) ?(.*)$/.exec(line.trim());
+        if (!m) continue;
+        const [, what, pid, ns, rest] = m;
+        if (what === "start") calls.push({ pid, command: rest.trim(), startMs: nsToMs(ns) });
+        else {
+            const call = [...calls].reverse().find((c) => c.pid === pid && c.endMs === undefined);
+            if (call) {
+                call.endMs = nsToMs(ns);
+                call.code = Number(rest);
+            }
+        }
+    }
+    return calls;
+}
+
+/** One `npm run up|down`, split at its pulumi calls. beforeMs + pulumiMs + afterMs = totalMs. */
+export interface CommandSplit {
+    totalMs: number;
+    /** Start to the first pulumi call: npm and ts-node start, and for `up` the doctor's preflight. */
+    beforeMs: number;
+    /** First pulumi call's start to the end of the main one (stack select, then up or destroy). */
+    pulumiMs: number;
+    /** `pulumi stack select --create`. */
+    selectMs: number;
+    /** The main call alone: `pulumi up` or `pulumi destroy`, process start to exit. */
+    mainMs: number;
+    /** After the main call: for `up`, verify (every check again and the lab report). */
+    afterMs: number;
+}
+
+/**
+ * Splits one command run (`spawnMs` to `exitMs`, ms since the epoch) at the pulumi calls it made.
+ * `main` is the subcommand that does the work: "up" or "destroy". Throws when it never ran or never ended.
+ */
+export function splitCommand(spawnMs: number, exitMs: number, calls: PulumiCall[], main: "up" | "destroy"): CommandSplit {
+    const mainCall = calls.find((c) => c.command.split(" ")[0] === main);
+    if (!mainCall) throw new Error(`no "pulumi ${main}" call among ${JSON.stringify(calls.map((c) => c.command))}`);
+    if (mainCall.endMs === undefined) throw new Error(`"pulumi ${main}" started but its end was not logged`);
+    const first = calls[0];
+    const selects = calls.filter((c) => c.command.startsWith("stack select") && c.startMs <= mainCall.startMs);
+    return {
+        totalMs: exitMs - spawnMs,
+        beforeMs: first.startMs - spawnMs,
+        pulumiMs: mainCall.endMs - first.startMs,
+        selectMs: selects.reduce((sum, c) => sum + ((c.endMs ?? c.startMs) - c.startMs), 0),
+        mainMs: mainCall.endMs - mainCall.startMs,
+        afterMs: exitMs - mainCall.endMs,
+    };
+}
+
+/** What the CLI printed at the end of an update or destroy. */
+export interface CliSummary {
+    /** The "Duration:" line as printed, e.g. "29s" or "1m5s". */
+    duration?: string;
+    durationMs?: number;
+    /** The "Resources:" block on one line, e.g. "40 created" or "2 updated, 38 unchanged". */
+    resources?: string;
+}
+
+/** A Go duration as the CLI prints it ("1h2m3s", "29s", "1.5s") in ms; undefined when it is not one. */
+export function goDurationMs(text: string): number | undefined {
+    const m = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+(?:\.\d+)?)s)?$/.exec(text.trim());
+    if (!m || !text.trim()) return undefined;
+    const [, h, min, s] = m;
+    return ((Number(h ?? 0) * 60 + Number(min ?? 0)) * 60 + Number(s ?? 0)) * 1000;
+}
+
+/** Reads the CLI's last "Resources:" block (a destroy prints its preview's first) and its "Duration:" line. */
+export function parseCliSummary(output: string): CliSummary {
+    const summary: CliSummary = {};
+    const lines = output.split("\n");
+    const at = lines.map((l) => l.trim()).lastIndexOf("Resources:");
+    if (at >= 0) {
+        const counts: string[] = [];
+        for (const line of lines.slice(at + 1)) {
+            const m = /^\s*[-+~±<>]*\s*(\d+) ([a-z][a-z -]*[a-z])\s*$/.exec(line);
+            if (!m) break;
+            counts.push(`${m[1]} ${m[2]}`);
+        }
+        if (counts.length) summary.resources = counts.join(", ");
+    }
+    const duration = /^Duration: (\S+)\s*$/m.exec(output);
+    if (duration) {
+        summary.duration = duration[1];
+        summary.durationMs = goDurationMs(duration[1]);
+    }
+    return summary;
+}
