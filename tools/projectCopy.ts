@@ -17,6 +17,8 @@ export const PROJECT_COPY_ENTRIES = [
     "tsconfig.pulumi.json",
     "index.ts",
     "app",
+    // Holds only its .gitignore: the backend of Pulumi.yaml needs the folder to exist.
+    ".pulumi-state/.gitignore",
     "components",
     "lab",
     "engine",
@@ -31,6 +33,7 @@ export const PROJECT_COPY_ENTRIES = [
 export function copyProject(prefix: string, from: string = PROJECT_ROOT): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
     for (const entry of PROJECT_COPY_ENTRIES) {
+        fs.mkdirSync(path.dirname(path.join(dir, entry)), { recursive: true });
         fs.cpSync(path.join(from, entry), path.join(dir, entry), { recursive: true });
     }
     fs.symlinkSync(path.join(from, "node_modules"), path.join(dir, "node_modules"), "dir");
