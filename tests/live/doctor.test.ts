@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
@@ -211,6 +211,37 @@ describeLive("doctor on the real machine: the Pulumi state an interrupted update
             ),
         );
         expect(byId(reused, "state.lock").commands).toEqual([cancel, "npm run up"]);
+    });
+
+    test("a checkpoint save killed half-way: its commands, run from the project root, leave a checkpoint Pulumi can read", async () => {
+        const dir = path.join(bookkeeping, "stacks", PROJECT_NAME);
+        fs.mkdirSync(dir, { recursive: true });
+        const file = path.join(dir, `${stack}.json`);
+        const whole = (pending: unknown[]) =>
+            JSON.stringify({ version: 3, checkpoint: { stack, latest: { manifest: {}, resources: [], pending_operations: pending } } });
+        fs.writeFileSync(file, whole([]));
+        fs.writeFileSync(`${file}.attrs`, "");
+        const newer = whole([
+            { type: "updating", resource: { urn: `urn:pulumi:${stack}::${PROJECT_NAME}::docker:index/image:Image::lab-image-build` } },
+        ]);
+        fs.writeFileSync(`${file}.18ec31bc5f9a9cd4.tmp`, newer);
+
+        const broken = await doctorHere();
+        const repair = byId(broken, "state.checkpoint");
+        expect(repair.commands).toEqual([
+            `rm .pulumi-state/.pulumi/stacks/${PROJECT_NAME}/${stack}.json.attrs`,
+            `mv .pulumi-state/.pulumi/stacks/${PROJECT_NAME}/${stack}.json.18ec31bc5f9a9cd4.tmp .pulumi-state/.pulumi/stacks/${PROJECT_NAME}/${stack}.json`,
+            "npm run up",
+        ]);
+        expect(broken.exitCode).toBe(15);
+        for (const command of repair.commands?.filter((c) => c !== "npm run up") ?? []) {
+            execFileSync("sh", ["-c", command], { cwd: project });
+        }
+        expect(fs.readFileSync(file, "utf8")).toBe(newer);
+        expect(fs.existsSync(`${file}.attrs`)).toBe(false);
+        const repaired = await doctorHere();
+        expect(repaired.findings.some((f) => f.id === "state.checkpoint")).toBe(false);
+        expect(byId(repaired, "state.pending").message).toBe("1 interrupted operation (updating lab-image-build); npm run up redoes it");
     });
 
     test("an interrupted container create whose container exists: state.orphan with docker rm -f; gone once removed", async () => {

@@ -124,24 +124,93 @@ interface Checkpoint {
     tracked: Set<string>;
 }
 
-/** The stack's checkpoint (`.json`, `.json.gz` or `.json.zst`, the newest as Pulumi picks), undefined when the stack has none. */
-function readCheckpoint(probes: DoctorProbes, stacksDir: string, stack: string): Checkpoint | undefined {
+/** The bytes of a checkpoint file, uncompressed by its name (x.json, x.json.gz, x.json.zst, or a temp file x.json.gz.<id>.tmp). */
+function uncompressed(probes: DoctorProbes, file: string): Buffer {
+    const bytes = probes.readFile(file);
+    const name = path.basename(file).replace(/\.[^.]+\.tmp$/, "");
+    if (name.endsWith(".gz")) return zlib.gunzipSync(bytes);
+    if (name.endsWith(".zst")) {
+        const zstd = (zlib as unknown as { zstdDecompressSync?: (b: Buffer) => Buffer }).zstdDecompressSync;
+        if (!zstd) throw new Error(`${file} is zstd-compressed, which this Node.js cannot read`);
+        return zstd(bytes);
+    }
+    return bytes;
+}
+
+/** The checkpoint Pulumi will read, and the repair when a killed save left it unreadable. */
+interface CheckpointFile {
+    /** The file holding the stack's state once repaired: the checkpoint, or the new one a killed save left as a temp file. */
+    source: string;
+    repair?: { text: string; commands: string[] };
+}
+
+/**
+ * The stack's checkpoint (`.json`, `.json.gz` or `.json.zst`: the newest, as Pulumi picks), undefined when
+ * the stack has none. A save writes the new checkpoint whole to `<file>.<id>.tmp`, then truncates and
+ * rewrites `<file>.attrs`, then renames the temp file into place (gocloud's fileblob): killed in between,
+ * it leaves an empty `.attrs`, and every pulumi command, `pulumi cancel` too, fails with
+ * "failed to load checkpoint: EOF". Without `.attrs` Pulumi reads the file as it is.
+ */
+function locateCheckpoint(probes: DoctorProbes, stacksDir: string, stack: string, projectDir: string): CheckpointFile | undefined {
+    const entries = probes.listDir(stacksDir).filter((entry) => entry.isFile);
     const names = [".json", ".json.gz", ".json.zst"].map((ext) => `${stack}${ext}`);
-    const candidates = probes.listDir(stacksDir).filter((entry) => entry.isFile && names.includes(entry.name));
+    const candidates = entries.filter((entry) => names.includes(entry.name));
     if (candidates.length === 0) return undefined;
     const newest = candidates.reduce((a, b) => (b.mtimeMs >= a.mtimeMs ? b : a));
     const file = path.join(stacksDir, newest.name);
-    let bytes = probes.readFile(file);
-    if (newest.name.endsWith(".gz")) bytes = zlib.gunzipSync(bytes);
-    if (newest.name.endsWith(".zst")) {
-        const zstd = (zlib as unknown as { zstdDecompressSync?: (b: Buffer) => Buffer }).zstdDecompressSync;
-        if (!zstd) throw new Error(`${file} is zstd-compressed, which this Node.js cannot read`);
-        bytes = zstd(bytes);
+    const attrs = `${file}.attrs`;
+    let attrsText: string;
+    try {
+        attrsText = probes.readFile(attrs).toString("utf8");
+    } catch {
+        return { source: file }; // no attributes: fine
     }
-    const latest = JSON.parse(bytes.toString("utf8"))?.checkpoint?.latest ?? {};
-    const pending: PendingOperation[] = Array.isArray(latest.pending_operations)
+    try {
+        JSON.parse(attrsText);
+        return { source: file };
+    } catch {
+        // a save was killed half-way
+    }
+    const isWhole = (tmp: string) => {
+        try {
+            return JSON.parse(uncompressed(probes, tmp).toString("utf8"))?.checkpoint !== undefined;
+        } catch {
+            return false;
+        }
+    };
+    const saved = entries
+        .filter((entry) => entry.name.startsWith(`${newest.name}.`) && entry.name.endsWith(".tmp"))
+        .sort((a, b) => b.mtimeMs - a.mtimeMs)
+        .map((entry) => path.join(stacksDir, entry.name))
+        .find(isWhole);
+    const shown = (p: string) => {
+        const relative = path.relative(projectDir, p);
+        return shellQuote(relative.startsWith("..") || path.isAbsolute(relative) ? p : relative);
+    };
+    const broken = `the last save of stack ${stack}'s checkpoint was killed half-way: ${shown(attrs)} is ${attrsText.trim() === "" ? "empty" : "not valid JSON"}, so every pulumi command (pulumi cancel too) fails with "failed to load checkpoint: EOF"`;
+    if (!saved) {
+        return {
+            source: file,
+            repair: { text: `${broken}; ${newest.name} holds the last whole checkpoint`, commands: [`rm ${shown(attrs)}`] },
+        };
+    }
+    return {
+        source: saved,
+        repair: {
+            text: `${broken}; the new checkpoint was saved whole as ${path.basename(saved)}`,
+            commands: [`rm ${shown(attrs)}`, `mv ${shown(saved)} ${shown(file)}`],
+        },
+    };
+}
+
+/** The pending operations (each once) and the tracked ids of a checkpoint file. */
+function readCheckpoint(probes: DoctorProbes, file: string): Checkpoint {
+    const latest = JSON.parse(uncompressed(probes, file).toString("utf8"))?.checkpoint?.latest ?? {};
+    const all: PendingOperation[] = Array.isArray(latest.pending_operations)
         ? latest.pending_operations.filter((op: PendingOperation) => op && typeof op.type === "string" && op.resource)
         : [];
+    // The same step can be listed twice.
+    const pending = [...new Map(all.map((op) => [`${op.type} ${op.resource.urn ?? JSON.stringify(op.resource)}`, op])).values()];
     const resources: { id?: unknown }[] = Array.isArray(latest.resources) ? latest.resources : [];
     const tracked = new Set(resources.map((r) => r?.id).filter((id): id is string => typeof id === "string" && id !== ""));
     return { pending, tracked };
@@ -218,9 +287,25 @@ export async function checkState(probes: DoctorProbes, stack: string, projectDir
     const fixes: Fix[] = [];
     const remote = states.filter((s) => s.kind === "remote");
     const gone = states.filter((s) => s.kind === "gone");
+    const hosts = [...new Set(remote.map((s) => s.lock.hostname).filter(Boolean))];
+    // Another host's update may still run: cancelling is the user's call.
+    const lead =
+        remote.length === 0
+            ? "fix"
+            : hosts.length > 0
+              ? `if no update runs on ${hosts.join(" or ")} any more, fix`
+              : `if no update of stack ${stack} runs any more, fix`;
+
+    let checkpoint: CheckpointFile | undefined;
+    try {
+        checkpoint = locateCheckpoint(probes, path.join(bookkeeping, "stacks", PROJECT_NAME), stack, projectDir);
+    } catch (e) {
+        findings.push(finding("state", "state.pending", true, `the checkpoint of stack ${stack} was not checked: ${(e as Error).message}`));
+    }
+    // Repaired first: until then pulumi cancel fails too.
+    if (checkpoint?.repair) fixes.push({ id: "state.checkpoint", lead, ...checkpoint.repair });
+
     if (remote.length > 0) {
-        // Another host's update may still run: cancelling is the user's call, and what it left is not judged yet.
-        const hosts = [...new Set(remote.map((s) => s.lock.hostname).filter(Boolean))];
         const here =
             gone.length > 0
                 ? `, and by ${gone.length === 1 ? "one" : "some"} no longer running here (${gone.map(describe).join("; ")})`
@@ -228,24 +313,22 @@ export async function checkState(probes: DoctorProbes, stack: string, projectDir
         fixes.push({
             id: "state.lock-remote",
             text: `stack ${stack} is locked by ${remote.length === 1 ? "an update" : "updates"} of ${remote.every((s) => s.lock.hostname && s.lock.pid !== undefined) ? "another host" : "another host or an unknown owner"} (${remote.map(describe).join("; ")})${here}`,
-            lead:
-                hosts.length > 0
-                    ? `if no update runs on ${hosts.join(" or ")} any more, fix`
-                    : `if no update of stack ${stack} runs any more, fix`,
+            lead,
             commands: [cancel],
         });
+        // What an update that may still run left is judged once it is cancelled.
     } else {
         if (gone.length > 0) {
             fixes.push({
                 id: "state.lock",
                 text: `stack ${stack} is locked by ${gone.length === 1 ? "an update that is" : "updates that are"} no longer running (${gone.map(describe).join("; ")}; ${gone.length === 1 ? "it was" : "they were"} interrupted)`,
-                lead: "fix",
+                lead,
                 commands: [cancel],
             });
         } else {
-            findings.push(finding("state", "state.lock", true, `no update of stack ${stack} is running (no lock)`));
+            findings.unshift(finding("state", "state.lock", true, `no update of stack ${stack} is running (no lock)`));
         }
-        fixes.push(...(await checkPending(probes, stack, bookkeeping, config, findings)));
+        if (checkpoint) fixes.push(...(await checkPending(probes, stack, checkpoint.source, config, findings)));
     }
 
     const last = fixes.at(-1);
@@ -254,32 +337,23 @@ export async function checkState(probes: DoctorProbes, stack: string, projectDir
         ...finding("state", fix.id, false, `${fix.text}: ${fix.lead}: ${fix.commands.join(", then ")}`),
         commands: fix.commands,
     }));
-    // The lock first, then the notes, then what the interrupted update left on the engine.
-    return [
-        ...problems.filter((f) => f.id.startsWith("state.lock")),
-        ...findings,
-        ...problems.filter((f) => !f.id.startsWith("state.lock")),
-    ];
+    // The checkpoint and the lock first, then the notes, then what the interrupted update left on the engine.
+    const first = (f: DoctorFinding) => f.id === "state.checkpoint" || f.id.startsWith("state.lock");
+    return [...problems.filter(first), ...findings, ...problems.filter((f) => !first(f))];
 }
 
 /** Pending operations: notes for those `up` redoes, a fix for objects an interrupted create left on the engine. Pushes notes to `notes`. */
-async function checkPending(
-    probes: DoctorProbes,
-    stack: string,
-    bookkeeping: string,
-    config: LabConfig,
-    notes: DoctorFinding[],
-): Promise<Fix[]> {
-    let checkpoint: Checkpoint | undefined;
+async function checkPending(probes: DoctorProbes, stack: string, file: string, config: LabConfig, notes: DoctorFinding[]): Promise<Fix[]> {
+    let checkpoint: Checkpoint;
     try {
-        checkpoint = readCheckpoint(probes, path.join(bookkeeping, "stacks", PROJECT_NAME), stack);
+        checkpoint = readCheckpoint(probes, file);
     } catch (e) {
         notes.push(
             finding("state", "state.pending", true, `interrupted operations of stack ${stack} not checked: ${(e as Error).message}`),
         );
         return [];
     }
-    if (!checkpoint || checkpoint.pending.length === 0) return [];
+    if (checkpoint.pending.length === 0) return [];
 
     const env = engineEnv(probes, config);
     const docker = config.dockerHost ? `docker -H ${shellQuote(config.dockerHost)}` : "docker";

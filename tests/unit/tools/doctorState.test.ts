@@ -250,7 +250,7 @@ describe("doctor state: pending operations", () => {
         expect(byId(result, "state.pending").message).toBe(
             "2 interrupted operations (updating lab-image-build, creating lab-app-1); npm run up redoes them",
         );
-        expect(result.reads).toEqual([`${CHECKPOINT}.gz`]);
+        expect(result.reads.filter((r) => !r.endsWith(".attrs"))).toEqual([`${CHECKPOINT}.gz`]);
         expect(result.exitCode).toBe(0);
     });
 
@@ -264,7 +264,7 @@ describe("doctor state: pending operations", () => {
             }),
         );
         expect(result.findings.some((f) => f.id === "state.pending")).toBe(false);
-        expect(result.reads).toEqual([CHECKPOINT]);
+        expect(result.reads.filter((r) => !r.endsWith(".attrs"))).toEqual([CHECKPOINT]);
     });
 
     test("an interrupted container create whose container exists: state.orphan with docker rm -f, exit code 15", async () => {
@@ -383,6 +383,93 @@ describe("doctor state: pending operations", () => {
         expect(byId(result, "state.pending").ok).toBe(true);
         expect(byId(result, "state.pending").message).toMatch(/^interrupted operations of stack doctortest not checked: .*JSON/);
         expect(result.exitCode).toBe(0);
+    });
+});
+
+describe("doctor state: a checkpoint save killed half-way", () => {
+    // Measured with the real CLI: killed between writing <stack>.json.attrs and renaming the whole new
+    // checkpoint (<stack>.json.<id>.tmp) into place; every pulumi command then fails with "failed to load checkpoint: EOF".
+    const REL = path.relative(PROJECT_DIR, CHECKPOINT);
+    const TMP = `${CHECKPOINT}.18ec31bc5f9a9cd4.tmp`;
+    const brokenSave = (tmp: Files = {}): Files => ({
+        [CHECKPOINT]: { content: checkpointJson([createApp(APP0, 0)]), mtimeMs: 1_000 },
+        [`${CHECKPOINT}.attrs`]: { content: "", mtimeMs: 2_000 },
+        ...tmp,
+    });
+
+    test("the new checkpoint saved whole as a temp file: remove the empty .attrs, move it into place, before pulumi cancel", async () => {
+        const files = {
+            ...hereLock(),
+            ...brokenSave({
+                [TMP]: { content: checkpointJson([createApp(APP0, 0), IMAGE_UPDATE]), mtimeMs: 2_000 },
+                [`${CHECKPOINT}.0000000000000001.tmp`]: { content: '{"checkpoint": {', mtimeMs: 3_000 },
+            }),
+        };
+        const result = await doctor(world({ files }));
+        expect(byId(result, "state.checkpoint")).toEqual({
+            id: "state.checkpoint",
+            ok: false,
+            klass: "state",
+            message: `the last save of stack ${STACK}'s checkpoint was killed half-way: ${REL}.attrs is empty, so every pulumi command (pulumi cancel too) fails with "failed to load checkpoint: EOF"; the new checkpoint was saved whole as ${path.basename(TMP)}: fix: rm ${REL}.attrs, then mv ${REL}.18ec31bc5f9a9cd4.tmp ${REL}`,
+            commands: [`rm ${REL}.attrs`, `mv ${REL}.18ec31bc5f9a9cd4.tmp ${REL}`],
+        });
+        expect(stateFindings(result).map((f) => f.id)).toEqual(["state.checkpoint", "state.lock", "state.pending"]);
+        // The pending operations are read from the checkpoint that will be in place.
+        expect(byId(result, "state.pending").message).toBe(
+            "2 interrupted operations (creating lab-app-0, updating lab-image-build); npm run up redoes them",
+        );
+        expect(allCommands(result)).toEqual([`rm ${REL}.attrs`, `mv ${REL}.18ec31bc5f9a9cd4.tmp ${REL}`, CANCEL, "npm run up"]);
+        expect(result.exitCode).toBe(15);
+    });
+
+    test("no whole temp file: removing the empty .attrs is enough, the checkpoint holds the last whole state", async () => {
+        const result = await doctor(world({ files: brokenSave({ [TMP]: { content: "{", mtimeMs: 2_000 } }) }));
+        expect(byId(result, "state.checkpoint").message).toMatch(
+            new RegExp(`; ${STACK}\\.json holds the last whole checkpoint: fix: rm ${REL.replace(/\./g, "\\.")}\\.attrs, then npm run up$`),
+        );
+        expect(allCommands(result)).toEqual([`rm ${REL}.attrs`, "npm run up"]);
+    });
+
+    test("gzip: the temp file is read gunzipped", async () => {
+        const gz = `${CHECKPOINT}.gz`;
+        const result = await doctor(
+            world({
+                files: {
+                    [gz]: { content: zlib.gzipSync(checkpointJson([])), mtimeMs: 1_000 },
+                    [`${gz}.attrs`]: { content: "", mtimeMs: 2_000 },
+                    [`${gz}.abc.tmp`]: { content: zlib.gzipSync(checkpointJson([IMAGE_UPDATE])), mtimeMs: 2_000 },
+                },
+            }),
+        );
+        expect(byId(result, "state.checkpoint").commands).toEqual([`rm ${REL}.gz.attrs`, `mv ${REL}.gz.abc.tmp ${REL}.gz`, "npm run up"]);
+        expect(byId(result, "state.pending").message).toBe("1 interrupted operation (updating lab-image-build); npm run up redoes it");
+    });
+
+    test("valid .attrs and a leftover temp file: nothing to repair", async () => {
+        const result = await doctor(
+            world({
+                files: {
+                    ...checkpoint([]),
+                    [`${CHECKPOINT}.attrs`]: { content: '{"md5":"x"}' },
+                    [TMP]: { content: checkpointJson([IMAGE_UPDATE]) },
+                },
+            }),
+        );
+        expect(result.findings.some((f) => f.id === "state.checkpoint")).toBe(false);
+        expect(result.exitCode).toBe(0);
+    });
+
+    test("while an update runs its save is in flight: only busy", async () => {
+        const result = await doctor(world({ files: { ...hereLock(), ...brokenSave() }, processes: { [PID]: null } }));
+        expect(stateFindings(result).map((f) => f.id)).toEqual(["state.busy"]);
+    });
+
+    test("with another host's lock the repair is conditional too", async () => {
+        const result = await doctor(
+            world({ files: { ...lock({ pid: 4242, hostname: "ana-laptop", timestamp: LOCKED_AT }), ...brokenSave() } }),
+        );
+        expect(byId(result, "state.checkpoint").message).toMatch(/: if no update runs on ana-laptop any more, fix: rm \S+\.attrs$/);
+        expect(allCommands(result)).toEqual([`rm ${REL}.attrs`, CANCEL, "npm run up"]);
     });
 });
 
