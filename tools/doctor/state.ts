@@ -12,8 +12,10 @@ import type { DoctorFinding, DoctorProbes } from "./types";
  * killed mid-way (SIGKILL, a laptop that died) leaves its lock file behind, and every later update then
  * fails with "the stack is currently locked"; it also leaves pending operations, which the next update
  * redoes, except a container create that reached the engine: that container exists, untracked, and its
- * name blocks the next create. Reads files only; docker is asked only whether such a container exists.
- * Every problem carries `commands`, the exact shell commands that fix it, run in order from the project root.
+ * name blocks the next create (a network likewise stays behind). Killed while saving the checkpoint, it
+ * leaves one no pulumi command can load. Reads files only; docker is asked only whether such a container
+ * or network exists. Every problem carries `commands`, the exact shell commands that fix it, to run in
+ * order from the project root; `npm run up` ends the last one only.
  */
 
 /** Pulumi's type tokens of the resources whose interrupted create can leave an untracked object on the engine. */
