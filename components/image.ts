@@ -27,9 +27,17 @@ export class AppImage extends pulumi.ComponentResource {
         super("docker-lab:lab:AppImage", name, {}, opts);
 
         // Build for the engine's own OS and architecture (an arm64 laptop builds arm64), which also
-        // silences docker.Image's warning about an unset platform. An invoke: it runs on every preview and up.
+        // silences docker.Image's warning about an unset platform. An invoke: it runs on every preview
+        // and up; its stdout is not logged (it would print on every run), its stderr is.
         const platform = command.local
-            .runOutput({ command: args.image.platformCommand, environment: args.commandEnv }, { parent: this })
+            .runOutput(
+                {
+                    command: args.image.platformCommand,
+                    environment: args.commandEnv,
+                    logging: command.types.enums.local.Logging.Stderr,
+                },
+                { parent: this },
+            )
             .apply((r) => parseEnginePlatform(r.stdout, args.image.platformCommand));
 
         const image = new docker.Image(

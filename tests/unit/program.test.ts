@@ -102,7 +102,11 @@ describe("default config", () => {
 
     test("the image is built for the platform the engine reports, asked once through command:local:run", () => {
         expect(run.calls).toEqual([
-            { token: "command:local:run", inputs: expect.objectContaining({ command: spec.image.platformCommand, environment: {} }) },
+            {
+                token: "command:local:run",
+                // stdout is not logged: it would print "linux/amd64" on every preview and up.
+                inputs: expect.objectContaining({ command: spec.image.platformCommand, environment: {}, logging: "stderr" }),
+            },
         ]);
         expect(spec.image.platformCommand).toBe("docker version --format '{{.Server.Os}}/{{.Server.Arch}}'");
         // The mock answers with a trailing newline, as the CLI does: the program trims it.
