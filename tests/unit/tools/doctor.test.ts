@@ -434,7 +434,7 @@ describe("doctor: config", () => {
         const result = await doctor(world(), { replicas: "0", appPort: "99999" });
         const lines = formatFindings(result.findings, { problemsOnly: true }).split("\n");
         expect(lines).toHaveLength(4);
-        expect(lines[2]).toMatch(/^✗ Docker engine, ports, disk space and images not checked: fix the config first/);
+        expect(lines[2]).toMatch(/^✗ Pulumi state, Docker engine, ports, disk space and images not checked: fix the config first/);
         expect(lines[3]).toBe("doctor: 2 problems (config); exit code 2 (config)");
     });
 
