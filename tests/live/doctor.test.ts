@@ -187,8 +187,8 @@ describeLive("doctor on the real machine: the Pulumi state an interrupted update
                 id: "state.lock",
                 ok: false,
                 klass: "state",
-                message: `stack ${stack} is locked by an update that is no longer running (pid ${pid} on ${os.hostname()}, since 2026-11-28T10:57:49Z; it was interrupted): fix: ${cancel}, then npm run up`,
-                commands: [cancel, "npm run up"],
+                message: `stack ${stack} is locked by an update that is no longer running (pid ${pid} on ${os.hostname()}, since 2026-11-28T10:57:49Z; it was interrupted): fix: ${cancel}, then LAB_STACK=${stack} npm run up`,
+                commands: [cancel, `LAB_STACK=${stack} npm run up`],
             },
         ]);
         expect(result.exitCode).toBe(15);
@@ -210,7 +210,7 @@ describeLive("doctor on the real machine: the Pulumi state an interrupted update
                 `\\(pid ${process.pid} on \\S+, since 2001-01-01T00:00:00Z, and pid ${process.pid} is now another program, started \\d{4}-`,
             ),
         );
-        expect(byId(reused, "state.lock").commands).toEqual([cancel, "npm run up"]);
+        expect(byId(reused, "state.lock").commands).toEqual([cancel, `LAB_STACK=${stack} npm run up`]);
     });
 
     test("a checkpoint save killed half-way: its commands, run from the project root, leave a checkpoint Pulumi can read", async () => {
@@ -231,10 +231,10 @@ describeLive("doctor on the real machine: the Pulumi state an interrupted update
         expect(repair.commands).toEqual([
             `rm .pulumi-state/.pulumi/stacks/${PROJECT_NAME}/${stack}.json.attrs`,
             `mv .pulumi-state/.pulumi/stacks/${PROJECT_NAME}/${stack}.json.18ec31bc5f9a9cd4.tmp .pulumi-state/.pulumi/stacks/${PROJECT_NAME}/${stack}.json`,
-            "npm run up",
+            `LAB_STACK=${stack} npm run up`,
         ]);
         expect(broken.exitCode).toBe(15);
-        for (const command of repair.commands?.filter((c) => c !== "npm run up") ?? []) {
+        for (const command of repair.commands?.filter((c) => c !== `LAB_STACK=${stack} npm run up`) ?? []) {
             execFileSync("sh", ["-c", command], { cwd: project });
         }
         expect(fs.readFileSync(file, "utf8")).toBe(newer);
@@ -290,8 +290,8 @@ describeLive("doctor on the real machine: the Pulumi state an interrupted update
                     id: "state.orphan",
                     ok: false,
                     klass: "state",
-                    message: `container ${name} was created by an interrupted update but Pulumi's state does not track it: fix: docker rm -f ${name}, then npm run up`,
-                    commands: [`docker rm -f ${name}`, "npm run up"],
+                    message: `container ${name} was created by an interrupted update but Pulumi's state does not track it: fix: docker rm -f ${name}, then LAB_STACK=${stack} npm run up`,
+                    commands: [`docker rm -f ${name}`, `LAB_STACK=${stack} npm run up`],
                 },
             ]);
             expect(orphan.exitCode).toBe(15);

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { type LabConfig, PROJECT_NAME, shellQuote } from "../../lab";
-import { PROJECT_ROOT, STATE_DIR } from "../pulumiCli";
+import { DEFAULT_STACK, PROJECT_ROOT, STATE_DIR } from "../pulumiCli";
 import { engineEnv } from "./engine";
 import { finding } from "./findings";
 import { shortReason } from "./format";
@@ -334,7 +334,8 @@ export async function checkState(probes: DoctorProbes, stack: string, projectDir
     }
 
     const last = fixes.at(-1);
-    if (last) last.commands.push("npm run up");
+    // `npm run up` works on LAB_STACK, else the default stack: name any other stack in the command itself.
+    if (last) last.commands.push(stack === DEFAULT_STACK ? "npm run up" : `LAB_STACK=${shellQuote(stack)} npm run up`);
     const problems = fixes.map((fix) => ({
         ...finding("state", fix.id, false, `${fix.text}: ${fix.lead}: ${fix.commands.join(", then ")}`),
         commands: fix.commands,

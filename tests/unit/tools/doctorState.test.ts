@@ -12,6 +12,9 @@ import {
 } from "../../../tools/doctor";
 import { byId, doctor, type FakeWorld, fake, HOME, HOSTNAME, PROJECT_DIR, problems, STACK, world } from "./doctorFake";
 
+/** The stack under test is not the default one, so the fix names it for `npm run up`. */
+const UP = `LAB_STACK=${STACK} npm run up`;
+
 // The doctor's state checks against a fake machine: lock files and checkpoints of the project's local
 // Pulumi backend (the files the real CLI writes, in its layout), processes that run or are gone, and
 // containers and networks on a fake engine.
@@ -109,8 +112,8 @@ describe("doctor state: locks", () => {
                 id: "state.lock",
                 ok: false,
                 klass: "state",
-                message: `stack ${STACK} is locked by an update that is no longer running (pid ${PID} on ${HOSTNAME}, since 2026-11-28T10:57:49Z; it was interrupted): fix: ${CANCEL}, then npm run up`,
-                commands: [CANCEL, "npm run up"],
+                message: `stack ${STACK} is locked by an update that is no longer running (pid ${PID} on ${HOSTNAME}, since 2026-11-28T10:57:49Z; it was interrupted): fix: ${CANCEL}, then ${UP}`,
+                commands: [CANCEL, UP],
             },
         ]);
         expect(result.exitCode).toBe(15);
@@ -149,8 +152,8 @@ describe("doctor state: locks", () => {
         const result = await doctor(world({ files: hereLock(), processes: { [PID]: new Date("2026-11-28T12:00:00Z") } }));
         expect(byId(result, "state.lock")).toMatchObject({
             ok: false,
-            message: `stack ${STACK} is locked by an update that is no longer running (pid ${PID} on ${HOSTNAME}, since 2026-11-28T10:57:49Z, and pid ${PID} is now another program, started 2026-11-28T12:00:00Z; it was interrupted): fix: ${CANCEL}, then npm run up`,
-            commands: [CANCEL, "npm run up"],
+            message: `stack ${STACK} is locked by an update that is no longer running (pid ${PID} on ${HOSTNAME}, since 2026-11-28T10:57:49Z, and pid ${PID} is now another program, started 2026-11-28T12:00:00Z; it was interrupted): fix: ${CANCEL}, then ${UP}`,
+            commands: [CANCEL, UP],
         });
     });
 
@@ -169,8 +172,8 @@ describe("doctor state: locks", () => {
                 id: "state.lock-remote",
                 ok: false,
                 klass: "state",
-                message: `stack ${STACK} is locked by an update of another host (pid 4242 on ana-laptop, since 2026-11-27T07:00:00Z): if no update runs on ana-laptop any more, fix: ${CANCEL}, then npm run up`,
-                commands: [CANCEL, "npm run up"],
+                message: `stack ${STACK} is locked by an update of another host (pid 4242 on ana-laptop, since 2026-11-27T07:00:00Z): if no update runs on ana-laptop any more, fix: ${CANCEL}, then ${UP}`,
+                commands: [CANCEL, UP],
             },
         ]);
         // What an update that may still run elsewhere left is not judged.
@@ -189,9 +192,9 @@ describe("doctor state: locks", () => {
         );
         expect(stateFindings(result).map((f) => f.id)).toEqual(["state.lock-remote"]);
         expect(byId(result, "state.lock-remote").message).toBe(
-            `stack ${STACK} is locked by an update of another host (pid 4242 on ana-laptop, since 2026-11-28T10:57:49Z), and by one no longer running here (pid ${PID} on ${HOSTNAME}, since 2026-11-28T10:57:49Z): if no update runs on ana-laptop any more, fix: ${CANCEL}, then npm run up`,
+            `stack ${STACK} is locked by an update of another host (pid 4242 on ana-laptop, since 2026-11-28T10:57:49Z), and by one no longer running here (pid ${PID} on ${HOSTNAME}, since 2026-11-28T10:57:49Z): if no update runs on ana-laptop any more, fix: ${CANCEL}, then ${UP}`,
         );
-        expect(allCommands(result)).toEqual([CANCEL, "npm run up"]);
+        expect(allCommands(result)).toEqual([CANCEL, UP]);
     });
 
     test("a live lock wins over a stale one: cancel would remove the running update's lock too", async () => {
@@ -209,7 +212,7 @@ describe("doctor state: locks", () => {
     test("an unreadable lock file names no owner: cancel only if no update runs", async () => {
         const result = await doctor(world({ files: { [path.join(LOCKS, "d.json")]: { content: '{"pid":' } } }));
         expect(byId(result, "state.lock-remote").message).toBe(
-            `stack ${STACK} is locked by an update of another host or an unknown owner (lock file d.json, which names no process): if no update of stack ${STACK} runs any more, fix: ${CANCEL}, then npm run up`,
+            `stack ${STACK} is locked by an update of another host or an unknown owner (lock file d.json, which names no process): if no update of stack ${STACK} runs any more, fix: ${CANCEL}, then ${UP}`,
         );
     });
 
@@ -283,8 +286,8 @@ describe("doctor state: pending operations", () => {
                 id: "state.orphan",
                 ok: false,
                 klass: "state",
-                message: `container ${APP0} was created by an interrupted update but Pulumi's state does not track it: fix: docker rm -f ${APP0}, then npm run up`,
-                commands: [`docker rm -f ${APP0}`, "npm run up"],
+                message: `container ${APP0} was created by an interrupted update but Pulumi's state does not track it: fix: docker rm -f ${APP0}, then ${UP}`,
+                commands: [`docker rm -f ${APP0}`, UP],
             },
         ]);
         expect(result.calls.find((c) => c.args[0] === "container")?.args).toEqual(["container", "inspect", "--format", "{{.Id}}", APP0]);
@@ -331,9 +334,9 @@ describe("doctor state: pending operations", () => {
         expect(byId(result, "state.lock").message).toMatch(new RegExp(`it was interrupted\\): fix: ${CANCEL}$`));
         expect(byId(result, "state.lock").commands).toEqual([CANCEL]);
         expect(byId(result, "state.orphan").message).toBe(
-            `container ${APP0} and container ${APP1} were created by an interrupted update but Pulumi's state does not track them: fix: docker rm -f ${APP0} ${APP1}, then npm run up`,
+            `container ${APP0} and container ${APP1} were created by an interrupted update but Pulumi's state does not track them: fix: docker rm -f ${APP0} ${APP1}, then ${UP}`,
         );
-        expect(allCommands(result)).toEqual([CANCEL, `docker rm -f ${APP0} ${APP1}`, "npm run up"]);
+        expect(allCommands(result)).toEqual([CANCEL, `docker rm -f ${APP0} ${APP1}`, UP]);
         expect(result.exitCode).toBe(15);
     });
 
@@ -352,7 +355,7 @@ describe("doctor state: pending operations", () => {
                 ],
             }),
         );
-        expect(byId(result, "state.orphan").commands).toEqual([`docker rm -f ${APP0}`, `docker network rm ${netId}`, "npm run up"]);
+        expect(byId(result, "state.orphan").commands).toEqual([`docker rm -f ${APP0}`, `docker network rm ${netId}`, UP]);
         expect(byId(result, "state.orphan").message).toMatch(new RegExp(`^container ${APP0} and network ${NETWORK} were created`));
     });
 
@@ -367,7 +370,7 @@ describe("doctor state: pending operations", () => {
             { dockerHost: tcp },
         );
         expect(result.calls.find((c) => c.args[0] === "container")?.env.DOCKER_HOST).toBe(tcp);
-        expect(byId(result, "state.orphan").commands).toEqual([`docker -H ${tcp} rm -f ${APP0}`, "npm run up"]);
+        expect(byId(result, "state.orphan").commands).toEqual([`docker -H ${tcp} rm -f ${APP0}`, UP]);
     });
 
     test("engine down: whether the container exists is not checked, said in the note; the engine finding says why", async () => {
@@ -418,16 +421,16 @@ describe("doctor state: a checkpoint save killed half-way", () => {
         expect(byId(result, "state.pending").message).toBe(
             "2 interrupted operations (creating lab-app-0, updating lab-image-build); npm run up redoes them",
         );
-        expect(allCommands(result)).toEqual([`rm ${REL}.attrs`, `mv ${REL}.18ec31bc5f9a9cd4.tmp ${REL}`, CANCEL, "npm run up"]);
+        expect(allCommands(result)).toEqual([`rm ${REL}.attrs`, `mv ${REL}.18ec31bc5f9a9cd4.tmp ${REL}`, CANCEL, UP]);
         expect(result.exitCode).toBe(15);
     });
 
     test("no whole temp file: removing the empty .attrs is enough, the checkpoint holds the last whole state", async () => {
         const result = await doctor(world({ files: brokenSave({ [TMP]: { content: "{", mtimeMs: 2_000 } }) }));
         expect(byId(result, "state.checkpoint").message).toMatch(
-            new RegExp(`; ${STACK}\\.json holds the last whole checkpoint: fix: rm ${REL.replace(/\./g, "\\.")}\\.attrs, then npm run up$`),
+            new RegExp(`; ${STACK}\\.json holds the last whole checkpoint: fix: rm ${REL.replace(/\./g, "\\.")}\\.attrs, then ${UP}$`),
         );
-        expect(allCommands(result)).toEqual([`rm ${REL}.attrs`, "npm run up"]);
+        expect(allCommands(result)).toEqual([`rm ${REL}.attrs`, UP]);
     });
 
     test("gzip: the temp file is read gunzipped", async () => {
@@ -441,7 +444,7 @@ describe("doctor state: a checkpoint save killed half-way", () => {
                 },
             }),
         );
-        expect(byId(result, "state.checkpoint").commands).toEqual([`rm ${REL}.gz.attrs`, `mv ${REL}.gz.abc.tmp ${REL}.gz`, "npm run up"]);
+        expect(byId(result, "state.checkpoint").commands).toEqual([`rm ${REL}.gz.attrs`, `mv ${REL}.gz.abc.tmp ${REL}.gz`, UP]);
         expect(byId(result, "state.pending").message).toBe("1 interrupted operation (updating lab-image-build); npm run up redoes it");
     });
 
@@ -469,7 +472,7 @@ describe("doctor state: a checkpoint save killed half-way", () => {
             world({ files: { ...lock({ pid: 4242, hostname: "ana-laptop", timestamp: LOCKED_AT }), ...brokenSave() } }),
         );
         expect(byId(result, "state.checkpoint").message).toMatch(/: if no update runs on ana-laptop any more, fix: rm \S+\.attrs$/);
-        expect(allCommands(result)).toEqual([`rm ${REL}.attrs`, CANCEL, "npm run up"]);
+        expect(allCommands(result)).toEqual([`rm ${REL}.attrs`, CANCEL, UP]);
     });
 });
 
@@ -496,7 +499,7 @@ describe("doctor state: backends", () => {
             },
         };
         const there = await doctor(world({ env: { PULUMI_BACKEND_URL: `file://${elsewhere}` }, files }));
-        expect(byId(there, "state.lock").commands).toEqual([CANCEL, "npm run up"]);
+        expect(byId(there, "state.lock").commands).toEqual([CANCEL, UP]);
         const notThere = await doctor(world({ files }));
         expect(byId(notThere, "state.lock").ok).toBe(true);
     });
@@ -545,7 +548,7 @@ describe("doctor state: preflight and --json", () => {
         expect(Object.keys(json)).toEqual(["stack", "exitCode", "exitCodes", "findings"]);
         expect(json).toMatchObject({ stack: STACK, exitCode: 15, exitCodes: DOCTOR_EXIT_CODES });
         const state = json.findings.filter((x: DoctorFinding) => x.klass === "state");
-        expect(state.flatMap((x: DoctorFinding) => x.commands ?? [])).toEqual([CANCEL, `docker rm -f ${APP0}`, "npm run up"]);
+        expect(state.flatMap((x: DoctorFinding) => x.commands ?? [])).toEqual([CANCEL, `docker rm -f ${APP0}`, UP]);
         expect(json.findings.filter((x: DoctorFinding) => x.klass !== "state").every((x: DoctorFinding) => x.commands === undefined)).toBe(
             true,
         );
