@@ -165,12 +165,11 @@ export function benchReport({ spec, config, engine, runs, image, lab, bare, pulu
         ),
         "",
         ...(failures.length ? ["Check failures:", ...failures.map((f) => `  ${f}`), ""] : []),
-        pulumi.available
-            ? `Pulumi CLI ${pulumi.version} (${pulumi.cli}): the real npm run up / npm run down in a throw-away copy of the project, stack "${PULUMI_STACK}",`
-            : `Pulumi CLI: none, so these rows are n/a (stack "${PULUMI_STACK}" in a throw-away copy of the project when there is one).`,
-        "Each run: a fresh stack, a cold up, a no-op up, a one-line change in the copy's app/app.js and up, down. The parts",
-        "of each command are timed at its pulumi calls. Comparison: the pulumi calls of the cold up (its checks run once, as",
-        "local.Command) and of down, against the bare CLI cycle without its pull-back plus one runChecks of every check.",
+        pulumi.available ? `Pulumi CLI ${pulumi.version} (${pulumi.cli}).` : "Pulumi CLI: none, so the Pulumi rows are n/a.",
+        `The real npm run up / npm run down in a throw-away copy of the project, stack "${PULUMI_STACK}". Each run: a fresh stack,`,
+        "a cold up, a no-op up, a one-line change in the copy's app/app.js and up, down. The parts of each command are timed",
+        "at its pulumi calls. Comparison: the pulumi calls of the cold up (its checks run once, as local.Command) and of down,",
+        "against the bare CLI cycle without its pull-back plus one runChecks of every check (verify and preflight left out).",
         "",
         table(["Figure", "Median", "Runs", "Target", "Result"], pulumiPart.rows),
         "",

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { labSpecFor } from "../../../lab";
+import { labSpecFor, parseLabConfig } from "../../../lab";
 import type { CycleSteps, LabCycle } from "../../../tools/bench/cycles";
 import {
     criticalPath,
@@ -16,6 +16,7 @@ import {
 import { type LabCommandRun, type PulumiRun, shimScript } from "../../../tools/bench/pulumiPhase";
 import { bareWithChecksMs, criticalPathText, pulumiSection } from "../../../tools/bench/pulumiReport";
 import { goDurationMs, parseCallLog, parseCliSummary, splitCommand } from "../../../tools/bench/pulumiTimings";
+import { benchReport } from "../../../tools/bench/report";
 import { runProgram } from "../helpers/program";
 
 // The Pulumi rows of `npm run bench`: event-log parsing into step timings, the critical path, the
@@ -456,5 +457,55 @@ describe("the Pulumi rows of the bench table", () => {
         expect(miss.targets).toEqual({ noopUpWithin5s: false, pulumiUpDownWithin1_3xBare: false });
         expect(miss.rows.find((r) => r[0] === "Pulumi / bare")?.[4]).toBe("MISS");
         expect(bareWithChecksMs(bare[0], 8000)).toBe(27_000);
+    });
+});
+
+describe("the whole bench report without a Pulumi CLI", () => {
+    test("prints the Pulumi rows as n/a with the reason, and counts their targets as n/a, not as misses", () => {
+        const spec = labSpecFor({}, "bench");
+        const checks = spec.checks.map((c) => ({
+            id: c.id,
+            section: c.section,
+            title: c.title,
+            passed: true,
+            status: 0,
+            stdout: "",
+            stderr: "",
+            durationMs: 100,
+        }));
+        const steps: CycleSteps = {
+            build: 3000,
+            push: 2000,
+            pullBack: 300,
+            registryHealthy: 2000,
+            replicaHealthy: [2000, 2000],
+            curl: 30,
+            teardown: 1000,
+            cycle: 20_000,
+        };
+        const { text, results } = benchReport({
+            spec,
+            config: parseLabConfig({}),
+            engine: "20.10.24 (API 1.41)",
+            runs: 1,
+            image: {
+                coldBuildMs: [2000],
+                rebuilds: [{ ms: 100, sameImageId: true, newLayers: 0 }],
+                size: { appBytes: 1000, baseBytes: 0, addedBytes: 1000, layersAdded: 2 },
+                firstPush: { ms: 2000, pushed: 3, existing: 0 },
+                changes: [{ buildMs: 2000, pushMs: 150, pushed: 1, existing: 2, mounted: 0, onlyAppLayer: true }],
+            },
+            lab: [{ ...steps, provision: 18_000, checks, checksWall: 8000 }],
+            bare: [steps],
+            pulumi: { available: false, reason: "no pulumi on PATH" },
+            totalMs: 60_000,
+        });
+        expect(text).toMatch(/^Pulumi CLI: none, so the Pulumi rows are n\/a\.$/m);
+        expect(text).toMatch(/^ {2}pulumi up\s+n\/a\s+<= 5 s \(pulumi up\)\s+n\/a$/m);
+        expect(text).toMatch(/^Pulumi \/ bare\s+n\/a\s+<= 1\.3x\s+n\/a$/m);
+        expect(text).toMatch(/^Pulumi rows n\/a: no pulumi on PATH$/m);
+        expect(text).toMatch(/^Targets: \d\/6 PASS, 2 n\/a\./m);
+        expect((results as any).targets).toMatchObject({ noopUpWithin5s: null, pulumiUpDownWithin1_3xBare: null });
+        expect((results as any).pulumi).toEqual({ available: false, reason: "no pulumi on PATH", bareWithChecksMs: 27_700 });
     });
 });
