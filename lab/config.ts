@@ -2,11 +2,14 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { classPortProblem, parseStudents } from "./classroom";
 
 /** One config key as Pulumi.yaml declares it. */
 export interface ConfigKeySchema {
-    type: "integer" | "string" | "boolean";
-    default: string | number | boolean;
+    type: "integer" | "string" | "boolean" | "array";
+    /** Type of the items of an array key. */
+    items?: { type: "string" };
+    default: string | number | boolean | string[];
     description: string;
 }
 
@@ -35,6 +38,8 @@ export interface LabConfig {
     memoryLimitMb: number;
     /** Docker engine address; empty means DOCKER_HOST or the platform default. */
     dockerHost: string;
+    /** A classroom: one isolated lab per student name; empty for the one-learner lab. */
+    students: string[];
 }
 
 export const CONFIG_KEYS: readonly (keyof LabConfig)[] = [
@@ -48,6 +53,7 @@ export const CONFIG_KEYS: readonly (keyof LabConfig)[] = [
     "appImageTag",
     "memoryLimitMb",
     "dockerHost",
+    "students",
 ];
 
 /** Tags of the air-gapped images that scripts/offline-images.sh builds from Debian packages. */
@@ -153,8 +159,12 @@ export function parseLabConfig(raw: Partial<Record<string, unknown>>, schema: Co
         appImageTag: text("appImageTag"),
         memoryLimitMb: integer("memoryLimitMb", LIMITS.memoryLimitMb.min, LIMITS.memoryLimitMb.max),
         dockerHost: text("dockerHost"),
+        students: [],
     };
     const numbersValid = problems.length === 0;
+    const students = parseStudents(value("students"));
+    config.students = students.students;
+    problems.push(...students.problems);
 
     if (net.isIP(config.bindAddress) === 0) {
         problems.push(
@@ -182,7 +192,11 @@ export function parseLabConfig(raw: Partial<Record<string, unknown>>, schema: Co
         );
     }
 
-    if (numbersValid) {
+    if (numbersValid && config.students.length > 0) {
+        // A class: one block of app ports per student, laid out around the registry port.
+        const problem = classPortProblem(config.appPort, config.replicas, config.registryPort, config.students.length);
+        if (problem) problems.push(problem);
+    } else if (numbersValid) {
         const lastAppPort = config.appPort + config.replicas - 1;
         if (lastAppPort > LIMITS.port.max) {
             problems.push(

@@ -6,6 +6,8 @@ export const LABEL = {
     instance: "docker-lab.instance",
     role: "docker-lab.role",
     replica: "docker-lab.replica",
+    /** In a classroom: the student a lab object belongs to. */
+    student: "docker-lab.student",
 } as const;
 
 /** Port the app listens on inside its container. */

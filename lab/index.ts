@@ -1,4 +1,5 @@
 // lab/: the pure model (config, spec, docker argument mapping, shell quoting, lesson checks); no Pulumi resources, no docker calls.
+export * from "./classroom";
 export * from "./config";
 export * from "./constants";
 export * from "./dockerArgs";

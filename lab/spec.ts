@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import * as path from "node:path";
+import { ADD_STUDENT_HINT, classPortPlan } from "./classroom";
 import { type ConfigSchema, type LabConfig, parseLabConfig } from "./config";
-import { APP_CONTAINER_PORT, LABEL, REGISTRY_CONTAINER_PORT } from "./constants";
+import { APP_CONTAINER_PORT, IMAGE_DIGEST_PLACEHOLDER, IMAGE_REF_PLACEHOLDER, LABEL, REGISTRY_CONTAINER_PORT } from "./constants";
 import { lessonChecks } from "./lessons";
 import { shellQuote } from "./shell";
 import type { ContainerSpec, ImageSpec, LabSpec, SpecContext } from "./types";
@@ -107,7 +109,127 @@ export function parseEnginePlatform(stdout: string, command = ENGINE_PLATFORM_CO
     return platform;
 }
 
-/** Builds the complete lab specification from validated config. Pure and deterministic. */
+/** Longest hostname the kernel accepts is 64; a DNS label is at most 63 characters. */
+export const HOSTNAME_MAX = 63;
+
+/**
+ * The hostname of a container named `name`: the name itself when it fits a DNS label (63
+ * characters), else its first characters and a hash of the whole name, so a long stack or student
+ * name still starts (runc refuses a hostname over 64 characters) and every hostname stays distinct.
+ */
+export function hostnameFor(name: string): string {
+    if (name.length <= HOSTNAME_MAX) return name;
+    const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
+    return `${name.slice(0, HOSTNAME_MAX - hash.length - 1).replace(/[-.]+$/, "")}-${hash}`;
+}
+
+/** Name of student `student`'s replica `index` in lab `instance`. */
+export function studentReplicaName(instance: string, student: string, index: number): string {
+    return replicaName(`${instance}-${student}`, index);
+}
+
+/** Shell command that untags every local tag of `repository` (by name: the image itself stays for other tags). */
+function untagRepositoryCommand(repository: string): string {
+    const ref = shellQuote(`reference=${repository}:*`);
+    return `refs=$(docker image ls --format '{{.Repository}}:{{.Tag}}' --filter ${ref} | sort -u); [ -z "$refs" ] || docker image rm $refs`;
+}
+
+/**
+ * The command that gives a student's repository the class image: tag the class image's digest
+ * reference (IMAGE_REF_PLACEHOLDER) as the student's image name, push it (the registry mounts the
+ * layers from the class repository, so nothing is uploaded twice) and require the same digest.
+ */
+function copyImageCommand(image: ImageSpec): string {
+    const q = shellQuote;
+    return [
+        `docker tag ${IMAGE_REF_PLACEHOLDER} ${q(image.name)} || exit 1`,
+        `out=$(docker push ${q(image.name)} 2>&1) || { printf '%s\\n' "$out" >&2; exit 1; }`,
+        `case "$out" in *"digest: ${IMAGE_DIGEST_PLACEHOLDER} "*) ;; *) printf '%s\\n' ${q(`${image.name} was pushed, but the registry did not report the class image's digest ${IMAGE_DIGEST_PLACEHOLDER}:`)} "$out" >&2; exit 1 ;; esac`,
+        `printf '%s\\n' ${q(`${image.repository}@`)}${IMAGE_DIGEST_PLACEHOLDER}`,
+    ].join("\n");
+}
+
+/** What every lab of a spec shares: the class, or the one learner's lab, minus its replicas and checks. */
+type SharedLab = Omit<LabSpec, "replicas" | "appUrls" | "checks" | "students" | "student">;
+
+/** One app replica: name, published port, labels, limits and security settings. */
+function replicaSpec(
+    config: LabConfig,
+    name: string,
+    port: number,
+    labels: Record<string, string>,
+    env: Record<string, string>,
+): ContainerSpec {
+    return {
+        name,
+        hostname: hostnameFor(name),
+        ports: [{ internal: APP_CONTAINER_PORT, external: port, ip: config.bindAddress }],
+        env: { PORT: String(APP_CONTAINER_PORT), ...env },
+        labels,
+        networkAliases: [config.appImageName],
+        healthcheck: { command: APP_HEALTHCHECK_COMMAND, ...HEALTH_TIMING },
+        restartMaxRetries: LAB_RESTART_MAX_RETRIES,
+        memoryMb: config.memoryLimitMb,
+        memorySwapMb: config.memoryLimitMb,
+        cpuShares: LAB_CPU_SHARES,
+        pidsLimit: LAB_PIDS_LIMIT,
+        user: "1000:1000",
+        readOnlyRootFilesystem: true,
+        tmpfs: { ...TMP_TMPFS },
+        ...lockedDown(),
+        volumes: [],
+        waitTimeoutSeconds: 60,
+    };
+}
+
+/**
+ * One student's lab in a class: the class's registry, volume and engine; its own network
+ * `<instance>-<student>-net`, repository `<registry>/<instance>/<student>/<appImageName>`, replicas
+ * `<instance>-<student>-app-<i>` on its own block of ports from `firstPort`, and its own checks.
+ * Every object carries the label docker-lab.student=<student>.
+ */
+function studentLabSpec(shared: SharedLab, config: LabConfig, student: string, firstPort: number): LabSpec {
+    const { instance } = shared;
+    const prefix = `${instance}-${student}`;
+    const labels = { ...shared.labels, [LABEL.student]: student };
+    const withRole = (role: string, extra: Record<string, string> = {}) => ({ ...labels, [LABEL.role]: role, ...extra });
+    const registryPath = `${instance}/${student}/${config.appImageName}`;
+    const repository = `${shared.image.registryServer}/${registryPath}`;
+    const image: ImageSpec = {
+        ...shared.image,
+        repository,
+        registryPath,
+        name: `${repository}:${config.appImageTag}`,
+        // By name, never by id: the image is the class's, and the other students' tags of it stay.
+        removeCommand: untagRepositoryCommand(repository),
+    };
+    const replicas = Array.from({ length: config.replicas }, (_, index) =>
+        replicaSpec(
+            config,
+            studentReplicaName(instance, student, index),
+            firstPort + index,
+            withRole("app", { [LABEL.replica]: String(index) }),
+            { LAB_INSTANCE: instance, LAB_STUDENT: student },
+        ),
+    );
+    const partial = {
+        ...shared,
+        labels,
+        network: { name: `${prefix}-net`, labels: withRole("network") },
+        image,
+        replicas,
+        appUrls: replicas.map((r) => hostUrl(config.bindAddress, r.ports[0].external)),
+        student: { name: student, prefix, copyImageCommand: copyImageCommand(image) },
+        students: [],
+    };
+    return { ...partial, checks: lessonChecks(partial, config) };
+}
+
+/**
+ * Builds the complete lab specification from validated config. Pure and deterministic.
+ * Without students it is the one learner's lab; with students it is a class: the shared registry
+ * and image build, and one student lab per name in `students`.
+ */
 export function buildLabSpec(config: LabConfig, ctx: SpecContext): LabSpec {
     const instance = instanceId(ctx.project, ctx.stack);
     const labels = { [LABEL.managed]: "true", [LABEL.instance]: instance };
@@ -120,7 +242,7 @@ export function buildLabSpec(config: LabConfig, ctx: SpecContext): LabSpec {
 
     const registryContainer: ContainerSpec = {
         name: `${instance}-registry`,
-        hostname: `${instance}-registry`,
+        hostname: hostnameFor(`${instance}-registry`),
         ports: [{ internal: REGISTRY_CONTAINER_PORT, external: config.registryPort, ip: config.bindAddress }],
         env: {},
         labels: withRole("registry"),
@@ -140,30 +262,6 @@ export function buildLabSpec(config: LabConfig, ctx: SpecContext): LabSpec {
         waitTimeoutSeconds: 60,
     };
 
-    const replicas: ContainerSpec[] = Array.from({ length: config.replicas }, (_, index) => {
-        const name = replicaName(instance, index);
-        return {
-            name,
-            hostname: name,
-            ports: [{ internal: APP_CONTAINER_PORT, external: replicaPort(config, index), ip: config.bindAddress }],
-            env: { PORT: String(APP_CONTAINER_PORT), LAB_INSTANCE: instance },
-            labels: withRole("app", { [LABEL.replica]: String(index) }),
-            networkAliases: [config.appImageName],
-            healthcheck: { command: APP_HEALTHCHECK_COMMAND, ...HEALTH_TIMING },
-            restartMaxRetries: LAB_RESTART_MAX_RETRIES,
-            memoryMb: config.memoryLimitMb,
-            memorySwapMb: config.memoryLimitMb,
-            cpuShares: LAB_CPU_SHARES,
-            pidsLimit: LAB_PIDS_LIMIT,
-            user: "1000:1000",
-            readOnlyRootFilesystem: true,
-            tmpfs: { ...TMP_TMPFS },
-            ...lockedDown(),
-            volumes: [],
-            waitTimeoutSeconds: 60,
-        };
-    });
-
     const imageLabelFilter = `label=${LABEL.instance}=${instance}`;
     const image: ImageSpec = {
         repository,
@@ -179,7 +277,7 @@ export function buildLabSpec(config: LabConfig, ctx: SpecContext): LabSpec {
         platformCommand: ENGINE_PLATFORM_COMMAND,
     };
 
-    const partial = {
+    const shared: SharedLab = {
         instance,
         dockerHost: config.dockerHost,
         commandEnv,
@@ -192,10 +290,52 @@ export function buildLabSpec(config: LabConfig, ctx: SpecContext): LabSpec {
             url: hostUrl(config.bindAddress, config.registryPort),
         },
         image,
+    };
+
+    if (config.students.length > 0) {
+        const { starts } = classPortPlan(config.appPort, config.replicas, config.registryPort, config.students.length);
+        const students = config.students.map((student, k) => studentLabSpec(shared, config, student, starts[k]));
+        return { ...shared, replicas: [], appUrls: [], checks: [], students };
+    }
+
+    const replicas: ContainerSpec[] = Array.from({ length: config.replicas }, (_, index) =>
+        replicaSpec(config, replicaName(instance, index), replicaPort(config, index), withRole("app", { [LABEL.replica]: String(index) }), {
+            LAB_INSTANCE: instance,
+        }),
+    );
+    const partial = {
+        ...shared,
         replicas,
         appUrls: replicas.map((r) => hostUrl(config.bindAddress, r.ports[0].external)),
+        students: [],
     };
     return { ...partial, checks: lessonChecks(partial, config) };
+}
+
+/** The labs that run replicas and checks: the one learner's lab itself, or every student's lab of a class. */
+export function labsOf(spec: LabSpec): LabSpec[] {
+    return spec.students.length > 0 ? spec.students : [spec];
+}
+
+/** The student lab named `student` of a class; throws naming the class's students when there is none. */
+export function studentLab(spec: LabSpec, student: string): LabSpec {
+    const found = spec.students.find((s) => s.student?.name === student);
+    if (!found) {
+        const names = spec.students.map((s) => s.student?.name).join(", ");
+        throw new Error(
+            spec.students.length === 0
+                ? `The lab ${spec.instance} has no students, so there is no student ${JSON.stringify(student)}; add one with ${ADD_STUDENT_HINT}`
+                : `There is no student ${JSON.stringify(student)} in the class ${spec.instance}; its students are: ${names}`,
+        );
+    }
+    return found;
+}
+
+/** repository@sha256:... of the class image in `lab`'s own repository: the same digest as `classImageRef`. */
+export function labImageRef(lab: LabSpec, classImageRef: string): string {
+    const at = classImageRef.indexOf("@sha256:");
+    if (at < 0) throw new Error(`Image reference ${JSON.stringify(classImageRef)} is not of the form repository@sha256:<digest>`);
+    return `${lab.image.repository}${classImageRef.slice(at)}`;
 }
 
 /**

@@ -76,6 +76,20 @@ export interface ImageSpec {
     platformCommand: string;
 }
 
+/** What makes a lab a student's, in a classroom. */
+export interface StudentSpec {
+    /** The student's name, from the `students` config key. */
+    name: string;
+    /** Prefix of the names of the student's objects: `<instance>-<student>`. */
+    prefix: string;
+    /**
+     * Shell command that tags the class image (IMAGE_REF_PLACEHOLDER: its repository@sha256:...) into
+     * the student's repository, pushes it (a cross-repository push of the same manifest) and fails
+     * unless the registry reports the same digest (IMAGE_DIGEST_PLACEHOLDER). Fill it with `resolveImageCommand`.
+     */
+    copyImageCommand: string;
+}
+
 export interface LabSpec {
     /** Instance id every name, label and repository derives from, e.g. docker-lab-dev. */
     instance: string;
@@ -92,6 +106,17 @@ export interface LabSpec {
     replicas: ContainerSpec[];
     appUrls: string[];
     checks: LessonCheck[];
+    /**
+     * Set on a student's lab in a classroom (an entry of the class's `students`), which shares the
+     * class's registry, volume and image build but has its own network, image repository, replicas,
+     * ports and checks. Undefined for the one-learner lab and for the class itself.
+     */
+    student?: StudentSpec;
+    /**
+     * A classroom: one lab per student, in config order. The class itself then has no replicas, URLs
+     * or checks of its own: its network holds only the registry. Empty for the one-learner lab.
+     */
+    students: LabSpec[];
 }
 
 export interface SpecContext {

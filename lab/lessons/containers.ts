@@ -4,7 +4,7 @@ import type { LessonCheck } from "./types";
 
 /** Section 01.02 容器 container: list, remove and exec into containers; redirection and pagers inside one. */
 export function containersChecks(ctx: LessonContext): LessonCheck[] {
-    const { q, exec, hostAppFile, inImage, scratchName, section, instanceLabel, spec } = ctx;
+    const { q, exec, hostAppFile, inImage, scratchName, section, instanceLabel, labFilters, spec } = ctx;
     return [
         {
             id: "01.02-ps",
@@ -12,7 +12,7 @@ export function containersChecks(ctx: LessonContext): LessonCheck[] {
             ...section("01.02"),
             title: "docker ps lists every replica running and healthy",
             proves: "Each container made from the image is running and its healthcheck passes.",
-            command: `docker ps --filter ${q(`label=${LABEL.instance}=${spec.instance}`)} --filter ${q(`label=${LABEL.role}=app`)} --format '{{.Names}} {{.Status}}'`,
+            command: `docker ps ${labFilters} --filter ${q(`label=${LABEL.role}=app`)} --format '{{.Names}} {{.Status}}'`,
             expect: {
                 kind: "matchesAll",
                 patterns: spec.replicas.map((r) => `^${escapeRegex(r.name)} Up .*\\(healthy\\)$`),
@@ -24,7 +24,7 @@ export function containersChecks(ctx: LessonContext): LessonCheck[] {
             ...section("01.02"),
             title: "docker container ls is docker ps",
             proves: "docker container ls lists the same running containers as docker ps: every replica of the lab.",
-            command: `docker container ls --filter ${q(`label=${instanceLabel}`)} --filter ${q(`label=${LABEL.role}=app`)} --format '{{.Names}}'`,
+            command: `docker container ls ${labFilters} --filter ${q(`label=${LABEL.role}=app`)} --format '{{.Names}}'`,
             expect: { kind: "matchesAll", patterns: spec.replicas.map((r) => `^${escapeRegex(r.name)}$`) },
         },
         {

@@ -24,6 +24,11 @@ export interface LessonContext {
     scratchName: (purpose: string) => string;
     /** `docker-lab.instance=<instance>`, the label every object of the lab carries. */
     instanceLabel: string;
+    /**
+     * `--filter label=…` arguments (quoted) that select this lab's containers: the instance label,
+     * and in a classroom the student label too, so a student's checks see only their own replicas.
+     */
+    labFilters: string;
     /** `docker ARGS`, each argument quoted. */
     docker: (args: string[]) => string;
     /** The check's section fields: its number and the notes' heading. */
@@ -33,6 +38,10 @@ export interface LessonContext {
 export function lessonContext(spec: Omit<LabSpec, "checks">, config: LabConfig): LessonContext {
     const q = shellQuote;
     const first = spec.replicas[0].name;
+    const instanceLabel = `${LABEL.instance}=${spec.instance}`;
+    const labLabels = spec.student ? [instanceLabel, `${LABEL.student}=${spec.student.name}`] : [instanceLabel];
+    // A student's scratch objects carry their name, so two students' checks never collide.
+    const prefix = spec.student?.prefix ?? spec.instance;
     return {
         spec,
         config,
@@ -41,8 +50,9 @@ export function lessonContext(spec: Omit<LabSpec, "checks">, config: LabConfig):
         hostAppFile: (file: string) => q(path.posix.join(spec.image.context, file)),
         inImage: (file: string) => q(`${APP_DIR_IN_IMAGE}/${file}`),
         lessonTag: (purpose: string) => `${spec.image.repository}:${spec.image.tag}-${purpose}`,
-        scratchName: (purpose: string) => `${spec.instance}-lesson-${purpose}`,
-        instanceLabel: `${LABEL.instance}=${spec.instance}`,
+        scratchName: (purpose: string) => `${prefix}-lesson-${purpose}`,
+        instanceLabel,
+        labFilters: labLabels.map((label) => `--filter ${q(`label=${label}`)}`).join(" "),
         docker: (args: string[]) => ["docker", ...args].map(q).join(" "),
         section: (id: string) => ({ section: id, heading: NOTES_SECTIONS[id] }),
     };

@@ -26,5 +26,7 @@ const SECTIONS = [
 /** The lesson checks of one lab, in the order of the notes. */
 export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): LessonCheck[] {
     const ctx = lessonContext(spec, config);
-    return SECTIONS.flatMap((checksOf) => checksOf(ctx));
+    const checks = SECTIONS.flatMap((checksOf) => checksOf(ctx));
+    const student = spec.student?.name;
+    return student === undefined ? checks : checks.map((check) => ({ ...check, student }));
 }

@@ -4,13 +4,23 @@ import type { CheckContext, Expectation, LessonCheck } from "./types";
 
 const SAFE_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._:/@\-[\]]*$/;
 
+/** A function that fills the image placeholders with `imageRef`; rejects references that are not plain `repository@sha256:` ones. */
+function imageFiller(imageRef: string): (text: string) => string {
+    if (!SAFE_REFERENCE.test(imageRef) || !imageRef.includes("@sha256:")) {
+        throw new Error(`Image reference ${JSON.stringify(imageRef)} is not of the form repository@sha256:<digest>`);
+    }
+    const digest = imageRef.slice(imageRef.indexOf("@") + 1);
+    return (s: string) => s.split(IMAGE_REF_PLACEHOLDER).join(imageRef).split(IMAGE_DIGEST_PLACEHOLDER).join(digest);
+}
+
+/** Fills the image placeholders of a shell command (e.g. a student's copyImageCommand) with `imageRef`. */
+export function resolveImageCommand(command: string, imageRef: string): string {
+    return imageFiller(imageRef)(command);
+}
+
 /** Fills the image placeholders of a check. Rejects references that are not plain image references. */
 export function resolveCheck(check: LessonCheck, ctx: CheckContext): LessonCheck {
-    if (!SAFE_REFERENCE.test(ctx.imageRef) || !ctx.imageRef.includes("@sha256:")) {
-        throw new Error(`Image reference ${JSON.stringify(ctx.imageRef)} is not of the form repository@sha256:<digest>`);
-    }
-    const digest = ctx.imageRef.slice(ctx.imageRef.indexOf("@") + 1);
-    const fill = (s: string) => s.split(IMAGE_REF_PLACEHOLDER).join(ctx.imageRef).split(IMAGE_DIGEST_PLACEHOLDER).join(digest);
+    const fill = imageFiller(ctx.imageRef);
     const expect: Expectation = (() => {
         switch (check.expect.kind) {
             case "equals":
@@ -61,7 +71,9 @@ export function renderCheckScript(check: LessonCheck): string {
         throw new Error(`Check ${check.id} still has image placeholders: call resolveCheck first`);
     }
     const q = shellQuote;
-    const lines: string[] = [`# docker-lab lesson check ${check.id} (notes section ${check.section}): ${check.title}`];
+    // In a classroom the id is each student's, so every line that names the check names the student too.
+    const who = check.student === undefined ? check.id : `${check.id} for student ${check.student}`;
+    const lines: string[] = [`# docker-lab lesson check ${who} (notes section ${check.section}): ${check.title}`];
     if (check.cleanup) {
         lines.push(`trap ${q(`{ ${check.cleanup} ; } >/dev/null 2>&1`)} EXIT`);
     }
@@ -86,9 +98,9 @@ export function renderCheckScript(check: LessonCheck): string {
             ? `printf '  expected: %s\\n%s\\n' ${q(describeExpectation(expect))} "$want" | sed '2,$s/^/    /'`
             : `printf '  expected: %s\\n' ${q(describeExpectation(expect))}`;
     lines.push(
-        `if [ "$status" -eq 0 ] && [ "$ok" -eq 1 ]; then printf '%s %s\\n' ${q(PASS_MARKER)} ${q(check.id)}; printf '%s\\n' "$out"; exit 0; fi`,
+        `if [ "$status" -eq 0 ] && [ "$ok" -eq 1 ]; then printf '%s %s\\n' ${q(PASS_MARKER)} ${q(who)}; printf '%s\\n' "$out"; exit 0; fi`,
         "{",
-        `  printf '%s %s (notes section %s: %s)\\n' ${q(FAIL_MARKER)} ${q(check.id)} ${q(check.section)} ${q(check.title)}`,
+        `  printf '%s %s (notes section %s: %s)\\n' ${q(FAIL_MARKER)} ${q(who)} ${q(check.section)} ${q(check.title)}`,
         `  printf '  command:  %s\\n' ${q(check.command)}`,
         `  ${expected}`,
         `  printf '  exit status: %s\\n  got:\\n' "$status"`,

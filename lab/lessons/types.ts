@@ -38,6 +38,8 @@ export interface LessonCheck {
     substitutes?: { notesCommand: string; reason: string };
     /** The commands of the notes this check runs, as the notes spell them (e.g. `docker rmi`, `head`). */
     teaches: string[];
+    /** In a classroom: the student whose lab the check runs against; its pass and failure lines name them. */
+    student?: string;
 }
 
 /** The notes' section headings, as written there. */

@@ -46,12 +46,17 @@ describe("Pulumi.yaml schema", () => {
         for (const key of CONFIG_KEYS) {
             const entry = declared[key];
             expect({ key, declared: entry !== undefined }).toEqual({ key, declared: true });
-            expect(["integer", "string", "boolean"]).toContain(entry.type);
+            expect(["integer", "string", "boolean", "array"]).toContain(entry.type);
             expect(entry.default).toBeDefined();
             expect(typeof entry.description).toBe("string");
             expect(entry.description.trim().length).toBeGreaterThan(0);
-            // The default has the declared type.
-            expect(typeof entry.default).toBe(entry.type === "integer" ? "number" : entry.type);
+            // The default has the declared type (an array's items too).
+            if (entry.type === "array") {
+                expect(Array.isArray(entry.default)).toBe(true);
+                for (const item of entry.default as unknown[]) expect(typeof item).toBe(entry.items?.type);
+            } else {
+                expect(typeof entry.default).toBe(entry.type === "integer" ? "number" : entry.type);
+            }
         }
     });
 
