@@ -11,6 +11,8 @@ export function packagingChecks(ctx: LessonContext): LessonCheck[] {
             ...section("02"),
             title: `Replica ${index} answers HTTP on its published port`,
             proves: `The packaged app runs as ${replica.name} and answers on ${spec.appUrls[index]}.`,
+            titleZh: `副本 ${index} 在它发布的端口上响应 HTTP`,
+            provesZh: `打包好的应用作为 ${replica.name} 运行，并在 ${spec.appUrls[index]} 上响应。`,
             command: `curl -fsS ${q(`${spec.appUrls[index]}/`)}`,
             expect: {
                 kind: "containsAll",

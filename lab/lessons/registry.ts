@@ -11,6 +11,8 @@ export function registryChecks(ctx: LessonContext): LessonCheck[] {
             ...section("01.03"),
             title: "The registry catalog lists the repository and tag",
             proves: "The local registry stores and distributes the image like Docker Hub does, through the Registry HTTP API v2.",
+            titleZh: "仓库目录列出了仓库名和标签",
+            provesZh: "本地仓库像 Docker Hub 一样，通过 Registry HTTP API v2 集中存储和分发镜像。",
             command: `curl -fsS ${q(`${spec.registry.url}/v2/_catalog`)} && echo && curl -fsS ${q(`${spec.registry.url}/v2/${spec.image.registryPath}/tags/list`)}`,
             expect: {
                 kind: "containsAll",
@@ -23,6 +25,8 @@ export function registryChecks(ctx: LessonContext): LessonCheck[] {
             ...section("01.03"),
             title: "Docker Hub is the default registry",
             proves: "An image name without a registry host (node, registry) is pulled from Docker Hub, the engine's index server.",
+            titleZh: "Docker Hub 是默认仓库",
+            provesZh: "不带仓库地址的镜像名（node、registry）从 Docker Hub 拉取，它是引擎的 index server。",
             command: "docker info --format '{{.IndexServerAddress}}'",
             expect: { kind: "matchesAll", patterns: ["^https://index\\.docker\\.io/v1/?$"] },
         },

@@ -24,8 +24,12 @@ export interface LessonCheck {
     heading: string;
     /** Short English title. */
     title: string;
+    /** The title in Chinese, in the notes' own terms (镜像, 容器, 仓库 …). */
+    titleZh: string;
     /** One sentence on what passing proves. */
     proves: string;
+    /** What passing proves, in Chinese. */
+    provesZh: string;
     /** POSIX shell command; may use the image placeholders. */
     command: string;
     expect: Expectation;
@@ -35,7 +39,7 @@ export interface LessonCheck {
      * Set when the notes' own command cannot run here as written (it needs Docker Hub or a
      * terminal): why, and that this check runs the nearest local equivalent instead.
      */
-    substitutes?: { notesCommand: string; reason: string };
+    substitutes?: { notesCommand: string; reason: string; reasonZh: string };
     /** The commands of the notes this check runs, as the notes spell them (e.g. `docker rmi`, `head`). */
     teaches: string[];
     /** In a classroom: the student whose lab the check runs against; its pass and failure lines name them. */

@@ -1,0 +1,25 @@
+import { buildLabSpec, defaultConfig, parseLabConfig, type SpecContext } from "../../../lab";
+
+// Every learner-facing text of a lesson check exists in Chinese too, written in Chinese.
+
+const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };
+const HAN = /[\u4e00-\u9fff]/;
+
+describe("lesson checks in Chinese", () => {
+    const specs = [buildLabSpec(defaultConfig(), ctx), buildLabSpec(parseLabConfig({ replicas: "3" }), ctx)];
+
+    test.each(specs.flatMap((spec) => spec.checks).map((c) => [c.id, c] as const))("%s has a Chinese title and proves", (_id, check) => {
+        expect(check.titleZh).toMatch(HAN);
+        expect(check.provesZh).toMatch(HAN);
+        expect(check.titleZh).not.toBe(check.title);
+        if (check.substitutes) expect(check.substitutes.reasonZh).toMatch(HAN);
+    });
+
+    test("the notes' own terms: 镜像 for image, 容器 for container, 仓库 for registry", () => {
+        const byId = Object.fromEntries(specs[0].checks.map((c) => [c.id, c]));
+        expect(byId["01.01-image-ls"].titleZh).toContain("镜像");
+        expect(byId["01.02-rm"].titleZh).toContain("容器");
+        expect(byId["01.03-default-registry"].titleZh).toContain("仓库");
+        expect(byId["02-http-1"].titleZh).toContain("副本 1");
+    });
+});
