@@ -63,6 +63,7 @@ article.check.fail { border-left-color: var(--fail); background: var(--fail-bg);
 .fail .mark { color: var(--fail); }
 .check-head h3 { flex: 1; }
 .meta { color: var(--muted); font-size: 13px; }
+.title-zh { margin: 2px 0 0 30px; font-weight: 600; }
 .proves { margin: 6px 0 10px 30px; color: #334155; }
 .label { margin: 8px 0 4px 30px; font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); }
 pre { margin: 0 0 0 30px; background: var(--code-bg); border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
@@ -77,7 +78,7 @@ footer { color: var(--muted); font-size: 13px; border-top: 1px solid var(--line)
   .summary { grid-template-columns: 1fr; padding: 16px; gap: 10px; }
   .facts { grid-template-columns: 1fr; }
   .facts dt { font-weight: 600; margin-top: 4px; }
-  .proves, .label, pre, .cut { margin-left: 0; }
+  .title-zh, .proves, .label, pre, .cut { margin-left: 0; }
   section.notes > header { flex-wrap: wrap; }
   figure.picture svg { max-width: none; width: 760px; }
 }
@@ -95,10 +96,11 @@ function renderCheckHtml(v: VerifiedCheck, imageRef: string): string {
         `<h3>${htmlText(check.title)}</h3>`,
         `<span class="meta"><code>${escapeHtml(check.id)}</code> · ${result.passed ? "passed" : `failed (exit ${result.status ?? "none"})`} · ${formatDuration(result.durationMs)}</span>`,
         "</div>",
-        `<p class="proves">${htmlText(check.proves)}</p>`,
-        '<p class="label">Command</p>',
+        `<p class="title-zh">${htmlText(check.titleZh)}</p>`,
+        `<p class="proves">${htmlText(check.proves)}<br>${htmlText(check.provesZh)}</p>`,
+        `<p class="label">Command · ${htmlText("命令")}</p>`,
         `<pre class="command"><code>${htmlText(checkCommand(check, imageRef))}</code></pre>`,
-        `<p class="label">${result.passed ? "Output" : "Failure report"}</p>`,
+        `<p class="label">${result.passed ? `Output · ${htmlText("输出")}` : `Failure report · ${htmlText("失败报告")}`}</p>`,
         `<pre class="output"><code>${out.text === "" ? '<span class="empty">(no output)</span>' : htmlText(out.text)}</code></pre>`,
         ...(cut ? [`<p class="cut">${escapeHtml(cut)}</p>`] : []),
         "</article>",
@@ -147,6 +149,7 @@ export function renderReportHtml(report: VerifyReport): string {
         "<main>",
         `<h1>Docker lab report: ${e(report.instance)}</h1>`,
         `<p class="subtitle">Every lesson of the Docker study notes (<span lang="zh-CN">Docker 学习笔记</span>), proved by a command run on the lab.</p>`,
+        `<p class="subtitle">${htmlText("Docker 实验报告：笔记的每一课都由在实验上运行的命令来证明。")}</p>`,
         `<section class="summary ${verdict === "PASS" ? "pass" : "fail"}" aria-labelledby="summary-heading">`,
         `<h2 id="summary-heading" class="verdict" data-verdict="${verdict}">${verdict}</h2>`,
         `<p class="counts"><span class="n-pass">${report.passed} passed</span>, <span class="n-fail">${report.failed} failed</span> of ${total} lesson checks</p>`,
