@@ -4,3 +4,4 @@ export * from "./image";
 export * from "./lab";
 export * from "./registry";
 export * from "./replicas";
+export * from "./student";

@@ -6,6 +6,22 @@ import { type CheckStatus, LessonCheckCommands } from "./checkCommands";
 import { AppImage } from "./image";
 import { LocalRegistry } from "./registry";
 import { AppReplicas } from "./replicas";
+import { StudentLab } from "./student";
+
+/** One student's row of the class roster (the `roster` stack output). */
+export interface RosterEntry {
+    student: string;
+    /** The student's app URLs, in replica order. */
+    urls: string[];
+    /** The student's container names, in replica order. */
+    containers: string[];
+    /** The student's repository in the class registry. */
+    repository: string;
+    /** repository@sha256:... the student's replicas run: the class image's digest in the student's repository. */
+    imageRef: string;
+    /** e.g. "26 of 26 lesson checks passed". */
+    checkSummary: string;
+}
 
 export interface DockerLabArgs {
     /** The whole lab specification, from `buildLabSpec(config, ...)`. Required. */
@@ -14,7 +30,9 @@ export interface DockerLabArgs {
 
 /**
  * The whole lab on one Docker engine: an explicit engine provider, a lab network, the local
- * registry, the app image pushed to it, the app replicas and the lesson checks.
+ * registry, the app image pushed to it, the app replicas and the lesson checks. With students (a
+ * classroom) the registry and the image build are the class's, and each student gets a StudentLab
+ * (named `<name>-<student>`) with their own network, repository, replicas and checks instead.
  */
 export class DockerLab extends pulumi.ComponentResource {
     readonly appUrls: pulumi.Output<string[]>;
@@ -26,6 +44,8 @@ export class DockerLab extends pulumi.ComponentResource {
     readonly checks: pulumi.Output<Record<string, CheckStatus>>;
     /** e.g. "26 of 26 lesson checks passed". */
     readonly checkSummary: pulumi.Output<string>;
+    /** In a classroom, one entry per student in config order; empty for the one-learner lab. */
+    readonly roster: pulumi.Output<RosterEntry[]>;
 
     constructor(name: string, args: DockerLabArgs, opts?: pulumi.ComponentResourceOptions) {
         super("docker-lab:lab:DockerLab", name, {}, opts);
@@ -53,31 +73,79 @@ export class DockerLab extends pulumi.ComponentResource {
             withEngine,
         );
 
-        const replicas = new AppReplicas(
-            `${name}-app`,
-            { replicas: spec.replicas, image: image.repoDigest, networkName: network.name, commandEnv: spec.commandEnv },
-            withEngine,
-        );
+        if (spec.students.length > 0) {
+            const students = spec.students.map(
+                (lab) =>
+                    new StudentLab(
+                        `${name}-${lab.student?.name}`,
+                        {
+                            lab,
+                            classImageRef: image.repoDigest,
+                            registry: [registry.container, registry.pidsLimit],
+                            commandEnv: spec.commandEnv,
+                        },
+                        withEngine,
+                    ),
+            );
+            this.roster = pulumi.all(
+                students.map((s) =>
+                    pulumi
+                        .all([s.appUrls, s.containerNames, s.repository, s.imageRef, s.checkSummary])
+                        .apply(([urls, containers, repository, imageRef, checkSummary]) => ({
+                            student: s.student,
+                            urls,
+                            containers,
+                            repository,
+                            imageRef,
+                            checkSummary,
+                        })),
+                ),
+            );
+            this.appUrls = pulumi.all(students.map((s) => s.appUrls)).apply((urls) => urls.flat());
+            this.containerNames = pulumi.all(students.map((s) => s.containerNames)).apply((names) => names.flat());
+            // One flat map, each check keyed by student and id (alice/02-http-0).
+            this.checks = pulumi
+                .all(students.map((s) => s.checks))
+                .apply((all) =>
+                    Object.fromEntries(
+                        all.flatMap((statuses, i) =>
+                            Object.entries(statuses).map(([id, status]) => [`${students[i].student}/${id}`, status]),
+                        ),
+                    ),
+                );
+            this.checkSummary = this.checks.apply((statuses) => {
+                const all = Object.values(statuses);
+                const passed = all.filter((s) => s === "passed").length;
+                return `${passed} of ${all.length} lesson checks passed (${students.length} student${students.length === 1 ? "" : "s"})`;
+            });
+        } else {
+            const replicas = new AppReplicas(
+                `${name}-app`,
+                { replicas: spec.replicas, image: image.repoDigest, networkName: network.name, commandEnv: spec.commandEnv },
+                withEngine,
+            );
 
-        const checks = new LessonCheckCommands(
-            `${name}-check`,
-            {
-                checks: spec.checks,
-                imageRef: image.repoDigest,
-                triggers: replicas.containers.map((c) => c.id),
-                // Checks see the lab as hardened: every container and its PIDs limit.
-                dependsOn: [...replicas.containers, registry.container, ...replicas.pidsLimits, registry.pidsLimit],
-                commandEnv: spec.commandEnv,
-            },
-            { parent: this },
-        );
+            const checks = new LessonCheckCommands(
+                `${name}-check`,
+                {
+                    checks: spec.checks,
+                    imageRef: image.repoDigest,
+                    triggers: replicas.containers.map((c) => c.id),
+                    // Checks see the lab as hardened: every container and its PIDs limit.
+                    dependsOn: [...replicas.containers, registry.container, ...replicas.pidsLimits, registry.pidsLimit],
+                    commandEnv: spec.commandEnv,
+                },
+                { parent: this },
+            );
 
-        this.appUrls = pulumi.output(spec.appUrls);
+            this.appUrls = pulumi.output(spec.appUrls);
+            this.containerNames = replicas.names;
+            this.checks = checks.statuses;
+            this.checkSummary = checks.summary;
+            this.roster = pulumi.output([]);
+        }
         this.registryUrl = registry.url;
         this.imageRef = image.repoDigest;
-        this.containerNames = replicas.names;
-        this.checks = checks.statuses;
-        this.checkSummary = checks.summary;
 
         this.registerOutputs({
             appUrls: this.appUrls,
@@ -86,6 +154,7 @@ export class DockerLab extends pulumi.ComponentResource {
             containerNames: this.containerNames,
             checks: this.checks,
             checkSummary: this.checkSummary,
+            roster: this.roster,
         });
     }
 }

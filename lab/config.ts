@@ -38,7 +38,10 @@ export interface LabConfig {
     memoryLimitMb: number;
     /** Docker engine address; empty means DOCKER_HOST or the platform default. */
     dockerHost: string;
-    /** A classroom: one isolated lab per student name; empty for the one-learner lab. */
+    /**
+     * A classroom: one isolated lab per student name, each position a seat with its own port block
+     * ("" is a free seat); empty for the one-learner lab.
+     */
     students: string[];
 }
 

@@ -294,7 +294,10 @@ export function buildLabSpec(config: LabConfig, ctx: SpecContext): LabSpec {
 
     if (config.students.length > 0) {
         const { starts } = classPortPlan(config.appPort, config.replicas, config.registryPort, config.students.length);
-        const students = config.students.map((student, k) => studentLabSpec(shared, config, student, starts[k]));
+        // Seat k keeps its block whatever happens to the other seats; a free seat ("") has no lab.
+        const students = config.students.flatMap((student, k) =>
+            student === "" ? [] : [studentLabSpec(shared, config, student, starts[k])],
+        );
         return { ...shared, replicas: [], appUrls: [], checks: [], students };
     }
 

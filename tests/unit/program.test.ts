@@ -7,6 +7,7 @@ import {
     pidsLimitCommand,
     renderCheckScript,
     resolveCheck,
+    resolveImageCommand,
 } from "../../lab";
 import { DEFAULT_ENGINE_PLATFORM, fakeDigest, named, ofType, PROJECT, type ProgramRun, runProgram, TYPES } from "./helpers/program";
 
@@ -342,6 +343,204 @@ describe("invalid config", () => {
     test("all problems are reported together in one error", async () => {
         await expect(runProgram({ replicas: "0", bindAddress: "nowhere", appImageTag: "-x" })).rejects.toThrow(
             /3 problems[\s\S]*replicas[\s\S]*bindAddress[\s\S]*appImageTag/,
+        );
+    });
+});
+
+describe("classroom", () => {
+    const CLASS = ["alice", "bob", "carol"];
+    const classConfig = (students: string[]) => ({ students: JSON.stringify(students), appPort: "9000", registryPort: "9003" });
+    const classSpecOf = (students: string[]) => specFor(classConfig(students));
+    /** Mocked stdout: every student's check passes except `failing` (student/id). */
+    const classChecks =
+        (failing: string[] = []) =>
+        (name: string) => {
+            const m = /^lab-([a-z0-9-]+)-check-(.+)$/.exec(name);
+            return m && !failing.includes(`${m[1]}/${m[2]}`) ? `${PASS_MARKER} ${m[2]} for student ${m[1]}\n` : `mock stdout of ${name}`;
+        };
+    let run: ProgramRun;
+    const spec = classSpecOf(CLASS);
+    beforeAll(async () => {
+        run = await runProgram(classConfig(CLASS), "dev", { commandStdout: classChecks(["bob/02-http-1"]) });
+    });
+
+    /** What a student's lab registers: [type, name], from the student's part of the spec. */
+    const studentResources = (lab: (typeof spec.students)[number]): [string, string][] => {
+        const n = `lab-${lab.student?.name}`;
+        return [
+            ["docker-lab:lab:StudentLab", n],
+            [TYPES.network, `${n}-network`],
+            [TYPES.command, `${n}-image`],
+            ["docker-lab:lab:AppReplicas", `${n}-app`],
+            ...lab.replicas.flatMap((_, i): [string, string][] => [
+                [TYPES.container, `${n}-app-${i}`],
+                [TYPES.command, `${n}-app-${i}-pids-limit`],
+            ]),
+            ["docker-lab:lab:LessonCheckCommands", `${n}-check`],
+            ...lab.checks.map((c): [string, string] => [TYPES.command, `${n}-check-${c.id}`]),
+        ];
+    };
+    const registered = (r: ProgramRun) => r.resources.map((x): [string, string] => [x.type, x.name]).sort();
+
+    test("a class of 3 registers exactly the shared registry and image build and each student's lab", () => {
+        const shared: [string, string][] = [
+            ["docker-lab:lab:DockerLab", "lab"],
+            [TYPES.provider, "lab-engine"],
+            [TYPES.network, "lab-network"],
+            ["docker-lab:lab:LocalRegistry", "lab-registry"],
+            [TYPES.volume, "lab-registry-data"],
+            [TYPES.container, "lab-registry-container"],
+            [TYPES.command, "lab-registry-pids-limit"],
+            ["docker-lab:lab:AppImage", "lab-image"],
+            [TYPES.image, "lab-image-build"],
+            [TYPES.command, "lab-image-local-tags"],
+        ];
+        expect(registered(run)).toEqual([...shared, ...spec.students.flatMap(studentResources)].sort());
+        // Built and pushed once, whatever the class size.
+        expect(ofType(run, TYPES.image)).toHaveLength(1);
+    });
+
+    test("each student's lab is a child of the class, and every Docker resource goes through the one engine provider", () => {
+        for (const lab of spec.students) expect(named(run, `lab-${lab.student?.name}`).parent).toBe("lab");
+        for (const r of run.resources.filter((x) => x.type.startsWith("docker:"))) expect(r.provider).toMatch(/::lab-engine::/);
+    });
+
+    test("each student's image is the class digest, copied into their own repository; their replicas run it", () => {
+        const build = named(run, "lab-image-build").inputs;
+        const digest = fakeDigest(build.imageName);
+        expect(run.outputs.imageRef).toBe(`${spec.image.repository}@${digest}`);
+        for (const lab of spec.students) {
+            const n = `lab-${lab.student?.name}`;
+            const copy = named(run, `${n}-image`);
+            expect(copy.inputs.create).toBe(resolveImageCommand(lab.student?.copyImageCommand as string, run.outputs.imageRef as string));
+            expect(copy.inputs.delete).toBe(lab.image.removeCommand);
+            expect(copy.dependsOn).toContain("lab-image-build");
+            for (const [i] of lab.replicas.entries()) {
+                const c = named(run, `${n}-app-${i}`);
+                expect(c.inputs.image).toBe(`${lab.image.repository}@${digest}`);
+                // The replica waits for the push into the student's repository.
+                expect(c.dependsOn).toContain(`${n}-image`);
+            }
+        }
+    });
+
+    test("each student's containers: own name, ports, network, label and the hardened settings", () => {
+        for (const lab of spec.students) {
+            const n = `lab-${lab.student?.name}`;
+            expect(named(run, `${n}-network`).inputs).toEqual({ name: lab.network.name, labels: expect.anything() });
+            expect(named(run, `${n}-network`).inputs.labels).toEqual(
+                expect.arrayContaining([{ label: "docker-lab.student", value: lab.student?.name }]),
+            );
+            for (const [i, replica] of lab.replicas.entries()) {
+                const inputs = named(run, `${n}-app-${i}`).inputs;
+                expect(inputs).toEqual(
+                    expect.objectContaining({
+                        name: replica.name,
+                        hostname: replica.hostname,
+                        ports: [{ internal: 8080, external: replica.ports[0].external, ip: "127.0.0.1", protocol: "tcp" }],
+                        networksAdvanced: [{ name: lab.network.name, aliases: ["hellodocker"] }],
+                        memory: 128,
+                        memorySwap: 128,
+                        cpuShares: 512,
+                        readOnly: true,
+                        user: "1000:1000",
+                        capabilities: { drops: ["ALL"] },
+                        securityOpts: ["no-new-privileges:true"],
+                        restart: "on-failure",
+                        maxRetryCount: 5,
+                        wait: true,
+                    }),
+                );
+                expect(inputs.labels).toEqual(expect.arrayContaining([{ label: "docker-lab.student", value: lab.student?.name }]));
+                expect(named(run, `${n}-app-${i}-pids-limit`).inputs.create).toBe(pidsLimitCommand(replica));
+                expect(named(run, `${n}-app-${i}`).deleteBeforeReplace).toBe(true);
+            }
+        }
+        expect(appContainers(run)).toEqual([]); // no one-learner replicas in a class
+    });
+
+    test("each student's checks run against their own lab and wait for their own replicas and the registry only", () => {
+        for (const lab of spec.students) {
+            const n = `lab-${lab.student?.name}`;
+            const imageRef = `${lab.image.repository}@${fakeDigest(named(run, "lab-image-build").inputs.imageName)}`;
+            const own = lab.replicas.flatMap((_, i) => [`${n}-app-${i}`, `${n}-app-${i}-pids-limit`]);
+            const others = spec.students
+                .filter((o) => o !== lab)
+                .flatMap((o) => o.replicas.map((_, i) => `lab-${o.student?.name}-app-${i}`));
+            for (const check of lab.checks) {
+                const cmd = named(run, `${n}-check-${check.id}`);
+                expect(cmd.inputs.create).toBe(renderCheckScript(resolveCheck(check, { imageRef })));
+                expect(cmd.inputs.create).toContain(`for student ${lab.student?.name}`);
+                expect(cmd.dependsOn).toEqual(expect.arrayContaining([...own, "lab-registry-container", "lab-registry-pids-limit"]));
+                expect(cmd.dependsOn.filter((d) => others.includes(d))).toEqual([]);
+                expect(cmd.inputs.triggers).toEqual([imageRef, ...lab.replicas.map((_, i) => `${n}-app-${i}-id`)]);
+            }
+        }
+    });
+
+    test("outputs: the roster, every URL and container, each check's status by student and a summary", () => {
+        expect(run.outputs.roster).toEqual(
+            spec.students.map((lab) => ({
+                student: lab.student?.name,
+                urls: lab.appUrls,
+                containers: lab.replicas.map((r) => r.name),
+                repository: lab.image.repository,
+                imageRef: `${lab.image.repository}@${fakeDigest(named(run, "lab-image-build").inputs.imageName)}`,
+                checkSummary:
+                    lab.student?.name === "bob"
+                        ? `${lab.checks.length - 1} of ${lab.checks.length} lesson checks passed`
+                        : `${lab.checks.length} of ${lab.checks.length} lesson checks passed`,
+            })),
+        );
+        expect(run.outputs.appUrls).toEqual([
+            "http://127.0.0.1:9000",
+            "http://127.0.0.1:9001",
+            "http://127.0.0.1:9004",
+            "http://127.0.0.1:9005",
+            "http://127.0.0.1:9006",
+            "http://127.0.0.1:9007",
+        ]);
+        expect(run.outputs.containerNames).toEqual(spec.students.flatMap((l) => l.replicas.map((r) => r.name)));
+        const statuses = run.outputs.checks as Record<string, string>;
+        expect(Object.keys(statuses)).toEqual(spec.students.flatMap((l) => l.checks.map((c) => `${l.student?.name}/${c.id}`)));
+        expect(Object.entries(statuses).filter(([, s]) => s !== "passed")).toEqual([["bob/02-http-1", "failed"]]);
+        const total = spec.students.reduce((n, l) => n + l.checks.length, 0);
+        expect(run.outputs.checkSummary).toBe(`${total - 1} of ${total} lesson checks passed (3 students)`);
+    });
+
+    test("the one-learner lab has no roster output", async () => {
+        expect(Object.keys(await runProgram({}).then((r) => r.outputs))).not.toContain("roster");
+    });
+
+    /** URN → inputs of every resource. */
+    const byUrn = (r: ProgramRun) => new Map(r.resources.map((x) => [x.urn, JSON.stringify(x.inputs)]));
+
+    test("adding a fourth student only adds resources: every other URN stays, with the same inputs", async () => {
+        const [before, after] = [byUrn(run), byUrn(await runProgram(classConfig([...CLASS, "dave"])))];
+        const addedUrns = [...after.keys()].filter((u) => !before.has(u));
+        expect([...before.keys()].filter((u) => !after.has(u))).toEqual([]);
+        expect(addedUrns.length).toBe(studentResources(classSpecOf([...CLASS, "dave"]).students[3]).length);
+        for (const urn of addedUrns) expect(urn.slice(urn.lastIndexOf("::") + 2)).toMatch(/^lab-dave(-|$)/);
+        // The checks' stdout differs between the runs (bob's failure is mocked only in the first), not their inputs.
+        expect([...before].filter(([urn, inputs]) => after.get(urn) !== inputs).map(([urn]) => urn)).toEqual([]);
+    });
+
+    test("freeing a student's seat removes only their resources; the others keep URNs and inputs (ports included)", async () => {
+        const after = byUrn(await runProgram(classConfig(["alice", "", "carol"])));
+        const before = byUrn(run);
+        const removed = [...before.keys()].filter((u) => !after.has(u));
+        expect([...after.keys()].filter((u) => !before.has(u))).toEqual([]);
+        expect(removed.length).toBe(studentResources(spec.students[1]).length);
+        for (const urn of removed) expect(urn.slice(urn.lastIndexOf("::") + 2)).toMatch(/^lab-bob(-|$)/);
+        expect([...after].filter(([urn, inputs]) => before.get(urn) !== inputs).map(([urn]) => urn)).toEqual([]);
+    });
+
+    test("a class that does not fit, or a bad name, is rejected before anything is declared", async () => {
+        await expect(runProgram({ students: JSON.stringify(["a", "b"]), appPort: "65530", replicas: "5" })).rejects.toThrow(
+            /students: the class needs 10 ports from appPort = 65530 .*only 6 from 65530 to 65535/,
+        );
+        await expect(runProgram({ students: '["alice","Alice","alice"]' })).rejects.toThrow(
+            /2 problems[\s\S]*students\[1\] = "Alice"[\s\S]*students\[2\] = "alice": the same name as students\[0\]/,
         );
     });
 });

@@ -125,7 +125,9 @@ export async function runProgram(config: Record<string, string> = {}, stack = "d
 
     const outputs: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(program)) {
-        outputs[key] = pulumi.Output.isInstance(value) ? await promiseOf(value) : value;
+        const resolved = pulumi.Output.isInstance(value) ? await promiseOf(value) : value;
+        // As the CLI does: an export whose value is undefined is no stack output (measured with CLI v3.274).
+        if (resolved !== undefined) outputs[key] = resolved;
     }
     // Component outputs are registered after their children: let pending registrations settle.
     await new Promise((resolve) => setTimeout(resolve, 10));
