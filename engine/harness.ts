@@ -8,6 +8,7 @@ import {
     type LabSpec,
     PROJECT_ROOT,
     parseEnginePlatform,
+    resolveImageCommand,
 } from "../lab";
 import { docker, dockerOk, repoDigestOf } from "./dockerCli";
 
@@ -47,15 +48,26 @@ export interface ProvisionTimings {
     registryHealthy: number;
     push: number;
     pullBack: number;
-    /** Per replica: from container start to healthy. */
+    /** In a class: copying the class image into every student's repository (0 for one learner). */
+    studentImages: number;
+    /** Per replica (every student's in turn, in a class): from container start to healthy. */
     replicaHealthy: number[];
     total: number;
+}
+
+/** One lab that runs replicas: the one learner's, or a student's of a class, with the image reference its replicas run. */
+export interface LiveStudentLab {
+    spec: LabSpec;
+    /** repository@sha256:... in the lab's own repository. */
+    imageRef: string;
 }
 
 export interface LiveLab {
     spec: LabSpec;
     /** repository@sha256:... after the push, as `docker.Image.repoDigest` reports it. */
     imageRef: string;
+    /** In a class: every student's lab and the reference (the class digest in their repository) their replicas run; empty for one learner. */
+    students: LiveStudentLab[];
     timings: ProvisionTimings;
 }
 
@@ -70,6 +82,8 @@ export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
  * Provisions the lab from its spec, in the order the Pulumi program does: network and volume,
  * registry (healthy), build (for the engine's platform), push, remove the local tag and pull it
  * back, replicas (healthy). `docker run` sets the PIDs limit that the program sets with `docker update`.
+ * A class gets, after the push, each student's network and the class image copied into each
+ * student's repository (the spec's own command), then every student's replicas on their network.
  */
 export async function provisionLab(spec: LabSpec): Promise<LiveLab> {
     const env = spec.commandEnv;
@@ -93,14 +107,28 @@ export async function provisionLab(spec: LabSpec): Promise<LiveLab> {
     });
     const imageRef = await repoDigestOf(spec);
 
-    for (const replica of spec.replicas) {
-        await dockerOk(dockerRunArgs(replica, imageRef, spec.network.name), `starting container ${replica.name}`, env);
+    const students: LiveStudentLab[] = [];
+    const [, studentImages] = await timed(async () => {
+        for (const lab of spec.students) {
+            const student = lab.student?.name as string;
+            await dockerOk(dockerCreateArgs("network", lab.network.name, lab.network.labels), `creating network ${lab.network.name}`, env);
+            const copy = resolveImageCommand(lab.student?.copyImageCommand as string, imageRef);
+            const ref = (await labShell(copy, env, `Copying the class image into ${student}'s repository ${lab.image.repository}`)).trim();
+            students.push({ spec: lab, imageRef: ref });
+        }
+    });
+    const labs: LiveStudentLab[] = spec.students.length > 0 ? students : [{ spec, imageRef }];
+    for (const lab of labs) {
+        for (const replica of lab.spec.replicas) {
+            await dockerOk(dockerRunArgs(replica, lab.imageRef, lab.spec.network.name), `starting container ${replica.name}`, env);
+        }
     }
-    const replicaHealthy = await Promise.all(spec.replicas.map((r) => waitHealthy(r, env)));
+    const replicaHealthy = await Promise.all(labs.flatMap((lab) => lab.spec.replicas.map((r) => waitHealthy(r, env))));
     return {
         spec,
         imageRef,
-        timings: { build, registryHealthy, push, pullBack, replicaHealthy, total: Date.now() - started },
+        students,
+        timings: { build, registryHealthy, push, pullBack, studentImages, replicaHealthy, total: Date.now() - started },
     };
 }
 
@@ -120,11 +148,12 @@ export async function labelled(kind: "container" | "network" | "volume" | "image
 export async function leftovers(spec: LabSpec): Promise<Record<string, string[]>> {
     const env = spec.commandEnv;
     const label = `${LABEL.instance}=${spec.instance}`;
-    const tags = await dockerOk(
-        ["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", "--filter", `reference=${spec.image.repository}:*`],
-        "listing lab image tags",
-        env,
-    );
+    // The lab's repository, and in a class every student's too.
+    const references = [spec.image, ...spec.students.map((s) => s.image)].flatMap((image) => [
+        "--filter",
+        `reference=${image.repository}:*`,
+    ]);
+    const tags = await dockerOk(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", ...references], "listing lab image tags", env);
     return {
         containers: await labelled("container", label, env),
         networks: await labelled("network", label, env),

@@ -1,5 +1,7 @@
 import {
     checkCommand,
+    checkHeading,
+    checkImageRef,
     checkOutput,
     countText,
     cutNote,
@@ -7,6 +9,8 @@ import {
     formatTime,
     overall,
     type ReportSection,
+    reportAppUrls,
+    reportRoster,
     reportSections,
     type VerifiedCheck,
     type VerifyReport,
@@ -71,6 +75,9 @@ pre.command { background: #0f172a; color: #e2e8f0; border-color: #0f172a; }
 .fail pre.output { background: #fff; border-color: #fecaca; }
 .cut { margin: 4px 0 0 30px; color: var(--muted); font-size: 13px; font-style: italic; }
 .empty { color: var(--muted); font-style: italic; }
+section.roster { margin: 0 0 28px; overflow-x: auto; }
+table.roster { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid var(--line); margin-top: 10px; font-size: 14px; }
+table.roster th, table.roster td { border-bottom: 1px solid var(--line); padding: 6px 10px; text-align: left; vertical-align: top; }
 footer { color: var(--muted); font-size: 13px; border-top: 1px solid var(--line); padding-top: 12px; }
 @media (max-width: 640px) {
   main { padding: 18px 12px 32px; }
@@ -89,11 +96,14 @@ function renderCheckHtml(v: VerifiedCheck, imageRef: string): string {
     const out = checkOutput(v);
     const cut = cutNote(out);
     const state = result.passed ? "pass" : "fail";
+    // In a class every student has each check: the student makes the id unique.
+    const anchor = check.student === undefined ? check.id : `${check.student}-${check.id}`;
+    const student = check.student === undefined ? "" : ` data-student="${escapeHtml(check.student)}"`;
     return [
-        `<article class="check ${state}" id="check-${escapeHtml(check.id)}" data-check="${escapeHtml(check.id)}" data-result="${state}">`,
+        `<article class="check ${state}" id="check-${escapeHtml(anchor)}" data-check="${escapeHtml(check.id)}"${student} data-result="${state}">`,
         '<div class="check-head">',
         `<span class="mark" role="img" aria-label="${result.passed ? "passed" : "failed"}">${result.passed ? "✓" : "✗"}</span>`,
-        `<h3>${htmlText(check.title)}</h3>`,
+        `<h3>${htmlText(checkHeading(check))}</h3>`,
         `<span class="meta"><code>${escapeHtml(check.id)}</code> · ${result.passed ? "passed" : `failed (exit ${result.status ?? "none"})`} · ${formatDuration(result.durationMs)}</span>`,
         "</div>",
         `<p class="title-zh">${htmlText(check.titleZh)}</p>`,
@@ -112,6 +122,25 @@ function sectionHeadingHtml(section: ReportSection): string {
     return `<span class="num">${escapeHtml(section.id)}</span> ${htmlText(rest)}`;
 }
 
+/** A class's roster as a table: one row per student with their result, URLs, containers and repository (nothing for one learner). */
+function rosterHtml(report: VerifyReport): string[] {
+    const roster = reportRoster(report);
+    if (roster.length === 0) return [];
+    const e = escapeHtml;
+    const codes = (items: string[]) => items.map((i) => `<code>${e(i)}</code>`).join(" ");
+    return [
+        '<section class="roster" aria-labelledby="roster-heading">',
+        '<h2 id="roster-heading">Roster</h2>',
+        '<table class="roster"><thead><tr><th scope="col">student</th><th scope="col">result</th><th scope="col">app URLs</th><th scope="col">containers</th><th scope="col">repository</th></tr></thead><tbody>',
+        ...roster.map(
+            (r) =>
+                `<tr data-student="${e(r.student)}" data-result="${r.failed > 0 ? "fail" : "pass"}"><th scope="row">${e(r.student)}</th><td>${r.failed > 0 ? "✗" : "✓"} ${e(countText(r.passed, r.failed))}</td><td>${codes(r.urls)}</td><td>${codes(r.containers)}</td><td>${codes([r.repository])}</td></tr>`,
+        ),
+        "</tbody></table>",
+        "</section>",
+    ];
+}
+
 /** The report as one self-contained HTML page: inline style and SVG, no script, no external resource. */
 export function renderReportHtml(report: VerifyReport): string {
     const verdict = overall(report);
@@ -126,7 +155,12 @@ export function renderReportHtml(report: VerifyReport): string {
         ["Lab instance", `<code>${e(report.instance)}</code>`],
         ["Image", `<code>${e(report.imageRef)}</code>`],
         ["Registry", `<code>${e(report.spec.registry.url)}</code>`],
-        ["App URLs", report.spec.appUrls.map((u) => `<code>${e(u)}</code>`).join(" ")],
+        [
+            "App URLs",
+            reportAppUrls(report)
+                .map((u) => `<code>${e(u)}</code>`)
+                .join(" "),
+        ],
         ["Took", e(formatDuration(report.durationMs))],
     ];
     const toc = sections
@@ -160,8 +194,11 @@ export function renderReportHtml(report: VerifyReport): string {
         "</section>",
         '<figure class="picture">',
         renderLabSvg(report.spec, report.imageRef),
-        `<figcaption>The lab: ${report.spec.replicas.length} replica${report.spec.replicas.length === 1 ? "" : "s"} of the image and the local registry on the network <code>${e(report.spec.network.name)}</code>, published on the host.</figcaption>`,
+        report.spec.students.length > 0
+            ? `<figcaption>The class: the local registry on the network <code>${e(report.spec.network.name)}</code>, published on the host; each student's lab is in the roster.</figcaption>`
+            : `<figcaption>The lab: ${report.spec.replicas.length} replica${report.spec.replicas.length === 1 ? "" : "s"} of the image and the local registry on the network <code>${e(report.spec.network.name)}</code>, published on the host.</figcaption>`,
         "</figure>",
+        ...rosterHtml(report),
     ];
     for (const s of sections) {
         body.push(
@@ -172,7 +209,7 @@ export function renderReportHtml(report: VerifyReport): string {
             "</header>",
             ...(s.checks.length === 0
                 ? ['<p class="empty">No lesson check covers this section.</p>']
-                : s.checks.map((v) => renderCheckHtml(v, report.imageRef))),
+                : s.checks.map((v) => renderCheckHtml(v, checkImageRef(report, v.check)))),
             "</section>",
         );
     }

@@ -1,12 +1,16 @@
 import { hostPort } from "../../lab";
 import {
     checkCommand,
+    checkHeading,
+    checkImageRef,
     checkOutput,
     countText,
     cutNote,
     formatDuration,
     formatTime,
     overall,
+    reportAppUrls,
+    reportRoster,
     reportSections,
     shortDigest,
     type VerifyReport,
@@ -31,6 +35,23 @@ function inlineCode(text: string): string {
     return longest > 0 ? `${f} ${text} ${f}` : `${f}${text}${f}`;
 }
 
+/** A class's roster: one row per student with their result, URLs, containers and repository (nothing for one learner). */
+function rosterMarkdown(report: VerifyReport): string[] {
+    const roster = reportRoster(report);
+    if (roster.length === 0) return [];
+    return [
+        "",
+        "## Roster",
+        "",
+        "| student | result | app URLs | containers | repository |",
+        "| --- | --- | --- | --- | --- |",
+        ...roster.map(
+            (r) =>
+                `| ${cell(r.student)} | ${r.failed > 0 ? "✗" : "✓"} ${cell(countText(r.passed, r.failed))} | ${cell(r.urls.map(inlineCode).join(" "))} | ${cell(r.containers.map(inlineCode).join(" "))} | ${cell(inlineCode(r.repository))} |`,
+        ),
+    ];
+}
+
 /** The report as Markdown: summary table, then each notes section with each check's command and output. */
 export function renderReportMarkdown(report: VerifyReport): string {
     const verdict = overall(report);
@@ -50,7 +71,7 @@ export function renderReportMarkdown(report: VerifyReport): string {
         `| Lab instance | ${cell(inlineCode(report.instance))} |`,
         `| Image | ${cell(inlineCode(report.imageRef))} |`,
         `| Registry | ${cell(inlineCode(report.spec.registry.url))} |`,
-        `| App URLs | ${cell(report.spec.appUrls.map(inlineCode).join(" "))} |`,
+        `| App URLs | ${cell(reportAppUrls(report).map(inlineCode).join(" "))} |`,
         `| Took | ${cell(formatDuration(report.durationMs))} |`,
         "",
         "| section | result |",
@@ -72,6 +93,7 @@ export function renderReportMarkdown(report: VerifyReport): string {
         ),
         "",
         "The HTML report (`lab-report/index.html`) draws this as a picture.",
+        ...rosterMarkdown(report),
     ];
     for (const s of sections) {
         lines.push(
@@ -86,7 +108,7 @@ export function renderReportMarkdown(report: VerifyReport): string {
             const cut = cutNote(out);
             lines.push(
                 "",
-                `### ${result.passed ? "✓" : "✗"} ${check.title}`,
+                `### ${result.passed ? "✓" : "✗"} ${checkHeading(check)}`,
                 "",
                 `**${check.titleZh}**`,
                 "",
@@ -96,7 +118,7 @@ export function renderReportMarkdown(report: VerifyReport): string {
                 "",
                 "Command · 命令:",
                 "",
-                fence(checkCommand(check, report.imageRef), "sh"),
+                fence(checkCommand(check, checkImageRef(report, check)), "sh"),
                 "",
                 result.passed ? "Output · 输出:" : "Failure report · 失败报告:",
                 "",

@@ -1,5 +1,5 @@
 import type { CheckResult } from "../../engine";
-import { type LabSpec, type LessonCheck, NOTES_SECTIONS, PASS_MARKER, resolveCheck } from "../../lab";
+import { type LabSpec, type LessonCheck, labImageRef, labsOf, NOTES_SECTIONS, PASS_MARKER, resolveCheck, studentLab } from "../../lab";
 
 /** What the report shows, computed from a verify run: per-check output, sections in the notes' order, durations and times. */
 
@@ -124,4 +124,60 @@ export function cutNote(out: TrimmedOutput): string | undefined {
     return out.omittedLines > 0
         ? `… ${out.omittedLines} more line${out.omittedLines === 1 ? "" : "s"} not shown`
         : `… ${out.omittedChars} more characters not shown`;
+}
+
+/** One student's row of a class report's roster. */
+export interface RosterRow {
+    student: string;
+    /** The student's app URLs, in replica order. */
+    urls: string[];
+    /** The student's container names, in replica order. */
+    containers: string[];
+    /** The student's repository in the class registry. */
+    repository: string;
+    /** What the student's replicas run: the class digest in the student's repository. */
+    imageRef: string;
+    passed: number;
+    failed: number;
+}
+
+/** The roster of a class report: one row per student whose checks ran, in class order; empty for one learner. */
+export function reportRoster(report: VerifyReport): RosterRow[] {
+    return report.spec.students.flatMap((lab) => {
+        const student = lab.student?.name as string;
+        const checks = report.checks.filter((v) => v.check.student === student);
+        if (checks.length === 0) return [];
+        const passed = checks.filter((v) => v.result.passed).length;
+        return [
+            {
+                student,
+                urls: lab.appUrls,
+                containers: lab.replicas.map((r) => r.name),
+                repository: lab.image.repository,
+                imageRef: checkImageRef(report, checks[0].check),
+                passed,
+                failed: checks.length - passed,
+            },
+        ];
+    });
+}
+
+/** The image reference a check ran against: the report's, or in a class the same digest in the check's student's repository. */
+export function checkImageRef(report: VerifyReport, check: LessonCheck): string {
+    if (check.student === undefined) return report.imageRef;
+    try {
+        return labImageRef(studentLab(report.spec, check.student), report.imageRef);
+    } catch {
+        return report.imageRef;
+    }
+}
+
+/** Every app URL of the lab: its own, or in a class every student's. */
+export function reportAppUrls(report: VerifyReport): string[] {
+    return labsOf(report.spec).flatMap((lab) => lab.appUrls);
+}
+
+/** How a check is named in the report: its title, after its student's name in a class. */
+export function checkHeading(check: LessonCheck): string {
+    return check.student === undefined ? check.title : `${check.student}: ${check.title}`;
 }
