@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { docker, repoDigestOf, runCheck } from "../engine";
-import { type LabSpec, labSpecFor, PROJECT_ROOT, readStackConfig } from "../lab";
+import { type LabSpec, labImageRef, labSpecFor, labsOf, PROJECT_ROOT, readStackConfig, studentLab } from "../lab";
 import { labStack, pulumiEnv } from "./pulumiCli";
 import { formatDuration, type VerifiedCheck, type VerifyReport, writeLabReport } from "./report";
 import { findPulumi } from "./toolchain";
@@ -20,19 +20,33 @@ export interface VerifyOptions {
     onResult?: (verified: VerifiedCheck) => void;
     /** Clock, injectable for tests. Default: Date.now. */
     now?: () => number;
+    /** In a class: check this student's lab only. Default: every student's. */
+    student?: string;
 }
 
-/** Runs every lesson check of the lab against the running lab, changing nothing that the lab owns. */
+/**
+ * Runs every lesson check of the lab against the running lab, changing nothing that the lab owns.
+ * A class's students are verified side by side (each student's checks in order, as `pulumi up` runs
+ * them: no student's checks touch another's objects), the results in class order; `imageRef` is the
+ * class image, which each student's repository holds under the same digest.
+ */
 export async function verifyLab(spec: LabSpec, imageRef: string, options: VerifyOptions): Promise<VerifyReport> {
     const now = options.now ?? Date.now;
     const started = now();
-    const checks: VerifiedCheck[] = [];
-    for (const check of spec.checks) {
-        const result = await runCheck(check, { imageRef }, { cwd: options.cwd, env: spec.commandEnv });
-        const verified = { check, result };
-        checks.push(verified);
-        options.onResult?.(verified);
-    }
+    const labs = options.student === undefined ? labsOf(spec) : [studentLab(spec, options.student)];
+    const perLab = await Promise.all(
+        labs.map(async (lab) => {
+            const ref = lab === spec ? imageRef : labImageRef(lab, imageRef);
+            const verified: VerifiedCheck[] = [];
+            for (const check of lab.checks) {
+                const result = await runCheck(check, { imageRef: ref }, { cwd: options.cwd, env: lab.commandEnv });
+                verified.push({ check, result });
+                options.onResult?.({ check, result });
+            }
+            return verified;
+        }),
+    );
+    const checks = perLab.flat();
     const passed = checks.filter((c) => c.result.passed).length;
     return {
         instance: spec.instance,
@@ -49,6 +63,8 @@ export async function verifyLab(spec: LabSpec, imageRef: string, options: Verify
 
 export interface VerifyArgs {
     stack: string;
+    /** In a class: the one student to verify. */
+    student?: string;
     /** Raw config values overriding the stack's file (as `pulumi config` holds them). */
     config?: Record<string, string>;
     json: boolean;
@@ -62,13 +78,16 @@ export function parseVerifyArgs(argv: string[], env: Record<string, string | und
         if (arg === "--json") args.json = true;
         else if (arg === "--no-report") args.report = false;
         else if (arg === "--stack" && argv[i + 1]) args.stack = argv[++i];
+        else if (arg === "--student" && argv[i + 1]) args.student = argv[++i];
         else if (arg === "--config" && argv[i + 1]) {
             try {
                 args.config = JSON.parse(argv[++i]);
             } catch {
                 throw new Error(`--config takes a JSON object such as '{"replicas":"3"}', not ${argv[i]}`);
             }
-        } else throw new Error(`Unknown argument ${JSON.stringify(arg)}: use --stack NAME, --config JSON, --json, --no-report`);
+        } else {
+            throw new Error(`Unknown argument ${JSON.stringify(arg)}: use --stack NAME, --student NAME, --config JSON, --json, --no-report`);
+        }
     }
     return args;
 }
@@ -100,13 +119,29 @@ async function describeEngine(spec: LabSpec): Promise<string> {
 
 export function formatCheckLine(v: VerifiedCheck): string {
     const mark = v.result.passed ? "✓" : "✗";
-    return `${mark} ${v.check.section.padEnd(5)} ${v.check.title} (${formatDuration(v.result.durationMs)})`;
+    const who = v.check.student === undefined ? "" : `${v.check.student}: `;
+    return `${mark} ${v.check.section.padEnd(5)} ${who}${v.check.title} (${formatDuration(v.result.durationMs)})`;
+}
+
+/** The first line of a verify run: which lab (or class, or student), how many checks, which image. */
+export function verifyHeading(spec: LabSpec, imageRef: string, student?: string): string {
+    if (student !== undefined) {
+        const lab = studentLab(spec, student);
+        return `verifying ${student}'s lab in class ${spec.instance} (${lab.checks.length} checks) against ${labImageRef(lab, imageRef)}`;
+    }
+    if (spec.students.length > 0) {
+        const checks = spec.students.reduce((n, lab) => n + lab.checks.length, 0);
+        const students = spec.students.length;
+        return `verifying class ${spec.instance}: ${students} student${students === 1 ? "" : "s"} (${checks} checks) against ${imageRef}`;
+    }
+    return `verifying lab ${spec.instance} (${spec.checks.length} checks) against ${imageRef}`;
 }
 
 /**
- * `npm run verify [-- --stack NAME] [--config JSON] [--json] [--no-report]`: re-runs every lesson
- * check against the running lab without changing it, prints one line per check and a summary,
- * writes the lab report, and exits non-zero when a check fails.
+ * `npm run verify [-- --stack NAME] [--student NAME] [--config JSON] [--json] [--no-report]`: re-runs
+ * every lesson check against the running lab without changing it (in a class every student's, or
+ * with --student one student's), prints one line per check and a summary, writes the lab report,
+ * and exits non-zero when a check fails.
  *
  * The lab is the stack's: its config from Pulumi.<stack>.yaml (or --config, for a lab made by the
  * live harness), its image digest from the stack outputs, else from the engine.
@@ -117,9 +152,10 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     const spec = specForStack(args.stack, args.config);
     const imageRef = imageRefFromStackOutputs(args.stack) ?? (await repoDigestOf(spec));
     const log = (line: string) => (args.json ? process.stderr : process.stdout).write(`${line}\n`);
-    log(`verifying lab ${spec.instance} (${spec.checks.length} checks) against ${imageRef}`);
+    log(verifyHeading(spec, imageRef, args.student));
     const report: VerifyReport = await verifyLab(spec, imageRef, {
         cwd: PROJECT_ROOT,
+        student: args.student,
         engine: await describeEngine(spec),
         onResult: (v) => {
             log(formatCheckLine(v));
