@@ -71,6 +71,7 @@ function serverAnalyzeStack(pack: Policies, resources: TestResource[]): Promise<
             resource.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(r.props))));
             resource.setOptions(options());
             resource.setDependenciesList((r.dependencies ?? []).map((d) => urns.get(d)!).filter(Boolean));
+            if (r.parent && urns.has(r.parent)) resource.setParent(urns.get(r.parent)!);
             for (const [key, deps] of Object.entries(r.propertyDependencies ?? {})) {
                 const pd = new analyzerproto.AnalyzerPropertyDependencies();
                 pd.setUrnsList(deps.map((d) => urns.get(d)!).filter(Boolean));

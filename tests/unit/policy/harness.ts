@@ -31,6 +31,8 @@ export interface TestResource {
     dependencies?: string[];
     /** Property name → names of the resources that property's value comes from (stack policies only). */
     propertyDependencies?: Record<string, string[]>;
+    /** Name of its parent (a component), if any (stack policies only). */
+    parent?: string;
 }
 
 /** One finding: the policy, its level, the resource (by name, when known) and the message. */
@@ -149,6 +151,7 @@ export function analyzeStack(policies: Policies, resources: TestResource[], conf
         const lookUp = (names: string[]) => names.map((n) => byName.get(n)).filter((d): d is PolicyResource => d !== undefined);
         stack[i].dependencies = lookUp(r.dependencies ?? []);
         stack[i].propertyDependencies = Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, v]) => [k, lookUp(v)]));
+        if (r.parent) stack[i].parent = byName.get(r.parent);
     });
     const findings: Finding[] = [];
     for (const policy of policies) {
@@ -178,7 +181,7 @@ export function analyzeAll(policies: Policies, resources: TestResource[], config
 
 /** Every resource the program registered under mocks (components and providers too, as the engine sends them). */
 export function fromProgram(run: ProgramRun): TestResource[] {
-    return run.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs, dependencies: r.dependsOn }));
+    return run.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs, dependencies: r.dependsOn, parent: r.parent }));
 }
 
 /**

@@ -1,7 +1,7 @@
 import "./installed";
 import type { PolicyPackConfig } from "../../../policy/node_modules/@pulumi/policy";
 import { policies } from "../../../policy/policies";
-import { appContainer, appService, check, labStack, NETWORK_NAME, registryContainer, volume } from "./fixtures";
+import { appContainer, appService, check, labStack, NETWORK_NAME, network, registryContainer, volume } from "./fixtures";
 import { analyze, analyzeStack, type Finding, type TestResource, UNKNOWN } from "./harness";
 
 // Each policy with its violating and compliant cases, the resources passed as the engine passes
@@ -441,7 +441,7 @@ describe("lab-wiring (stack policy)", () => {
         expect(findings).toHaveLength(1);
         expect(findings[0]).toMatchObject({ resource: "lab-app-1", level: "mandatory" });
         expect(findings[0].message).toContain(
-            `replica lab-app-1 is not on the lab network ${NETWORK_NAME}: its networksAdvanced names ["bridge"]; fix:`,
+            `replica lab-app-1 is not on the lab network (${NETWORK_NAME}): its networksAdvanced names ["bridge"]; fix:`,
         );
     });
 
@@ -458,7 +458,7 @@ describe("lab-wiring (stack policy)", () => {
         expect(findings).toHaveLength(1);
         expect(findings[0].resource).toBe("lab-check-00-image-layers");
         expect(findings[0].message).toMatch(
-            /check lab-check-00-image-layers does not depend on replica\(s\) lab-app-1, .*; fix: put every replica/,
+            /check lab-check-00-image-layers does not depend on replica\(s\) lab-app-1, .*; fix: put every replica container of its lab in the check's dependsOn/,
         );
     });
 
@@ -466,6 +466,51 @@ describe("lab-wiring (stack policy)", () => {
         const resources = labStack().filter((r) => r.name !== "lab-network");
         expect(stackFindings(resources).map((f) => f.message)).toEqual([
             expect.stringMatching(/the lab has 2 replica\(s\) but no lab network .*; fix: create the lab network/),
+        ]);
+    });
+
+    /** Two student labs as the classroom program builds them: each its own network, replicas and checks, under its own component. */
+    function classStack(): TestResource[] {
+        const student = (name: string): TestResource[] => {
+            const net = `docker-lab-dev-${name}-net`;
+            const replica = (i: number): TestResource => ({
+                ...appContainer({ networksAdvanced: [{ name: net }] }, `lab-${name}-app-${i}`),
+                parent: `lab-${name}-app`,
+                propertyDependencies: { networksAdvanced: [`lab-${name}-network`] },
+            });
+            return [
+                { type: "docker-lab:lab:StudentLab", name: `lab-${name}`, props: {}, parent: "lab" },
+                { type: "docker-lab:lab:AppReplicas", name: `lab-${name}-app`, props: {}, parent: `lab-${name}` },
+                { type: "docker-lab:lab:LessonCheckCommands", name: `lab-${name}-check`, props: {}, parent: `lab-${name}` },
+                { ...network({ name: net }), name: `lab-${name}-network`, parent: `lab-${name}` },
+                replica(0),
+                replica(1),
+                { ...check(`lab-${name}-check-02-http-0`, [`lab-${name}-app-0`, `lab-${name}-app-1`]), parent: `lab-${name}-check` },
+            ];
+        };
+        return [
+            { type: "docker-lab:lab:DockerLab", name: "lab", props: {} },
+            { ...network(), parent: "lab" },
+            { ...registryContainer(), parent: "lab" },
+            ...student("alice"),
+            ...student("bob"),
+        ];
+    }
+
+    test("compliant classroom: each student's replicas on their own network, each check on its own student's replicas only", () => {
+        expect(stackFindings(classStack())).toEqual([]);
+    });
+
+    test("violating classroom: a student's replica on the shared network, a check missing one of its student's replicas", () => {
+        const resources = classStack().map((r) => {
+            if (r.name === "lab-alice-app-1")
+                return { ...r, props: { ...r.props, networksAdvanced: [{ name: NETWORK_NAME }] }, propertyDependencies: {} };
+            if (r.name === "lab-bob-check-02-http-0") return { ...r, dependencies: ["lab-bob-app-0", "lab-alice-app-1"] };
+            return r;
+        });
+        expect(stackFindings(resources).map((f) => f.message.split("; fix:")[0])).toEqual([
+            `replica lab-alice-app-1 is not on the lab network of lab-alice (docker-lab-dev-alice-net): its networksAdvanced names ["${NETWORK_NAME}"]`,
+            "check lab-bob-check-02-http-0 does not depend on replica(s) lab-bob-app-1 of lab-bob, so it may run before they are up",
         ]);
     });
 

@@ -64,6 +64,16 @@ describe("the real program through the policy pack", () => {
         expect(analyzeAll(policies, asPreview(resources))).toEqual([]);
     });
 
+    test("a classroom (three students, one free seat): zero findings, and every student's replicas are on their own lab network", async () => {
+        const run = await runProgram({ students: JSON.stringify(["alice", "", "bob", "carol"]), appPort: "9000", registryPort: "9003" });
+        const resources = fromProgram(run);
+        const replicas = resources.filter((r) => r.type === TYPES.container && r.props.labels.some((l: any) => l.value === "app"));
+        expect(replicas.length).toBeGreaterThanOrEqual(6);
+        expect(resources.filter((r) => r.type === TYPES.network).length).toBeGreaterThanOrEqual(3);
+        expect(analyzeAll(policies, resources)).toEqual([]);
+        expect(analyzeAll(policies, asPreview(resources))).toEqual([]);
+    });
+
     test("bindAddress 0.0.0.0: every published port and the unauthenticated registry are caught; the allowance clears only the ports", async () => {
         const resources = fromProgram(await runProgram({ bindAddress: "0.0.0.0" }));
         expect(summary(analyzeAll(policies, resources))).toEqual([
