@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { docker, repoDigestOf, runCheck } from "../engine";
 import { type LabSpec, labImageRef, labSpecFor, labsOf, PROJECT_ROOT, readStackConfig, studentLab } from "../lab";
+import { damageHeading, describeDamage, labDamage } from "./labGuard";
 import { labStack, pulumiEnv } from "./pulumiCli";
 import { formatDuration, type VerifiedCheck, type VerifyReport, writeLabReport } from "./report";
 import { findPulumi } from "./toolchain";
@@ -86,7 +87,9 @@ export function parseVerifyArgs(argv: string[], env: Record<string, string | und
                 throw new Error(`--config takes a JSON object such as '{"replicas":"3"}', not ${argv[i]}`);
             }
         } else {
-            throw new Error(`Unknown argument ${JSON.stringify(arg)}: use --stack NAME, --student NAME, --config JSON, --json, --no-report`);
+            throw new Error(
+                `Unknown argument ${JSON.stringify(arg)}: use --stack NAME, --student NAME, --config JSON, --json, --no-report`,
+            );
         }
     }
     return args;
@@ -145,13 +148,22 @@ export function verifyHeading(spec: LabSpec, imageRef: string, student?: string)
  *
  * The lab is the stack's: its config from Pulumi.<stack>.yaml (or --config, for a lab made by the
  * live harness), its image digest from the stack outputs, else from the engine.
+ * A lab broken by hand (a container stopped or removed, the image tag deleted) is reported first,
+ * one line per broken object with how to restore it; without its image tag no check can run (exit 2).
  * Returns its exit code (0 all passed, 1 a check failed).
  */
 export async function verifyCommand(argv: string[]): Promise<number> {
     const args = parseVerifyArgs(argv, process.env);
     const spec = specForStack(args.stack, args.config);
-    const imageRef = imageRefFromStackOutputs(args.stack) ?? (await repoDigestOf(spec));
     const log = (line: string) => (args.json ? process.stderr : process.stdout).write(`${line}\n`);
+    // What the learner broke by hand, and how to restore it, before checks fail for that reason.
+    const damage = await labDamage(spec);
+    if (damage.length > 0) {
+        log(`✗ ${damageHeading(spec.instance, "en")}`);
+        for (const d of damage) log(`  - ${describeDamage(d, args.stack, "en")}`);
+        if (damage.some((d) => d.kind === "image-tag-missing")) return 2;
+    }
+    const imageRef = imageRefFromStackOutputs(args.stack) ?? (await repoDigestOf(spec));
     log(verifyHeading(spec, imageRef, args.student));
     const report: VerifyReport = await verifyLab(spec, imageRef, {
         cwd: PROJECT_ROOT,

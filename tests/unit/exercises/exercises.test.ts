@@ -1,0 +1,189 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { runCheck } from "../../../engine";
+import { LABEL, labSpecFor, NOTES_SECTIONS, PROJECT_ROOT, renderCheckScript, resolveCheck } from "../../../lab";
+import { EXERCISE_LABEL, exerciseCleanupCommand, exerciseWorkDir, labExercises } from "../../../lab/exercises";
+import { fakeDocker } from "./fakeDocker";
+
+// The exercises as data: every notes section covered, both languages, a check the lab's own engine
+// renders, a solution and a reset that touch only the exercises' own objects.
+
+const stack = "unit-exercises";
+const spec = labSpecFor({ appPort: "47080", registryPort: "47000" }, stack);
+const exercises = labExercises(spec, stack);
+const imageRef = `${spec.image.repository}@sha256:${"ab".repeat(32)}`;
+const HAN = /[\u4e00-\u9fff]/;
+
+describe("the exercises", () => {
+    test("at least 12, with unique ids that start with their section, in the notes' order", () => {
+        expect(exercises.length).toBeGreaterThanOrEqual(12);
+        const ids = exercises.map((e) => e.id);
+        expect(new Set(ids).size).toBe(ids.length);
+        for (const e of exercises) expect(e.id.startsWith(`${e.section}-`)).toBe(true);
+        const order = Object.keys(NOTES_SECTIONS);
+        const sections = exercises.map((e) => order.indexOf(e.section));
+        expect(sections).toEqual([...sections].sort((a, b) => a - b));
+    });
+
+    test("cover every section of the notes", () => {
+        for (const section of Object.keys(NOTES_SECTIONS)) {
+            expect({ section, count: exercises.filter((e) => e.section === section).length }).toEqual({
+                section,
+                count: expect.any(Number),
+            });
+            expect(exercises.some((e) => e.section === section)).toBe(true);
+        }
+    });
+
+    test.each(exercises.map((e) => [e.id, e] as const))("%s: texts in Chinese and English, hints, a solution and a reset", (_id, e) => {
+        for (const text of [e.title, e.instructions, e.expected, ...e.solution.map((s) => s.explain)]) {
+            expect(text.zh).toMatch(HAN);
+            expect(text.en).not.toMatch(HAN);
+            expect(text.en.length).toBeGreaterThan(5);
+        }
+        // A hint is words in each language, or the same command in both.
+        for (const hint of e.hints) {
+            expect(hint.en).not.toMatch(HAN);
+            if (!HAN.test(hint.zh)) expect(hint.zh).toBe(hint.en);
+        }
+        expect(HAN.test(e.hints[0].zh)).toBe(true);
+        expect(e.heading).toBe(NOTES_SECTIONS[e.section]);
+        expect(e.hints.length).toBeGreaterThanOrEqual(1);
+        expect(e.solution.length).toBeGreaterThanOrEqual(1);
+        expect(e.reset.length).toBeGreaterThanOrEqual(1);
+        for (const file of e.files) expect(file.startsWith(`${exerciseWorkDir(stack)}/`)).toBe(true);
+    });
+
+    test.each(exercises.map((e) => [e.id, e] as const))(
+        "%s: its check is a LessonCheck the lab's renderer turns into a script",
+        (_id, e) => {
+            expect(e.check.id).toBe(e.id);
+            expect(e.check.section).toBe(e.section);
+            expect(e.check.titleZh).toMatch(HAN);
+            const script = renderCheckScript(resolveCheck(e.check, { imageRef }));
+            expect(script).toContain(`# docker-lab lesson check ${e.id} (notes section ${e.section})`);
+            expect(spawnSync("/bin/sh", ["-n", "-c", script]).status).toBe(0);
+        },
+    );
+
+    test.each(exercises.map((e) => [e.id, e] as const))("%s: solution and reset commands are valid shell", (_id, e) => {
+        for (const command of [...e.solution.map((s) => s.command), ...e.reset]) {
+            expect({ command, status: spawnSync("/bin/sh", ["-n", "-c", command]).status }).toEqual({ command, status: 0 });
+        }
+    });
+
+    test("resets and solutions never remove or stop what pulumi up manages", () => {
+        const managed = [spec.registry.container.name, ...spec.replicas.map((r) => r.name), spec.network.name, spec.volume.name];
+        const destructive = /docker (rm|rmi|stop|kill|image rm|container rm|network rm|volume rm|system prune)\b/;
+        for (const e of exercises) {
+            for (const command of [...e.reset, ...e.solution.map((s) => s.command)]) {
+                if (!destructive.test(command)) continue;
+                for (const name of managed) expect({ command, names: command.includes(name) }).toEqual({ command, names: false });
+                expect({
+                    command,
+                    image: new RegExp(`docker (rmi|image rm) [^|;&]*${spec.image.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}( |$)`).test(
+                        command,
+                    ),
+                }).toEqual({
+                    command,
+                    image: false,
+                });
+            }
+        }
+    });
+
+    test("exercise objects are named <instance>-ex-… and labelled docker-lab.exercise=<instance>", () => {
+        const all = exercises.flatMap((e) => [e.instructions.en, ...e.solution.map((s) => s.command)]).join("\n");
+        const names = [...all.matchAll(/--name '?([^ ']+)/g)].map((m) => m[1]);
+        expect(names.length).toBeGreaterThanOrEqual(3);
+        for (const name of names) expect(name.startsWith(`${spec.instance}-ex-`)).toBe(true);
+        for (const e of exercises) {
+            for (const s of e.solution) {
+                if (/docker (run|build|create)\b/.test(s.command) && !s.command.includes("--rm")) {
+                    expect(s.command).toContain(`--label ${EXERCISE_LABEL}=${spec.instance}`);
+                }
+            }
+        }
+    });
+
+    test("two stacks' exercises share no object name, label, tag or file", () => {
+        const other = labExercises(labSpecFor({ appPort: "47180", registryPort: "47100" }, "unit-other"), "unit-other");
+        const words = (list: typeof exercises) =>
+            new Set(
+                list
+                    .flatMap((e) => [...e.reset, ...e.files].join(" ").split(/[\s'"]+/))
+                    .filter((w) => w.includes("docker-lab-") || w.startsWith(".docker-lab/")),
+            );
+        const mine = words(exercises);
+        for (const w of words(other)) expect(mine.has(w)).toBe(false);
+    });
+
+    test("a classroom lab (no replicas of its own) is refused with one clear line", () => {
+        const classSpec = { ...spec, replicas: [] };
+        expect(() => labExercises(classSpec, stack)).toThrow(/has no replicas of its own \(a classroom\)/);
+    });
+});
+
+describe("a host-only exercise end to end (no engine needed): 02-head-tail", () => {
+    const e = exercises.find((x) => x.id === "02-head-tail")!;
+    const work = path.join(PROJECT_ROOT, exerciseWorkDir(stack));
+    afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+    test("fails before the solution, passes after it, and its reset leaves no file", async () => {
+        fs.mkdirSync(work, { recursive: true });
+        const before = await runCheck(e.check, { imageRef }, { cwd: PROJECT_ROOT });
+        expect(before.passed).toBe(false);
+        for (const step of e.solution) expect(spawnSync("/bin/sh", ["-c", step.command], { cwd: PROJECT_ROOT }).status).toBe(0);
+        const after = await runCheck(e.check, { imageRef }, { cwd: PROJECT_ROOT });
+        expect(after.stderr).toBe("");
+        expect(after.passed).toBe(true);
+        for (const command of e.reset) expect(spawnSync("/bin/sh", ["-c", command], { cwd: PROJECT_ROOT }).status).toBe(0);
+        expect(fs.readdirSync(work)).toEqual([]);
+        expect((await runCheck(e.check, { imageRef }, { cwd: PROJECT_ROOT })).passed).toBe(false);
+    });
+});
+
+describe("exerciseCleanupCommand (what pulumi destroy runs for the exercises)", () => {
+    test("removes the containers labelled or named for this lab's exercises, then untags their names and removes labelled images", () => {
+        const label = `label=${EXERCISE_LABEL}=docker-lab-dev`;
+        const docker = fakeDocker([
+            { pattern: `"ps -aq --filter ${label}"`, stdout: "c1\n" },
+            {
+                pattern: '"ps -a --format {{.ID}} {{.Names}}"',
+                stdout: "c1 docker-lab-dev-ex-kernel\nc2 docker-lab-dev-app-0\nc3 docker-lab-devx-ex-web\nc4 docker-lab-dev-ex-web\nc5 other-docker-lab-dev-ex-x\n",
+            },
+            {
+                pattern: '"image ls --format {{.Repository}}:{{.Tag}}"',
+                stdout: "docker-lab-dev-ex-hellodocker:latest\nlocalhost:5000/docker-lab-dev/hellodocker:1.0.0\ndocker-lab-dev-ex-old:<none>\nnode:20\n",
+            },
+            { pattern: `"image ls -q --filter ${label}"`, stdout: "i1\ni1\n" },
+        ]);
+        try {
+            const r = spawnSync("/bin/sh", ["-c", exerciseCleanupCommand("docker-lab-dev")], { encoding: "utf8", env: process.env });
+            expect(r.stderr).toBe("");
+            expect(r.status).toBe(0);
+            const removals = docker.calls().filter((c) => c.startsWith("rm ") || c.startsWith("image rm "));
+            expect(removals).toEqual(["rm -f -v c1 c4", "image rm docker-lab-dev-ex-hellodocker:latest", "image rm -f i1"]);
+        } finally {
+            docker.restore();
+        }
+    });
+
+    test("does nothing, successfully, when there is nothing to remove", () => {
+        const docker = fakeDocker([]);
+        try {
+            const r = spawnSync("/bin/sh", ["-c", exerciseCleanupCommand("docker-lab-dev")], { encoding: "utf8", env: process.env });
+            expect(r.status).toBe(0);
+            expect(docker.calls()).toHaveLength(4);
+            expect(docker.calls().filter((c) => / rm |^rm /.test(c))).toEqual([]);
+        } finally {
+            docker.restore();
+        }
+    });
+
+    test("never matches the lab's own managed label", () => {
+        expect(exerciseCleanupCommand("docker-lab-dev")).not.toContain(LABEL.managed);
+        expect(exerciseCleanupCommand("docker-lab-dev")).not.toContain(`${LABEL.instance}=`);
+    });
+});

@@ -1,0 +1,94 @@
+import { docker, dockerOk, explainDockerError } from "../engine";
+import { type ContainerSpec, LABEL, type LabSpec, shellQuote } from "../lab";
+import type { Lang } from "../lab/exercises";
+import { DEFAULT_STACK } from "./pulumiCli";
+
+/**
+ * Guarding the lab: what of the objects `pulumi up` made is broken on the engine (a container
+ * stopped or removed by hand, the image tag deleted), and how to restore each. `npm run exercise
+ * check` and `npm run verify` say so before they run any check.
+ *
+ * The fixes are the ones measured with the real Pulumi CLI: `npm run up` alone changes nothing
+ * after a container was stopped or removed by hand (its state still says the container runs),
+ * `pulumi refresh` then `npm run up` recreates it; neither brings back a deleted local image tag,
+ * which `docker pull` does (the lab's registry still holds the image).
+ */
+
+export type LabDamage =
+    | { kind: "stopped"; role: "registry" | "replica"; name: string; state: string }
+    | { kind: "missing"; role: "registry" | "replica"; name: string }
+    | { kind: "image-tag-missing"; image: string };
+
+/**
+ * What is broken in the lab on the engine, the registry first (a pull needs it), then the replicas
+ * in order, then the image tag. Empty when every container runs and the tag is there. Throws an
+ * actionable error when the engine does not answer.
+ */
+export async function labDamage(spec: LabSpec): Promise<LabDamage[]> {
+    const env = spec.commandEnv;
+    const listed = await dockerOk(
+        ["ps", "--all", "--filter", `label=${LABEL.instance}=${spec.instance}`, "--format", "{{.Names}}\t{{.State}}"],
+        "checking the lab's containers",
+        env,
+    );
+    const states = new Map(
+        listed
+            .split("\n")
+            .filter(Boolean)
+            .map((line) => line.split("\t") as [string, string]),
+    );
+    const damage: LabDamage[] = [];
+    const containers: [ContainerSpec, "registry" | "replica"][] = [
+        [spec.registry.container, "registry"],
+        ...spec.replicas.map((r): [ContainerSpec, "replica"] => [r, "replica"]),
+    ];
+    for (const [container, role] of containers) {
+        const state = states.get(container.name);
+        if (state === undefined) damage.push({ kind: "missing", role, name: container.name });
+        else if (state !== "running") damage.push({ kind: "stopped", role, name: container.name, state });
+    }
+    const image = await docker(["image", "inspect", "--format", "{{.Id}}", spec.image.name], env);
+    if (image.status !== 0) {
+        if (!/no such image/i.test(image.stderr)) {
+            throw new Error(explainDockerError(image.stderr, { action: "checking the lab's image tag", dockerHost: env.DOCKER_HOST }));
+        }
+        damage.push({ kind: "image-tag-missing", image: spec.image.name });
+    }
+    return damage;
+}
+
+/** `npm run up` for the stack (LAB_STACK=S for any but the default). */
+function upCommand(stack: string): string {
+    return stack === DEFAULT_STACK ? "npm run up" : `LAB_STACK=${shellQuote(stack)} npm run up`;
+}
+
+/** One line: what is broken and the commands that restore it, in the learner's language. */
+export function describeDamage(damage: LabDamage, stack: string, lang: Lang): string {
+    const refresh = `pulumi refresh --yes --stack ${shellQuote(stack)}`;
+    const up = upCommand(stack);
+    const what = (role: "registry" | "replica", name: string) =>
+        lang === "zh"
+            ? `${role === "registry" ? "仓库容器" : "副本容器"} ${name}`
+            : `${role === "registry" ? "registry container" : "replica"} ${name}`;
+    switch (damage.kind) {
+        case "stopped":
+            return lang === "zh"
+                ? `${what(damage.role, damage.name)} 已停止（${damage.state}）：用 docker start ${damage.name} 恢复，或者 ${refresh}（口令 docker-lab）之后 ${up}`
+                : `${what(damage.role, damage.name)} is stopped (${damage.state}): restore it with docker start ${damage.name}, or ${refresh} (passphrase docker-lab), then ${up}`;
+        case "missing":
+            return lang === "zh"
+                ? `${what(damage.role, damage.name)} 被删除了：先 ${refresh}（口令 docker-lab），再 ${up}（只运行 ${up} 不会发现它不见了）`
+                : `${what(damage.role, damage.name)} was removed: run ${refresh} (passphrase docker-lab), then ${up} (${up} alone does not notice it is gone)`;
+        case "image-tag-missing":
+            return lang === "zh"
+                ? `镜像标签 ${damage.image} 被删除了：用 docker pull ${damage.image} 从本地仓库取回（${up} 不会恢复本地标签）`
+                : `the image tag ${damage.image} was deleted: get it back from the local registry with docker pull ${damage.image} (${up} does not restore a local tag)`;
+    }
+}
+
+/** The heading above the damage lines. */
+export function damageHeading(instance: string, lang: Lang): string {
+    return lang === "zh"
+        ? `实验 ${instance} 中由 pulumi up 管理的对象被破坏了：`
+        : `the lab ${instance} is broken: objects that pulumi up manages are not as it left them:`;
+}
