@@ -98,11 +98,19 @@ export function dockerRunArgs(spec: ContainerSpec, image: string, networkName: s
 
 /**
  * `docker build` arguments (after `docker`) for the image spec; `quiet` prints only the image id,
- * `platform` (os/arch, e.g. linux/amd64) builds for that platform, which the legacy builder of
- * Docker 20.10 accepts as well as BuildKit.
+ * `noCache` builds every step afresh, `platform` (os/arch, e.g. linux/amd64) builds for that
+ * platform, which the legacy builder of Docker 20.10 accepts as well as BuildKit.
  */
-export function dockerBuildArgs(image: ImageSpec, options: { quiet?: boolean; platform?: string } = {}): string[] {
-    const args = ["build", ...(options.quiet ? ["--quiet"] : []), "--tag", image.name, "--file", image.dockerfile];
+export function dockerBuildArgs(image: ImageSpec, options: { quiet?: boolean; noCache?: boolean; platform?: string } = {}): string[] {
+    const args = [
+        "build",
+        ...(options.quiet ? ["--quiet"] : []),
+        ...(options.noCache ? ["--no-cache"] : []),
+        "--tag",
+        image.name,
+        "--file",
+        image.dockerfile,
+    ];
     if (options.platform !== undefined) args.push("--platform", options.platform);
     for (const [k, v] of Object.entries(image.buildArgs)) args.push("--build-arg", `${k}=${v}`);
     args.push(image.context);

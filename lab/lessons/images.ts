@@ -55,7 +55,10 @@ export function imagesChecks(ctx: LessonContext): LessonCheck[] {
             titleZh: "docker build 从 Dockerfile 构建镜像",
             provesZh: "docker build --tag（笔记中的 -t）把 app/Dockerfile 和它旁边的文件构建成一个带标签、能运行应用的镜像。",
             command: [
-                docker(dockerBuildArgs({ ...spec.image, name: lessonTag("build") }, { quiet: true })),
+                // In a class the students' builds run at once: one that reused another's cached layers
+                // failed when that one's clean-up (docker rmi) deleted them mid-build (measured, Docker
+                // 20.10). Without the cache each build's layers are its own.
+                docker(dockerBuildArgs({ ...spec.image, name: lessonTag("build") }, { quiet: true, noCache: spec.student !== undefined })),
                 `docker run --rm ${q(lessonTag("build"))} cat ${inImage("package.json")}`,
             ].join(" && "),
             // The legacy builder adds a deprecation notice; only these lines matter.

@@ -287,6 +287,8 @@ describe("a class of three (examples)", () => {
             "localhost:9003/docker-lab-dev/bob/hellodocker:1.0.0-roundtrip",
         );
         expect(bob.checks.map((c) => c.id)).toEqual(alice.checks.map((c) => c.id));
+        // Students build at once: without the cache no build reuses layers another's clean-up may delete.
+        expect(bob.checks.find((c) => c.id === "01.01-build")?.command).toMatch(/^docker build --quiet --no-cache --tag /);
 
         const ref = labImageRef(bob, `${spec.image.repository}@sha256:${"a".repeat(64)}`);
         expect(ref).toBe(`localhost:9003/docker-lab-dev/bob/hellodocker@sha256:${"a".repeat(64)}`);
@@ -305,6 +307,7 @@ describe("a class of three (examples)", () => {
             "docker ps --filter label=docker-lab.instance=docker-lab-dev --filter label=docker-lab.role=app --format '{{.Names}} {{.Status}}'",
         );
         expect(one.checks.find((c) => c.id === "01.02-rm")?.command).toContain("docker create --name docker-lab-dev-lesson-rm ");
+        expect(one.checks.find((c) => c.id === "01.01-build")?.command).toMatch(/^docker build --quiet --tag /);
     });
 
     test("a student's image command tags the class digest into their repository and requires the same digest", () => {
