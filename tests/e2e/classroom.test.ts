@@ -1,0 +1,272 @@
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { leftovers, teardownLab } from "../../engine";
+import { type LabSpec, labSpecFor, OFFLINE_IMAGES } from "../../lab";
+import { copyProject, removeProjectCopy } from "../../tools/projectCopy";
+import { findPulumi } from "../../tools/toolchain";
+import { e2eGate } from "./gate";
+import { type CommandRun, describeRun, expectOutput, expectSuccess, httpGet, runCommand } from "./processes";
+
+// A classroom through the real Pulumi CLI, as a teacher runs it: three students set with
+// `pulumi config set --path`, one `npm run up`, `npm run verify -- --student`, a fourth student added
+// (only the fourth's resources are created; the others' containers keep their ids), `npm run down`.
+// One throw-away copy of the project; stack e2e-class, app ports 39000.., registry 39999.
+
+const STACK = "e2e-class";
+const CONFIG: Record<string, string> = {
+    baseImage: OFFLINE_IMAGES.baseImage,
+    registryImage: OFFLINE_IMAGES.registryImage,
+    appPort: "39000",
+    registryPort: "39999",
+};
+const CLASS = ["alice", "bob", "carol"];
+const PASSPHRASE = "docker-lab";
+const STEP_TIMEOUT = 900_000;
+const NOTHING = { containers: [], networks: [], volumes: [], images: [], tags: [] };
+
+/** The class's spec as the program derives it. */
+const classSpec = (students: string[]): LabSpec => labSpecFor({ ...CONFIG, students }, STACK);
+
+interface StateResource {
+    urn: string;
+    type: string;
+    id?: string;
+    modified?: string;
+    outputs?: Record<string, unknown>;
+}
+interface Deployment {
+    resources?: StateResource[];
+}
+
+const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+const CONTAINER = "docker:index/container:Container";
+/** URN → id of every resource with an id (of one type, when given). */
+const idsOf = (deployment: Deployment, type?: string) =>
+    new Map((deployment.resources ?? []).filter((r) => r.id && (!type || r.type === type)).map((r) => [r.urn, r.id as string]));
+/** Pulumi's marker of a secret value in a state file. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+/**
+ * URN → what changes when a resource is replaced or updated: id, outputs and modification time.
+ * A secret output counts by its place only: Pulumi re-encrypts it (a new ciphertext) whenever it
+ * writes the state, changed or not (docker.Image's __inputs, measured with CLI v3.274).
+ */
+const fingerprintsOf = (deployment: Deployment) =>
+    new Map(
+        (deployment.resources ?? [])
+            .filter((r) => r.id)
+            .map((r) => [
+                r.urn,
+                JSON.stringify({ id: r.id, modified: r.modified, outputs: r.outputs }, (_, v) =>
+                    v instanceof Object && SECRET_SIG in v ? "[secret]" : v,
+                ),
+            ]),
+    );
+
+/** A JSON document that a command printed after npm's banner. */
+function jsonOf(run: CommandRun): any {
+    const start = run.stdout.search(/^[[{]/m);
+    try {
+        return JSON.parse(run.stdout.slice(Math.max(start, 0)));
+    } catch (err) {
+        throw new Error(describeRun(run, `JSON on stdout (${(err as Error).message})`));
+    }
+}
+
+const gate = e2eGate();
+
+gate.describe("e2e: a classroom through npm run and the real Pulumi CLI", () => {
+    const cli = findPulumi(process.env);
+    const base: Record<string, string | undefined> = {
+        ...process.env,
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        npm_config_update_notifier: "false",
+    };
+    for (const key of [
+        "PULUMI_BACKEND_URL",
+        "PULUMI_CONFIG_PASSPHRASE",
+        "PULUMI_CONFIG_PASSPHRASE_FILE",
+        "LAB_SKIP_PREFLIGHT",
+        "LAB_STACK",
+    ]) {
+        delete base[key];
+    }
+    const npmEnv = { ...base, LAB_STACK: STACK };
+    const pulumiEnv = { ...base, ...cli.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE };
+    let copy = "";
+
+    const npm = (script: string, args: string[] = []) =>
+        runCommand("npm", ["run", script, ...(args.length ? ["--", ...args] : [])], {
+            cwd: copy,
+            env: npmEnv,
+            shownEnv: `LAB_STACK=${STACK}`,
+            timeoutMs: STEP_TIMEOUT - 60_000,
+        });
+    const pulumi = (args: string[]) =>
+        runCommand(cli.argv[0], [...cli.argv.slice(1), ...args], {
+            cwd: copy,
+            env: pulumiEnv,
+            shownEnv: `PULUMI_CONFIG_PASSPHRASE=${PASSPHRASE}`,
+        });
+    const stackExport = async (): Promise<Deployment> =>
+        jsonOf(expectSuccess(await pulumi(["stack", "export", "--stack", STACK]))).deployment;
+    const stackOutputs = async () => jsonOf(expectSuccess(await pulumi(["stack", "output", "--json", "--stack", STACK])));
+    /** Adds a student the way the README tells a teacher to. */
+    const addStudent = async (index: number, name: string) =>
+        expectSuccess(await pulumi(["config", "set", "--stack", STACK, "--path", `students[${index}]`, name]));
+
+    /** The roster output equals the spec's, and every replica of every student answers with its own hostname. */
+    async function expectClassAnswers(students: string[]): Promise<void> {
+        const spec = classSpec(students);
+        const { roster } = await stackOutputs();
+        expect(roster.map((r: any) => ({ student: r.student, urls: r.urls, containers: r.containers, repository: r.repository }))).toEqual(
+            spec.students.map((s) => ({
+                student: s.student?.name,
+                urls: s.appUrls,
+                containers: s.replicas.map((r) => r.name),
+                repository: s.image.repository,
+            })),
+        );
+        for (const s of spec.students) {
+            for (const [i, url] of s.appUrls.entries()) {
+                const { status, body } = await httpGet(url);
+                expect({ url, status, hostname: JSON.parse(body).hostname }).toEqual({
+                    url,
+                    status: 200,
+                    hostname: s.replicas[i].hostname,
+                });
+            }
+        }
+    }
+
+    function forgetWorkspace(dir: string): void {
+        const home = cli.env.PULUMI_HOME || process.env.PULUMI_HOME || path.join(os.homedir(), ".pulumi");
+        const key = crypto.createHash("sha1").update(path.join(dir, "Pulumi.yaml")).digest("hex");
+        fs.rmSync(path.join(home, "workspaces", `docker-lab-${key}-workspace.json`), { force: true });
+    }
+
+    async function step(name: string, fn: () => Promise<void>): Promise<void> {
+        const started = Date.now();
+        try {
+            await fn();
+        } finally {
+            console.log(`e2e classroom step "${name}": ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        }
+    }
+
+    beforeAll(async () => {
+        await step("setup: copy the project", async () => {
+            await teardownLab(classSpec([...CLASS, "dave"]));
+            copy = copyProject("docker-lab-e2e-class-");
+        });
+    }, STEP_TIMEOUT);
+
+    afterAll(async () => {
+        await step("teardown: npm run down, safety net, remove the copy", async () => {
+            try {
+                if (copy && fs.existsSync(path.join(copy, ".pulumi-state", ".pulumi", "stacks", "docker-lab", `${STACK}.json`))) {
+                    const down = await npm("down");
+                    if (down.code !== 0) console.log(`teardown: ${describeRun(down, "exit 0")}`);
+                }
+                await teardownLab(classSpec([...CLASS, "dave"]));
+            } finally {
+                if (copy) {
+                    removeProjectCopy(copy);
+                    forgetWorkspace(copy);
+                }
+            }
+        });
+    }, STEP_TIMEOUT);
+
+    test(
+        "a teacher sets up a class of three: pulumi stack init, config set, config set --path students[i]",
+        () =>
+            step("stack init and config", async () => {
+                expectSuccess(await pulumi(["stack", "init", STACK]));
+                for (const [key, value] of Object.entries(CONFIG)) {
+                    expectSuccess(await pulumi(["config", "set", "--stack", STACK, key, value]));
+                }
+                for (const [i, name] of CLASS.entries()) await addStudent(i, name);
+                const stored = jsonOf(expectSuccess(await pulumi(["config", "--json", "--stack", STACK])));
+                expect(stored["docker-lab:students"].objectValue).toEqual(CLASS);
+            }),
+        STEP_TIMEOUT,
+    );
+
+    test(
+        "one npm run up provisions the class: every student's checks pass, the roster lists them, every replica answers",
+        () =>
+            step("class of three: up", async () => {
+                const up = expectSuccess(await npm("up"));
+                const spec = classSpec(CLASS);
+                const total = spec.students.reduce((n, s) => n + s.checks.length, 0);
+                const [, passed] = expectOutput(up, /^(\d+) passed, 0 failed in /m);
+                expect(Number(passed)).toBe(total);
+                const outputs = await stackOutputs();
+                expect(outputs.checkSummary).toBe(`${total} of ${total} lesson checks passed (3 students)`);
+                await expectClassAnswers(CLASS);
+            }),
+        STEP_TIMEOUT,
+    );
+
+    test(
+        "npm run verify -- --student bob checks bob's lab only",
+        () =>
+            step("verify --student bob", async () => {
+                const run = expectSuccess(await npm("verify", ["--student", "bob", "--no-report"]));
+                const bob = classSpec(CLASS).students[1];
+                const [, passed] = expectOutput(run, /^(\d+) passed, 0 failed in /m);
+                expect(Number(passed)).toBe(bob.checks.length);
+                expect(run.stdout).not.toMatch(/\balice\b|\bcarol\b/);
+            }),
+        STEP_TIMEOUT,
+    );
+
+    test(
+        "a fourth student: only dave's resources are created; the others' containers keep their ids, nothing else changes",
+        () =>
+            step("add a fourth student", async () => {
+                const before = await stackExport();
+                await addStudent(3, "dave");
+                expectSuccess(await npm("up"));
+                const after = await stackExport();
+
+                const [urnsBefore, urnsAfter] = [
+                    new Set((before.resources ?? []).map((r) => r.urn)),
+                    (after.resources ?? []).map((r) => r.urn),
+                ];
+                const addedNames = urnsAfter.filter((u) => !urnsBefore.has(u)).map(nameOf);
+                expect([...urnsBefore].filter((u) => !urnsAfter.includes(u))).toEqual([]);
+                expect(addedNames.length).toBeGreaterThan(0);
+                expect(addedNames.filter((n) => !/^lab-dave(-|$)/.test(n))).toEqual([]);
+
+                const containersBefore = idsOf(before, CONTAINER);
+                const containersAfter = idsOf(after, CONTAINER);
+                for (const [urn, id] of containersBefore)
+                    expect({ name: nameOf(urn), id: containersAfter.get(urn) }).toEqual({ name: nameOf(urn), id });
+                expect(containersBefore.size).toBe(1 + CLASS.length * 2);
+                // Not replaced, and not updated in place either: ids, outputs and modification times all kept.
+                const [fpBefore, fpAfter] = [fingerprintsOf(before), fingerprintsOf(after)];
+                expect([...fpBefore].filter(([urn, fp]) => fpAfter.get(urn) !== fp).map(([urn]) => nameOf(urn))).toEqual([]);
+                await expectClassAnswers([...CLASS, "dave"]);
+            }),
+        STEP_TIMEOUT,
+    );
+
+    test(
+        "a second up of the class changes nothing",
+        () => step("no-op up", async () => void expectSuccess(await npm("up", ["--expect-no-changes"]))),
+        STEP_TIMEOUT,
+    );
+
+    test(
+        "npm run down leaves nothing of the class",
+        () =>
+            step("down", async () => {
+                expectSuccess(await npm("down"));
+                expect(await leftovers(classSpec([...CLASS, "dave"]))).toEqual(NOTHING);
+            }),
+        STEP_TIMEOUT,
+    );
+});
