@@ -508,6 +508,13 @@ describe("classroom", () => {
         expect(run.outputs.checkSummary).toBe(`${total - 1} of ${total} lesson checks passed (3 students)`);
     });
 
+    test("the program gives back the stack trace limit it lowers while it declares the lab", async () => {
+        const before = Error.stackTraceLimit;
+        await runProgram(classConfig(CLASS));
+        expect(Error.stackTraceLimit).toBe(before);
+        expect(before).toBeGreaterThan(0);
+    });
+
     test("the one-learner lab has no roster output", async () => {
         expect(Object.keys(await runProgram({}).then((r) => r.outputs))).not.toContain("roster");
     });

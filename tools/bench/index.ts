@@ -25,6 +25,9 @@
  *      (findToolchain; else its rows say n/a and why): the real npm run up / down in a copy of the
  *      project: cold up (with its critical path from --event-log), no-op up, up after a one-line
  *      change, down. Run after each lab and bare cycle (L B P L B P ...).
+ *   4. Classroom (classroom.ts): the program under Pulumi mocks for classes of 1, 10 and 50 (time and
+ *      memory, each run a fresh process), then a class of 10 (stack bench-class, ports 29000.. and
+ *      29999) with the real CLI when available, else the harness: until healthy, up, verify, memory per lab, down.
  *   Every figure is the median of the runs (3 by default).
  */
 import * as fs from "node:fs";
@@ -33,6 +36,7 @@ import { dockerOk } from "../../engine";
 import { APP_DIR, buildLabSpec, PROJECT_NAME, PROJECT_ROOT, parseLabConfig } from "../../lab";
 import { findToolchain, TOOLCHAIN_HINT } from "../toolchain";
 import { BENCH_USAGE, parseBenchArgs } from "./args";
+import { classroomPhase, classroomReport, cleanupClassroom } from "./classroom";
 import { BENCH_CONFIG, log, PULUMI_STACK, STACK, secs, T0 } from "./common";
 import { bareCycle, type CycleSteps, cleanupAll, type LabCycle, labCycle } from "./cycles";
 import { imagePhase } from "./imagePhase";
@@ -55,7 +59,7 @@ export async function runBench(argv: string[]): Promise<number> {
 
     let cleaning: Promise<void> | undefined;
     const cleanup = () => {
-        cleaning ??= cleanupAll(spec, pulumiSpec);
+        cleaning ??= cleanupAll(spec, pulumiSpec).then(cleanupClassroom);
         return cleaning;
     };
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -79,6 +83,7 @@ export async function runBench(argv: string[]): Promise<number> {
         }
         log(`engine ${engine}; removing leftovers of an earlier run`);
         await cleanupAll(spec, pulumiSpec);
+        await cleanupClassroom();
 
         const image = await imagePhase(spec, config, opts.runs);
         const lab: LabCycle[] = [];
@@ -126,11 +131,14 @@ export async function runBench(argv: string[]): Promise<number> {
         } finally {
             await pulumiBench?.close();
         }
+        // 4. Classroom (classroom.ts): the program under mocks for classes of 1, 10 and 50, and a class of 10 on the engine.
+        log("classroom phase");
+        const classroom = classroomReport(await classroomPhase(toolchain, opts.runs));
         const totalMs = performance.now() - T0;
 
         const { text, results } = benchReport({ spec, config, engine, runs: opts.runs, image, lab, bare, pulumi, totalMs });
-        process.stdout.write(text);
-        fs.writeFileSync(opts.json, `${JSON.stringify(results, null, 2)}\n`);
+        process.stdout.write(`${text}${classroom.text}`);
+        fs.writeFileSync(opts.json, `${JSON.stringify({ ...(results as object), ...classroom.results }, null, 2)}\n`);
         log(`JSON written to ${opts.json}`);
         // A failed npm run up/down is a failure of the lab, not a figure: the table is printed, the exit code says it.
         return pulumi.available && pulumi.error ? 1 : 0;
