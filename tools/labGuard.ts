@@ -40,7 +40,8 @@ export async function labDamage(spec: LabSpec): Promise<LabDamage[]> {
     const damage: LabDamage[] = [];
     const containers: [ContainerSpec, "registry" | "replica"][] = [
         [spec.registry.container, "registry"],
-        ...spec.replicas.map((r): [ContainerSpec, "replica"] => [r, "replica"]),
+        // A class's replicas are its students' (each student's lab shares the class's instance label).
+        ...[...spec.replicas, ...spec.students.flatMap((s) => s.replicas)].map((r): [ContainerSpec, "replica"] => [r, "replica"]),
     ];
     for (const [container, role] of containers) {
         const state = states.get(container.name);
