@@ -70,7 +70,7 @@ export interface ImageSpec {
     buildArgs: Record<string, string>;
     /** Registry host as the engine reaches it, e.g. localhost:5000. */
     registryServer: string;
-    /** Shell command that removes every local tag of the lab's image (run on destroy). */
+    /** Shell command that removes the containers and images the exercises made, then every local tag of the lab's image (run on destroy). */
     removeCommand: string;
     /** Shell command that prints the engine's own os/arch (e.g. linux/amd64), the platform the image is built for. */
     platformCommand: string;
