@@ -18,6 +18,8 @@ export interface LessonCheckCommandsArgs {
     dependsOn?: pulumi.Input<pulumi.Resource>[];
     /** Environment of the docker CLI (DOCKER_HOST when set). Default: the caller's environment. */
     commandEnv?: Record<string, string>;
+    /** Run the checks one after another, in order (each waits for the one before). Default: false, all at once. */
+    sequential?: boolean;
 }
 
 /**
@@ -36,8 +38,10 @@ export class LessonCheckCommands extends pulumi.ComponentResource {
         super("docker-lab:lab:LessonCheckCommands", name, {}, opts);
 
         const imageRef = pulumi.output(args.imageRef);
-        this.commands = args.checks.map(
-            (check) =>
+        this.commands = [];
+        for (const check of args.checks) {
+            const previous = args.sequential ? this.commands.slice(-1) : [];
+            this.commands.push(
                 new command.local.Command(
                     `${name}-${check.id}`,
                     {
@@ -46,9 +50,10 @@ export class LessonCheckCommands extends pulumi.ComponentResource {
                         environment: args.commandEnv,
                         triggers: [imageRef, ...(args.triggers ?? [])],
                     },
-                    { parent: this, dependsOn: args.dependsOn },
+                    { parent: this, dependsOn: [...(args.dependsOn ?? []), ...previous] },
                 ),
-        );
+            );
+        }
         // Only the status: the full outputs (rendered by Pulumi as garbled YAML) stay in verify and the lab report.
         this.statuses = pulumi
             .all(this.commands.map((c) => c.stdout))

@@ -82,6 +82,9 @@ export class StudentLab extends pulumi.ComponentResource {
                 // The student's checks see the student's lab as hardened: every replica and its PIDs limit, and the registry.
                 dependsOn: [...replicas.containers, ...replicas.pidsLimits, ...args.registry],
                 commandEnv: args.commandEnv,
+                // One check at a time per student, as verify runs them: a class's checks all at once
+                // (260 for 10 students) overloaded a 2-core engine until replicas failed their healthchecks.
+                sequential: true,
             },
             { parent: this },
         );

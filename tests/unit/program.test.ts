@@ -475,6 +475,21 @@ describe("classroom", () => {
                 expect(cmd.dependsOn.filter((d) => others.includes(d))).toEqual([]);
                 expect(cmd.inputs.triggers).toEqual([imageRef, ...lab.replicas.map((_, i) => `${n}-app-${i}-id`)]);
             }
+            // One at a time per student, in order, as verify runs them.
+            for (const [k, check] of lab.checks.entries()) {
+                const deps = named(run, `${n}-check-${check.id}`).dependsOn.filter((d) => d.startsWith(`${n}-check-`));
+                expect({ check: check.id, after: deps }).toEqual({
+                    check: check.id,
+                    after: k === 0 ? [] : [`${n}-check-${lab.checks[k - 1].id}`],
+                });
+            }
+        }
+    });
+
+    test("the one-learner lab's checks still run all at once", async () => {
+        const one = await runProgram({});
+        for (const c of ofType(one, TYPES.command).filter((x) => x.name.startsWith("lab-check-"))) {
+            expect({ name: c.name, checks: c.dependsOn.filter((d) => d.startsWith("lab-check-")) }).toEqual({ name: c.name, checks: [] });
         }
     });
 

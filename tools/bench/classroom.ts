@@ -251,9 +251,12 @@ async function classWithPulumi(toolchain: PulumiToolchain, spec: LabSpec): Promi
         const started = Date.now();
         const stop = { done: false };
         const healthy = whenAllHealthy(spec, started, stop);
-        await pulumi(["up", "--yes", "--skip-preview", "--stack", CLASS_STACK]);
+        try {
+            await pulumi(["up", "--yes", "--skip-preview", "--stack", CLASS_STACK]);
+        } finally {
+            stop.done = true; // the poller ends with the up, failed or not
+        }
         const upMs = Date.now() - started;
-        stop.done = true;
         const healthyMs = await healthy;
         log(`classroom: pulumi up of ${LIVE_CLASS_SIZE} students ${secs(upMs)} (all healthy after ${secs(healthyMs)})`);
 

@@ -260,6 +260,9 @@ describe("a class of three (examples)", () => {
             "docker-lab.replica": "1",
         });
         expect(bob.replicas[0].env).toEqual({ PORT: "8080", LAB_INSTANCE: "docker-lab-dev", LAB_STUDENT: "bob" });
+        // A class's healthchecks run less often and may take longer; up waits longer for its replicas.
+        expect(bob.replicas[0].healthcheck).toMatchObject({ intervalSeconds: 5, timeoutSeconds: 10, retries: 5 });
+        expect(bob.replicas[0].waitTimeoutSeconds).toBe(180);
     });
 
     test("the class shares one registry, volume and image build; the students share nothing else", () => {
@@ -308,6 +311,8 @@ describe("a class of three (examples)", () => {
         );
         expect(one.checks.find((c) => c.id === "01.02-rm")?.command).toContain("docker create --name docker-lab-dev-lesson-rm ");
         expect(one.checks.find((c) => c.id === "01.01-build")?.command).toMatch(/^docker build --quiet --tag /);
+        expect(one.replicas[0].healthcheck).toMatchObject({ intervalSeconds: 2, timeoutSeconds: 3, retries: 5 });
+        expect(one.replicas[0].waitTimeoutSeconds).toBe(60);
     });
 
     test("a student's image command tags the class digest into their repository and requires the same digest", () => {
