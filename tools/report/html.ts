@@ -21,9 +21,13 @@ import { escapeHtml, renderLabSvg } from "./svg";
 const CJK_RUN =
     /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+(?:\s+[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+)*/g;
 
+/** Han characters: what makes a run Chinese text rather than punctuation alone. */
+const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+
 /** Escaped text with every run of Chinese characters wrapped in an element carrying `lang="zh-CN"`. */
 function htmlText(text: string, tag = "span"): string {
-    return escapeHtml(text).replace(CJK_RUN, (run) => `<${tag} lang="zh-CN">${run}</${tag}>`);
+    // A run of punctuation alone (the "）。" after an English command in a Chinese sentence) is no Chinese text to mark.
+    return escapeHtml(text).replace(CJK_RUN, (run) => (HAN.test(run) ? `<${tag} lang="zh-CN">${run}</${tag}>` : run));
 }
 
 function sectionAnchor(id: string): string {
