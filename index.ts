@@ -41,5 +41,6 @@ export const containerNames = lab.containerNames;
 export const checks = lab.checks;
 export const checkSummary = lab.checkSummary;
 export const instance = spec.instance;
-// A classroom: per student, the URLs, containers and repository (left out for the one-learner lab).
-export const roster = spec.students.length > 0 ? lab.roster : undefined;
+// A classroom: per student, the URLs, containers and repository. Empty for the one-learner lab (an
+// undefined export would make every `up` warn that it is not shown).
+export const roster = lab.roster;
