@@ -237,7 +237,7 @@ describe("default config", () => {
 
     test("exports URLs, registry, image reference, container names, each check's status and a summary, not the outputs", () => {
         expect(Object.keys(run.outputs).sort()).toEqual(
-            ["appUrls", "checkSummary", "checks", "containerNames", "imageRef", "instance", "registryUrl"].sort(),
+            ["appUrls", "checkSummary", "checks", "containerNames", "imageRef", "instance", "registryUrl", "roster"].sort(),
         );
         expect(run.outputs.appUrls).toEqual(spec.appUrls);
         expect(run.outputs.registryUrl).toBe(`http://127.0.0.1:${defaultConfig().registryPort}`);
