@@ -110,7 +110,8 @@ describeLive("a class of three provisioned from the spec on a real engine", () =
                     from,
                     "node",
                     "-e",
-                    `require('http').get('http://${ip}:8080/healthz',r=>{console.log('reached '+r.statusCode);process.exit(0)}).on('error',e=>{console.log('no answer: '+e.code);process.exit(0)}).setTimeout(3000,()=>{console.log('no answer: timeout');process.exit(0)})`,
+                    // A process-wide timer: a connect that is dropped never times out on its own for minutes.
+                    `setTimeout(()=>{console.log('no answer: timeout');process.exit(0)},3000);require('http').get('http://${ip}:8080/healthz',r=>{console.log('reached '+r.statusCode);process.exit(0)}).on('error',e=>{console.log('no answer: '+e.code);process.exit(0)})`,
                 ])
             ).stdout.trim();
         expect(await reach(alice.replicas[0].name, await ipOf(alice.replicas[1].name))).toBe("reached 200");
