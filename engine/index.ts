@@ -3,3 +3,5 @@ export * from "./checkRunner";
 export * from "./dockerCli";
 export * from "./dockerErrors";
 export * from "./harness";
+export * from "./swarmNodes";
+export * from "./swarmService";

@@ -3,15 +3,19 @@
 # (no Docker registry is reachable): a Node.js base image and a registry:2 stand-in that runs
 # as the non-root user registry (65532:65532). Each image is skipped when it already exists
 # and is current (an outdated one, e.g. a registry image that runs as root, is rebuilt). Usage:
-#   scripts/offline-images.sh [--self-test] [--print-mirror]
+#   scripts/offline-images.sh [--self-test] [--print-mirror] [--with-dind]
 # --print-mirror prints the Debian mirror debootstrap would use, and exits (no docker, no root).
-# Env: LAB_OFFLINE_NODE_IMAGE, LAB_OFFLINE_REGISTRY_IMAGE (tags), LAB_DEBIAN_MIRROR (default: the
-#      first deb source of this machine's apt sources with bookworm main), LAB_APT_ETC (apt config
-#      dir to read them from, default /etc/apt), LAB_SELFTEST_PORT (--self-test port, default 5999).
+# --with-dind (or LAB_OFFLINE_DIND=1) also builds the Swarm node image (Debian's dockerd, ~400 MB)
+#      that the three-node live test runs its nodes from; a learner's run does not need it.
+# Env: LAB_OFFLINE_NODE_IMAGE, LAB_OFFLINE_REGISTRY_IMAGE, LAB_OFFLINE_DIND_IMAGE (tags),
+#      LAB_DEBIAN_MIRROR (default: the first deb source of this machine's apt sources with bookworm
+#      main), LAB_APT_ETC (apt config dir to read them from, default /etc/apt), LAB_SELFTEST_PORT
+#      (--self-test port, default 5999).
 set -euo pipefail
 
 NODE_IMAGE="${LAB_OFFLINE_NODE_IMAGE:-docker-lab-offline/node:bookworm}"
 REGISTRY_IMAGE="${LAB_OFFLINE_REGISTRY_IMAGE:-docker-lab-offline/registry:2}"
+DIND_IMAGE="${LAB_OFFLINE_DIND_IMAGE:-docker-lab-offline/dind:bookworm}"
 MIRROR="${LAB_DEBIAN_MIRROR:-}"
 APT_ETC="${LAB_APT_ETC:-/etc/apt}"
 SUITE=bookworm
@@ -23,6 +27,7 @@ REGISTRY_UID=65532
 VERSION_LABEL=docker-lab.offline-image-version
 NODE_IMAGE_VERSION=1
 REGISTRY_IMAGE_VERSION=2
+DIND_IMAGE_VERSION=1
 SELFTEST_PORT="${LAB_SELFTEST_PORT:-5999}"
 SELFTEST_LABEL=docker-lab.selftest=1
 SELFTEST_TAG="localhost:${SELFTEST_PORT}/selftest:1"
@@ -31,13 +36,15 @@ SELFTEST_TAG="localhost:${SELFTEST_PORT}/selftest:1"
 HARDENED_RUN=(--read-only --tmpfs /tmp:rw,noexec,nosuid,size=16m --cap-drop ALL
   --security-opt no-new-privileges:true --memory 256m --memory-swap 256m --cpu-shares 512)
 
-USAGE="usage: $0 [--self-test] [--print-mirror]"
+USAGE="usage: $0 [--self-test] [--print-mirror] [--with-dind]"
 SELF_TEST=0; PRINT_MIRROR=0
+WITH_DIND=0; [[ "${LAB_OFFLINE_DIND:-0}" == 1 ]] && WITH_DIND=1
 for arg in "$@"; do
   case "$arg" in
     --self-test) SELF_TEST=1 ;;
     --print-mirror) PRINT_MIRROR=1 ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --with-dind) WITH_DIND=1 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "offline-images.sh: ERROR: unknown argument '$arg'; $USAGE" >&2; exit 2 ;;
   esac
 done
@@ -173,6 +180,15 @@ if have_image "$REGISTRY_IMAGE"; then
   fi
 fi
 
+BUILD_DIND=0
+if (( WITH_DIND )); then
+  BUILD_DIND=1
+  if have_image "$DIND_IMAGE"; then
+    why="$(stale_reason "$DIND_IMAGE" "$DIND_IMAGE_VERSION")"
+    if [[ -n "$why" ]]; then step "rebuild $DIND_IMAGE: built by an older offline-images.sh ($why)"; else BUILD_DIND=0; fi
+  fi
+fi
+
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/docker-lab-offline.XXXXXX")"
 
 # Host tools. apt-get update runs at most once, and only if something is missing.
@@ -191,7 +207,7 @@ apt_install() {
     || die "apt-get install $* failed; see apt output above"
 }
 need=()
-if (( BUILD_NODE )); then
+if (( BUILD_NODE || BUILD_DIND )); then
   command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
   # debootstrap verifies the Release signature with this keyring.
   [[ -f /usr/share/keyrings/debian-archive-keyring.gpg ]] || need+=(debian-archive-keyring)
@@ -220,12 +236,14 @@ pkg_file() {
 }
 
 # ---------------------------------------------------------------- node image
-build_node() {
+# debootstrap $SUITE minbase with packages $2 (comma-separated) into $1, then trim it to a runtime
+# rootfs and check that it holds the commands $3.. (space-separated words).
+debootstrap_trimmed() {
+  local root="$1" include="$2"; shift 2
   [[ $EUID -eq 0 ]] || die "debootstrap needs root; re-run with sudo"
   resolve_mirror
-  local root="$WORK/node-rootfs"
-  step "debootstrap $SUITE minbase + nodejs from $MIRROR"
-  if ! debootstrap --variant=minbase --include=nodejs "$SUITE" "$root" "$MIRROR" >"$WORK/debootstrap.log" 2>&1; then
+  step "debootstrap $SUITE minbase + $include from $MIRROR"
+  if ! debootstrap --variant=minbase --include="$include" "$SUITE" "$root" "$MIRROR" >"$WORK/debootstrap.log" 2>&1; then
     tail -n 30 "$WORK/debootstrap.log" >&2
     [[ -f "$root/debootstrap/debootstrap.log" ]] && tail -n 30 "$root/debootstrap/debootstrap.log" >&2
     die "debootstrap failed (log above); check access to $MIRROR"
@@ -243,9 +261,15 @@ build_node() {
   : >"$root/etc/resolv.conf"; echo localhost >"$root/etc/hostname"
   # Device nodes come from the container runtime, not from the image.
   find "$root/dev" -mindepth 1 -delete 2>/dev/null || true
-  for b in sh node uname cat head tail more; do
-    chroot "$root" /bin/sh -c "command -v $b" >/dev/null || die "node rootfs lacks '$b'; debootstrap output is incomplete"
+  local b
+  for b in "$@"; do
+    chroot "$root" /bin/sh -c "command -v $b" >/dev/null || die "rootfs lacks '$b'; debootstrap output is incomplete"
   done
+}
+
+build_node() {
+  local root="$WORK/node-rootfs"
+  debootstrap_trimmed "$root" nodejs sh node uname cat head tail more
 
   step "docker import -> $NODE_IMAGE ($(du -sm "$root" | cut -f1) MB rootfs)"
   tar -C "$root" --numeric-owner -c . | docker import \
@@ -350,6 +374,52 @@ fi
 v="$(docker run --rm "$REGISTRY_IMAGE" --version)" \
   || die "$REGISTRY_IMAGE cannot run docker-registry; remove it (docker image rm $REGISTRY_IMAGE) and re-run"
 step "ok $REGISTRY_IMAGE: ${v##* }, user $(docker image inspect -f '{{.Config.User}}' "$REGISTRY_IMAGE"), $(size_mb "$REGISTRY_IMAGE")"
+
+# ---------------------------------------------------------------- dind (Swarm node) image
+# Only with --with-dind: Debian's dockerd in a container, one per node of the three-node live
+# test (engine/swarmNodes.ts). Run it with --cap-add SYS_ADMIN --cap-add NET_ADMIN, seccomp and
+# apparmor unconfined, -v /sys/fs/cgroup:/sys/fs/cgroup:rw and --tmpfs /var/lib/docker:exec; its
+# arguments go to dockerd (e.g. --insecure-registry ADDR -H unix:///var/run/docker.sock -H tcp://0.0.0.0:2375).
+build_dind() {
+  local root="$WORK/dind-rootfs"
+  debootstrap_trimmed "$root" docker.io,iptables,ca-certificates,iproute2,procps \
+    sh dockerd docker containerd runc iptables iptables-legacy ip
+  # vfs: overlay2 cannot sit on the tmpfs the node's /var/lib/docker lives on. The iptables
+  # backend follows what the host kernel accepts (nf_tables, else legacy).
+  cat >"$root/usr/local/bin/dind-entrypoint" <<'EOF'
+#!/bin/sh
+# docker-lab Swarm node: Debian's dockerd on the vfs storage driver, with the arguments given.
+set -e
+rm -f /var/run/docker.pid /var/run/docker/containerd/containerd.pid
+if ! iptables -nL >/dev/null 2>&1 && iptables-legacy -nL >/dev/null 2>&1; then
+  update-alternatives --quiet --set iptables /usr/sbin/iptables-legacy
+  update-alternatives --quiet --set ip6tables /usr/sbin/ip6tables-legacy
+fi
+exec dockerd --storage-driver vfs "$@"
+EOF
+  chmod 755 "$root/usr/local/bin/dind-entrypoint"
+
+  step "docker import -> $DIND_IMAGE ($(du -sm "$root" | cut -f1) MB rootfs)"
+  tar -C "$root" --numeric-owner -c . | docker import \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'VOLUME /var/lib/docker' \
+    --change 'EXPOSE 2375' \
+    --change 'ENTRYPOINT ["/usr/local/bin/dind-entrypoint"]' \
+    --change "LABEL $VERSION_LABEL=$DIND_IMAGE_VERSION" \
+    - "$DIND_IMAGE" >/dev/null || die "docker import of $DIND_IMAGE failed; check 'docker info' and free disk space"
+  rm -rf --one-file-system "$root"
+}
+
+if (( WITH_DIND )); then
+  if (( BUILD_DIND )); then
+    build_dind
+  else
+    step "skip $DIND_IMAGE (already present)"
+  fi
+  v="$(docker run --rm --entrypoint dockerd "$DIND_IMAGE" --version)" \
+    || die "$DIND_IMAGE cannot run dockerd; remove it (docker image rm $DIND_IMAGE) and re-run with --with-dind"
+  step "ok $DIND_IMAGE: ${v%%,*}, $(size_mb "$DIND_IMAGE")"
+fi
 
 # ---------------------------------------------------------------- self-test
 if (( SELF_TEST )); then
