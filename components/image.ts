@@ -10,6 +10,8 @@ export interface AppImageArgs {
     commandEnv?: Record<string, string>;
     /** Resources to wait for before pushing, normally the healthy registry container. Default: none. */
     registryReady?: pulumi.Input<pulumi.Resource>[];
+    /** The engine's platform (os/arch) to build for, when the caller has asked already. Default: asked with image.platformCommand. */
+    platform?: pulumi.Input<string>;
 }
 
 /**
@@ -29,16 +31,18 @@ export class AppImage extends pulumi.ComponentResource {
         // Build for the engine's own OS and architecture (an arm64 laptop builds arm64), which also
         // silences docker.Image's warning about an unset platform. An invoke: it runs on every preview
         // and up; its stdout is not logged (it would print on every run), its stderr is.
-        const platform = command.local
-            .runOutput(
-                {
-                    command: args.image.platformCommand,
-                    environment: args.commandEnv,
-                    logging: command.types.enums.local.Logging.Stderr,
-                },
-                { parent: this },
-            )
-            .apply((r) => parseEnginePlatform(r.stdout, args.image.platformCommand));
+        const platform =
+            args.platform ??
+            command.local
+                .runOutput(
+                    {
+                        command: args.image.platformCommand,
+                        environment: args.commandEnv,
+                        logging: command.types.enums.local.Logging.Stderr,
+                    },
+                    { parent: this },
+                )
+                .apply((r) => parseEnginePlatform(r.stdout, args.image.platformCommand));
 
         const image = new docker.Image(
             `${name}-build`,

@@ -1,20 +1,25 @@
+import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { LabSpec } from "../lab";
-import { labelList } from "../lab";
+import { labelList, labsOf, nodeUrls, parseEnginePlatform, parseSwarmNodes, SWARM_NODES_COMMAND } from "../lab";
+import { AppService } from "./appService";
 import { type CheckStatus, LessonCheckCommands } from "./checkCommands";
 import { AppImage } from "./image";
 import { LocalRegistry } from "./registry";
 import { AppReplicas } from "./replicas";
 import { StudentLab } from "./student";
+import { SwarmRegistry } from "./swarmRegistry";
 
 /** One student's row of the class roster (the `roster` stack output). */
 export interface RosterEntry {
     student: string;
     /** The student's app URLs, in replica order. */
     urls: string[];
-    /** The student's container names, in replica order. */
+    /** The student's container names, in replica order (empty in swarm mode). */
     containers: string[];
+    /** Swarm mode: the student's app service. */
+    service?: string;
     /** The student's repository in the class registry. */
     repository: string;
     /** repository@sha256:... the student's replicas run: the class image's digest in the student's repository. */
@@ -33,13 +38,23 @@ export interface DockerLabArgs {
  * registry, the app image pushed to it, the app replicas and the lesson checks. With students (a
  * classroom) the registry and the image build are the class's, and each student gets a StudentLab
  * (named `<name>-<student>`) with their own network, repository, replicas and checks instead.
+ * In swarm mode the networks are attachable overlays, the registry is a service pinned to a manager
+ * and each lab's app is one service (see AppService).
  */
 export class DockerLab extends pulumi.ComponentResource {
     readonly appUrls: pulumi.Output<string[]>;
     readonly registryUrl: pulumi.Output<string>;
     /** repository@sha256:... of the pushed app image. */
     readonly imageRef: pulumi.Output<string>;
-    readonly containerNames: pulumi.Output<string[]>;
+    /** The app containers' names (empty for a class in swarm mode); undefined for one learner's lab in swarm mode. */
+    readonly containerNames: pulumi.Output<string[]> | undefined;
+    /** Swarm mode: the names of the app service(s), then the registry's; undefined in containers mode. */
+    readonly serviceNames: pulumi.Output<string[]> | undefined;
+    /**
+     * Swarm mode: the app port of every lab on every ready node of the swarm (the nodes are listed on
+     * every preview and up, so a node that joins or leaves shows without a diff); undefined in containers mode.
+     */
+    readonly nodeUrls: pulumi.Output<string[]> | undefined;
     /** Status of every lesson check by id: "passed" or "failed". */
     readonly checks: pulumi.Output<Record<string, CheckStatus>>;
     /** e.g. "26 of 26 lesson checks passed". */
@@ -55,23 +70,67 @@ export class DockerLab extends pulumi.ComponentResource {
         const engine = new docker.Provider(`${name}-engine`, { host: spec.dockerHost || undefined }, { parent: this });
         const withEngine = { parent: this, providers: { docker: engine } };
 
+        const swarm = spec.swarm;
         const network = new docker.Network(
             `${name}-network`,
-            { name: spec.network.name, labels: labelList(spec.network.labels) },
+            {
+                name: spec.network.name,
+                labels: labelList(spec.network.labels),
+                ...(spec.network.driver ? { driver: spec.network.driver, attachable: spec.network.attachable } : {}),
+            },
             { parent: this, provider: engine },
         );
 
-        const registry = new LocalRegistry(
-            `${name}-registry`,
-            { registry: spec.registry, volume: spec.volume, networkName: network.name, commandEnv: spec.commandEnv },
-            withEngine,
-        );
+        // Swarm mode: the engine's platform, asked once: the image is built for it and every service is placed on it.
+        // An invoke, as AppImage's own: stdout not logged.
+        const platform = swarm
+            ? command.local
+                  .runOutput(
+                      {
+                          command: spec.image.platformCommand,
+                          environment: spec.commandEnv,
+                          logging: command.types.enums.local.Logging.Stderr,
+                      },
+                      { parent: this },
+                  )
+                  .apply((r) => parseEnginePlatform(r.stdout, spec.image.platformCommand))
+            : undefined;
+
+        // The registry: a container, or (swarm mode) a service. `ready` gates the push, `waitFor` the checks.
+        const registry = swarm
+            ? (() => {
+                  const r = new SwarmRegistry(
+                      `${name}-registry`,
+                      { service: swarm.registry, registry: spec.registry, volume: spec.volume, networkId: network.id, platform },
+                      withEngine,
+                  );
+                  return { url: r.url, ready: [r.service], waitFor: [r.service], service: r.service, local: undefined };
+              })()
+            : (() => {
+                  const r = new LocalRegistry(
+                      `${name}-registry`,
+                      { registry: spec.registry, volume: spec.volume, networkName: network.name, commandEnv: spec.commandEnv },
+                      withEngine,
+                  );
+                  return { url: r.url, ready: [r.container], waitFor: [r.container, r.pidsLimit], service: undefined, local: r };
+              })();
 
         const image = new AppImage(
             `${name}-image`,
-            { image: spec.image, commandEnv: spec.commandEnv, registryReady: [registry.container] },
+            { image: spec.image, commandEnv: spec.commandEnv, registryReady: registry.ready, platform },
             withEngine,
         );
+
+        // Swarm mode: the nodes, listed on every preview and up (an invoke; stdout not logged).
+        const nodes = swarm
+            ? command.local
+                  .runOutput(
+                      { command: SWARM_NODES_COMMAND, environment: spec.commandEnv, logging: command.types.enums.local.Logging.Stderr },
+                      { parent: this },
+                  )
+                  .apply((r) => parseSwarmNodes(r.stdout))
+            : undefined;
+        this.nodeUrls = nodes?.apply((n) => labsOf(spec).flatMap((lab) => nodeUrls(n, lab.swarm?.app?.task.ports[0].external ?? 0)));
 
         if (spec.students.length > 0) {
             const students = spec.students.map(
@@ -81,8 +140,9 @@ export class DockerLab extends pulumi.ComponentResource {
                         {
                             lab,
                             classImageRef: image.repoDigest,
-                            registry: [registry.container, registry.pidsLimit],
+                            registry: registry.waitFor,
                             commandEnv: spec.commandEnv,
+                            platform,
                         },
                         withEngine,
                     ),
@@ -90,11 +150,12 @@ export class DockerLab extends pulumi.ComponentResource {
             this.roster = pulumi.all(
                 students.map((s) =>
                     pulumi
-                        .all([s.appUrls, s.containerNames, s.repository, s.imageRef, s.checkSummary])
-                        .apply(([urls, containers, repository, imageRef, checkSummary]) => ({
+                        .all([s.appUrls, s.containerNames, s.repository, s.imageRef, s.checkSummary, s.serviceName])
+                        .apply(([urls, containers, repository, imageRef, checkSummary, service]) => ({
                             student: s.student,
                             urls,
                             containers,
+                            ...(service !== undefined ? { service } : {}),
                             repository,
                             imageRef,
                             checkSummary,
@@ -102,7 +163,10 @@ export class DockerLab extends pulumi.ComponentResource {
                 ),
             );
             this.appUrls = pulumi.all(students.map((s) => s.appUrls)).apply((urls) => urls.flat());
-            this.containerNames = pulumi.all(students.map((s) => s.containerNames)).apply((names) => names.flat());
+            this.containerNames = swarm ? undefined : pulumi.all(students.map((s) => s.containerNames)).apply((names) => names.flat());
+            this.serviceNames = swarm
+                ? pulumi.all([...students.map((s) => s.serviceName as pulumi.Output<string>), registry.service!.name])
+                : undefined;
             // One flat map, each check keyed by student and id (alice/02-http-0).
             this.checks = pulumi
                 .all(students.map((s) => s.checks))
@@ -118,6 +182,31 @@ export class DockerLab extends pulumi.ComponentResource {
                 const passed = all.filter((s) => s === "passed").length;
                 return `${passed} of ${all.length} lesson checks passed (${students.length} student${students.length === 1 ? "" : "s"})`;
             });
+        } else if (swarm?.app) {
+            const app = new AppService(
+                `${name}-app`,
+                { service: swarm.app, image: image.repoDigest, networkId: network.id, platform },
+                withEngine,
+            );
+
+            const checks = new LessonCheckCommands(
+                `${name}-check`,
+                {
+                    checks: spec.checks,
+                    imageRef: image.repoDigest,
+                    triggers: [app.service.id],
+                    dependsOn: [app.service, ...registry.waitFor],
+                    commandEnv: spec.commandEnv,
+                },
+                { parent: this },
+            );
+
+            this.appUrls = pulumi.output(spec.appUrls);
+            this.containerNames = undefined;
+            this.serviceNames = pulumi.all([app.name, registry.service!.name]);
+            this.checks = checks.statuses;
+            this.checkSummary = checks.summary;
+            this.roster = pulumi.output([]);
         } else {
             const replicas = new AppReplicas(
                 `${name}-app`,
@@ -132,7 +221,9 @@ export class DockerLab extends pulumi.ComponentResource {
                     imageRef: image.repoDigest,
                     triggers: replicas.containers.map((c) => c.id),
                     // Checks see the lab as hardened: every container and its PIDs limit.
-                    dependsOn: [...replicas.containers, registry.container, ...replicas.pidsLimits, registry.pidsLimit],
+                    dependsOn: registry.local
+                        ? [...replicas.containers, registry.local.container, ...replicas.pidsLimits, registry.local.pidsLimit]
+                        : [...replicas.containers, ...replicas.pidsLimits, ...registry.waitFor],
                     commandEnv: spec.commandEnv,
                 },
                 { parent: this },
@@ -140,6 +231,7 @@ export class DockerLab extends pulumi.ComponentResource {
 
             this.appUrls = pulumi.output(spec.appUrls);
             this.containerNames = replicas.names;
+            this.serviceNames = undefined;
             this.checks = checks.statuses;
             this.checkSummary = checks.summary;
             this.roster = pulumi.output([]);
@@ -152,6 +244,8 @@ export class DockerLab extends pulumi.ComponentResource {
             registryUrl: this.registryUrl,
             imageRef: this.imageRef,
             containerNames: this.containerNames,
+            serviceNames: this.serviceNames,
+            nodeUrls: this.nodeUrls,
             checks: this.checks,
             checkSummary: this.checkSummary,
             roster: this.roster,

@@ -43,7 +43,20 @@ export interface LabConfig {
      * ("" is a free seat); empty for the one-learner lab.
      */
     students: string[];
+    /** How the app runs: one container per replica, or one Docker Swarm service. */
+    mode: LabMode;
+    /** Swarm mode: how services publish their ports (the ingress routing mesh, or each node's own port). */
+    publishMode: PublishMode;
+    /** Registry host[:port] images are tagged with and swarm nodes pull from; empty means the default for the mode. */
+    registryAddress: string;
 }
+
+/** How the app runs: `containers` (one container per replica) or `swarm` (one Docker Swarm service). */
+export const LAB_MODES = ["containers", "swarm"] as const;
+export type LabMode = (typeof LAB_MODES)[number];
+/** How a swarm service publishes a port: through the ingress routing mesh, or on the node that runs the task. */
+export const PUBLISH_MODES = ["ingress", "host"] as const;
+export type PublishMode = (typeof PUBLISH_MODES)[number];
 
 export const CONFIG_KEYS: readonly (keyof LabConfig)[] = [
     "replicas",
@@ -57,6 +70,9 @@ export const CONFIG_KEYS: readonly (keyof LabConfig)[] = [
     "memoryLimitMb",
     "dockerHost",
     "students",
+    "mode",
+    "publishMode",
+    "registryAddress",
 ];
 
 /** Tags of the air-gapped images that scripts/offline-images.sh builds from Debian packages. */
@@ -116,6 +132,7 @@ const IMAGE_REFERENCE = new RegExp(`^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_
 const REPOSITORY_NAME = new RegExp(`^${PATH_COMPONENT}$`);
 const TAG_ONLY = new RegExp(`^${TAG}$`);
 const DOCKER_HOST = /^(unix|tcp|ssh|npipe):\/\/\S+$/;
+const REGISTRY_ADDRESS = new RegExp(`^${DOMAIN}$`);
 
 /** True when `value` is a valid image reference such as `node:24-alpine` or `registry:2`. */
 export function isImageReference(value: string): boolean {
@@ -150,6 +167,16 @@ export function parseLabConfig(raw: Partial<Record<string, unknown>>, schema: Co
         }
         return v.trim();
     };
+    const choice = <T extends string>(key: keyof LabConfig, allowed: readonly T[]): T => {
+        const v = text(key);
+        if (!(allowed as readonly string[]).includes(v)) {
+            problems.push(
+                `${key} = ${JSON.stringify(v)}: must be ${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]} (pulumi config set ${key} ${allowed[0]})`,
+            );
+            return schema[key].default as T;
+        }
+        return v as T;
+    };
 
     const config: LabConfig = {
         replicas: integer("replicas", LIMITS.replicas.min, LIMITS.replicas.max),
@@ -163,6 +190,9 @@ export function parseLabConfig(raw: Partial<Record<string, unknown>>, schema: Co
         memoryLimitMb: integer("memoryLimitMb", LIMITS.memoryLimitMb.min, LIMITS.memoryLimitMb.max),
         dockerHost: text("dockerHost"),
         students: [],
+        mode: choice("mode", LAB_MODES),
+        publishMode: choice("publishMode", PUBLISH_MODES),
+        registryAddress: text("registryAddress"),
     };
     const numbersValid = problems.length === 0;
     const students = parseStudents(value("students"));
@@ -195,10 +225,24 @@ export function parseLabConfig(raw: Partial<Record<string, unknown>>, schema: Co
         );
     }
 
+    if (config.registryAddress !== "" && !REGISTRY_ADDRESS.test(config.registryAddress)) {
+        problems.push(
+            `registryAddress = ${JSON.stringify(config.registryAddress)}: must be empty (the default, localhost:<registryPort>) or the registry's host[:port] as every swarm node reaches it, such as 10.0.0.5:${config.registryPort} (no scheme, no path)`,
+        );
+    }
+
+    // A swarm service publishes one app port (on every node, or on each node that runs a task); containers one per replica.
+    const portsPerLab = config.mode === "swarm" ? 1 : config.replicas;
     if (numbersValid && config.students.length > 0) {
         // A class: one block of app ports per student, laid out around the registry port.
-        const problem = classPortProblem(config.appPort, config.replicas, config.registryPort, config.students.length);
+        const problem = classPortProblem(config.appPort, portsPerLab, config.registryPort, config.students.length);
         if (problem) problems.push(problem);
+    } else if (numbersValid && config.mode === "swarm") {
+        if (config.registryPort === config.appPort) {
+            problems.push(
+                `registryPort = ${config.registryPort}: equals appPort, the port the app service publishes; choose another registryPort (pulumi config set registryPort ${config.appPort === LIMITS.port.max ? config.appPort - 1 : config.appPort + 1})`,
+            );
+        }
     } else if (numbersValid) {
         const lastAppPort = config.appPort + config.replicas - 1;
         if (lastAppPort > LIMITS.port.max) {

@@ -4,6 +4,8 @@ export * from "./config";
 export * from "./constants";
 export * from "./dockerArgs";
 export * from "./lessons";
+export * from "./serviceArgs";
 export * from "./shell";
 export * from "./spec";
+export * from "./swarm";
 export * from "./types";

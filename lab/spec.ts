@@ -6,7 +6,8 @@ import { APP_CONTAINER_PORT, IMAGE_DIGEST_PLACEHOLDER, IMAGE_REF_PLACEHOLDER, LA
 import { exerciseCleanupCommand } from "./exercises/cleanup";
 import { lessonChecks } from "./lessons";
 import { shellQuote } from "./shell";
-import type { ContainerSpec, ImageSpec, LabSpec, SpecContext } from "./types";
+import { appServiceName, swarmAppService, swarmRegistryService, swarmSpec, taskHostnameTemplate } from "./swarm";
+import type { ContainerSpec, ImageSpec, LabSpec, ServiceSpec, SpecContext } from "./types";
 
 /**
  * The lab's complete specification, derived from validated config by pure functions.
@@ -193,6 +194,29 @@ function replicaSpec(
     };
 }
 
+/** The lab network: a bridge, or in swarm mode an overlay that swarm services and `docker run` containers can both join. */
+function labNetwork(config: LabConfig, name: string, labels: Record<string, string>): LabSpec["network"] {
+    return config.mode === "swarm" ? { name, labels, driver: "overlay", attachable: true } : { name, labels };
+}
+
+/**
+ * Swarm mode: the app service of the lab whose objects are named from `prefix`, publishing `port`.
+ * Its tasks run the very container a replica would (limits, security settings, healthcheck), with
+ * a hostname per task slot.
+ */
+function appService(
+    config: LabConfig,
+    prefix: string,
+    port: number,
+    labels: Record<string, string>,
+    env: Record<string, string>,
+    inClass = false,
+): ServiceSpec {
+    const name = appServiceName(prefix);
+    const task = { ...replicaSpec(config, name, port, labels, env, inClass), hostname: taskHostnameTemplate(name) };
+    return swarmAppService(config, task, labels);
+}
+
 /**
  * One student's lab in a class: the class's registry, volume and engine; its own network
  * `<instance>-<student>-net`, repository `<registry>/<instance>/<student>/<appImageName>`, replicas
@@ -214,23 +238,28 @@ function studentLabSpec(shared: SharedLab, config: LabConfig, student: string, f
         // By name, never by id: the image is the class's, and the other students' tags of it stay.
         removeCommand: untagRepositoryCommand(repository),
     };
-    const replicas = Array.from({ length: config.replicas }, (_, index) =>
-        replicaSpec(
-            config,
-            studentReplicaName(instance, student, index),
-            firstPort + index,
-            withRole("app", { [LABEL.replica]: String(index) }),
-            { LAB_INSTANCE: instance, LAB_STUDENT: student },
-            true,
-        ),
-    );
+    const env = { LAB_INSTANCE: instance, LAB_STUDENT: student };
+    const app = shared.swarm ? appService(config, prefix, firstPort, withRole("app"), env, true) : undefined;
+    const replicas = app
+        ? []
+        : Array.from({ length: config.replicas }, (_, index) =>
+              replicaSpec(
+                  config,
+                  studentReplicaName(instance, student, index),
+                  firstPort + index,
+                  withRole("app", { [LABEL.replica]: String(index) }),
+                  env,
+                  true,
+              ),
+          );
     const partial = {
         ...shared,
         labels,
-        network: { name: `${prefix}-net`, labels: withRole("network") },
+        network: labNetwork(config, `${prefix}-net`, withRole("network")),
         image,
         replicas,
-        appUrls: replicas.map((r) => hostUrl(config.bindAddress, r.ports[0].external)),
+        ...(shared.swarm && app ? { swarm: swarmSpec(config, shared.swarm.registry, app) } : {}),
+        appUrls: app ? [hostUrl(config.bindAddress, firstPort)] : replicas.map((r) => hostUrl(config.bindAddress, r.ports[0].external)),
         student: { name: student, prefix, copyImageCommand: copyImageCommand(image) },
         students: [],
     };
@@ -247,7 +276,11 @@ export function buildLabSpec(config: LabConfig, ctx: SpecContext): LabSpec {
     const labels = { [LABEL.managed]: "true", [LABEL.instance]: instance };
     const withRole = (role: string, extra: Record<string, string> = {}) => ({ ...labels, [LABEL.role]: role, ...extra });
     const commandEnv: Record<string, string> = config.dockerHost ? { DOCKER_HOST: config.dockerHost } : {};
-    const server = registryServer(config.bindAddress, config.registryPort);
+    const swarmMode = config.mode === "swarm";
+    // A service publishes on every interface, so on a swarm the registry is always localhost:<registryPort> to its node.
+    const server =
+        config.registryAddress ||
+        (swarmMode ? `localhost:${config.registryPort}` : registryServer(config.bindAddress, config.registryPort));
     const registryPath = `${instance}/${config.appImageName}`;
     const repository = `${server}/${registryPath}`;
     const appDir = path.posix.normalize(ctx.appDir);
@@ -293,10 +326,11 @@ export function buildLabSpec(config: LabConfig, ctx: SpecContext): LabSpec {
 
     const shared: SharedLab = {
         instance,
+        mode: config.mode,
         dockerHost: config.dockerHost,
         commandEnv,
         labels,
-        network: { name: `${instance}-net`, labels: withRole("network") },
+        network: labNetwork(config, `${instance}-net`, withRole("network")),
         volume: { name: registryContainer.volumes[0].volumeName, labels: withRole("registry-data") },
         registry: {
             image: config.registryImage,
@@ -304,15 +338,30 @@ export function buildLabSpec(config: LabConfig, ctx: SpecContext): LabSpec {
             url: hostUrl(config.bindAddress, config.registryPort),
         },
         image,
+        ...(swarmMode ? { swarm: swarmSpec(config, swarmRegistryService(config, registryContainer, withRole("registry"))) } : {}),
     };
 
     if (config.students.length > 0) {
-        const { starts } = classPortPlan(config.appPort, config.replicas, config.registryPort, config.students.length);
+        // A swarm service publishes one port per lab; containers one per replica.
+        const portsPerLab = swarmMode ? 1 : config.replicas;
+        const { starts } = classPortPlan(config.appPort, portsPerLab, config.registryPort, config.students.length);
         // Seat k keeps its block whatever happens to the other seats; a free seat ("") has no lab.
         const students = config.students.flatMap((student, k) =>
             student === "" ? [] : [studentLabSpec(shared, config, student, starts[k])],
         );
         return { ...shared, replicas: [], appUrls: [], checks: [], students };
+    }
+
+    if (shared.swarm) {
+        const app = appService(config, instance, config.appPort, withRole("app"), { LAB_INSTANCE: instance });
+        const partial = {
+            ...shared,
+            replicas: [],
+            swarm: swarmSpec(config, shared.swarm.registry, app),
+            appUrls: [hostUrl(config.bindAddress, config.appPort)],
+            students: [],
+        };
+        return { ...partial, checks: lessonChecks(partial, config) };
     }
 
     const replicas: ContainerSpec[] = Array.from({ length: config.replicas }, (_, index) =>

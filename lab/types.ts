@@ -1,3 +1,4 @@
+import type { LabMode, PublishMode } from "./config";
 import type { LessonCheck } from "./lessons/types";
 
 /**
@@ -90,20 +91,85 @@ export interface StudentSpec {
     copyImageCommand: string;
 }
 
+/** How a swarm service replaces its tasks: on a change (update) or back to the previous spec (rollback). */
+export interface ServiceRolloutSpec {
+    /** Tasks replaced at a time. */
+    parallelism: number;
+    /** Pause between two batches, in seconds. */
+    delaySeconds: number;
+    /** What a failed batch does: roll the service back, or pause it. */
+    failureAction: "rollback" | "pause";
+    /** How long each new task is watched for failure after it is running (healthy), in seconds. */
+    monitorSeconds: number;
+    /** stop-first frees the old task's host port before its replacement starts; start-first overlaps them. */
+    order: "stop-first" | "start-first";
+}
+
+/**
+ * A Docker Swarm service: its tasks run `task`, the same container settings the containers mode uses
+ * (image aside), as far as a service can express them (see `inexpressible`).
+ */
+export interface ServiceSpec {
+    /** Service name, e.g. docker-lab-dev-app. */
+    name: string;
+    /** Labels of the service object itself. */
+    labels: Record<string, string>;
+    /**
+     * What every task runs. `name` is the service's; `hostname` may be a Go template of the task
+     * (`{{.Task.Slot}}`); every port is published with `publishMode`, on every interface (a service has no host address).
+     */
+    task: ContainerSpec;
+    /** Number of tasks (replicated mode). */
+    replicas: number;
+    publishMode: PublishMode;
+    /** At most this many tasks of the service on one node; 0 means no limit. */
+    maxReplicasPerNode: number;
+    /** Placement constraints, e.g. node.role==manager. */
+    constraints: string[];
+    /** CPU limit of each task, in units of 1e-9 CPUs (a service has no CPU share). */
+    nanoCpus: number;
+    update: ServiceRolloutSpec;
+    rollback: ServiceRolloutSpec;
+    /** How often `up` polls, and how long it waits, until the service has converged. */
+    converge: { delaySeconds: number; timeoutSeconds: number };
+    /** How long a task gets to stop after SIGTERM; `down` waits for the tasks to be gone. */
+    stopGracePeriodSeconds: number;
+    /** Settings of `task` that a service cannot express here, each with why: they do not apply to its tasks. */
+    inexpressible: { setting: string; reason: string }[];
+}
+
+/** The swarm part of a lab in swarm mode. */
+export interface SwarmSpec {
+    publishMode: PublishMode;
+    /** The registry: one task pinned to a manager, since its volume is local to the node (in a class, the class's). */
+    registry: ServiceSpec;
+    /** The app: one service of `replicas` tasks of the image digest; undefined on a class itself, whose students each have one. */
+    app?: ServiceSpec;
+    /** Hostnames the app's tasks answer with, one per task slot (1..replicas); empty without an app. */
+    taskHostnames: string[];
+}
+
 export interface LabSpec {
     /** Instance id every name, label and repository derives from, e.g. docker-lab-dev. */
     instance: string;
+    /** How the app runs: containers (one per replica) or swarm (one service; then `swarm` is set and `replicas` is empty). */
+    mode: LabMode;
     /** Docker engine address; empty means DOCKER_HOST or the platform default. */
     dockerHost: string;
     /** Environment every docker CLI command of the lab runs with. */
     commandEnv: Record<string, string>;
     /** Labels shared by every object of this lab. */
     labels: Record<string, string>;
-    network: { name: string; labels: Record<string, string> };
+    /** The lab network: a bridge in containers mode, an attachable overlay in swarm mode. */
+    network: { name: string; labels: Record<string, string>; driver?: "overlay"; attachable?: boolean };
     volume: { name: string; labels: Record<string, string> };
     registry: { image: string; container: ContainerSpec; url: string };
     image: ImageSpec;
+    /** App containers (containers mode); empty in swarm mode, where `swarm.app` runs the app. */
     replicas: ContainerSpec[];
+    /** Swarm mode: the services; undefined in containers mode. */
+    swarm?: SwarmSpec;
+    /** Where this machine reaches the app: one URL per replica, or (swarm mode) the app service's published port. */
     appUrls: string[];
     checks: LessonCheck[];
     /**

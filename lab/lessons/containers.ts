@@ -1,9 +1,18 @@
 import { APP_DIR_IN_IMAGE, IMAGE_REF_PLACEHOLDER, LABEL } from "../constants";
 import { escapeRegex, type LessonContext } from "./context";
+import { swarmContainerListingChecks } from "./swarm";
 import type { LessonCheck } from "./types";
 
-/** Section 01.02 容器 container: list, remove and exec into containers; redirection and pagers inside one. */
+/**
+ * Section 01.02 容器 container: list, remove and exec into containers; redirection and pagers inside one.
+ * In swarm mode the listing checks are the swarm variants (the app's task containers, docker service ps).
+ */
 export function containersChecks(ctx: LessonContext): LessonCheck[] {
+    const [ps, containerLs, ...rest] = containerChecks(ctx);
+    return [...(ctx.spec.swarm?.app ? swarmContainerListingChecks(ctx) : [ps, containerLs]), ...rest];
+}
+
+function containerChecks(ctx: LessonContext): LessonCheck[] {
     const { q, exec, hostAppFile, inImage, scratchName, section, instanceLabel, labFilters, spec } = ctx;
     return [
         {

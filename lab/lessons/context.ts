@@ -2,6 +2,7 @@ import * as path from "node:path";
 import type { LabConfig } from "../config";
 import { APP_DIR_IN_IMAGE, LABEL } from "../constants";
 import { shellQuote } from "../shell";
+import { SERVICE_NAME_LABEL } from "../swarm";
 import type { LabSpec } from "../types";
 import { NOTES_SECTIONS } from "./types";
 
@@ -12,7 +13,7 @@ export interface LessonContext {
     config: LabConfig;
     /** Quotes one word for the shell. */
     q: (word: string) => string;
-    /** `docker exec` of a command in the first replica. */
+    /** `docker exec` of a command in the first replica, or (swarm mode) in a healthy task container of the app on this engine. */
     exec: (cmd: string) => string;
     /** An app file on the machine running the lab, relative to the project root (quoted). */
     hostAppFile: (file: string) => string;
@@ -37,7 +38,7 @@ export interface LessonContext {
 
 export function lessonContext(spec: Omit<LabSpec, "checks">, config: LabConfig): LessonContext {
     const q = shellQuote;
-    const first = spec.replicas[0].name;
+    const app = spec.swarm?.app;
     const instanceLabel = `${LABEL.instance}=${spec.instance}`;
     const labLabels = spec.student ? [instanceLabel, `${LABEL.student}=${spec.student.name}`] : [instanceLabel];
     // A student's scratch objects carry their name, so two students' checks never collide.
@@ -46,7 +47,11 @@ export function lessonContext(spec: Omit<LabSpec, "checks">, config: LabConfig):
         spec,
         config,
         q,
-        exec: (cmd: string) => `docker exec ${q(first)} ${cmd}`,
+        exec: app
+            ? // A task's container has a generated name (<service>.<slot>.<task id>): one running here, healthy.
+              (cmd: string) =>
+                  `docker exec "$(docker ps --quiet --filter ${q(`label=${SERVICE_NAME_LABEL}=${app.name}`)} --filter health=healthy | head -n 1)" ${cmd}`
+            : (cmd: string) => `docker exec ${q(spec.replicas[0].name)} ${cmd}`,
         hostAppFile: (file: string) => q(path.posix.join(spec.image.context, file)),
         inImage: (file: string) => q(`${APP_DIR_IN_IMAGE}/${file}`),
         lessonTag: (purpose: string) => `${spec.image.repository}:${spec.image.tag}-${purpose}`,

@@ -1,9 +1,11 @@
 import type { LessonContext } from "./context";
+import { swarmHttpChecks } from "./swarm";
 import type { LessonCheck } from "./types";
 
-/** Section 02 打包程序: every replica of the packaged app answers HTTP on its published port. */
+/** Section 02 打包程序: every replica of the packaged app answers HTTP on its published port (swarm mode: every task). */
 export function packagingChecks(ctx: LessonContext): LessonCheck[] {
     const { q, section, spec } = ctx;
+    if (spec.swarm?.app) return swarmHttpChecks(ctx);
     return spec.replicas.map(
         (replica, index): LessonCheck => ({
             id: `02-http-${index}`,

@@ -47,8 +47,10 @@ function nameOfUrn(urn: string): string {
 export const DEFAULT_ENGINE_PLATFORM = "linux/amd64";
 
 export interface RunOptions {
-    /** stdout of the one provider function the program calls, `command:local:run` (the engine platform query). */
+    /** stdout of the engine platform query (`command:local:run` of the image's platform command). */
     platformStdout?: string;
+    /** stdout of any other `command:local:run` (e.g. the swarm's node list), by its command; default: throws. */
+    runStdout?: (command: string) => string;
     /** stdout the mocked `command:local:Command` named `name` reports; default "mock stdout of NAME". */
     commandStdout?: (name: string) => string;
 }
@@ -56,8 +58,9 @@ export interface RunOptions {
 /**
  * Runs index.ts under Pulumi mocks with the given config (values as `pulumi config set` stores
  * them: strings) and records every resource registration the program sends, and every provider
- * function call in `calls`. The `call` mock answers only `command:local:run` (with
- * `options.platformStdout`, default DEFAULT_ENGINE_PLATFORM plus a newline) and throws on any other token.
+ * function call in `calls`. The `call` mock answers only `command:local:run`: the engine platform query with
+ * `options.platformStdout` (default DEFAULT_ENGINE_PLATFORM plus a newline), any other command with
+ * `options.runStdout`; it throws on anything else. Exports that are undefined are left out of `outputs`.
  */
 export async function runProgram(config: Record<string, string> = {}, stack = "dev", options: RunOptions = {}): Promise<ProgramRun> {
     const resources: RecordedResource[] = [];
@@ -85,8 +88,11 @@ export async function runProgram(config: Record<string, string> = {}, stack = "d
                 },
                 call(args) {
                     calls.push({ token: args.token, inputs: args.inputs });
-                    if (args.token === "command:local:run") {
+                    if (args.token === "command:local:run" && /\{\{\.Server\.Os\}\}/.test(String(args.inputs.command))) {
                         return { stdout: options.platformStdout ?? `${DEFAULT_ENGINE_PLATFORM}\n`, stderr: "" };
+                    }
+                    if (args.token === "command:local:run" && options.runStdout) {
+                        return { stdout: options.runStdout(String(args.inputs.command)), stderr: "" };
                     }
                     throw new Error(`Unexpected provider function call ${args.token}: the program should call only command:local:run`);
                 },
@@ -159,5 +165,6 @@ export const TYPES = {
     volume: "docker:index/volume:Volume",
     container: "docker:index/container:Container",
     image: "docker:index/image:Image",
+    service: "docker:index/service:Service",
     command: "command:local:Command",
 } as const;
