@@ -1,4 +1,4 @@
-// tools/doctor/: the preflight, one module per class of finding (node, config, state, engine, ports, disk, images), all I/O through probes; it changes nothing and declares no resource.
+// tools/doctor/: the preflight, one module per class of finding (node, config, state, engine and swarm, ports, disk, images), all I/O through probes; it changes nothing and declares no resource.
 import { PROJECT_ROOT } from "../../lab";
 import { parseDoctorArgs } from "./args";
 import { checkConfig } from "./config";
@@ -11,6 +11,7 @@ import { checkNode } from "./node";
 import { checkPorts } from "./ports";
 import { realProbes } from "./probes";
 import { checkState } from "./state";
+import { checkSwarm } from "./swarm";
 import { DOCTOR_EXIT_CODES, type DoctorFinding, type DoctorOptions, type DoctorProbes, type DoctorResult, exitCodeOf } from "./types";
 
 /**
@@ -70,7 +71,11 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
         return done();
     }
 
-    progress(`checking ports on ${config.bindAddress}…`);
+    if (config.mode === "swarm") {
+        progress("checking the swarm…");
+        findings.push(...(await checkSwarm(probes, config, engine)));
+    }
+    progress(`checking ports on ${config.mode === "swarm" ? "every interface" : config.bindAddress}…`);
     findings.push(...(await checkPorts(probes, config, spec, engine)));
     progress("checking free disk space…");
     findings.push(...(await checkDisk(probes, engine)));

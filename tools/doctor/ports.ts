@@ -1,4 +1,4 @@
-import { LABEL, type LabConfig, type LabSpec, LIMITS, replicaPort } from "../../lab";
+import { LABEL, type LabConfig, type LabSpec, LIMITS, labsOf, replicaPort } from "../../lab";
 import { type EngineTarget, isLocalEngine } from "./engine";
 import { finding } from "./findings";
 import type { DoctorFinding, DoctorProbes } from "./types";
@@ -32,6 +32,18 @@ function labPorts(spec: LabSpec): LabPort[] {
             key: "appPort" as const,
             role: i === 0 ? "app replica 0, appPort" : `app replica ${i}, appPort + ${i}`,
         })),
+        // Swarm mode: one port per app service (per student in a class).
+        ...labsOf(spec).flatMap((lab) =>
+            lab.swarm?.app
+                ? [
+                      {
+                          port: lab.swarm.app.task.ports[0].external,
+                          key: "appPort" as const,
+                          role: lab.student ? `app service of ${lab.student.name}` : "app service, appPort",
+                      },
+                  ]
+                : [],
+        ),
     ];
 }
 
@@ -39,15 +51,16 @@ function labPorts(spec: LabSpec): LabPort[] {
 async function freeAlternative(
     probes: DoctorProbes,
     config: LabConfig,
+    ip: string,
     ports: LabPort[],
     key: LabPort["key"],
 ): Promise<number | undefined> {
     const taken = new Set(ports.map((p) => p.port));
-    const isFree = async (p: number) =>
-        p <= LIMITS.port.max && !taken.has(p) && (await probes.portHolder(config.bindAddress, p)) === "free";
-    // The ports a value of `key` publishes: the registry's one port, or one per replica.
+    const isFree = async (p: number) => p <= LIMITS.port.max && !taken.has(p) && (await probes.portHolder(ip, p)) === "free";
+    // The ports a value of `key` publishes: the registry's one port, or one per replica (swarm mode: the app service's one).
+    const appPorts = config.mode === "swarm" ? 1 : config.replicas;
     const portsOf = (value: number) =>
-        key === "appPort" ? Array.from({ length: config.replicas }, (_, i) => replicaPort({ appPort: value }, i)) : [value];
+        key === "appPort" ? Array.from({ length: appPorts }, (_, i) => replicaPort({ appPort: value }, i)) : [value];
     let candidate = Math.max(...ports.filter((p) => p.key === key).map((p) => p.port)) + 1;
     for (let attempt = 0; attempt < 40 && candidate <= LIMITS.port.max; attempt++) {
         let blocked: number | undefined;
@@ -64,7 +77,8 @@ async function freeAlternative(
 }
 
 export async function checkPorts(probes: DoctorProbes, config: LabConfig, spec: LabSpec, engine: EngineTarget): Promise<DoctorFinding[]> {
-    const ip = config.bindAddress;
+    // A swarm service publishes its ports on every interface: they must be free on all of them.
+    const ip = config.mode === "swarm" ? "0.0.0.0" : config.bindAddress;
     if (!isLocalEngine(engine.address)) {
         return [
             finding(
@@ -98,7 +112,18 @@ export async function checkPorts(probes: DoctorProbes, config: LabConfig, spec: 
         );
         for (const line of ps.stdout.split("\n").filter((l) => l.trim())) {
             const [name, ...rest] = line.trim().split(" ");
-            for (const p of publishedHostPorts(rest.join(" "))) labHolders.set(p, name);
+            for (const p of publishedHostPorts(rest.join(" "))) labHolders.set(p, `container ${name}`);
+        }
+        if (config.mode === "swarm") {
+            // Ports published through the ingress mesh belong to the service, not to a task container (host mode: both).
+            const services = await probes.docker(
+                ["service", "ls", "--filter", `label=${LABEL.instance}=${spec.instance}`, "--format", "{{.Name}} {{.Ports}}"],
+                engine.env,
+            );
+            for (const line of services.stdout.split("\n").filter((l) => l.trim())) {
+                const [name, ...rest] = line.trim().split(" ");
+                for (const p of publishedHostPorts(rest.join(" "))) labHolders.set(p, `service ${name}`);
+            }
         }
         return labHolders;
     };
@@ -106,7 +131,7 @@ export async function checkPorts(probes: DoctorProbes, config: LabConfig, spec: 
     // One search per key, however many of its ports are taken.
     const alternatives = new Map<LabPort["key"], Promise<number | undefined>>();
     const alternativeFor = (key: LabPort["key"]) => {
-        if (!alternatives.has(key)) alternatives.set(key, freeAlternative(probes, config, ports, key));
+        if (!alternatives.has(key)) alternatives.set(key, freeAlternative(probes, config, ip, ports, key));
         return alternatives.get(key)!;
     };
 
@@ -119,7 +144,7 @@ export async function checkPorts(probes: DoctorProbes, config: LabConfig, spec: 
         }
         const ours = (await holdersOfThisLab()).get(p.port);
         if (ours) {
-            okParts.push(`${p.port} (${p.role}) held by this lab (container ${ours})`);
+            okParts.push(`${p.port} (${p.role}) held by this lab (${ours})`);
             continue;
         }
         const other = await probes.docker(["ps", "--filter", `publish=${p.port}`, "--format", "{{.Names}}"], engine.env);

@@ -61,6 +61,15 @@ export interface FakeWorld {
     files: Record<string, { content: Buffer | string; mtimeMs?: number }>;
     /** Running processes by pid: when each started (null: the system does not say). */
     processes: Record<number, Date | null>;
+    /** The engine's swarm: its state, whether it is a manager, its nodes ("Ready Active", "Down Active", …) and services. */
+    swarm: {
+        state: "inactive" | "pending" | "active" | "error" | "locked";
+        manager: boolean;
+        nodes: string[];
+        services: { name: string; instance: string; ports: string }[];
+    };
+    /** The engine's kernel release (docker info {{.KernelVersion}}). */
+    kernel: string;
 }
 
 export interface Call {
@@ -94,6 +103,8 @@ export function world(overrides: Partial<FakeWorld> = {}): FakeWorld {
         hostname: HOSTNAME,
         files: {},
         processes: {},
+        swarm: { state: "inactive", manager: false, nodes: [], services: [] },
+        kernel: "6.1.0-18-amd64",
         ...overrides,
     };
 }
@@ -131,7 +142,24 @@ export function fake(w: FakeWorld) {
                 case "version":
                     return ok(args[2].includes("APIVersion") ? `${engine.version} ${engine.api}` : engine.version);
                 case "info":
+                    if (args.join(" ").includes(".Swarm.")) return ok(`${w.swarm.state} ${w.swarm.manager}`);
+                    if (args.join(" ").includes(".KernelVersion")) return ok(w.kernel);
                     return ok(w.rootDir);
+                case "node":
+                    if (args[1] !== "ls") break;
+                    return w.swarm.manager
+                        ? ok(w.swarm.nodes.join("\n"))
+                        : fail("Error response from daemon: This node is not a swarm manager.");
+                case "service": {
+                    if (args[1] !== "ls" || !filter.startsWith("label=docker-lab.instance=")) break;
+                    const instance = filter.slice("label=docker-lab.instance=".length);
+                    return ok(
+                        w.swarm.services
+                            .filter((sv) => sv.instance === instance)
+                            .map((sv) => `${sv.name} ${sv.ports}`)
+                            .join("\n"),
+                    );
+                }
                 case "ps":
                     if (filter.startsWith("label=docker-lab.instance=")) {
                         const instance = filter.slice("label=docker-lab.instance=".length);
