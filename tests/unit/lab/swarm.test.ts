@@ -1,0 +1,400 @@
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import {
+    buildLabSpec,
+    CONFIG_KEYS,
+    defaultConfig,
+    LabConfigError,
+    type LabSpec,
+    labsOf,
+    MANAGER_CONSTRAINT,
+    monitorSeconds,
+    nodeUrls,
+    parseLabConfig,
+    parseSwarmNodes,
+    renderCheckScript,
+    resolveCheck,
+    SERVICE_NAME_LABEL,
+    type SpecContext,
+    serviceArgs,
+    servicePlatforms,
+    shellQuote,
+    taskHostname,
+    taskHostnameTemplate,
+    tmpfsMounts,
+} from "../../../lab";
+import { meshRequests } from "../../../lab/lessons/swarm";
+
+// Swarm mode in the pure model: config keys and their validation, the services derived from the
+// containers the containers mode runs, the swarm variants of the checks, and the service inputs.
+
+const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };
+const spec = (raw: Record<string, unknown> = {}) => buildLabSpec(parseLabConfig(raw), ctx);
+const HOST = { mode: "swarm", publishMode: "host" };
+const INGRESS = { mode: "swarm" };
+
+function configError(raw: Record<string, unknown>): string {
+    try {
+        parseLabConfig(raw);
+    } catch (err) {
+        expect(err).toBeInstanceOf(LabConfigError);
+        return (err as Error).message;
+    }
+    throw new Error(`parseLabConfig(${JSON.stringify(raw)}) accepted an invalid config`);
+}
+
+describe("config: mode, publishMode, registryAddress", () => {
+    test("declared keys, defaulting to the containers mode, the ingress mesh and the mode's own registry address", () => {
+        expect(CONFIG_KEYS).toEqual(expect.arrayContaining(["mode", "publishMode", "registryAddress"]));
+        const config = defaultConfig();
+        expect({ mode: config.mode, publishMode: config.publishMode, registryAddress: config.registryAddress }).toEqual({
+            mode: "containers",
+            publishMode: "ingress",
+            registryAddress: "",
+        });
+    });
+
+    test.each([
+        [{ mode: "kubernetes" }, 'mode = "kubernetes": must be containers or swarm (pulumi config set mode containers)'],
+        [{ mode: "Swarm" }, 'mode = "Swarm": must be containers or swarm'],
+        [{ publishMode: "nodeport" }, 'publishMode = "nodeport": must be ingress or host (pulumi config set publishMode ingress)'],
+        [{ registryAddress: "http://10.0.0.5:5000" }, 'registryAddress = "http://10.0.0.5:5000": must be empty'],
+        [{ registryAddress: "10.0.0.5:5000/path" }, "(no scheme, no path)"],
+        [
+            { ...HOST, registryPort: "8080" },
+            "registryPort = 8080: equals appPort, the port the app service publishes; choose another registryPort (pulumi config set registryPort 8081)",
+        ],
+    ])("%j is rejected naming the key, the value and the fix", (raw, message) => {
+        expect(configError(raw)).toContain(message);
+    });
+
+    test("valid registry addresses: host, host:port, IPv4, bracketed IPv6", () => {
+        for (const registryAddress of ["registry.lan", "10.0.0.5:5000", "manager-1:5000", "[fd00::5]:5000"]) {
+            expect(parseLabConfig({ registryAddress }).registryAddress).toBe(registryAddress);
+        }
+    });
+
+    test("swarm mode publishes one app port, so replicas do not widen the app's port range", () => {
+        expect(() => parseLabConfig({ ...HOST, appPort: "65535", replicas: "3", registryPort: "5000" })).not.toThrow();
+        expect(() => parseLabConfig({ ...HOST, appPort: "8080", replicas: "3", registryPort: "8081" })).not.toThrow();
+        // The containers mode still rejects both.
+        expect(configError({ appPort: "65535", replicas: "3" })).toContain("go past 65535");
+        expect(configError({ appPort: "8080", replicas: "3", registryPort: "8081" })).toContain("overlaps the app ports 8080..8082");
+    });
+});
+
+describe("spec in swarm mode", () => {
+    const containers = spec({ replicas: "3" });
+    const host = spec({ ...HOST, replicas: "3" });
+    const ingress = spec({ ...INGRESS, replicas: "3" });
+
+    test("no containers: one app service of `replicas` tasks, a registry service, an attachable overlay network", () => {
+        for (const s of [host, ingress]) {
+            expect(s.mode).toBe("swarm");
+            expect(s.replicas).toEqual([]);
+            expect(s.swarm?.app?.name).toBe("docker-lab-dev-app");
+            expect(s.swarm?.app?.replicas).toBe(3);
+            expect(s.swarm?.registry.name).toBe("docker-lab-dev-registry");
+            expect(s.network).toEqual({
+                name: "docker-lab-dev-net",
+                labels: containers.network.labels,
+                driver: "overlay",
+                attachable: true,
+            });
+        }
+        expect(containers.mode).toBe("containers");
+        expect(containers.swarm).toBeUndefined();
+        expect(containers.network).toEqual({ name: "docker-lab-dev-net", labels: containers.network.labels });
+    });
+
+    test("each task runs the containers' replica: same healthcheck, limits and security settings, only its name, hostname and labels differ", () => {
+        const { name, hostname, ports, labels, ...task } = host.swarm!.app!.task;
+        const { name: _n, hostname: _h, ports: _p, labels: replicaLabels, ...replica } = containers.replicas[0];
+        expect(task).toEqual(replica);
+        expect(name).toBe("docker-lab-dev-app");
+        expect(hostname).toBe("docker-lab-dev-app-{{.Task.Slot}}");
+        expect(ports).toEqual([{ internal: 8080, external: 8080, ip: "127.0.0.1" }]);
+        const { "docker-lab.replica": _replica, ...withoutReplica } = replicaLabels;
+        expect(labels).toEqual(withoutReplica);
+        // The settings the issue names, spelled out.
+        expect(task).toMatchObject({ readOnlyRootFilesystem: true, user: "1000:1000", capDrop: ["ALL"], memoryMb: 128 });
+        expect(task.tmpfs).toEqual({ "/tmp": "rw,noexec,nosuid,size=16m" });
+    });
+
+    test("host mode: at most one task per node, stop-first (the old task frees the node's port), no CPU share but a CPU limit", () => {
+        const app = host.swarm!.app!;
+        expect(app).toMatchObject({ publishMode: "host", maxReplicasPerNode: 1, constraints: [], nanoCpus: 1_000_000_000 });
+        expect(app.update).toEqual({ parallelism: 1, delaySeconds: 0, failureAction: "rollback", monitorSeconds: 10, order: "stop-first" });
+        expect(app.rollback).toEqual({ ...app.update, failureAction: "pause" });
+    });
+
+    test("ingress mode: tasks may share a node, and start-first keeps every old task until its replacement is healthy", () => {
+        const app = ingress.swarm!.app!;
+        expect(app).toMatchObject({ publishMode: "ingress", maxReplicasPerNode: 0 });
+        expect(app.update.order).toBe("start-first");
+        expect(app.rollback.order).toBe("start-first");
+    });
+
+    test("the rollout's monitor period covers the healthcheck's time to healthy, and a failure right after", () => {
+        const h = host.swarm!.app!.task.healthcheck;
+        expect(monitorSeconds(h)).toBeGreaterThanOrEqual(h.intervalSeconds);
+        expect(monitorSeconds(h)).toBe(h.intervalSeconds * h.retries);
+        expect(host.swarm!.app!.update.monitorSeconds).toBe(monitorSeconds(h));
+    });
+
+    test("up waits for convergence: each task's wait and monitor, polled every 2 s", () => {
+        const app = host.swarm!.app!;
+        expect(app.converge.delaySeconds).toBe(2);
+        expect(app.converge.timeoutSeconds).toBe(60 + 3 * (60 + 10));
+        expect(app.stopGracePeriodSeconds).toBeGreaterThan(0);
+    });
+
+    test("the registry: one task pinned to a manager (its volume is local), stop-first, published with the lab's publish mode", () => {
+        for (const [s, mode] of [
+            [host, "host"],
+            [ingress, "ingress"],
+        ] as const) {
+            const registry = s.swarm!.registry;
+            expect(registry).toMatchObject({ replicas: 1, constraints: [MANAGER_CONSTRAINT], publishMode: mode, maxReplicasPerNode: 0 });
+            expect(MANAGER_CONSTRAINT).toBe("node.role==manager");
+            expect(registry.update.order).toBe("stop-first");
+            expect(registry.task).toEqual(s.registry.container);
+            expect(registry.task.volumes).toEqual([{ volumeName: "docker-lab-dev-registry-data", containerPath: "/var/lib/registry" }]);
+        }
+    });
+
+    test("what a service cannot express is listed, with why: swap, CPU share, PIDs limit, no-new-privileges, the bind address", () => {
+        const settings = host.swarm!.app!.inexpressible.map((e) => e.setting);
+        expect(settings).toEqual([
+            "memorySwapMb 128 (no swap)",
+            "cpuShares 512",
+            "pidsLimit 128",
+            "securityOpts no-new-privileges:true",
+            "ports on 127.0.0.1",
+        ]);
+        for (const e of host.swarm!.app!.inexpressible) expect(e.reason.length).toBeGreaterThan(40);
+        expect(host.swarm!.app!.inexpressible.find((e) => e.setting.startsWith("pidsLimit"))?.reason).toContain("@pulumi/docker 5.x");
+    });
+
+    test("one URL on this machine; the tasks' hostnames one per slot", () => {
+        expect(host.appUrls).toEqual(["http://127.0.0.1:8080"]);
+        expect(host.swarm!.taskHostnames).toEqual(["docker-lab-dev-app-1", "docker-lab-dev-app-2", "docker-lab-dev-app-3"]);
+    });
+
+    test("images go to localhost:<registryPort> on a swarm (ports bind every interface), or to registryAddress", () => {
+        expect(spec({ ...HOST, bindAddress: "192.168.1.5" }).image.registryServer).toBe("localhost:5000");
+        expect(spec({ bindAddress: "192.168.1.5" }).image.registryServer).toBe("192.168.1.5:5000");
+        const remote = spec({ ...HOST, registryAddress: "10.0.0.5:5000" });
+        expect(remote.image.name).toBe("10.0.0.5:5000/docker-lab-dev/hellodocker:1.0.0");
+        expect(remote.image.registryServer).toBe("10.0.0.5:5000");
+        expect(spec({ registryAddress: "10.0.0.5:5000" }).image.repository).toBe("10.0.0.5:5000/docker-lab-dev/hellodocker");
+    });
+
+    test("a long stack name still gives every task a hostname within a DNS label", () => {
+        const long = buildLabSpec(parseLabConfig({ ...HOST, replicas: "20" }), { ...ctx, stack: "s".repeat(70) });
+        const hostnames = long.swarm!.taskHostnames;
+        expect(hostnames.every((h) => h.length <= 63)).toBe(true);
+        expect(new Set(hostnames).size).toBe(20);
+        expect(long.swarm!.app!.task.hostname).toBe(taskHostnameTemplate(long.swarm!.app!.name));
+        expect(hostnames[19]).toBe(taskHostname(long.swarm!.app!.name, 20));
+    });
+});
+
+describe("a classroom in swarm mode", () => {
+    const cls = spec({ ...HOST, replicas: "2", appPort: "9000", registryPort: "8999", students: ["alice", "bob", "carol"] });
+
+    test("the class has the registry service; each student one app service on a port of their own, on their own overlay network", () => {
+        expect(cls.swarm?.registry.name).toBe("docker-lab-dev-registry");
+        expect(cls.swarm?.app).toBeUndefined();
+        const labs = labsOf(cls);
+        expect(labs.map((l) => l.swarm?.app?.name)).toEqual([
+            "docker-lab-dev-alice-app",
+            "docker-lab-dev-bob-app",
+            "docker-lab-dev-carol-app",
+        ]);
+        expect(labs.map((l) => l.swarm?.app?.task.ports[0].external)).toEqual([9000, 9001, 9002]);
+        expect(labs.map((l) => l.appUrls)).toEqual([["http://127.0.0.1:9000"], ["http://127.0.0.1:9001"], ["http://127.0.0.1:9002"]]);
+        expect(labs.every((l) => l.network.driver === "overlay" && l.network.attachable === true && l.replicas.length === 0)).toBe(true);
+        expect(new Set(labs.map((l) => l.network.name)).size).toBe(3);
+        expect(labs.every((l) => l.swarm?.registry === cls.swarm?.registry)).toBe(true);
+        expect(labs[1].swarm?.app?.task.labels).toMatchObject({ "docker-lab.student": "bob", "docker-lab.role": "app" });
+        expect(labs[1].swarm?.taskHostnames).toEqual(["docker-lab-dev-bob-app-1", "docker-lab-dev-bob-app-2"]);
+    });
+
+    test("a class too big for the port range is rejected counting one port per student, not per replica", () => {
+        expect(() => parseLabConfig({ ...HOST, replicas: "20", appPort: "65533", students: ["a", "b", "c"] })).not.toThrow();
+        expect(configError({ ...HOST, replicas: "20", appPort: "65534", students: ["a", "b", "c"] })).toContain("the class needs 3 ports");
+    });
+});
+
+describe("lesson checks in swarm mode", () => {
+    const ids = (s: LabSpec) => s.checks.map((c) => c.id);
+    const byId = (s: LabSpec, id: string) => s.checks.find((c) => c.id === id)!;
+    const host = spec({ ...HOST, replicas: "2" });
+    const ingress = spec({ ...INGRESS, replicas: "2" });
+    const containers = spec({ replicas: "2" });
+
+    test("the containers mode's checks are exactly as they were (pinned)", () => {
+        // SHA-256 of the checks' JSON, for: the defaults; 3 replicas on 0.0.0.0:9100 with 200 MiB; a class of alice and bob.
+        const pinned: [Record<string, unknown>, string, number][] = [
+            [{}, "af143f1dc8fcbfedc54a5fa54c4b51070e94c31739b776fad55893fa57ae2f5a", 26],
+            [
+                { replicas: "3", appPort: "9100", bindAddress: "0.0.0.0", memoryLimitMb: "200" },
+                "96133cfc3d9b68236604eb2350a75b152838e5efd1b46f197126736842d84da3",
+                27,
+            ],
+            [{ students: ["alice", "bob"] }, "bb295d970987a561413e273a77e11ecc63902511a60971e9fbfc24ccb5b6358b", 52],
+        ];
+        for (const [raw, hash, count] of pinned) {
+            const checks = labsOf(spec(raw)).flatMap((l) => l.checks);
+            expect({ raw, count: checks.length, hash: createHash("sha256").update(JSON.stringify(checks)).digest("hex") }).toEqual({
+                raw,
+                count,
+                hash,
+            });
+        }
+    });
+
+    test("the same lessons in the same order; docker service ps joins the listing, one HTTP check covers every task", () => {
+        const expected = ids(containers)
+            .filter((id) => !id.startsWith("02-http-"))
+            .flatMap((id) => (id === "01.02-container-ls" ? [id, "01.02-service-ps"] : [id]));
+        expect(ids(host)).toEqual([...expected, "02-http-tasks"]);
+        expect(ids(ingress)).toEqual(ids(host));
+    });
+
+    test("docker service ps shows every slot's task running", () => {
+        const check = byId(host, "01.02-service-ps");
+        expect(check.command).toBe(
+            "docker service ps docker-lab-dev-app --filter desired-state=running --format '{{.Name}} {{.Node}} {{.CurrentState}}'",
+        );
+        expect(check.expect).toEqual({
+            kind: "matchesAll",
+            patterns: ["^docker-lab-dev-app\\.1 [^ ]+ Running ", "^docker-lab-dev-app\\.2 [^ ]+ Running "],
+        });
+        expect(check.titleZh).toMatch(/[\u4e00-\u9fff]/);
+    });
+
+    test("docker ps and docker container ls list the task containers by their generated names", () => {
+        expect(byId(host, "01.02-ps").expect).toEqual({
+            kind: "matchesAll",
+            patterns: ["^docker-lab-dev-app\\.[0-9]+\\.[a-z0-9]+ Up .*\\(healthy\\)$"],
+        });
+        expect(byId(host, "01.02-container-ls").expect).toEqual({
+            kind: "matchesAll",
+            patterns: ["^docker-lab-dev-app\\.[0-9]+\\.[a-z0-9]+$"],
+        });
+        expect(byId(host, "01.02-ps").command).toBe(byId(containers, "01.02-ps").command);
+    });
+
+    test("exec checks run in a healthy task container of the app on this engine", () => {
+        const exec = `docker exec "$(docker ps --quiet --filter ${shellQuote(`label=${SERVICE_NAME_LABEL}=docker-lab-dev-app`)} --filter health=healthy | head -n 1)"`;
+        for (const id of ["00-shared-kernel", "00-cgroup-memory", "01.02-exec-head", "01.02-exec-redirect"]) {
+            expect(byId(host, id).command.startsWith(exec)).toBe(true);
+            expect(byId(host, id).command.slice(exec.length)).toBe(
+                byId(containers, id).command.slice("docker exec docker-lab-dev-app-0".length),
+            );
+        }
+    });
+
+    test("ingress: many requests to the one URL must come back from every task (distinct hostnames)", () => {
+        const check = byId(ingress, "02-http-tasks");
+        expect(check.command).toContain(`while [ "$i" -lt ${meshRequests(2)} ]`);
+        expect(check.command).toContain(`curl -fsS --max-time 5 ${shellQuote("http://127.0.0.1:8080/")} || exit 1`);
+        expect(check.expect).toEqual({
+            kind: "containsAll",
+            values: [
+                '"app":"hellodocker"',
+                '"lab":"docker-lab-dev"',
+                '"hostname":"docker-lab-dev-app-1"',
+                '"hostname":"docker-lab-dev-app-2"',
+            ],
+        });
+    });
+
+    test("host: every node of the swarm is asked on the app port; every task's hostname must answer", () => {
+        const check = byId(host, "02-http-tasks");
+        expect(check.command).toBe(
+            `for addr in $(docker node inspect --format '{{.Status.Addr}}' $(docker node ls --quiet)); do curl -fsS --max-time 5 "http://$addr:8080/" && echo; done; true`,
+        );
+        expect(check.expect).toEqual(byId(ingress, "02-http-tasks").expect);
+    });
+
+    test("every swarm check renders to a script /bin/sh accepts, and has its Chinese texts", () => {
+        const imageRef = `${host.image.repository}@sha256:${"ab".repeat(32)}`;
+        for (const check of [...host.checks, ...ingress.checks]) {
+            const r = spawnSync("/bin/sh", ["-n", "-c", renderCheckScript(resolveCheck(check, { imageRef }))], { encoding: "utf8" });
+            expect({ id: check.id, status: r.status, stderr: r.stderr }).toEqual({ id: check.id, status: 0, stderr: "" });
+            expect(check.titleZh).toMatch(/[\u4e00-\u9fff]/);
+            expect(check.provesZh).toMatch(/[\u4e00-\u9fff]/);
+        }
+    });
+
+    test("a student's swarm checks select the student's own tasks", () => {
+        const bob = labsOf(spec({ ...HOST, students: ["alice", "bob"] }))[1];
+        expect(byId(bob, "01.02-ps").command).toContain(`--filter ${shellQuote("label=docker-lab.student=bob")}`);
+        expect(byId(bob, "01.02-service-ps").command).toContain("docker service ps docker-lab-dev-bob-app ");
+        expect(byId(bob, "00-shared-kernel").command).toContain(`label=${SERVICE_NAME_LABEL}=docker-lab-dev-bob-app`);
+        expect(byId(bob, "02-http-tasks").expect).toMatchObject({
+            values: expect.arrayContaining(['"hostname":"docker-lab-dev-bob-app-1"']),
+        });
+    });
+});
+
+describe("service inputs (serviceArgs)", () => {
+    const host = spec({ ...HOST, replicas: "2" });
+    const args = serviceArgs(host.swarm!.app!, "localhost:5000/x@sha256:abc", "net-id", [{ os: "linux", architecture: "amd64" }]);
+
+    test("every value the engine would fill in is sent explicitly", () => {
+        expect(args.endpointSpec).toEqual({
+            mode: "vip",
+            ports: [{ targetPort: 8080, publishedPort: 8080, publishMode: "host", protocol: "tcp" }],
+        });
+        const task = args.taskSpec as any;
+        expect(task.restartPolicy).toEqual({ condition: "on-failure", maxAttempts: 5, delay: "5s", window: "0s" });
+        expect(args.updateConfig).toEqual({
+            parallelism: 1,
+            delay: "0s",
+            failureAction: "rollback",
+            monitor: "10s",
+            maxFailureRatio: "0.0",
+            order: "stop-first",
+        });
+        expect(task.networksAdvanceds).toEqual([{ id: "net-id", aliases: ["hellodocker"] }]);
+        expect(task.placement).toEqual({ constraints: [], maxReplicas: 1, platforms: [{ os: "linux", architecture: "amd64" }] });
+        // No tmpfs mode: the provider reads 1777 back as 777.
+        expect(task.containerSpec.mounts).toEqual([{ type: "tmpfs", target: "/tmp", tmpfsOptions: { sizeBytes: 16 * 1024 * 1024 } }]);
+        expect(task.containerSpec.stopGracePeriod).toBe("10s");
+        expect(args.convergeConfig).toEqual({ delay: "2s", timeout: "200s" });
+    });
+
+    test("tmpfs: only a size can be set on a service; rw, noexec, nosuid, nodev are what the mount API always gives", () => {
+        expect(tmpfsMounts({ "/tmp": "rw,noexec,nosuid,size=512k", "/run": "nodev" })).toEqual([
+            { type: "tmpfs", target: "/tmp", tmpfsOptions: { sizeBytes: 512 * 1024 } },
+            { type: "tmpfs", target: "/run" },
+        ]);
+        expect(() => tmpfsMounts({ "/tmp": "exec,size=1m" })).toThrow('tmpfs option "exec" of /tmp cannot be set on a swarm service');
+    });
+
+    test("platforms: os and architecture of the engine's platform (a variant is not part of a swarm platform)", () => {
+        expect(servicePlatforms("linux/amd64")).toEqual([{ os: "linux", architecture: "amd64" }]);
+        expect(servicePlatforms("linux/arm64/v8")).toEqual([{ os: "linux", architecture: "arm64" }]);
+        expect(() => servicePlatforms("amd64")).toThrow("os/arch");
+    });
+});
+
+describe("the swarm's nodes", () => {
+    test("parsed from docker node inspect, and each ready node's URL of a port", () => {
+        const nodes = parseSwarmNodes("vm 127.0.0.1 ready active\nworker-1 10.0.0.6 down active\nworker-2 fd00::7 ready drain\n");
+        expect(nodes).toEqual([
+            { hostname: "vm", address: "127.0.0.1", state: "ready", availability: "active" },
+            { hostname: "worker-1", address: "10.0.0.6", state: "down", availability: "active" },
+            { hostname: "worker-2", address: "fd00::7", state: "ready", availability: "drain" },
+        ]);
+        expect(nodeUrls(nodes, 8080)).toEqual(["http://127.0.0.1:8080", "http://[fd00::7]:8080"]);
+    });
+
+    test("anything else is a clear error pointing at the doctor", () => {
+        expect(() => parseSwarmNodes("Error response from daemon: This node is not a swarm manager.")).toThrow(/npm run doctor/);
+    });
+});
