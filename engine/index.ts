@@ -3,5 +3,6 @@ export * from "./checkRunner";
 export * from "./dockerCli";
 export * from "./dockerErrors";
 export * from "./harness";
+export * from "./swarmLab";
 export * from "./swarmNodes";
 export * from "./swarmService";

@@ -1,0 +1,270 @@
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { initSwarm, leaveSwarm, removeSwarmLab, runningServiceTasks, serviceImage, swarmLeftovers, swarmState } from "../../engine";
+import { type LabSpec, labSpecFor, OFFLINE_IMAGES } from "../../lab";
+import { copyProject, removeProjectCopy } from "../../tools/projectCopy";
+import { findPulumi } from "../../tools/toolchain";
+import { e2eGate } from "./gate";
+import { type CommandRun, describeRun, expectOutput, expectSuccess, httpGet, runCommand, sleep } from "./processes";
+
+// Swarm mode end to end: the real Pulumi CLI through `npm run up|down` and plain `pulumi`, in a
+// throw-away project copy, on a one-node swarm of the local engine (made here when the engine is in
+// no swarm, with its node advertising 127.0.0.1 so every request stays on this machine). This
+// machine's kernel has no IPVS, so the ingress mesh never answers: the lab publishes in host mode,
+// one app task per node. Each step builds on the last; durations are logged, never asserted.
+// Run it under the engine lock: flock /tmp/docker-lab-engine.lock npx jest tests/e2e/swarm.test.ts
+
+const STACK = "e2e-swarm";
+/** What the README has a user set for a swarm lab (the swarm e2e port block: 54080, 54000). */
+const CONFIG: Record<string, string> = {
+    baseImage: OFFLINE_IMAGES.baseImage,
+    registryImage: OFFLINE_IMAGES.registryImage,
+    appPort: "54080",
+    registryPort: "54000",
+    mode: "swarm",
+    publishMode: "host",
+    // One node, and host mode runs one task per node.
+    replicas: "1",
+};
+const PASSPHRASE = "docker-lab";
+const STEP_TIMEOUT = 600_000;
+const spec: LabSpec = labSpecFor(CONFIG, STACK);
+const APP_SERVICE = spec.swarm!.app!.name;
+const NOTHING = { containers: [], networks: [], volumes: [], images: [], tags: [], services: [] };
+
+/** A JSON document that a command printed after npm's `> docker-lab@… script` banner. */
+function jsonOf(run: CommandRun): any {
+    const start = run.stdout.search(/^[[{]/m);
+    try {
+        return JSON.parse(run.stdout.slice(Math.max(start, 0)));
+    } catch (err) {
+        throw new Error(describeRun(run, `JSON on stdout (${(err as Error).message})`));
+    }
+}
+
+/** What one poll of the app saw: its answer's version, or the error. */
+interface Poll {
+    at: number;
+    version?: string;
+    hostname?: string;
+    error?: string;
+}
+
+const gate = e2eGate();
+
+gate.describe("e2e: swarm mode on a one-node swarm, through npm run and the real Pulumi CLI", () => {
+    const cli = findPulumi(process.env);
+    const base: Record<string, string | undefined> = {
+        ...process.env,
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        npm_config_update_notifier: "false",
+    };
+    for (const key of [
+        "PULUMI_BACKEND_URL",
+        "PULUMI_CONFIG_PASSPHRASE",
+        "PULUMI_CONFIG_PASSPHRASE_FILE",
+        "LAB_SKIP_PREFLIGHT",
+        "LAB_STACK",
+    ]) {
+        delete base[key];
+    }
+    const npmEnv = { ...base, LAB_STACK: STACK };
+    const pulumiEnv = { ...base, ...cli.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE };
+
+    let copy = "";
+    /** Whether this test made the swarm: then it leaves it too, with the docker_gwbridge network. */
+    let createdSwarm = false;
+    const checkpointFile = () => path.join(copy, ".pulumi-state", ".pulumi", "stacks", "docker-lab", `${STACK}.json`);
+
+    const npm = (script: string, args: string[] = []) =>
+        runCommand("npm", ["run", script, ...(args.length ? ["--", ...args] : [])], {
+            cwd: copy,
+            env: npmEnv,
+            shownEnv: `LAB_STACK=${STACK}`,
+        });
+    const pulumi = (args: string[]) =>
+        runCommand(cli.argv[0], [...cli.argv.slice(1), ...args], {
+            cwd: copy,
+            env: pulumiEnv,
+            shownEnv: `PULUMI_CONFIG_PASSPHRASE=${PASSPHRASE}`,
+        });
+    const stackOutputs = async () => jsonOf(expectSuccess(await pulumi(["stack", "output", "--json", "--stack", STACK])));
+
+    /** The app's answer on this machine: its JSON, or the error. */
+    async function answer(): Promise<Poll> {
+        const at = Date.now();
+        try {
+            const { status, body } = await httpGet(`${spec.appUrls[0]}/`, 2000);
+            if (status !== 200) return { at, error: `HTTP ${status}` };
+            const json = JSON.parse(body);
+            return { at, version: json.version, hostname: json.hostname };
+        } catch (err) {
+            return { at, error: (err as Error).message };
+        }
+    }
+
+    /** The one task runs the stack's image digest, healthy, and answers with its slot's hostname. */
+    async function expectConverged(imageRef: string, version: string): Promise<void> {
+        expect(await serviceImage(APP_SERVICE)).toBe(imageRef);
+        const tasks = await runningServiceTasks(APP_SERVICE);
+        expect(tasks.map((t) => ({ name: t.name, image: t.image, running: /^Running /.test(t.currentState) }))).toEqual([
+            { name: `${APP_SERVICE}.1`, image: imageRef, running: true },
+        ]);
+        expect(await answer()).toMatchObject({ version, hostname: spec.swarm!.taskHostnames[0] });
+    }
+
+    function forgetWorkspace(dir: string): void {
+        const home = cli.env.PULUMI_HOME || process.env.PULUMI_HOME || path.join(os.homedir(), ".pulumi");
+        const key = crypto.createHash("sha1").update(path.join(dir, "Pulumi.yaml")).digest("hex");
+        fs.rmSync(path.join(home, "workspaces", `docker-lab-${key}-workspace.json`), { force: true });
+    }
+
+    async function step(name: string, fn: () => Promise<void>): Promise<void> {
+        const started = Date.now();
+        try {
+            await fn();
+        } finally {
+            console.log(`e2e swarm step "${name}": ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        }
+    }
+
+    beforeAll(async () => {
+        await step("setup: a one-node swarm, the project copy", async () => {
+            const state = await swarmState();
+            if (state.state === "inactive") {
+                await initSwarm("127.0.0.1");
+                createdSwarm = true;
+            } else if (state.state !== "active" || !state.manager) {
+                throw new Error(
+                    `the local engine is in a swarm (state ${state.state}) but is no manager of it, so it cannot run a lab in swarm mode: run the suite on a manager, or docker swarm leave first`,
+                );
+            }
+            await removeSwarmLab(spec); // what an interrupted earlier run may have left on the swarm e2e ports
+            copy = copyProject("docker-lab-e2e-swarm-");
+        });
+    }, STEP_TIMEOUT);
+
+    afterAll(async () => {
+        await step("teardown: npm run down, safety net, the copy, the swarm if made here", async () => {
+            try {
+                if (copy && fs.existsSync(checkpointFile())) {
+                    const down = await npm("down");
+                    if (down.code !== 0) console.log(`teardown: ${describeRun(down, "exit 0")}`);
+                }
+                await removeSwarmLab(spec);
+            } finally {
+                try {
+                    if (copy) {
+                        removeProjectCopy(copy);
+                        forgetWorkspace(copy);
+                    }
+                } finally {
+                    if (createdSwarm) await leaveSwarm();
+                }
+            }
+        });
+    }, STEP_TIMEOUT);
+
+    test(
+        "npm run up in swarm mode (publishMode host): every check passes and the service runs the pushed digest",
+        () =>
+            step("stack init, config, fresh up", async () => {
+                expectSuccess(await pulumi(["stack", "init", STACK]));
+                for (const [key, value] of Object.entries(CONFIG))
+                    expectSuccess(await pulumi(["config", "set", "--stack", STACK, key, value]));
+                const up = expectSuccess(await npm("up"));
+                const [, passed] = expectOutput(up, /^(\d+) passed, 0 failed in /m);
+                expect(Number(passed)).toBe(spec.checks.length);
+                const outputs = await stackOutputs();
+                expect(outputs).toMatchObject({
+                    appUrls: spec.appUrls,
+                    serviceNames: [APP_SERVICE, spec.swarm!.registry.name],
+                    checkSummary: `${spec.checks.length} of ${spec.checks.length} lesson checks passed`,
+                });
+                // The node advertises 127.0.0.1: its URL is this machine's.
+                expect(outputs.nodeUrls).toEqual(["http://127.0.0.1:54080"]);
+                expect(outputs).not.toHaveProperty("containerNames");
+                await expectConverged(outputs.imageRef, "1.0.0");
+                expect(await runningServiceTasks(spec.swarm!.registry.name)).toHaveLength(1);
+            }),
+        STEP_TIMEOUT,
+    );
+
+    test(
+        "a second up changes nothing, services included, and neither does pulumi refresh",
+        () =>
+            step("no-op up and refresh", async () => {
+                const up = expectSuccess(await npm("up", ["--expect-no-changes"]));
+                expectOutput(up, /^\s+\d+ unchanged$/m);
+                expectSuccess(await pulumi(["refresh", "--yes", "--expect-no-changes", "--stack", STACK]));
+                expectSuccess(await pulumi(["preview", "--expect-no-changes", "--stack", STACK]));
+            }),
+        STEP_TIMEOUT,
+    );
+
+    test(
+        "a changed app rolls out to the new digest; the app is polled all along (one node, host mode: stop-first leaves a gap)",
+        () =>
+            step("rolling update", async () => {
+                const before = (await stackOutputs()).imageRef as string;
+                const pkg = path.join(copy, "app", "package.json");
+                fs.writeFileSync(pkg, fs.readFileSync(pkg, "utf8").replace(/"version": "1\.0\.0"/, '"version": "1.0.1"'));
+
+                const polls: Poll[] = [];
+                let running = true;
+                const poller = (async () => {
+                    while (running) {
+                        polls.push(await answer());
+                        await sleep(200);
+                    }
+                })();
+                const started = Date.now();
+                const up = await npm("up").finally(async () => {
+                    running = false;
+                    await poller;
+                });
+                const ended = Date.now();
+                expectSuccess(up);
+
+                const after = (await stackOutputs()).imageRef as string;
+                expect(after).not.toBe(before);
+                await expectConverged(after, "1.0.1");
+
+                // Every answer is the old version until the first new one, and the new one from then on.
+                const versions = polls.filter((p) => p.version).map((p) => p.version);
+                const firstNew = versions.indexOf("1.0.1");
+                expect(firstNew).toBeGreaterThan(0);
+                expect(versions.slice(0, firstNew).every((v) => v === "1.0.0")).toBe(true);
+                expect(versions.slice(firstNew).every((v) => v === "1.0.1")).toBe(true);
+                // The app answered while the update ran (before the stop and after the start), and nothing but the gap failed.
+                const during = polls.filter((p) => p.at >= started && p.at <= ended);
+                expect(during.some((p) => p.version === "1.0.0")).toBe(true);
+                expect(during.some((p) => p.version === "1.0.1")).toBe(true);
+                const failed = polls.filter((p) => p.error);
+                const firstFail = polls.findIndex((p) => p.error);
+                const lastFail = polls.length - 1 - [...polls].reverse().findIndex((p) => p.error);
+                if (failed.length > 0) expect(polls.slice(firstFail, lastFail + 1).every((p) => p.error)).toBe(true);
+                const gap = failed.length > 0 ? polls[lastFail].at - polls[firstFail].at : 0;
+                console.log(
+                    `e2e swarm: ${polls.length} polls during the update, ${failed.length} unanswered in one gap of ~${(gap / 1000).toFixed(1)} s (stop-first, one task on one node), e.g. ${failed[0]?.error ?? "none"}`,
+                );
+
+                // The update (which, unlike a create, does not ask the registry) left nothing to change either.
+                expectSuccess(await npm("up", ["--expect-no-changes"]));
+                expectSuccess(await pulumi(["refresh", "--yes", "--expect-no-changes", "--stack", STACK]));
+            }),
+        STEP_TIMEOUT,
+    );
+
+    test(
+        "npm run down leaves nothing: no service, task, container, network, volume or image tag",
+        () =>
+            step("down", async () => {
+                expectSuccess(await npm("down"));
+                expect(await swarmLeftovers(spec)).toEqual(NOTHING);
+            }),
+        STEP_TIMEOUT,
+    );
+});
