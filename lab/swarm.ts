@@ -177,7 +177,7 @@ export const SWARM_NODES_COMMAND =
     "docker node inspect --format '{{.Description.Hostname}} {{.Status.Addr}} {{.Status.State}} {{.Spec.Availability}}' $(docker node ls --quiet)";
 
 /** One node of the swarm, as SWARM_NODES_COMMAND prints it. */
-export interface SwarmNode {
+export interface SwarmNodeStatus {
     hostname: string;
     /** The address the node advertises, e.g. 10.0.0.5. */
     address: string;
@@ -186,7 +186,7 @@ export interface SwarmNode {
 }
 
 /** The nodes in the output of SWARM_NODES_COMMAND; throws a clear error on anything else. */
-export function parseSwarmNodes(stdout: string): SwarmNode[] {
+export function parseSwarmNodes(stdout: string): SwarmNodeStatus[] {
     return stdout
         .split("\n")
         .map((line) => line.trim())
@@ -203,6 +203,6 @@ export function parseSwarmNodes(stdout: string): SwarmNode[] {
 }
 
 /** The URL of `port` on each ready node: where the app answers (every node through the mesh; in host mode the nodes that run a task). */
-export function nodeUrls(nodes: SwarmNode[], port: number): string[] {
+export function nodeUrls(nodes: SwarmNodeStatus[], port: number): string[] {
     return nodes.filter((n) => n.state === "ready").map((n) => `http://${n.address.includes(":") ? `[${n.address}]` : n.address}:${port}`);
 }
