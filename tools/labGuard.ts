@@ -5,7 +5,7 @@ import { DEFAULT_STACK } from "./pulumiCli";
 
 /**
  * Guarding the lab: what of the objects `pulumi up` made is broken on the engine (a container
- * stopped or removed by hand, the image tag deleted), and how to restore each. `npm run exercise
+ * stopped or removed by hand, in swarm mode a service removed, the image tag deleted), and how to restore each. `npm run exercise
  * check` and `npm run verify` say so before they run any check.
  *
  * The fixes are the ones measured with the real Pulumi CLI: `npm run up` alone changes nothing
@@ -14,9 +14,12 @@ import { DEFAULT_STACK } from "./pulumiCli";
  * which `docker pull` does (the lab's registry still holds the image).
  */
 
+/** What a damaged object is: a container (containers mode) or, in swarm mode, a service. */
+export type LabObjectRole = "registry" | "replica" | "registry-service" | "app-service";
+
 export type LabDamage =
-    | { kind: "stopped"; role: "registry" | "replica"; name: string; state: string }
-    | { kind: "missing"; role: "registry" | "replica"; name: string }
+    | { kind: "stopped"; role: LabObjectRole; name: string; state: string }
+    | { kind: "missing"; role: LabObjectRole; name: string }
     | { kind: "image-tag-missing"; image: string };
 
 /**
@@ -25,6 +28,37 @@ export type LabDamage =
  * actionable error when the engine does not answer.
  */
 export async function labDamage(spec: LabSpec): Promise<LabDamage[]> {
+    const damage = spec.swarm ? await serviceDamage(spec) : await containerDamage(spec);
+    const env = spec.commandEnv;
+    const image = await docker(["image", "inspect", "--format", "{{.Id}}", spec.image.name], env);
+    if (image.status !== 0) {
+        if (!/no such image/i.test(image.stderr)) {
+            throw new Error(explainDockerError(image.stderr, { action: "checking the lab's image tag", dockerHost: env.DOCKER_HOST }));
+        }
+        damage.push({ kind: "image-tag-missing", image: spec.image.name });
+    }
+    return damage;
+}
+
+/**
+ * Swarm mode: swarm itself replaces a task container that stops or is removed; what only Pulumi
+ * restores is a service removed by hand.
+ */
+async function serviceDamage(spec: LabSpec): Promise<LabDamage[]> {
+    const listed = await dockerOk(
+        ["service", "ls", "--filter", `label=${LABEL.instance}=${spec.instance}`, "--format", "{{.Name}}"],
+        "checking the lab's services",
+        spec.commandEnv,
+    );
+    const present = new Set(listed.split("\n").filter(Boolean));
+    const services: [string, LabObjectRole][] = [
+        [spec.swarm!.registry.name, "registry-service"],
+        ...(spec.swarm?.app ? [[spec.swarm.app.name, "app-service"] as [string, LabObjectRole]] : []),
+    ];
+    return services.filter(([name]) => !present.has(name)).map(([name, role]): LabDamage => ({ kind: "missing", role, name }));
+}
+
+async function containerDamage(spec: LabSpec): Promise<LabDamage[]> {
     const env = spec.commandEnv;
     const listed = await dockerOk(
         ["ps", "--all", "--filter", `label=${LABEL.instance}=${spec.instance}`, "--format", "{{.Names}}\t{{.State}}"],
@@ -48,13 +82,6 @@ export async function labDamage(spec: LabSpec): Promise<LabDamage[]> {
         if (state === undefined) damage.push({ kind: "missing", role, name: container.name });
         else if (state !== "running") damage.push({ kind: "stopped", role, name: container.name, state });
     }
-    const image = await docker(["image", "inspect", "--format", "{{.Id}}", spec.image.name], env);
-    if (image.status !== 0) {
-        if (!/no such image/i.test(image.stderr)) {
-            throw new Error(explainDockerError(image.stderr, { action: "checking the lab's image tag", dockerHost: env.DOCKER_HOST }));
-        }
-        damage.push({ kind: "image-tag-missing", image: spec.image.name });
-    }
     return damage;
 }
 
@@ -67,10 +94,10 @@ function upCommand(stack: string): string {
 export function describeDamage(damage: LabDamage, stack: string, lang: Lang): string {
     const refresh = `pulumi refresh --yes --stack ${shellQuote(stack)}`;
     const up = upCommand(stack);
-    const what = (role: "registry" | "replica", name: string) =>
+    const what = (role: LabObjectRole, name: string) =>
         lang === "zh"
-            ? `${role === "registry" ? "仓库容器" : "副本容器"} ${name}`
-            : `${role === "registry" ? "registry container" : "replica"} ${name}`;
+            ? `${{ registry: "仓库容器", replica: "副本容器", "registry-service": "仓库服务", "app-service": "应用服务" }[role]} ${name}`
+            : `${{ registry: "registry container", replica: "replica", "registry-service": "registry service", "app-service": "app service" }[role]} ${name}`;
     switch (damage.kind) {
         case "stopped":
             return lang === "zh"
