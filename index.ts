@@ -37,7 +37,7 @@ export const appUrls = lab.appUrls;
 export const registryUrl = lab.registryUrl;
 export const imageRef = lab.imageRef;
 export const containerNames = lab.containerNames;
-// Swarm mode only (undefined, so absent, in containers mode): the services, and the app's port on every node.
+// Swarm mode: the services, and the app's port on every node (both empty in containers mode).
 export const serviceNames = lab.serviceNames;
 export const nodeUrls = lab.nodeUrls;
 // Each check's status and a one-line summary; the full outputs stay in `npm run verify` and the lab report.

@@ -46,15 +46,15 @@ export class DockerLab extends pulumi.ComponentResource {
     readonly registryUrl: pulumi.Output<string>;
     /** repository@sha256:... of the pushed app image. */
     readonly imageRef: pulumi.Output<string>;
-    /** The app containers' names (empty for a class in swarm mode); undefined for one learner's lab in swarm mode. */
-    readonly containerNames: pulumi.Output<string[]> | undefined;
-    /** Swarm mode: the names of the app service(s), then the registry's; undefined in containers mode. */
-    readonly serviceNames: pulumi.Output<string[]> | undefined;
+    /** The app containers' names; empty in swarm mode. (Every output is defined: an undefined one makes every up warn.) */
+    readonly containerNames: pulumi.Output<string[]>;
+    /** Swarm mode: the names of the app service(s), then the registry's; empty in containers mode. */
+    readonly serviceNames: pulumi.Output<string[]>;
     /**
      * Swarm mode: the app port of every lab on every ready node of the swarm (the nodes are listed on
-     * every preview and up, so a node that joins or leaves shows without a diff); undefined in containers mode.
+     * every preview and up, so a node that joins or leaves shows without a diff); empty in containers mode.
      */
-    readonly nodeUrls: pulumi.Output<string[]> | undefined;
+    readonly nodeUrls: pulumi.Output<string[]>;
     /** Status of every lesson check by id: "passed" or "failed". */
     readonly checks: pulumi.Output<Record<string, CheckStatus>>;
     /** e.g. "26 of 26 lesson checks passed". */
@@ -130,7 +130,9 @@ export class DockerLab extends pulumi.ComponentResource {
                   )
                   .apply((r) => parseSwarmNodes(r.stdout))
             : undefined;
-        this.nodeUrls = nodes?.apply((n) => labsOf(spec).flatMap((lab) => nodeUrls(n, lab.swarm?.app?.task.ports[0].external ?? 0)));
+        this.nodeUrls = nodes
+            ? nodes.apply((n) => labsOf(spec).flatMap((lab) => nodeUrls(n, lab.swarm?.app?.task.ports[0].external ?? 0)))
+            : pulumi.output([]);
 
         if (spec.students.length > 0) {
             const students = spec.students.map(
@@ -163,10 +165,10 @@ export class DockerLab extends pulumi.ComponentResource {
                 ),
             );
             this.appUrls = pulumi.all(students.map((s) => s.appUrls)).apply((urls) => urls.flat());
-            this.containerNames = swarm ? undefined : pulumi.all(students.map((s) => s.containerNames)).apply((names) => names.flat());
+            this.containerNames = pulumi.all(students.map((s) => s.containerNames)).apply((names) => names.flat());
             this.serviceNames = swarm
                 ? pulumi.all([...students.map((s) => s.serviceName as pulumi.Output<string>), registry.service!.name])
-                : undefined;
+                : pulumi.output([]);
             // One flat map, each check keyed by student and id (alice/02-http-0).
             this.checks = pulumi
                 .all(students.map((s) => s.checks))
@@ -202,7 +204,7 @@ export class DockerLab extends pulumi.ComponentResource {
             );
 
             this.appUrls = pulumi.output(spec.appUrls);
-            this.containerNames = undefined;
+            this.containerNames = pulumi.output([]);
             this.serviceNames = pulumi.all([app.name, registry.service!.name]);
             this.checks = checks.statuses;
             this.checkSummary = checks.summary;
@@ -231,7 +233,7 @@ export class DockerLab extends pulumi.ComponentResource {
 
             this.appUrls = pulumi.output(spec.appUrls);
             this.containerNames = replicas.names;
-            this.serviceNames = undefined;
+            this.serviceNames = pulumi.output([]);
             this.checks = checks.statuses;
             this.checkSummary = checks.summary;
             this.roster = pulumi.output([]);

@@ -237,8 +237,21 @@ describe("default config", () => {
 
     test("exports URLs, registry, image reference, container names, each check's status and a summary, not the outputs", () => {
         expect(Object.keys(run.outputs).sort()).toEqual(
-            ["appUrls", "checkSummary", "checks", "containerNames", "imageRef", "instance", "registryUrl", "roster"].sort(),
+            [
+                "appUrls",
+                "checkSummary",
+                "checks",
+                "containerNames",
+                "imageRef",
+                "instance",
+                "nodeUrls",
+                "registryUrl",
+                "roster",
+                "serviceNames",
+            ].sort(),
         );
+        // Swarm mode's outputs, empty here: defined, so no up warns of an undefined output.
+        expect({ serviceNames: run.outputs.serviceNames, nodeUrls: run.outputs.nodeUrls }).toEqual({ serviceNames: [], nodeUrls: [] });
         expect(run.outputs.appUrls).toEqual(spec.appUrls);
         expect(run.outputs.registryUrl).toBe(`http://127.0.0.1:${defaultConfig().registryPort}`);
         expect(run.outputs.containerNames).toEqual(spec.replicas.map((r) => r.name));
