@@ -19,10 +19,17 @@ interface Item {
     ancestors: string[];
 }
 
-/** Network names a replica joins, and the property that holds them (for propertyDependencies). */
+/**
+ * Stands for a network a service joins by id: the provider asks for `taskSpec.networksAdvanceds[].id`
+ * (a name there is deprecated and replaces the service on every update), and a stack policy sees no
+ * resource ids, so such a reference counts, like an unknown name, when the property comes from a lab network.
+ */
+const BY_ID = Symbol("network joined by id");
+
+/** Network names a replica joins (BY_ID for an id), and the property that holds them (for propertyDependencies). */
 function networksOf(item: Item): { names: unknown[]; property: string; field: string } {
     if (item.resource.type === TYPES.service) {
-        const names = entries(item.props.taskSpec?.networksAdvanceds).map((n) => n.name);
+        const names = entries(item.props.taskSpec?.networksAdvanceds).map((n) => n.name ?? (n.id === undefined ? undefined : BY_ID));
         return { names, property: "taskSpec", field: "taskSpec.networksAdvanceds" };
     }
     return { names: entries(item.props.networksAdvanced).map((n) => n.name), property: "networksAdvanced", field: "networksAdvanced" };
@@ -71,13 +78,13 @@ export const labWiring: StackValidationPolicy = {
             const { members: networks, lab } = sameLab(replica, labNetworks);
             const names: unknown[] = networks.map((n) => n.props.name).filter((name) => typeof name === "string");
             const { names: joined, property, field } = networksOf(replica);
-            // A name not known yet (preview) counts when the property's value comes from one of those networks.
+            // A name not known yet (preview), or an id, counts when the property's value comes from one of those networks.
             const fromLabNetwork = (replica.resource.propertyDependencies[property] ?? []).some((dep) =>
                 networks.some((n) => n.resource.urn === dep.urn),
             );
-            if (!joined.some((name) => (isUnknown(name) ? fromLabNetwork : names.includes(name)))) {
+            if (!joined.some((name) => (isUnknown(name) || name === BY_ID ? fromLabNetwork : names.includes(name)))) {
                 reportViolation(
-                    `replica ${replica.resource.name} is not on ${lab ? `the lab network of ${lab}` : "the lab network"} (${names.join(", ") || "name unknown"}): its ${field} names ${JSON.stringify(joined.filter((n) => !isUnknown(n)))}; fix: attach it with ${field} [{ name: <that network's name> }]`,
+                    `replica ${replica.resource.name} is not on ${lab ? `the lab network of ${lab}` : "the lab network"} (${names.join(", ") || "name unknown"}): its ${field} names ${JSON.stringify(joined.filter((n) => !isUnknown(n) && n !== BY_ID))}; fix: attach it with ${field} ${replica.resource.type === TYPES.service ? "[{ id: <that network's id> }]" : "[{ name: <that network's name> }]"}`,
                     replica.resource.urn,
                 );
             }

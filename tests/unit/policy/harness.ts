@@ -181,7 +181,31 @@ export function analyzeAll(policies: Policies, resources: TestResource[], config
 
 /** Every resource the program registered under mocks (components and providers too, as the engine sends them). */
 export function fromProgram(run: ProgramRun): TestResource[] {
-    return run.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs, dependencies: r.dependsOn, parent: r.parent }));
+    const names = run.resources.map((r) => r.name);
+    return run.resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        props: r.inputs,
+        dependencies: r.dependsOn,
+        parent: r.parent,
+        propertyDependencies: propertyDependenciesOf(r.inputs, names),
+    }));
+}
+
+/**
+ * Property → names of the resources whose id flowed into it, as the engine records an input that
+ * came from another resource's output. The mocks give every resource the id "<name>-id", so the
+ * flow is visible in the recorded inputs (e.g. a service joining the lab network by its id).
+ */
+function propertyDependenciesOf(inputs: Record<string, any>, names: string[]): Record<string, string[]> {
+    const strings = (value: unknown): string[] =>
+        typeof value === "string" ? [value] : value instanceof Object ? Object.values(value).flatMap(strings) : [];
+    const deps: Record<string, string[]> = {};
+    for (const [property, value] of Object.entries(inputs)) {
+        const found = names.filter((name) => strings(value).includes(`${name}-id`));
+        if (found.length > 0) deps[property] = found;
+    }
+    return deps;
 }
 
 /**

@@ -1,5 +1,5 @@
 import "./installed";
-import { OFFLINE_IMAGES } from "../../../lab";
+import { OFFLINE_IMAGES, SWARM_NODES_COMMAND } from "../../../lab";
 import type { PolicyPackConfig } from "../../../policy/node_modules/@pulumi/policy";
 import { policies, TYPES } from "../../../policy/policies";
 import { type ProgramRun, runProgram } from "../helpers/program";
@@ -192,5 +192,81 @@ describe("the real program through the policy pack", () => {
     test("every mandatory policy but the service-only cases is exercised by an unsafe variant of the real program", () => {
         const caught = new Set(UNSAFE.flatMap((u) => u.caughtBy));
         expect(policies.map((p) => p.name).filter((name) => !caught.has(name))).toEqual([]);
+    });
+});
+
+describe("the real program in swarm mode through the policy pack", () => {
+    // The swarm's node list, as the program's `command:local:run` invoke reads it from the engine.
+    const runStdout = (command: string) => {
+        if (command === SWARM_NODES_COMMAND) return "vm 127.0.0.1 ready active\n";
+        throw new Error(`unexpected command ${command}`);
+    };
+    const swarmRun = (publishMode: string) => runProgram({ mode: "swarm", publishMode, replicas: "2" }, "dev", { runStdout });
+
+    test.each(["host", "ingress"])(
+        "publishMode %s: the services are wired to the lab network by id; swarm publishes on every interface, so only the ports and the unauthenticated registry are findings",
+        async (publishMode) => {
+            const resources = fromProgram(await swarmRun(publishMode));
+            expect(resources.filter((r) => r.type === TYPES.service).map((r) => r.name)).toEqual([
+                "lab-registry-service",
+                "lab-app-service",
+            ]);
+            const expected = [
+                "published-ports-on-bind-address: lab-app-service",
+                "published-ports-on-bind-address: lab-registry-service",
+                "registry-loopback-or-auth: lab-registry-service",
+            ];
+            expect(summary(analyzeAll(policies, resources))).toEqual(expected);
+            expect(summary(analyzeAll(policies, asPreview(resources)))).toEqual(expected);
+            // The explicit allowance clears the ports, never the registry without a login.
+            expect(summary(analyzeAll(policies, resources, ALLOW_ALL_INTERFACES))).toEqual([
+                "registry-loopback-or-auth: lab-registry-service",
+            ]);
+        },
+    );
+
+    // Each unsafe change to the app service the program registers, and the policy that must catch it.
+    const UNSAFE_SERVICE: { title: string; change: (p: Record<string, any>) => void; caughtBy: string[] }[] = [
+        {
+            title: "capAdds ALL",
+            change: (p) => (p.taskSpec.containerSpec.capAdds = ["ALL"]),
+            caughtBy: ["capabilities-dropped", "no-privileged"],
+        },
+        {
+            title: "the host network",
+            change: (p) => (p.taskSpec.networksAdvanceds = [{ name: "host" }]),
+            caughtBy: ["lab-wiring", "no-host-namespaces"],
+        },
+        { title: "no memory limit", change: (p) => delete p.taskSpec.resources.limits.memoryBytes, caughtBy: ["memory-swap-cpu-limits"] },
+        { title: "a writable root", change: (p) => (p.taskSpec.containerSpec.readOnly = false), caughtBy: ["read-only-root-filesystem"] },
+        {
+            title: "image by tag",
+            change: (p) => (p.taskSpec.containerSpec.image = p.taskSpec.containerSpec.image.replace(/@sha256:[0-9a-f]+$/, ":1.0.0")),
+            caughtBy: ["images-by-digest"],
+        },
+        {
+            title: "the docker socket mounted",
+            change: (p) =>
+                p.taskSpec.containerSpec.mounts.push({ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock" }),
+            caughtBy: ["no-host-mounts"],
+        },
+        { title: "no healthcheck (advisory)", change: (p) => delete p.taskSpec.containerSpec.healthcheck, caughtBy: ["healthcheck"] },
+    ];
+
+    let hostModeResources: TestResource[];
+    beforeAll(async () => {
+        hostModeResources = fromProgram(await swarmRun("host"));
+    });
+
+    test.each(UNSAFE_SERVICE.map((u) => [u.title, u] as const))("unsafe app service caught: %s", (_, u) => {
+        const resources = hostModeResources.map((r) => {
+            if (r.name !== "lab-app-service") return r;
+            const props = structuredClone(r.props);
+            u.change(props);
+            return { ...r, props };
+        });
+        const findings = analyzeAll(policies, resources, ALLOW_ALL_INTERFACES).filter((f) => f.resource === "lab-app-service");
+        expect(summary(findings)).toEqual(u.caughtBy.map((policy) => `${policy}: lab-app-service`).sort());
+        for (const f of findings) expect(f.message).toMatch(/; fix: \S/);
     });
 });
