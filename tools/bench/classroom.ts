@@ -1,7 +1,5 @@
 import { execFile } from "node:child_process";
 import * as crypto from "node:crypto";
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { docker, dockerOk, provisionLab, teardownLab } from "../../engine";
@@ -10,7 +8,7 @@ import { copyProject, removeProjectCopy } from "../projectCopy";
 import { DEFAULT_PASSPHRASE } from "../pulumiCli";
 import type { PulumiToolchain } from "../toolchain";
 import { verifyLab } from "../verify";
-import { BASE_IMAGE, log, median, REGISTRY_IMAGE, seconds, secs, table, verdict } from "./common";
+import { BASE_IMAGE, forgetWorkspace, log, median, REGISTRY_IMAGE, seconds, secs, table, verdict } from "./common";
 
 /**
  * The classroom rows of `npm run bench` (figures, never assertions; the targets are printed):
@@ -285,13 +283,6 @@ async function classWithPulumi(toolchain: PulumiToolchain, spec: LabSpec): Promi
         forgetWorkspace(toolchain, copy);
         removeProjectCopy(copy);
     }
-}
-
-/** Removes the copy's workspace file (its selected stack) that the CLI keeps in $PULUMI_HOME/workspaces. */
-function forgetWorkspace(toolchain: PulumiToolchain, dir: string): void {
-    const home = toolchain.env.PULUMI_HOME || process.env.PULUMI_HOME || path.join(os.homedir(), ".pulumi");
-    const key = crypto.createHash("sha1").update(path.join(dir, "Pulumi.yaml")).digest("hex");
-    fs.rmSync(path.join(home, "workspaces", `${PROJECT_NAME}-${key}-workspace.json`), { force: true });
 }
 
 /** The class of LIVE_CLASS_SIZE through the live harness (no Pulumi CLI). */

@@ -185,8 +185,21 @@ export type PulumiPhase =
     | { available: true; cli: string; version: string; runs: PulumiRun[]; error?: string }
     | { available: false; reason: string };
 
-/** The keys of BENCH_CONFIG as `pulumi config set-all` arguments. */
-const configArgs = () => Object.entries(BENCH_CONFIG).flatMap(([key, value]) => ["--plaintext", `${key}=${String(value)}`]);
+/** A config's keys as `pulumi config set-all` arguments (BENCH_CONFIG by default). */
+const configArgs = (config: Record<string, string | number> = BENCH_CONFIG) =>
+    Object.entries(config).flatMap(([key, value]) => ["--plaintext", `${key}=${String(value)}`]);
+
+/** Another stack than the Pulumi phase's, for another phase (the single-node swarm): its name, config, copy prefix and clean-up. */
+export interface PulumiBenchOptions {
+    /** The stack (default PULUMI_STACK). */
+    stack?: string;
+    /** Its config, set with `pulumi config set-all` (default BENCH_CONFIG). */
+    config?: Record<string, string | number>;
+    /** Prefix of the copy's temp folder (default docker-lab-bench-pulumi-). */
+    prefix?: string;
+    /** The labelled clean-up of `spec` that `close` runs (default teardownLab). */
+    cleanup?: (spec: LabSpec) => Promise<unknown>;
+}
 
 /**
  * A copy of the project with the shim, ready for runs; `close` destroys the stack (when anything is
@@ -199,19 +212,27 @@ export class PulumiBench {
     private readonly work: string;
     private calls = 0;
 
+    private readonly stack: string;
+    private readonly config: Record<string, string | number>;
+    private readonly cleanup: (spec: LabSpec) => Promise<unknown>;
+
     private constructor(
         readonly copy: string,
         readonly toolchain: PulumiToolchain,
         private readonly spec: LabSpec,
         private readonly baseEnv: Record<string, string | undefined>,
+        options: PulumiBenchOptions,
     ) {
+        this.stack = options.stack ?? PULUMI_STACK;
+        this.config = options.config ?? BENCH_CONFIG;
+        this.cleanup = options.cleanup ?? teardownLab;
         this.work = path.join(copy, WORK_DIR);
         this.appJs = path.join(copy, "app", "app.js");
         this.appJsOriginal = fs.readFileSync(this.appJs, "utf8");
     }
 
     /** Copies the project and writes the shim. `spec` is the stack's lab, for the labelled clean-up. */
-    static open(toolchain: PulumiToolchain, spec: LabSpec): PulumiBench {
+    static open(toolchain: PulumiToolchain, spec: LabSpec, options: PulumiBenchOptions = {}): PulumiBench {
         // The caller's environment without anything that would pick another backend, stack or passphrase.
         const baseEnv: Record<string, string | undefined> = {
             ...process.env,
@@ -229,13 +250,13 @@ export class PulumiBench {
         ]) {
             delete baseEnv[key];
         }
-        const copy = copyProject(`${TMP_PREFIX}pulumi-`);
+        const copy = copyProject(options.prefix ?? `${TMP_PREFIX}pulumi-`);
         try {
             const bin = path.join(copy, WORK_DIR, "bin");
             fs.mkdirSync(bin, { recursive: true });
             fs.writeFileSync(path.join(bin, "pulumi"), shimScript(toolchain), { mode: 0o755 });
             fs.mkdirSync(path.join(copy, ".pulumi-state"), { recursive: true });
-            return new PulumiBench(copy, toolchain, spec, baseEnv);
+            return new PulumiBench(copy, toolchain, spec, baseEnv, options);
         } catch (err) {
             removeProjectCopy(copy);
             throw err;
@@ -266,7 +287,7 @@ export class PulumiBench {
         const env = {
             ...this.baseEnv,
             ...extraEnv,
-            LAB_STACK: PULUMI_STACK,
+            LAB_STACK: this.stack,
             PATH: [path.join(this.work, "bin"), this.baseEnv.PATH ?? ""].filter(Boolean).join(path.delimiter),
             [CALL_LOG_ENV]: callLog,
         };
@@ -278,7 +299,7 @@ export class PulumiBench {
         } finally {
             events = follower?.stop();
         }
-        const shown = `LAB_STACK=${PULUMI_STACK} npm run ${script}${args.length ? ` -- ${args.join(" ")}` : ""}`;
+        const shown = `LAB_STACK=${this.stack} npm run ${script}${args.length ? ` -- ${args.join(" ")}` : ""}`;
         if (finished.code !== 0) throw new Error(`${shown} failed (exit ${finished.code ?? finished.signal}):\n${tail(finished.output)}`);
         const calls = parseCallLog(fs.existsSync(callLog) ? fs.readFileSync(callLog, "utf8") : "");
         const main = script === "up" ? "up" : "destroy";
@@ -296,10 +317,7 @@ export class PulumiBench {
     async run(index: number): Promise<PulumiRun> {
         const n = index + 1;
         fs.writeFileSync(this.appJs, this.appJsOriginal);
-        await this.pulumi(["stack", "init", PULUMI_STACK]);
-        await this.pulumi(["config", "set-all", "--stack", PULUMI_STACK, ...configArgs()]);
-
-        this.deployed = true;
+        await this.initStack();
         const eventLog = path.join(this.work, `cold-up-${n}.events.jsonl`);
         // --event-log is one of the CLI's debug flags: PULUMI_DEBUG_COMMANDS turns it on.
         const cold = await this.npm("up", ["--event-log", eventLog], { PULUMI_DEBUG_COMMANDS: "true" }, eventLog);
@@ -322,26 +340,49 @@ export class PulumiBench {
             `pulumi run ${n}: one-line change npm run up ${secs(change.totalMs)} (pulumi up ${secs(change.mainMs)}, ${change.resources ?? "?"})`,
         );
 
+        const down = await this.down();
+        log(`pulumi run ${n}: npm run down ${secs(down.totalMs)} (pulumi destroy ${secs(down.mainMs)}, ${down.resources ?? "?"})`);
+        await this.removeStack();
+        return { cold: cold.run, path: coldPath, noop, change, down };
+    }
+
+    /** `pulumi stack init` of the stack and its config; from then on `close` destroys it. */
+    async initStack(): Promise<void> {
+        await this.pulumi(["stack", "init", this.stack]);
+        await this.pulumi(["config", "set-all", "--stack", this.stack, ...configArgs(this.config)]);
+        this.deployed = true;
+    }
+
+    /** `npm run up [-- args]` in the copy: its parts and summary; throws on failure. */
+    async up(args: string[] = []): Promise<LabCommandRun> {
+        return (await this.npm("up", args)).run;
+    }
+
+    /** `npm run down` in the copy: its parts and summary; throws on failure. */
+    async down(): Promise<LabCommandRun> {
         const down = (await this.npm("down")).run;
         this.deployed = false;
-        log(`pulumi run ${n}: npm run down ${secs(down.totalMs)} (pulumi destroy ${secs(down.mainMs)}, ${down.resources ?? "?"})`);
-        await this.pulumi(["stack", "rm", "--yes", PULUMI_STACK]);
-        return { cold: cold.run, path: coldPath, noop, change, down };
+        return down;
+    }
+
+    /** `pulumi stack rm` of the (destroyed) stack. */
+    async removeStack(): Promise<void> {
+        await this.pulumi(["stack", "rm", "--yes", this.stack]);
     }
 
     /** Destroys what a failed run left (never throws), runs the labelled clean-up, removes the copy. */
     async close(): Promise<void> {
         if (this.deployed) {
             try {
-                await this.pulumi(["cancel", "--yes", "--stack", PULUMI_STACK]).catch(() => undefined);
-                await this.pulumi(["destroy", "--yes", "--stack", PULUMI_STACK]);
+                await this.pulumi(["cancel", "--yes", "--stack", this.stack]).catch(() => undefined);
+                await this.pulumi(["destroy", "--yes", "--stack", this.stack]);
                 this.deployed = false;
             } catch (err) {
-                process.stderr.write(`bench: WARNING: pulumi destroy of stack ${PULUMI_STACK} failed: ${(err as Error).message}\n`);
+                process.stderr.write(`bench: WARNING: pulumi destroy of stack ${this.stack} failed: ${(err as Error).message}\n`);
             }
         }
         try {
-            await teardownLab(this.spec);
+            await this.cleanup(this.spec);
         } catch (err) {
             process.stderr.write(`bench: WARNING: clean-up of the ${this.spec.instance} lab failed: ${(err as Error).message}\n`);
         }

@@ -9,7 +9,7 @@ import {
     startManagerRegistry,
     startSwarm,
 } from "../../engine";
-import { BASE_IMAGE, log, REGISTRY_IMAGE, secs, table } from "./common";
+import { BASE_IMAGE, log, REGISTRY_IMAGE, secs, verdict } from "./common";
 
 /**
  * Bench rows for a three-node Swarm on this machine (engine/swarmNodes.ts, plain docker CLI):
@@ -24,66 +24,73 @@ export const SWARM_BENCH_PORTS = { managerPort: 55070, hostPortBase: 55071 } as 
 export interface SwarmNodesBench {
     /** Why the phase did not run (the rows are then n/a). */
     skipped?: string;
+    /** Why it failed, when it ran and failed (the rows it did not reach say so). */
+    error?: string;
     /** Node containers started until the swarm lists 3 Ready nodes (ms). */
     formationMs?: number;
     /** `docker service create` of 3 host-mode tasks until every task runs and its node's port answers (ms). */
     convergeMs?: number;
     /** Stop-first rolling update of the 3 tasks to a new image, until all run it and answer (ms). */
     rollingUpdateMs?: number;
+    /** Polls of the 3 node ports during the update (every 250 ms, each node at once). */
+    rollingUpdatePolls?: number;
     /** Polls of the 3 node ports during the update at which none answered (target 0). */
     rollingUpdateAllDown?: number;
     /** The fewest nodes answering at one poll during the update. */
     rollingUpdateMinAnswering?: number;
 }
 
-/** Runs the three-node phase once; never throws (a failure becomes `skipped` with the error). */
+/** Runs the three-node phase once; never throws (n/a → `skipped`, a failure → `error` with what it measured before). */
 export async function swarmNodesBench(ports: { managerPort: number; hostPortBase: number } = SWARM_BENCH_PORTS): Promise<SwarmNodesBench> {
     if (!(await dindImagePresent())) return { skipped: `${DIND_IMAGE} is missing (bash scripts/offline-images.sh --with-dind)` };
     let swarm: Swarm | undefined;
+    const r: SwarmNodesBench = {};
     try {
         log("swarm nodes: starting 3 dind nodes");
         swarm = await startSwarm({ ...ports, appPort: 8080, registryPort: 5000, managerImages: [BASE_IMAGE, REGISTRY_IMAGE], log });
-        const formationMs = swarm.timings.nodesReadyMs + swarm.timings.swarmFormedMs;
+        r.formationMs = swarm.timings.nodesReadyMs + swarm.timings.swarmFormedMs;
+        log(`swarm nodes: formed in ${secs(r.formationMs)}; registry and app image on the manager`);
         await startManagerRegistry(swarm, REGISTRY_IMAGE);
         const v1 = await pushAppImage(swarm, BASE_IMAGE, "1");
         const v2 = await pushAppImage(swarm, BASE_IMAGE, "2");
         log("swarm nodes: 3-task service");
         const t = Date.now();
         await createHostModeService(swarm, "hellodocker", v1, 3, 8080);
-        const convergeMs = Date.now() - t;
-        log("swarm nodes: rolling update");
+        r.convergeMs = Date.now() - t;
+        log(`swarm nodes: converged in ${secs(r.convergeMs)}; rolling update`);
         const update = await rollingUpdate(swarm, "hellodocker", v2, 3);
-        return {
-            formationMs,
-            convergeMs,
-            rollingUpdateMs: update.ms,
-            rollingUpdateAllDown: update.allDown,
-            rollingUpdateMinAnswering: update.minAnswering,
-        };
+        r.rollingUpdateMs = update.ms;
+        r.rollingUpdatePolls = update.polls;
+        r.rollingUpdateAllDown = update.allDown;
+        r.rollingUpdateMinAnswering = update.minAnswering;
+        log(`swarm nodes: rolling update ${secs(update.ms)}, ${update.allDown}/${update.polls} polls with no node answering`);
+        return r;
     } catch (err) {
-        return { skipped: `three-node swarm failed: ${(err as Error).message.split("\n")[0]}` };
+        const error = `three-node swarm failed: ${(err as Error).message.split("\n")[0]}`;
+        log(`swarm nodes: ${error}`);
+        return { ...r, error };
     } finally {
         await removeSwarm(swarm?.runId);
         await removeSwarm();
     }
 }
 
-/** The phase's rows: [figure, value]. */
+/** The target of the issue for a rolling update: the app never unanswering (here: never every node at once). */
+export const ROLLING_TARGET = "never every node unanswering";
+
+/** The phase's rows: [figure, value, target]. */
 export function swarmNodesRows(r: SwarmNodesBench): string[][] {
-    const v = (ms?: number) => (ms === undefined ? `n/a (${r.skipped ?? "not measured"})` : secs(ms));
+    const missing = r.skipped ? `n/a (${r.skipped})` : r.error ? `not reached (${r.error})` : "n/a (not measured)";
+    const v = (ms?: number) => (ms === undefined ? missing : secs(ms));
+    const measured = r.rollingUpdateMs !== undefined && r.rollingUpdateAllDown !== undefined;
     return [
-        ["three-node swarm formation (3 dind nodes, init + 2 joins)", v(r.formationMs)],
-        ["three-node swarm: 3-task host-mode service converged", v(r.convergeMs)],
+        ["formation (3 dind nodes started, init + 2 joins, 3 Ready)", v(r.formationMs), ""],
+        ["3-task host-mode service created until converged (every node answers)", v(r.convergeMs), ""],
+        ["rolling update to a new image (stop-first, 1 at a time) until converged", v(r.rollingUpdateMs), ""],
         [
-            "three-node swarm: rolling update (stop-first, 1 at a time)",
-            r.rollingUpdateMs === undefined
-                ? v()
-                : `${secs(r.rollingUpdateMs)} (polls with no node answering: ${r.rollingUpdateAllDown}, fewest answering: ${r.rollingUpdateMinAnswering})`,
+            "  polls of the 3 node ports (every 250 ms): none answering / fewest answering",
+            measured ? `${r.rollingUpdateAllDown} of ${r.rollingUpdatePolls} / ${r.rollingUpdateMinAnswering} of 3` : missing,
+            measured ? `${ROLLING_TARGET}: ${verdict(r.rollingUpdateAllDown === 0)}` : ROLLING_TARGET,
         ],
     ];
-}
-
-/** The rows as a plain text table. */
-export function swarmNodesTable(r: SwarmNodesBench): string {
-    return table(["swarm, three nodes", "figure"], swarmNodesRows(r));
 }

@@ -1,15 +1,47 @@
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../../lab";
-import { parseBenchArgs } from "../../../tools/bench";
+import { BENCH_PHASES, parseBenchArgs } from "../../../tools/bench";
 
 describe("npm run bench arguments", () => {
-    test("defaults: bench-results.json in the project root, 3 runs", () => {
-        expect(parseBenchArgs([])).toEqual({ json: path.join(PROJECT_ROOT, "bench-results.json"), runs: 3 });
+    const all = [...BENCH_PHASES];
+
+    test("defaults: bench-results.json in the project root, 3 runs, every phase", () => {
+        expect(all).toEqual(["lab", "classroom", "swarm"]);
+        expect(parseBenchArgs([])).toEqual({ json: path.join(PROJECT_ROOT, "bench-results.json"), runs: 3, phases: all });
     });
 
     test("--json PATH and --runs N, with a space or =", () => {
-        expect(parseBenchArgs(["--json", "/tmp/b.json", "--runs", "2"])).toEqual({ json: "/tmp/b.json", runs: 2 });
-        expect(parseBenchArgs(["--json=/tmp/c.json", "--runs=1"])).toEqual({ json: "/tmp/c.json", runs: 1 });
+        expect(parseBenchArgs(["--json", "/tmp/b.json", "--runs", "2"])).toEqual({ json: "/tmp/b.json", runs: 2, phases: all });
+        expect(parseBenchArgs(["--json=/tmp/c.json", "--runs=1"])).toEqual({ json: "/tmp/c.json", runs: 1, phases: all });
+    });
+
+    test("--only runs some phases, comma-separated, always in the bench's order", () => {
+        expect(parseBenchArgs(["--only", "swarm"])).toMatchObject({ phases: ["swarm"] });
+        expect(parseBenchArgs(["--runs", "1", "--only=swarm,lab"])).toMatchObject({ runs: 1, phases: ["lab", "swarm"] });
+        expect(parseBenchArgs(["--only", "classroom,classroom"])).toMatchObject({ phases: ["classroom"] });
+        expect(parseBenchArgs(["--only", " lab , classroom "])).toMatchObject({ phases: ["lab", "classroom"] });
+    });
+
+    test("a bad --only is refused in one line naming the value and the phases there are", () => {
+        const oneLine = (argv: string[]) => {
+            try {
+                parseBenchArgs(argv);
+            } catch (err) {
+                const message = (err as Error).message;
+                expect(message).not.toContain("\n");
+                return message;
+            }
+            throw new Error(`${argv.join(" ")} was accepted`);
+        };
+        expect(oneLine(["--only", "swarn"])).toBe(
+            '--only "swarn": unknown phase "swarn"; the phases are lab, classroom, swarm (comma-separated, e.g. --only swarm)',
+        );
+        expect(oneLine(["--only", "lab,pulumi"])).toMatch(
+            /^--only "lab,pulumi": unknown phase "pulumi"; the phases are lab, classroom, swarm/,
+        );
+        expect(oneLine(["--only", "lab,,swarm"])).toMatch(/^--only "lab,,swarm": an empty phase name; the phases are/);
+        expect(oneLine(["--only"])).toBe("--only needs a value");
+        expect(oneLine(["--only="])).toBe("--only= needs a value");
     });
 
     test("-h and --help ask for the usage", () => {
