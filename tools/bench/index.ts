@@ -170,7 +170,7 @@ export async function runBench(argv: string[]): Promise<number> {
             const swarm = swarmReport(oneNode, threeNodes);
             texts.push(swarm.text);
             results = { ...results, ...swarm.results };
-            swarmFailed = "error" in oneNode || threeNodes.error !== undefined;
+            swarmFailed = ("error" in oneNode && oneNode.error !== undefined) || threeNodes.error !== undefined;
         }
 
         const totalMs = performance.now() - T0;

@@ -80,7 +80,7 @@ export const ROLLING_TARGET = "never every node unanswering";
 
 /** The phase's rows: [figure, value, target]. */
 export function swarmNodesRows(r: SwarmNodesBench): string[][] {
-    const missing = r.skipped ? `n/a (${r.skipped})` : r.error ? `not reached (${r.error})` : "n/a (not measured)";
+    const missing = r.skipped ? `n/a (${r.skipped})` : r.error ? "not reached" : "n/a (not measured)";
     const v = (ms?: number) => (ms === undefined ? missing : secs(ms));
     const measured = r.rollingUpdateMs !== undefined && r.rollingUpdateAllDown !== undefined;
     return [

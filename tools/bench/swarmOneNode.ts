@@ -121,19 +121,30 @@ export interface SwarmCommand {
     resources?: string;
 }
 
-/** Figures of the single-node swarm lab. */
+/** Figures of the single-node swarm lab: each step's, up to the one that failed. */
 export interface SwarmOneNode {
     /** How the one-node swarm came about: made here (and left at the end), or the engine's own. */
-    swarm: "made" | "existing";
-    cold: SwarmCommand & { polls: PollSummary };
-    noop: SwarmCommand;
-    update: SwarmCommand & { polls: PollSummary };
-    down: SwarmCommand;
+    swarm?: "made" | "existing";
+    cold?: SwarmCommand & { polls: PollSummary };
+    noop?: SwarmCommand;
+    update?: SwarmCommand & { polls: PollSummary };
+    down?: SwarmCommand;
     /** What down left of the lab (services, containers, networks, volumes, tags); empty when nothing. */
-    leftAfterDown: string[];
+    leftAfterDown?: string[];
+    /** Why the phase stopped, when a step failed (the steps after it are not reached). */
+    error?: string;
 }
 
-export type SwarmOneNodePhase = SwarmOneNode | { skipped: string } | { error: string };
+export type SwarmOneNodePhase = SwarmOneNode | { skipped: string };
+
+/** The line of a failure that says what went wrong: the last `error:` line (the CLI's, the doctor's), else the last line. */
+export function failureLine(error: string): string {
+    const lines = error
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean);
+    return [...lines].reverse().find((l) => /^error:/i.test(l)) ?? lines[lines.length - 1] ?? "";
+}
 
 const command = (run: LabCommandRun): SwarmCommand => ({
     totalMs: run.totalMs,
@@ -219,6 +230,7 @@ export async function swarmOneNodeBench(toolchain: PulumiToolchain | { missing: 
     const spec = swarmBenchSpec();
     const url = spec.appUrls[0];
     let bench: PulumiBench | undefined;
+    const r: SwarmOneNode = {};
     try {
         const state = await swarmState();
         const na = swarmOneNodeNa(toolchain, state);
@@ -229,7 +241,7 @@ export async function swarmOneNodeBench(toolchain: PulumiToolchain | { missing: 
             await initSwarm("127.0.0.1");
             log("swarm: the engine is now a one-node swarm advertising 127.0.0.1 (left at the end)");
         } else log("swarm: the engine is a swarm manager already: the bench uses it and keeps it");
-        const swarm = made ? "made" : "existing";
+        r.swarm = made ? "made" : "existing";
         await removeSwarmLab(spec); // what an interrupted run left
 
         bench = PulumiBench.open(toolchain, spec, {
@@ -241,10 +253,11 @@ export async function swarmOneNodeBench(toolchain: PulumiToolchain | { missing: 
         await bench.initStack();
 
         const cold = await polled(url, () => bench!.up());
-        const coldPolls = summarizePolls(cold.polls, cold.started, VERSIONS.before);
+        r.cold = { ...command(cold.value), polls: summarizePolls(cold.polls, cold.started, VERSIONS.before) };
         log(`swarm: cold npm run up ${secs(cold.value.totalMs)} (pulumi up ${secs(cold.value.mainMs)}, ${cold.value.resources ?? "?"})`);
 
         const noop = await bench.up();
+        r.noop = command(noop);
         log(`swarm: no-op npm run up ${secs(noop.totalMs)} (${noop.resources ?? "?"})`);
 
         const pkg = path.join(bench.copy, "app", "package.json");
@@ -254,26 +267,22 @@ export async function swarmOneNodeBench(toolchain: PulumiToolchain | { missing: 
         fs.writeFileSync(pkg, changed);
         const update = await polled(url, () => bench!.up());
         const updatePolls = summarizePolls(update.polls, update.started, VERSIONS.after);
+        r.update = { ...command(update.value), polls: updatePolls };
         log(
             `swarm: rolling update ${secs(update.value.totalMs)}; ${updatePolls.unanswered}/${updatePolls.polls} polls unanswered, longest gap ${secs(updatePolls.longestGapMs)}`,
         );
 
         const down = await bench.down();
+        r.down = command(down);
         const left = Object.entries(await swarmLeftovers(spec)).flatMap(([kind, names]) => names.map((n) => `${kind}: ${n}`));
+        r.leftAfterDown = left;
         log(`swarm: npm run down ${secs(down.totalMs)}${left.length ? `; LEFT ${left.join(", ")}` : ""}`);
         await bench.removeStack();
-        return {
-            swarm,
-            cold: { ...command(cold.value), polls: coldPolls },
-            noop: command(noop),
-            update: { ...command(update.value), polls: updatePolls },
-            down: command(down),
-            leftAfterDown: left,
-        };
+        return r;
     } catch (err) {
-        const error = (err as Error).message;
-        log(`swarm: the single-node swarm phase FAILED: ${error}`);
-        return { error };
+        r.error = (err as Error).message;
+        log(`swarm: the single-node swarm phase FAILED: ${r.error}`);
+        return r;
     } finally {
         if (bench) {
             await bench.close();

@@ -1,11 +1,13 @@
 import { secs, table } from "./common";
 import { ROLLING_TARGET, type SwarmNodesBench, swarmNodesRows } from "./swarmNodes";
 import {
+    failureLine,
     POLL_MS,
     SWARM_APP_PORT,
     SWARM_REGISTRY_PORT,
     SWARM_STACK,
     type SwarmCommand,
+    type SwarmOneNode,
     type SwarmOneNodePhase,
     VERSIONS,
 } from "./swarmOneNode";
@@ -24,58 +26,62 @@ const parts = (c: SwarmCommand, main: "pulumi up" | "pulumi destroy", after?: st
         .filter(Boolean)
         .join(" ");
 
-/** The single-node rows: [figure, value, note]. */
+/** The single-node rows: [figure, value, note]; a step not measured is n/a (skipped) or not reached (failed before). */
 export function swarmOneNodeRows(phase: SwarmOneNodePhase): string[][] {
-    const figures = [
-        "cold npm run up, until converged and verified",
-        "  the app first answered (from the start of the up)",
-        "no-op npm run up",
-        "rolling update: npm run up after a one-line app change",
-        `  version ${VERSIONS.after} first answered (from the start of the up)`,
-        `  polls of the app (every ~${POLL_MS} ms) with no answer`,
-        "  longest time with no answer",
-        "npm run down",
-    ];
-    if ("skipped" in phase || "error" in phase) {
-        const why = "skipped" in phase ? `n/a (${phase.skipped})` : `failed (${phase.error.split("\n")[0]})`;
-        return [...figures.map((f) => [f, why, ""]), ["a rolling update never leaves the app unanswering", why, ""]];
-    }
-    const { cold, noop, update, down } = phase;
+    const skipped = "skipped" in phase ? phase.skipped : undefined;
+    const r: SwarmOneNode = "skipped" in phase ? {} : phase;
+    const missing = skipped !== undefined ? `n/a (${skipped})` : r.error !== undefined ? "not reached" : "n/a (not measured)";
     const answered = (ms?: number) => (ms === undefined ? "never" : secs(ms));
+    const row = <T>(figure: string, value: T | undefined, cells: (v: T) => [string, string]) =>
+        value === undefined ? [figure, missing, ""] : [figure, ...cells(value)];
+    const { cold, noop, update, down } = r;
     return [
-        [figures[0], secs(cold.totalMs), parts(cold, "pulumi up", "verify")],
-        [figures[1], answered(cold.polls.firstAnswerMs), "pulumi up returns once the service has converged"],
-        [figures[2], secs(noop.totalMs), parts(noop, "pulumi up", "verify")],
-        [figures[3], secs(update.totalMs), parts(update, "pulumi up", "verify")],
-        [figures[4], answered(update.polls.firstAnswerMs), ""],
-        [figures[5], `${update.polls.unanswered} of ${update.polls.polls}`, `in ${update.polls.gaps} gap(s)`],
-        [figures[6], secs(update.polls.longestGapMs), ONE_NODE_GAP_NOTE],
-        [
-            figures[7],
-            secs(down.totalMs),
-            `${parts(down, "pulumi destroy")}; ${phase.leftAfterDown.length ? `LEFT ${phase.leftAfterDown.join(", ")}` : "left nothing"}`,
-        ],
-        ["a rolling update never leaves the app unanswering", "n/a on one node", "one task only: see the gap above; judged on three nodes"],
+        row("cold npm run up, until converged and verified", cold, (c) => [secs(c.totalMs), parts(c, "pulumi up", "verify")]),
+        row("  the app first answered (from the start of the up)", cold, (c) => [
+            answered(c.polls.firstAnswerMs),
+            "pulumi up returns once the service has converged",
+        ]),
+        row("no-op npm run up", noop, (c) => [secs(c.totalMs), parts(c, "pulumi up", "verify")]),
+        row("rolling update: npm run up after a one-line app change", update, (c) => [secs(c.totalMs), parts(c, "pulumi up", "verify")]),
+        row(`  version ${VERSIONS.after} first answered (from the start of the up)`, update, (c) => [answered(c.polls.firstAnswerMs), ""]),
+        row(`  polls of the app (every ~${POLL_MS} ms) with no answer`, update, (c) => [
+            `${c.polls.unanswered} of ${c.polls.polls}`,
+            `in ${c.polls.gaps} gap(s)`,
+        ]),
+        row("  longest time with no answer", update, (c) => [secs(c.polls.longestGapMs), ONE_NODE_GAP_NOTE]),
+        row("npm run down", down, (c) => [
+            secs(c.totalMs),
+            `${parts(c, "pulumi destroy")}; ${r.leftAfterDown?.length ? `LEFT ${r.leftAfterDown.join(", ")}` : "left nothing"}`,
+        ]),
+        row("a rolling update never leaves the app unanswering", update, () => [
+            "n/a on one node",
+            "one task only: see the gap above; judged on three nodes",
+        ]),
     ];
 }
 
 /** Both swarm tables as text, and as JSON for bench-results.json. */
 export function swarmReport(oneNode: SwarmOneNodePhase, threeNodes: SwarmNodesBench): { text: string; results: Record<string, unknown> } {
+    const swarm = "skipped" in oneNode ? undefined : oneNode.swarm;
     const how =
-        "skipped" in oneNode || "error" in oneNode
-            ? ""
-            : oneNode.swarm === "made"
-              ? " (a one-node swarm made for the bench, advertising 127.0.0.1, left after)"
-              : " (the engine's own swarm, kept)";
+        swarm === "made"
+            ? " (a one-node swarm made for the bench, advertising 127.0.0.1, left after)"
+            : swarm === "existing"
+              ? " (the engine's own swarm, kept)"
+              : "";
+    const failed = "skipped" in oneNode || oneNode.error === undefined ? [] : [`FAILED: ${failureLine(oneNode.error)}`];
+    const threeFailed = threeNodes.error ? [`FAILED: ${threeNodes.error}`] : [];
     const lines = [
         "",
         `Swarm, one node: the lab in swarm mode (publishMode host, 1 app task) with the real npm run up / down, stack ${SWARM_STACK},`,
         `ports ${SWARM_APP_PORT} and ${SWARM_REGISTRY_PORT}, on the local engine${how}. One run. The one-line change is the app's version in app/package.json.`,
         table(["Figure", "Value", "Note"], swarmOneNodeRows(oneNode)),
+        ...failed,
         "",
         "Swarm, three nodes: 3 dind nodes on this machine (engine/swarmNodes.ts, plain docker CLI), a 3-task host-mode service,",
         `the node ports polled on 127.0.0.1 during a stop-first rolling update. One run. Target: ${ROLLING_TARGET}.`,
         table(["Figure", "Value", "Target"], swarmNodesRows(threeNodes)),
+        ...threeFailed,
         "",
     ];
     return { text: lines.join("\n"), results: { swarm: { oneNode, threeNodes } } };

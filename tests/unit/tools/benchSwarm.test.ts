@@ -2,6 +2,7 @@ import { benchClassSpec, CLASS_REGISTRY_PORT, LIVE_CLASS_SIZE } from "../../../t
 import { APP_PORT, REGISTRY_PORT } from "../../../tools/bench/common";
 import { SWARM_BENCH_PORTS, type SwarmNodesBench, swarmNodesRows } from "../../../tools/bench/swarmNodes";
 import {
+    failureLine,
     type Poll,
     SWARM_APP_PORT,
     SWARM_REGISTRY_PORT,
@@ -91,7 +92,7 @@ describe("the polls of the app during a command", () => {
     });
 });
 
-const measured: SwarmOneNode = {
+const measured = {
     swarm: "made",
     cold: {
         totalMs: 61_000,
@@ -111,8 +112,8 @@ const measured: SwarmOneNode = {
         polls: { polls: 180, unanswered: 12, gaps: 1, longestGapMs: 2600, firstAnswerMs: 31_000 },
     },
     down: { totalMs: 25_000, beforeMs: 6000, mainMs: 19_000, afterMs: 0, resources: "20 deleted" },
-    leftAfterDown: [],
-};
+    leftAfterDown: [] as string[],
+} satisfies SwarmOneNode;
 
 describe("the one-node rows", () => {
     test("measured: each command with its parts, the app's first answers, the unanswered polls and the longest gap with what it means", () => {
@@ -149,12 +150,34 @@ describe("the one-node rows", () => {
         expect(rows[7][2]).toMatch(/; LEFT services: docker-lab-bench-swarm-app$/);
     });
 
-    test("n/a: every row says n/a with the reason; a failure says failed with its first line", () => {
+    test("n/a: every row says n/a with the reason", () => {
         const na = swarmOneNodeRows({ skipped: "no Pulumi CLI" });
         expect(na).toHaveLength(9);
-        for (const row of na) expect(row[1]).toBe("n/a (no Pulumi CLI)");
-        const failed = swarmOneNodeRows({ error: "npm run up failed (exit 1):\nerror: port 29500 is taken" });
-        for (const row of failed) expect(row[1]).toBe("failed (npm run up failed (exit 1):)");
+        for (const row of na) expect(row.slice(1)).toEqual(["n/a (no Pulumi CLI)", ""]);
+    });
+
+    test("a failed step: the steps before it keep their figures, the rest are not reached, and the report names the failure", () => {
+        const error = "LAB_STACK=bench-swarm npm run up failed (exit 1):\nchecking images…\nerror: validating stack config: missing 'x'\n";
+        const partial = { swarm: "made" as const, cold: measured.cold, noop: measured.noop, error };
+        expect(swarmOneNodeRows(partial).map((r) => r[1])).toEqual([
+            "61.00 s",
+            "38.50 s",
+            "21.00 s",
+            "not reached",
+            "not reached",
+            "not reached",
+            "not reached",
+            "not reached",
+            "not reached",
+        ]);
+        expect(swarmReport(partial, {}).text).toContain("\nFAILED: error: validating stack config: missing 'x'\n");
+        expect(swarmReport(measured, {}).text).not.toContain("FAILED");
+    });
+
+    test("the failure line: the last error: line, else the last line", () => {
+        expect(failureLine("npm run up failed (exit 1):\nerror: one\nmore\nerror: two\n  \n")).toBe("error: two");
+        expect(failureLine("pulumi stack init failed (exit 255):\nstack already exists\n")).toBe("stack already exists");
+        expect(failureLine("")).toBe("");
     });
 });
 
@@ -188,13 +211,9 @@ describe("the three-node rows", () => {
     test("without the dind image every row is n/a with the reason; a failure keeps what it measured", () => {
         const na = swarmNodesRows({ skipped: "docker-lab-offline/dind:bookworm is missing" });
         for (const row of na) expect(row[1]).toBe("n/a (docker-lab-offline/dind:bookworm is missing)");
-        const failed = swarmNodesRows({ formationMs: 9000, error: "three-node swarm failed: no Ready node" });
-        expect(failed.map((r) => r[1])).toEqual([
-            "9.00 s",
-            "not reached (three-node swarm failed: no Ready node)",
-            "not reached (three-node swarm failed: no Ready node)",
-            "not reached (three-node swarm failed: no Ready node)",
-        ]);
+        const failed = { formationMs: 9000, error: "three-node swarm failed: no Ready node" };
+        expect(swarmNodesRows(failed).map((r) => r[1])).toEqual(["9.00 s", "not reached", "not reached", "not reached"]);
+        expect(swarmReport({ skipped: "no CLI" }, failed).text).toContain("\nFAILED: three-node swarm failed: no Ready node\n");
     });
 });
 
