@@ -1,14 +1,33 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { DockerLab } from "./components";
-import { buildLabSpec, CONFIG_KEYS, loadConfigSchema, parseLabConfig } from "./lab";
+import {
+    buildLabSpec,
+    CONFIG_KEYS,
+    LabConfigError,
+    loadConfigSchema,
+    parseLabConfig,
+    REGISTRY_PASSWORD_KEY,
+    registryPasswordProblem,
+    SECRET_CONFIG_VALUE,
+} from "./lab";
 
 // Config is read and validated here, once; components receive the typed spec.
 const pulumiConfig = new pulumi.Config();
-const raw = Object.fromEntries(CONFIG_KEYS.map((key) => [key, pulumiConfig.get(key)]));
+const raw: Record<string, unknown> = Object.fromEntries(CONFIG_KEYS.map((key) => [key, pulumiConfig.get(key)]));
+// The registry password: validated here, then only ever a secret Output. A value set without --secret
+// reaches the validation as the plain string it is, and is refused there.
+const passwordValue = pulumiConfig.get(REGISTRY_PASSWORD_KEY);
+const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+const passwordIsSecret = isSecret?.(`${pulumi.getProject()}:${REGISTRY_PASSWORD_KEY}`) ?? false;
+raw[REGISTRY_PASSWORD_KEY] = passwordValue === undefined ? undefined : passwordIsSecret ? SECRET_CONFIG_VALUE : passwordValue;
 const spec = (() => {
     try {
         const config = parseLabConfig(raw, loadConfigSchema(path.join(__dirname, "Pulumi.yaml")));
+        const passwordProblem = passwordValue === undefined ? undefined : registryPasswordProblem(passwordValue);
+        if (config.registryAuth && passwordProblem) {
+            throw new LabConfigError([`${passwordProblem}; fix: pulumi config set --secret ${REGISTRY_PASSWORD_KEY} <password>`]);
+        }
         return buildLabSpec(config, {
             project: pulumi.getProject(),
             stack: pulumi.getStack(),
@@ -28,7 +47,10 @@ const stackTraceLimit = Error.stackTraceLimit;
 Error.stackTraceLimit = 0;
 let lab: DockerLab;
 try {
-    lab = new DockerLab("lab", { spec });
+    lab = new DockerLab("lab", {
+        spec,
+        registryPassword: passwordValue === undefined ? undefined : pulumi.secret(passwordValue),
+    });
 } finally {
     Error.stackTraceLimit = stackTraceLimit;
 }
@@ -47,3 +69,6 @@ export const instance = spec.instance;
 // A classroom: per student, the URLs, containers and repository. Empty for the one-learner lab (an
 // undefined export would make every `up` warn that it is not shown).
 export const roster = lab.roster;
+// With registryAuth: the registry password, a secret (`pulumi stack output registryPassword --show-secrets`;
+// npm run verify reads it so). Empty without registryAuth.
+export const registryPassword = lab.registryPassword;

@@ -18,6 +18,11 @@ export interface LessonCheckCommandsArgs {
     dependsOn?: pulumi.Input<pulumi.Resource>[];
     /** Environment of the docker CLI (DOCKER_HOST when set). Default: the caller's environment. */
     commandEnv?: Record<string, string>;
+    /**
+     * With registryAuth: the registry password's environment (LAB_REGISTRY_PASSWORD, LAB_REGISTRY_BASIC_AUTH),
+     * a secret, added to commandEnv; the commands' environment is then a secret in the state. Default: none.
+     */
+    secretEnv?: pulumi.Input<Record<string, string>>;
     /** Run the checks one after another, in order (each waits for the one before). Default: false, all at once. */
     sequential?: boolean;
 }
@@ -38,6 +43,10 @@ export class LessonCheckCommands extends pulumi.ComponentResource {
         super("docker-lab:lab:LessonCheckCommands", name, {}, opts);
 
         const imageRef = pulumi.output(args.imageRef);
+        const secretEnv = args.secretEnv;
+        const environment = secretEnv
+            ? pulumi.secret(pulumi.output(secretEnv).apply((env) => ({ ...(args.commandEnv ?? {}), ...env })))
+            : args.commandEnv;
         this.commands = [];
         for (const check of args.checks) {
             const previous = args.sequential ? this.commands.slice(-1) : [];
@@ -47,10 +56,14 @@ export class LessonCheckCommands extends pulumi.ComponentResource {
                     {
                         create: imageRef.apply((ref) => renderCheckScript(resolveCheck(check, { imageRef: ref }))),
                         interpreter: ["/bin/sh", "-c"],
-                        environment: args.commandEnv,
+                        environment,
                         triggers: [imageRef, ...(args.triggers ?? [])],
                     },
-                    { parent: this, dependsOn: [...(args.dependsOn ?? []), ...previous] },
+                    {
+                        parent: this,
+                        dependsOn: [...(args.dependsOn ?? []), ...previous],
+                        ...(secretEnv ? { additionalSecretOutputs: ["environment"] } : {}),
+                    },
                 ),
             );
         }

@@ -12,6 +12,8 @@ export interface AppImageArgs {
     registryReady?: pulumi.Input<pulumi.Resource>[];
     /** The engine's platform (os/arch) to build for, when the caller has asked already. Default: asked with image.platformCommand. */
     platform?: pulumi.Input<string>;
+    /** With registryAuth: the login the provider pushes with (its password a secret). Default: none (no login). */
+    registryLogin?: { server: string; username: string; password: pulumi.Input<string> };
 }
 
 /**
@@ -55,6 +57,15 @@ export class AppImage extends pulumi.ComponentResource {
                     platform,
                 },
                 skipPush: false,
+                ...(args.registryLogin
+                    ? {
+                          registry: {
+                              server: args.registryLogin.server,
+                              username: args.registryLogin.username,
+                              password: pulumi.secret(args.registryLogin.password),
+                          },
+                      }
+                    : {}),
             },
             { parent: this, dependsOn: args.registryReady },
         );

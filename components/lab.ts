@@ -7,6 +7,7 @@ import { AppService } from "./appService";
 import { type CheckStatus, LessonCheckCommands } from "./checkCommands";
 import { AppImage } from "./image";
 import { LocalRegistry } from "./registry";
+import { RegistryCredentials } from "./registryCredentials";
 import { AppReplicas } from "./replicas";
 import { StudentLab } from "./student";
 import { SwarmRegistry } from "./swarmRegistry";
@@ -31,6 +32,8 @@ export interface RosterEntry {
 export interface DockerLabArgs {
     /** The whole lab specification, from `buildLabSpec(config, ...)`. Required. */
     spec: LabSpec;
+    /** With registryAuth: the registry password (a secret). Default: a generated one (see RegistryCredentials). */
+    registryPassword?: pulumi.Input<string>;
 }
 
 /**
@@ -61,6 +64,8 @@ export class DockerLab extends pulumi.ComponentResource {
     readonly checkSummary: pulumi.Output<string>;
     /** In a classroom, one entry per student in config order; empty for the one-learner lab. */
     readonly roster: pulumi.Output<RosterEntry[]>;
+    /** With registryAuth: the registry password, a secret (read it with --show-secrets); empty without. */
+    readonly registryPassword: pulumi.Output<string>;
 
     constructor(name: string, args: DockerLabArgs, opts?: pulumi.ComponentResourceOptions) {
         super("docker-lab:lab:DockerLab", name, {}, opts);
@@ -96,6 +101,16 @@ export class DockerLab extends pulumi.ComponentResource {
                   .apply((r) => parseEnginePlatform(r.stdout, spec.image.platformCommand))
             : undefined;
 
+        // registryAuth: the password (given or generated), its htpasswd line and the checks' environment, all secrets.
+        const auth = spec.registry.auth;
+        const credentials = auth
+            ? new RegistryCredentials(
+                  `${name}-registry-credentials`,
+                  { auth, instance: spec.instance, password: args.registryPassword },
+                  { parent: this },
+              )
+            : undefined;
+
         // The registry: a container, or (swarm mode) a service. `ready` gates the push, `waitFor` the checks.
         const registry = swarm
             ? (() => {
@@ -109,7 +124,13 @@ export class DockerLab extends pulumi.ComponentResource {
             : (() => {
                   const r = new LocalRegistry(
                       `${name}-registry`,
-                      { registry: spec.registry, volume: spec.volume, networkName: network.name, commandEnv: spec.commandEnv },
+                      {
+                          registry: spec.registry,
+                          volume: spec.volume,
+                          networkName: network.name,
+                          commandEnv: spec.commandEnv,
+                          htpasswd: credentials?.htpasswd,
+                      },
                       withEngine,
                   );
                   return { url: r.url, ready: [r.container], waitFor: [r.container, r.pidsLimit], service: undefined, local: r };
@@ -117,7 +138,15 @@ export class DockerLab extends pulumi.ComponentResource {
 
         const image = new AppImage(
             `${name}-image`,
-            { image: spec.image, commandEnv: spec.commandEnv, registryReady: registry.ready, platform },
+            {
+                image: spec.image,
+                commandEnv: spec.commandEnv,
+                registryReady: registry.ready,
+                platform,
+                ...(auth && credentials
+                    ? { registryLogin: { server: auth.server, username: auth.user, password: credentials.password } }
+                    : {}),
+            },
             withEngine,
         );
 
@@ -227,6 +256,7 @@ export class DockerLab extends pulumi.ComponentResource {
                         ? [...replicas.containers, registry.local.container, ...replicas.pidsLimits, registry.local.pidsLimit]
                         : [...replicas.containers, ...replicas.pidsLimits, ...registry.waitFor],
                     commandEnv: spec.commandEnv,
+                    secretEnv: credentials?.env,
                 },
                 { parent: this },
             );
@@ -240,6 +270,7 @@ export class DockerLab extends pulumi.ComponentResource {
         }
         this.registryUrl = registry.url;
         this.imageRef = image.repoDigest;
+        this.registryPassword = credentials ? credentials.password : pulumi.output("");
 
         this.registerOutputs({
             appUrls: this.appUrls,
@@ -251,6 +282,7 @@ export class DockerLab extends pulumi.ComponentResource {
             checks: this.checks,
             checkSummary: this.checkSummary,
             roster: this.roster,
+            registryPassword: this.registryPassword,
         });
     }
 }

@@ -13,6 +13,11 @@ export interface LocalRegistryArgs {
     networkName: pulumi.Input<string>;
     /** Environment of the docker CLI command that sets the PIDs limit (DOCKER_HOST when set). Default: the caller's environment. */
     commandEnv?: Record<string, string>;
+    /**
+     * With registryAuth (`registry.auth` set): the htpasswd file, a secret, uploaded to `auth.htpasswdPath`
+     * on the registry's volume before the container starts (its root filesystem is read-only). Required then; default: none.
+     */
+    htpasswd?: pulumi.Input<string>;
 }
 
 /**
@@ -38,9 +43,18 @@ export class LocalRegistry extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        const auth = args.registry.auth;
+        if (auth && args.htpasswd === undefined) {
+            throw new Error(`${name}: the registry requires a login (registryAuth), but no htpasswd was given`);
+        }
         this.container = new docker.Container(
             `${name}-container`,
-            containerArgs(args.registry.container, args.registry.image, args.networkName),
+            {
+                ...containerArgs(args.registry.container, args.registry.image, args.networkName),
+                // The provider copies uploads into the created container before it starts; the path is on
+                // the volume, where the engine extracts files even with a read-only root filesystem.
+                ...(auth ? { uploads: [{ file: auth.htpasswdPath, content: pulumi.secret(args.htpasswd as pulumi.Input<string>) }] } : {}),
+            },
             // The host port is fixed, so the old container must go before its replacement starts.
             { parent: this, dependsOn: [volume], deleteBeforeReplace: true },
         );

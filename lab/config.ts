@@ -49,6 +49,10 @@ export interface LabConfig {
     publishMode: PublishMode;
     /** Registry host[:port] images are tagged with and swarm nodes pull from; empty means the default for the mode. */
     registryAddress: string;
+    /** The registry requires a login (htpasswd, bcrypt); the password is the secret `registryPassword` or a generated one. */
+    registryAuth: boolean;
+    /** User name of the registry login (with registryAuth). */
+    registryUser: string;
 }
 
 /** How the app runs: `containers` (one container per replica) or `swarm` (one Docker Swarm service). */
@@ -73,7 +77,27 @@ export const CONFIG_KEYS: readonly (keyof LabConfig)[] = [
     "mode",
     "publishMode",
     "registryAddress",
+    "registryAuth",
+    "registryUser",
 ];
+
+/**
+ * The registry password's config key. It is no LabConfig field: its value is a Pulumi secret that
+ * reaches the program as an Output and never the spec. Declared in Pulumi.yaml with `secret: true`
+ * and no default (none: a generated password is used instead).
+ */
+export const REGISTRY_PASSWORD_KEY = "registryPassword";
+
+/**
+ * What `raw[REGISTRY_PASSWORD_KEY]` holds for parseLabConfig: undefined when unset, a string when set in
+ * plain text (an error), and this marker (or the `{ secure: ... }` object Pulumi.<stack>.yaml holds)
+ * when set as a secret.
+ */
+export const SECRET_CONFIG_VALUE = Object.freeze({ secret: true });
+
+/** One line for a registry password set in plain text: names the key and the fix. */
+export const PLAIN_TEXT_PASSWORD_PROBLEM =
+    "registryPassword is set in plain text, but a password must be a Pulumi secret; fix: pulumi config rm registryPassword && pulumi config set --secret registryPassword <password> (or leave it unset for a generated one)";
 
 /** Tags of the air-gapped images that scripts/offline-images.sh builds from Debian packages. */
 export const OFFLINE_IMAGES = {
@@ -133,6 +157,8 @@ const REPOSITORY_NAME = new RegExp(`^${PATH_COMPONENT}$`);
 const TAG_ONLY = new RegExp(`^${TAG}$`);
 const DOCKER_HOST = /^(unix|tcp|ssh|npipe):\/\/\S+$/;
 const REGISTRY_ADDRESS = new RegExp(`^${DOMAIN}$`);
+/** An htpasswd user name: no ':' (the file's separator), nothing a shell or the registry treats specially. */
+const REGISTRY_USER = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** True when `value` is a valid image reference such as `node:24-alpine` or `registry:2`. */
 export function isImageReference(value: string): boolean {
@@ -167,6 +193,13 @@ export function parseLabConfig(raw: Partial<Record<string, unknown>>, schema: Co
         }
         return v.trim();
     };
+    const flag = (key: keyof LabConfig): boolean => {
+        const v = value(key);
+        if (typeof v === "boolean") return v;
+        if (v === "true" || v === "false") return v === "true";
+        problems.push(`${key} = ${JSON.stringify(v)}: must be true or false (pulumi config set ${key} true)`);
+        return false;
+    };
     const choice = <T extends string>(key: keyof LabConfig, allowed: readonly T[]): T => {
         const v = text(key);
         if (!(allowed as readonly string[]).includes(v)) {
@@ -193,6 +226,8 @@ export function parseLabConfig(raw: Partial<Record<string, unknown>>, schema: Co
         mode: choice("mode", LAB_MODES),
         publishMode: choice("publishMode", PUBLISH_MODES),
         registryAddress: text("registryAddress"),
+        registryAuth: flag("registryAuth"),
+        registryUser: text("registryUser"),
     };
     const numbersValid = problems.length === 0;
     const students = parseStudents(value("students"));
@@ -230,6 +265,23 @@ export function parseLabConfig(raw: Partial<Record<string, unknown>>, schema: Co
             `registryAddress = ${JSON.stringify(config.registryAddress)}: must be empty (the default, localhost:<registryPort>) or the registry's host[:port] as every swarm node reaches it, such as 10.0.0.5:${config.registryPort} (no scheme, no path)`,
         );
     }
+
+    if (config.registryAuth && !REGISTRY_USER.test(config.registryUser)) {
+        problems.push(
+            `registryUser = ${JSON.stringify(config.registryUser)}: must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit (pulumi config set registryUser lab)`,
+        );
+    }
+    if (config.registryAuth && config.students.length > 0) {
+        problems.push(
+            "registryAuth = true with students: a class's registry has no login yet (each student's image copy would need it); use one of them: pulumi config set registryAuth false, or pulumi config rm students",
+        );
+    }
+    if (config.registryAuth && config.mode === "swarm") {
+        problems.push(
+            "registryAuth = true with mode = swarm: the swarm registry has no login yet (its nodes would need the credentials to pull); use one of them: pulumi config set registryAuth false, or pulumi config set mode containers",
+        );
+    }
+    if (typeof raw[REGISTRY_PASSWORD_KEY] === "string") problems.push(PLAIN_TEXT_PASSWORD_PROBLEM);
 
     // A swarm service publishes one app port (on every node, or on each node that runs a task); containers one per replica.
     const portsPerLab = config.mode === "swarm" ? 1 : config.replicas;

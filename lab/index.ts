@@ -4,6 +4,7 @@ export * from "./config";
 export * from "./constants";
 export * from "./dockerArgs";
 export * from "./lessons";
+export * from "./registryAuth";
 export * from "./serviceArgs";
 export * from "./shell";
 export * from "./spec";

@@ -5,9 +5,10 @@ import { type ConfigSchema, type LabConfig, parseLabConfig } from "./config";
 import { APP_CONTAINER_PORT, IMAGE_DIGEST_PLACEHOLDER, IMAGE_REF_PLACEHOLDER, LABEL, REGISTRY_CONTAINER_PORT } from "./constants";
 import { exerciseCleanupCommand } from "./exercises/cleanup";
 import { lessonChecks } from "./lessons";
+import { GENERATE_PASSWORD_COMMAND, REGISTRY_BASIC_AUTH_ENV, REGISTRY_PASSWORD_ENV } from "./registryAuth";
 import { shellQuote } from "./shell";
-import { appServiceName, swarmAppService, swarmRegistryService, swarmSpec, taskHostnameTemplate } from "./swarm";
-import type { ContainerSpec, ImageSpec, LabSpec, ServiceSpec, SpecContext } from "./types";
+import { appServiceName, registryApiUrl, swarmAppService, swarmRegistryService, swarmSpec, taskHostnameTemplate } from "./swarm";
+import type { ContainerSpec, ImageSpec, LabSpec, RegistryAuthSpec, ServiceSpec, SpecContext } from "./types";
 
 /**
  * The lab's complete specification, derived from validated config by pure functions.
@@ -66,6 +67,24 @@ export function replicaName(instance: string, index: number): string {
 export const APP_HEALTHCHECK_COMMAND = `node -e "require('http').get('http://127.0.0.1:${APP_CONTAINER_PORT}/healthz',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"`;
 /** GET /v2/ is the registry API's version check: 200 once it serves. */
 export const REGISTRY_HEALTHCHECK_COMMAND = `wget -q -O /dev/null http://127.0.0.1:${REGISTRY_CONTAINER_PORT}/v2/ || exit 1`;
+/**
+ * With registryAuth, GET /v2/ without credentials must answer 401: the registry serves and demands a
+ * login (a 200 would mean it lets anyone in, and is unhealthy). The healthcheck sends no password.
+ */
+export const REGISTRY_AUTH_HEALTHCHECK_COMMAND = `case "$(wget -S -O /dev/null http://127.0.0.1:${REGISTRY_CONTAINER_PORT}/v2/ 2>&1)" in *"401 Unauthorized"*) exit 0 ;; *) exit 1 ;; esac`;
+/** Where the registry reads its htpasswd file: on its volume, since its root filesystem is read-only. */
+export const REGISTRY_HTPASSWD_PATH = "/var/lib/registry/htpasswd";
+/** The realm of the registry's basic authentication. */
+export const REGISTRY_AUTH_REALM = "docker-lab registry";
+
+/** The registry container's environment for a login with htpasswd (the file itself comes with the container). */
+export function registryAuthContainerEnv(auth: RegistryAuthSpec): Record<string, string> {
+    return {
+        REGISTRY_AUTH: "htpasswd",
+        REGISTRY_AUTH_HTPASSWD_REALM: auth.realm,
+        REGISTRY_AUTH_HTPASSWD_PATH: auth.htpasswdPath,
+    };
+}
 
 // Interval 2 s without start_interval (API 1.44): healthy within ~2 s on every engine from 20.10 up.
 const HEALTH_TIMING = { intervalSeconds: 2, timeoutSeconds: 3, retries: 5, startPeriodSeconds: 10 };
@@ -284,15 +303,26 @@ export function buildLabSpec(config: LabConfig, ctx: SpecContext): LabSpec {
     const registryPath = `${instance}/${config.appImageName}`;
     const repository = `${server}/${registryPath}`;
     const appDir = path.posix.normalize(ctx.appDir);
+    const auth: RegistryAuthSpec | undefined = config.registryAuth
+        ? {
+              user: config.registryUser,
+              realm: REGISTRY_AUTH_REALM,
+              htpasswdPath: REGISTRY_HTPASSWD_PATH,
+              server,
+              passwordEnv: REGISTRY_PASSWORD_ENV,
+              basicAuthEnv: REGISTRY_BASIC_AUTH_ENV,
+              generatePasswordCommand: GENERATE_PASSWORD_COMMAND,
+          }
+        : undefined;
 
     const registryContainer: ContainerSpec = {
         name: `${instance}-registry`,
         hostname: hostnameFor(`${instance}-registry`),
         ports: [{ internal: REGISTRY_CONTAINER_PORT, external: config.registryPort, ip: config.bindAddress }],
-        env: {},
+        env: auth ? registryAuthContainerEnv(auth) : {},
         labels: withRole("registry"),
         networkAliases: ["registry"],
-        healthcheck: { command: REGISTRY_HEALTHCHECK_COMMAND, ...HEALTH_TIMING },
+        healthcheck: { command: auth ? REGISTRY_AUTH_HEALTHCHECK_COMMAND : REGISTRY_HEALTHCHECK_COMMAND, ...HEALTH_TIMING },
         restartMaxRetries: LAB_RESTART_MAX_RETRIES,
         memoryMb: REGISTRY_MEMORY_MB,
         memorySwapMb: REGISTRY_MEMORY_MB,
@@ -335,7 +365,8 @@ export function buildLabSpec(config: LabConfig, ctx: SpecContext): LabSpec {
         registry: {
             image: config.registryImage,
             container: registryContainer,
-            url: hostUrl(config.bindAddress, config.registryPort),
+            url: registryApiUrl(config, hostUrl(config.bindAddress, config.registryPort)),
+            ...(auth ? { auth } : {}),
         },
         image,
         ...(swarmMode ? { swarm: swarmSpec(config, swarmRegistryService(config, registryContainer, withRole("registry"))) } : {}),

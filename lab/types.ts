@@ -149,6 +149,27 @@ export interface SwarmSpec {
     taskHostnames: string[];
 }
 
+/**
+ * Registry authentication (`registryAuth`): how the registry checks logins and how the lab's own
+ * calls log in. Names only: the password is a Pulumi secret and never part of the spec.
+ */
+export interface RegistryAuthSpec {
+    /** User name of the login (registryUser). */
+    user: string;
+    /** Realm the registry names in its 401 answers (REGISTRY_AUTH_HTPASSWD_REALM). */
+    realm: string;
+    /** The htpasswd file inside the registry container, on its volume (the root filesystem is read-only). */
+    htpasswdPath: string;
+    /** Registry host `docker login` and the push use, e.g. localhost:5000. */
+    server: string;
+    /** Environment variable the check scripts read the password from. */
+    passwordEnv: string;
+    /** Environment variable holding base64(user:password), the basic credentials curl sends. */
+    basicAuthEnv: string;
+    /** Shell command printing a new random password: the generated one when no registryPassword is set. */
+    generatePasswordCommand: string;
+}
+
 export interface LabSpec {
     /** Instance id every name, label and repository derives from, e.g. docker-lab-dev. */
     instance: string;
@@ -163,7 +184,8 @@ export interface LabSpec {
     /** The lab network: a bridge in containers mode, an attachable overlay in swarm mode. */
     network: { name: string; labels: Record<string, string>; driver?: "overlay"; attachable?: boolean };
     volume: { name: string; labels: Record<string, string> };
-    registry: { image: string; container: ContainerSpec; url: string };
+    /** The registry; `auth` is set with registryAuth (a login is required), undefined without. */
+    registry: { image: string; container: ContainerSpec; url: string; auth?: RegistryAuthSpec };
     image: ImageSpec;
     /** App containers (containers mode); empty in swarm mode, where `swarm.app` runs the app. */
     replicas: ContainerSpec[];

@@ -4,7 +4,7 @@ import { APP_DIR_IN_IMAGE, LABEL } from "../constants";
 import { shellQuote } from "../shell";
 import { SERVICE_NAME_LABEL } from "../swarm";
 import type { LabSpec } from "../types";
-import { NOTES_SECTIONS } from "./types";
+import { NOTES_SECTIONS, type RegistryLogin } from "./types";
 
 /** What every section's checks are written with: the lab they run against and the small helpers they share. */
 export interface LessonContext {
@@ -34,6 +34,13 @@ export interface LessonContext {
     docker: (args: string[]) => string;
     /** The check's section fields: its number and the notes' heading. */
     section: (id: string) => { section: string; heading: string };
+    /**
+     * `curl -fsS URL` of the registry API. With registryAuth the basic credentials go in a header that
+     * curl reads as its config from stdin (`-K -`), from an environment variable: never on a command line.
+     */
+    registryCurl: (url: string) => string;
+    /** Spread into a check that pushes or pulls: `{ registryLogin }` with registryAuth, else nothing (the check stays as it was). */
+    registryLogin: { registryLogin?: RegistryLogin };
 }
 
 export function lessonContext(spec: Omit<LabSpec, "checks">, config: LabConfig): LessonContext {
@@ -43,6 +50,7 @@ export function lessonContext(spec: Omit<LabSpec, "checks">, config: LabConfig):
     const labLabels = spec.student ? [instanceLabel, `${LABEL.student}=${spec.student.name}`] : [instanceLabel];
     // A student's scratch objects carry their name, so two students' checks never collide.
     const prefix = spec.student?.prefix ?? spec.instance;
+    const auth = spec.registry.auth;
     return {
         spec,
         config,
@@ -60,6 +68,11 @@ export function lessonContext(spec: Omit<LabSpec, "checks">, config: LabConfig):
         labFilters: labLabels.map((label) => `--filter ${q(`label=${label}`)}`).join(" "),
         docker: (args: string[]) => ["docker", ...args].map(q).join(" "),
         section: (id: string) => ({ section: id, heading: NOTES_SECTIONS[id] }),
+        registryCurl: (url: string) =>
+            auth
+                ? `printf 'header = "Authorization: Basic %s"\\n' "$${auth.basicAuthEnv}" | curl -K - -fsS ${q(url)}`
+                : `curl -fsS ${q(url)}`,
+        registryLogin: auth ? { registryLogin: { server: auth.server, user: auth.user, passwordEnv: auth.passwordEnv } } : {},
     };
 }
 

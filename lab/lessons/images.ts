@@ -5,7 +5,7 @@ import type { LessonCheck } from "./types";
 
 /** Section 01.01 镜像 Image: list, filter, run, build, tag/push/pull, save, remove, import and search images. */
 export function imagesChecks(ctx: LessonContext): LessonCheck[] {
-    const { q, hostAppFile, inImage, lessonTag, scratchName, docker, section, instanceLabel, spec } = ctx;
+    const { q, hostAppFile, inImage, lessonTag, scratchName, docker, section, instanceLabel, spec, registryCurl, registryLogin } = ctx;
     return [
         {
             id: "01.01-image-ls",
@@ -81,6 +81,7 @@ export function imagesChecks(ctx: LessonContext): LessonCheck[] {
             ].join(" && "),
             expect: { kind: "containsAll", values: [`Digest: ${IMAGE_DIGEST_PLACEHOLDER}`] },
             cleanup: `docker image rm ${q(lessonTag("roundtrip"))}`,
+            ...registryLogin,
         },
         {
             id: "01.01-save",
@@ -134,7 +135,7 @@ export function imagesChecks(ctx: LessonContext): LessonCheck[] {
             proves: "A registry can be searched for repositories; the lab's registry lists the app's repository.",
             titleZh: "搜索镜像：本地仓库的目录",
             provesZh: "仓库服务可以被搜索：本实验的本地仓库列出了应用的仓库名。",
-            command: `curl -fsS ${q(`${spec.registry.url}/v2/_catalog`)}`,
+            command: registryCurl(`${spec.registry.url}/v2/_catalog`),
             expect: { kind: "containsAll", values: [`"${spec.image.registryPath}"`] },
             substitutes: {
                 notesCommand: "docker search",

@@ -3,7 +3,7 @@ import type { LessonCheck } from "./types";
 
 /** Section 01.03 仓库 Repository: the local registry serves the image; Docker Hub is the default registry. */
 export function registryChecks(ctx: LessonContext): LessonCheck[] {
-    const { q, section, spec } = ctx;
+    const { registryCurl, section, spec } = ctx;
     return [
         {
             id: "01.03-registry-catalog",
@@ -13,7 +13,7 @@ export function registryChecks(ctx: LessonContext): LessonCheck[] {
             proves: "The local registry stores and distributes the image like Docker Hub does, through the Registry HTTP API v2.",
             titleZh: "仓库目录列出了仓库名和标签",
             provesZh: "本地仓库像 Docker Hub 一样，通过 Registry HTTP API v2 集中存储和分发镜像。",
-            command: `curl -fsS ${q(`${spec.registry.url}/v2/_catalog`)} && echo && curl -fsS ${q(`${spec.registry.url}/v2/${spec.image.registryPath}/tags/list`)}`,
+            command: `${registryCurl(`${spec.registry.url}/v2/_catalog`)} && echo && ${registryCurl(`${spec.registry.url}/v2/${spec.image.registryPath}/tags/list`)}`,
             expect: {
                 kind: "containsAll",
                 values: [`"${spec.image.registryPath}"`, `"${spec.image.tag}"`],

@@ -74,7 +74,9 @@ export function renderCheckScript(check: LessonCheck): string {
     // In a classroom the id is each student's, so every line that names the check names the student too.
     const who = check.student === undefined ? check.id : `${check.id} for student ${check.student}`;
     const lines: string[] = [`# docker-lab lesson check ${who} (notes section ${check.section}): ${check.title}`];
-    if (check.cleanup) {
+    if (check.registryLogin) {
+        lines.push(...registryLoginLines(check, who));
+    } else if (check.cleanup) {
         lines.push(`trap ${q(`{ ${check.cleanup} ; } >/dev/null 2>&1`)} EXIT`);
     }
     lines.push(`out=$( { ${check.command} ; } 2>&1 ); status=$?`, "ok=1");
@@ -109,4 +111,36 @@ export function renderCheckScript(check: LessonCheck): string {
         "exit 1",
     );
     return `${lines.join("\n")}\n`;
+}
+
+/**
+ * The lines that log a check in to the lab's registry (registryAuth): a private DOCKER_CONFIG (a
+ * fresh temporary folder, so checks running at once and the learner's own ~/.docker/config.json are
+ * never touched; DOCKER_HOST still applies), `docker login --password-stdin` fed from the password's
+ * environment variable (the script text holds only the variable's name), and at exit the check's
+ * cleanup, `docker logout` and the folder's removal. A missing or refused password fails the check
+ * with one line naming the cause and the fix.
+ */
+function registryLoginLines(check: LessonCheck, who: string): string[] {
+    const q = shellQuote;
+    const login = check.registryLogin as NonNullable<LessonCheck["registryLogin"]>;
+    const variable = `$${login.passwordEnv}`;
+    const atExit = [
+        ...(check.cleanup ? [`{ ${check.cleanup} ; } >/dev/null 2>&1`] : []),
+        `docker logout ${q(login.server)} >/dev/null 2>&1`,
+        'rm -rf "$DOCKER_CONFIG"',
+    ].join("; ");
+    const fail = (cause: string) =>
+        `{ printf '%s %s (notes section %s: %s)\\n  %s\\n' ${q(FAIL_MARKER)} ${q(who)} ${q(check.section)} ${q(check.title)} ${cause} >&2; exit 1; }`;
+    const fix = "the password is the stack's: pulumi stack output registryPassword --show-secrets; npm run verify reads it itself";
+    return [
+        `# logs in to ${login.server} as ${login.user} with a private docker config; the password comes from ${variable}`,
+        "DOCKER_CONFIG=$(mktemp -d) || exit 1",
+        "export DOCKER_CONFIG",
+        `trap ${q(atExit)} EXIT`,
+        `[ -n "${variable}" ] || ${fail(q(`the registry ${login.server} requires a login, but ${login.passwordEnv} is empty; ${fix}`))}`,
+        `login=$(printf '%s' "${variable}" | docker login --username ${q(login.user)} --password-stdin ${q(login.server)} 2>&1) || ${fail(
+            `"$(printf '%s' ${q(`docker login --username ${login.user} --password-stdin ${login.server} failed (a wrong registry password?); ${fix}: `)}; printf '%s' "$login" | tr '\\n' ' ')"`,
+        )}`,
+    ];
 }

@@ -44,6 +44,19 @@ export interface LessonCheck {
     teaches: string[];
     /** In a classroom: the student whose lab the check runs against; its pass and failure lines name them. */
     student?: string;
+    /**
+     * With registryAuth, for checks that push or pull: the script logs in to `server` as `user` first
+     * (`docker login --password-stdin`, the password read from the environment variable `passwordEnv`,
+     * with a private DOCKER_CONFIG) and logs out at exit. Undefined without registryAuth.
+     */
+    registryLogin?: RegistryLogin;
+}
+
+/** How a check script logs in to the lab's registry: the password is never in the script, only its variable's name. */
+export interface RegistryLogin {
+    server: string;
+    user: string;
+    passwordEnv: string;
 }
 
 /** The notes' section headings, as written there. */

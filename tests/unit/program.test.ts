@@ -245,11 +245,14 @@ describe("default config", () => {
                 "imageRef",
                 "instance",
                 "nodeUrls",
+                "registryPassword",
                 "registryUrl",
                 "roster",
                 "serviceNames",
             ].sort(),
         );
+        // registryAuth's password, empty without it (defined, so no up warns of an undefined output).
+        expect(run.outputs.registryPassword).toBe("");
         // Swarm mode's outputs, empty here: defined, so no up warns of an undefined output.
         expect({ serviceNames: run.outputs.serviceNames, nodeUrls: run.outputs.nodeUrls }).toEqual({ serviceNames: [], nodeUrls: [] });
         expect(run.outputs.appUrls).toEqual(spec.appUrls);

@@ -16,6 +16,10 @@ export interface RecordedResource {
     /** Provider reference the resource was registered with ("urn::id"), if any. */
     provider?: string;
     deleteBeforeReplace: boolean;
+    /** Top-level input keys whose value is, or holds, a Pulumi secret as sent (e.g. "environment", "uploads"). */
+    secretInputs: string[];
+    /** The registration's additionalSecretOutputs. */
+    additionalSecretOutputs: string[];
 }
 
 /** One provider function (invoke) the program called. */
@@ -53,6 +57,33 @@ export interface RunOptions {
     runStdout?: (command: string) => string;
     /** stdout the mocked `command:local:Command` named `name` reports; default "mock stdout of NAME". */
     commandStdout?: (name: string) => string;
+    /** Config keys (without the project prefix) set as secrets, as `pulumi config set --secret` does. Default: none. */
+    secretKeys?: string[];
+}
+
+/** The signature key and value Pulumi marks a secret with on the wire. */
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** The value with every secret wrapper replaced by the value it wraps (secret-ness is in `secretInputs`). */
+function unwrapSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (value !== null && typeof value === "object") {
+        const o = value as Record<string, unknown>;
+        if (o[SIG_KEY] === SECRET_SIG) return unwrapSecrets(o.value);
+        return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
+}
+
+/** Whether a value as sent on the wire is, or holds anywhere inside it, a secret. */
+function holdsSecret(value: unknown): boolean {
+    if (Array.isArray(value)) return value.some(holdsSecret);
+    if (value !== null && typeof value === "object") {
+        const o = value as Record<string, unknown>;
+        return o[SIG_KEY] === SECRET_SIG || Object.values(o).some(holdsSecret);
+    }
+    return false;
 }
 
 /**
@@ -101,7 +132,10 @@ export async function runProgram(config: Record<string, string> = {}, stack = "d
             stack,
             false,
         );
-        pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`${PROJECT}:${k}`, v])));
+        pulumi.runtime.setAllConfig(
+            Object.fromEntries(Object.entries(config).map(([k, v]) => [`${PROJECT}:${k}`, v])),
+            (options.secretKeys ?? []).map((k) => `${PROJECT}:${k}`),
+        );
 
         // Record what the program sends, not what the mocks return: wrap the monitor's registration.
         const monitor = pulumi.runtime.getMonitor() as any;
@@ -112,15 +146,18 @@ export async function runProgram(config: Record<string, string> = {}, stack = "d
                     const { deserializeProperties } = require("@pulumi/pulumi/runtime/rpc");
                     const parent = req.getParent();
                     const provider = req.getProvider();
+                    const wire = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
                     resources.push({
                         type: req.getType(),
                         name: req.getName(),
                         urn: resp.getUrn(),
-                        inputs: deserializeProperties(req.getObject()),
+                        inputs: unwrapSecrets(deserializeProperties(req.getObject())) as Record<string, any>,
                         dependsOn: req.getDependenciesList().map(nameOfUrn),
                         parent: parent ? nameOfUrn(parent) : undefined,
                         provider: provider || undefined,
                         deleteBeforeReplace: req.getDeletebeforereplace(),
+                        secretInputs: Object.keys(wire).filter((key) => holdsSecret(wire[key])),
+                        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
                     });
                 }
                 callback(err, resp);

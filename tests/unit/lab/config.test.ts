@@ -12,6 +12,7 @@ import {
     loadConfigSchema,
     PROJECT_FILE,
     parseLabConfig,
+    REGISTRY_PASSWORD_KEY,
     readStackConfig,
 } from "../../../lab";
 
@@ -60,9 +61,11 @@ describe("Pulumi.yaml schema", () => {
         }
     });
 
-    test("Pulumi.yaml declares no key outside CONFIG_KEYS", () => {
+    test("Pulumi.yaml declares no key outside CONFIG_KEYS but the secret registryPassword (secret, no default)", () => {
         const extra = Object.keys(declared).filter((key) => !(CONFIG_KEYS as readonly string[]).includes(key));
-        expect(extra).toEqual([]);
+        expect(extra).toEqual([REGISTRY_PASSWORD_KEY]);
+        expect(declared[REGISTRY_PASSWORD_KEY]).toMatchObject({ type: "string", secret: true });
+        expect(declared[REGISTRY_PASSWORD_KEY].default).toBeUndefined();
     });
 
     test("defaultConfig() equals the declared defaults key by key", () => {

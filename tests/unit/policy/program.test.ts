@@ -88,6 +88,26 @@ describe("the real program through the policy pack", () => {
         expect(summary(analyzeAll(policies, asPreview(resources)))).toHaveLength(4);
     });
 
+    test("registryAuth (a given secret password): zero findings; on every interface the allowance clears it all, the registry requiring a login", async () => {
+        const options = { secretKeys: ["registryPassword"] };
+        const resources = fromProgram(await runProgram({ registryAuth: "true", registryPassword: "pw-of-the-test" }, "dev", options));
+        const registry = resources.find((r) => r.name === "lab-registry-container")!;
+        expect(registry.props.envs).toContain("REGISTRY_AUTH=htpasswd");
+        expect(analyzeAll(policies, resources)).toEqual([]);
+        expect(analyzeAll(policies, asPreview(resources))).toEqual([]);
+        const everywhere = fromProgram(
+            await runProgram({ registryAuth: "true", registryPassword: "pw-of-the-test", bindAddress: "0.0.0.0" }, "dev", options),
+        );
+        expect(summary(analyzeAll(policies, everywhere)).filter((s) => s.startsWith("registry-loopback-or-auth"))).toEqual([]);
+        expect(analyzeAll(policies, everywhere, ALLOW_ALL_INTERFACES)).toEqual([]);
+    });
+
+    test("registryAuth with a generated password: zero findings", async () => {
+        const resources = fromProgram(await runProgram({ registryAuth: "true" }));
+        expect(resources.some((r) => r.name === "lab-registry-credentials-generated-password")).toBe(true);
+        expect(analyzeAll(policies, resources)).toEqual([]);
+    });
+
     test("bindAddress :: is every interface too", async () => {
         const resources = fromProgram(await runProgram({ bindAddress: "::" }));
         expect(summary(analyzeAll(policies, resources)).filter((s) => s.startsWith("published-ports"))).toHaveLength(3);
