@@ -237,8 +237,8 @@ export async function swarmOneNodeBench(toolchain: PulumiToolchain | { missing: 
         if (na || "missing" in toolchain) return { skipped: na ?? "no toolchain" };
         if (state.state === "inactive") {
             const gw = await docker(["network", "ls", "--quiet", "--filter", `name=^${GWBRIDGE_NETWORK}$`]);
-            made = { gwbridgeExisted: gw.stdout.trim() !== "" };
             await initSwarm("127.0.0.1");
+            made = { gwbridgeExisted: gw.stdout.trim() !== "" };
             log("swarm: the engine is now a one-node swarm advertising 127.0.0.1 (left at the end)");
         } else log("swarm: the engine is a swarm manager already: the bench uses it and keeps it");
         r.swarm = made ? "made" : "existing";
