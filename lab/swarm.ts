@@ -22,6 +22,16 @@ export const TASK_STOP_GRACE_SECONDS = 10;
 /** How often `up` polls a service until it has converged (the provider's default, 7 s, slows every up). */
 export const CONVERGE_POLL_SECONDS = 2;
 
+/**
+ * URL of the registry API from the machine that runs the lab's checks: `http://<registryAddress>`
+ * when registryAddress is set (the address every node, and so the machine that deploys to them,
+ * reaches the registry at: on a swarm of several machines the registry publishes on its manager,
+ * not on this machine), else `fallback` (the registry published on this machine's bindAddress).
+ */
+export function registryApiUrl(config: Pick<LabConfig, "registryAddress">, fallback: string): string {
+    return config.registryAddress ? `http://${config.registryAddress}` : fallback;
+}
+
 /** Name of a lab's app service: `<prefix>-app`, the prefix being the instance (or, in a class, `<instance>-<student>`). */
 export function appServiceName(prefix: string): string {
     return `${prefix}-app`;

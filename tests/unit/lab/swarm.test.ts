@@ -190,6 +190,18 @@ describe("spec in swarm mode", () => {
         expect(spec({ registryAddress: "10.0.0.5:5000" }).image.repository).toBe("10.0.0.5:5000/docker-lab-dev/hellodocker");
     });
 
+    test("the registry API URL the checks curl is registryAddress when set (the registry publishes on its manager), else bindAddress", () => {
+        const remote = spec({ ...HOST, registryAddress: "10.0.0.5:5000" });
+        expect(remote.registry.url).toBe("http://10.0.0.5:5000");
+        const catalog = remote.checks.find((c) => c.id === "01.03-registry-catalog")!;
+        expect(catalog.command).toContain("http://10.0.0.5:5000/v2/_catalog");
+        expect(catalog.command).not.toContain("127.0.0.1");
+        expect(remote.checks.find((c) => c.id === "01.01-search")!.command).toContain("http://10.0.0.5:5000/v2/_catalog");
+        expect(spec({ ...HOST, registryAddress: "[fd00::5]:5000" }).registry.url).toBe("http://[fd00::5]:5000");
+        expect(spec(HOST).registry.url).toBe("http://127.0.0.1:5000");
+        expect(spec({ bindAddress: "0.0.0.0" }).registry.url).toBe("http://127.0.0.1:5000");
+    });
+
     test("a long stack name still gives every task a hostname within a DNS label", () => {
         const long = buildLabSpec(parseLabConfig({ ...HOST, replicas: "20" }), { ...ctx, stack: "s".repeat(70) });
         const hostnames = long.swarm!.taskHostnames;
