@@ -36,6 +36,13 @@ export function explainDockerError(stderr: string, ctx: DockerErrorContext): str
     if (conflict) {
         return `A container named ${conflict[1]} already exists (while ${ctx.action}): remove it (docker rm -f ${conflict[1]}) or use another stack name.`;
     }
+    if (
+        /no basic auth credentials|unauthorized: authentication required|failed with status: 401 Unauthorized|401 Unauthorized/i.test(text)
+    ) {
+        const host = text.match(/https?:\/\/([^/\s"]+)\/v2\//)?.[1];
+        const registry = host ?? "<registry>";
+        return `The registry${host ? ` ${host}` : ""} requires a login and refused this one (while ${ctx.action}): the credentials were missing or the password is wrong; fix: log in with the lab's password: pulumi stack output registryPassword --show-secrets | docker login --username <registryUser> --password-stdin ${registry} (and npm run up if the lab's own push is refused).`;
+    }
     const missing = text.match(/(?:pull access denied for|manifest for|No such image:|repository does not exist[^:]*:?)\s*([^\s,]+)/i);
     if (missing && /pull access denied|not found|No such image|does not exist/i.test(text)) {
         return `Image ${missing[1]} is not available (while ${ctx.action}): pull it where the network allows, or build the offline images (bash scripts/offline-images.sh) and select them with pulumi config set baseImage/registryImage.`;

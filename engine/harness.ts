@@ -1,9 +1,13 @@
 import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import {
     type ContainerSpec,
     dockerBuildArgs,
     dockerCreateArgs,
     dockerRunArgs,
+    htpasswdLine,
     LABEL,
     type LabSpec,
     PROJECT_ROOT,
@@ -85,15 +89,61 @@ export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
  * A class gets, after the push, each student's network and the class image copied into each
  * student's repository (the spec's own command), then every student's replicas on their network.
  */
-export async function provisionLab(spec: LabSpec): Promise<LiveLab> {
-    const env = spec.commandEnv;
+export interface ProvisionOptions {
+    /** With registryAuth: the registry password (the program's secret). Required then. */
+    registryPassword?: string;
+}
+
+export async function provisionLab(spec: LabSpec, options: ProvisionOptions = {}): Promise<LiveLab> {
     const started = Date.now();
+    const auth = spec.registry.auth;
+    if (auth && !options.registryPassword) {
+        throw new Error(`The lab ${spec.instance} has registryAuth: provisionLab needs its registryPassword`);
+    }
+    // registryAuth: the harness logs in as the push of the program does, in a private docker config.
+    const dockerConfig = auth ? fs.mkdtempSync(path.join(os.tmpdir(), "docker-lab-login-")) : undefined;
+    const env: Record<string, string> = dockerConfig ? { ...spec.commandEnv, DOCKER_CONFIG: dockerConfig } : spec.commandEnv;
+    try {
+        return await provision(spec, env, started, options.registryPassword);
+    } finally {
+        if (dockerConfig) {
+            await docker(["logout", auth?.server as string], env);
+            fs.rmSync(dockerConfig, { recursive: true, force: true });
+        }
+    }
+}
+
+async function provision(spec: LabSpec, env: Record<string, string>, started: number, password?: string): Promise<LiveLab> {
     await dockerOk(dockerCreateArgs("network", spec.network.name, spec.network.labels), `creating network ${spec.network.name}`, env);
     await dockerOk(dockerCreateArgs("volume", spec.volume.name, spec.volume.labels), `creating volume ${spec.volume.name}`, env);
 
     const registry = spec.registry.container;
-    await dockerOk(dockerRunArgs(registry, spec.registry.image, spec.network.name), `starting container ${registry.name}`, env);
+    const auth = spec.registry.auth;
+    if (auth && password) {
+        // As docker.Container's upload: the htpasswd file copied onto the volume of the created (not yet
+        // started) container; the engine extracts into a volume even with a read-only root filesystem.
+        const [, ...createArgs] = dockerRunArgs(registry, spec.registry.image, spec.network.name).filter((a) => a !== "--detach");
+        await dockerOk(["create", ...createArgs], `creating container ${registry.name}`, env);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "docker-lab-htpasswd-"));
+        try {
+            const file = path.join(dir, "htpasswd");
+            fs.writeFileSync(file, htpasswdLine(auth.user, password, spec.instance), { mode: 0o644 });
+            await dockerOk(["cp", file, `${registry.name}:${auth.htpasswdPath}`], `copying the htpasswd file into ${registry.name}`, env);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+        await dockerOk(["start", registry.name], `starting container ${registry.name}`, env);
+    } else {
+        await dockerOk(dockerRunArgs(registry, spec.registry.image, spec.network.name), `starting container ${registry.name}`, env);
+    }
     const registryHealthy = await waitHealthy(registry, env);
+    if (auth && password) {
+        await labShell(
+            `printf '%s' "$LAB_HARNESS_PASSWORD" | docker login --username ${auth.user} --password-stdin ${auth.server}`,
+            { ...env, LAB_HARNESS_PASSWORD: password },
+            `Logging in to ${auth.server} as ${auth.user}`,
+        );
+    }
 
     // The same platform the program sets on docker.Image; Docker 20.10's legacy builder accepts --platform too.
     const platform = await enginePlatform(spec);

@@ -4,6 +4,7 @@ export * from "./doctor";
 export * from "./labCommand";
 export * from "./projectCopy";
 export * from "./pulumiCli";
+export * from "./registryLogin";
 export * from "./report";
 export * from "./runMain";
 export * from "./toolchain";

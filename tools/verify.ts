@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { docker, repoDigestOf, runCheck } from "../engine";
-import { type LabSpec, labImageRef, labSpecFor, labsOf, PROJECT_ROOT, readStackConfig, studentLab } from "../lab";
+import { type LabSpec, labImageRef, labSpecFor, labsOf, PROJECT_ROOT, readStackConfig, registryAuthEnv, studentLab } from "../lab";
 import { damageHeading, describeDamage, labDamage } from "./labGuard";
 import { labStack, pulumiEnv } from "./pulumiCli";
+import { probeRegistryLogin, registryPassword } from "./registryLogin";
 import { formatDuration, type VerifiedCheck, type VerifyReport, writeLabReport } from "./report";
 import { findPulumi } from "./toolchain";
 
@@ -23,6 +24,8 @@ export interface VerifyOptions {
     now?: () => number;
     /** In a class: check this student's lab only. Default: every student's. */
     student?: string;
+    /** With registryAuth: the registry password, given to the checks in their environment (never their text). Default: none. */
+    registryPassword?: string;
 }
 
 /**
@@ -38,9 +41,14 @@ export async function verifyLab(spec: LabSpec, imageRef: string, options: Verify
     const perLab = await Promise.all(
         labs.map(async (lab) => {
             const ref = lab === spec ? imageRef : labImageRef(lab, imageRef);
+            const auth = lab.registry.auth;
+            const env =
+                auth && options.registryPassword !== undefined
+                    ? { ...lab.commandEnv, ...registryAuthEnv(auth.user, options.registryPassword) }
+                    : lab.commandEnv;
             const verified: VerifiedCheck[] = [];
             for (const check of lab.checks) {
-                const result = await runCheck(check, { imageRef: ref }, { cwd: options.cwd, env: lab.commandEnv });
+                const result = await runCheck(check, { imageRef: ref }, { cwd: options.cwd, env });
                 verified.push({ check, result });
                 options.onResult?.({ check, result });
             }
@@ -163,11 +171,24 @@ export async function verifyCommand(argv: string[]): Promise<number> {
         for (const d of damage) log(`  - ${describeDamage(d, args.stack, "en")}`);
         if (damage.some((d) => d.kind === "image-tag-missing")) return 2;
     }
+    // registryAuth: the password (LAB_REGISTRY_PASSWORD, else the stack's secret output), tried once
+    // before any check, so a missing or wrong one is one line instead of every registry check failing.
+    let password: string | undefined;
+    if (spec.registry.auth) {
+        const lookup = registryPassword(args.stack);
+        const problem = "problem" in lookup ? lookup.problem : await probeRegistryLogin(spec, lookup.password);
+        if (problem) {
+            log(`✗ ${problem}`);
+            return 2;
+        }
+        password = "password" in lookup ? lookup.password : undefined;
+    }
     const imageRef = imageRefFromStackOutputs(args.stack) ?? (await repoDigestOf(spec));
     log(verifyHeading(spec, imageRef, args.student));
     const report: VerifyReport = await verifyLab(spec, imageRef, {
         cwd: PROJECT_ROOT,
         student: args.student,
+        registryPassword: password,
         engine: await describeEngine(spec),
         onResult: (v) => {
             log(formatCheckLine(v));

@@ -1,0 +1,64 @@
+import { spawnSync } from "node:child_process";
+import { type LabSpec, PROJECT_ROOT, REGISTRY_PASSWORD_ENV, registryAuthEnv } from "../lab";
+import { pulumiEnv } from "./pulumiCli";
+import { findPulumi } from "./toolchain";
+
+/**
+ * The registry login of a lab with registryAuth, for the tools that run its checks outside `pulumi up`
+ * (npm run verify, the exercises): where the password comes from, and a probe of it before any check runs.
+ */
+
+/** The password, or why it could not be had (one line with the fix). */
+export type PasswordLookup = { password: string } | { problem: string };
+
+/**
+ * The registry password of `stack`: LAB_REGISTRY_PASSWORD when set (a lab made by the live harness,
+ * or a password you give), else the stack's secret output, read with
+ * `pulumi stack output registryPassword --show-secrets` (the secrets passphrase as npm run up uses it).
+ */
+export function registryPassword(stack: string, env: Record<string, string | undefined> = process.env): PasswordLookup {
+    const given = env[REGISTRY_PASSWORD_ENV];
+    if (given) return { password: given };
+    const fix = `fix: npm run up (it creates the password), or set ${REGISTRY_PASSWORD_ENV}`;
+    const cli = findPulumi(env);
+    if (cli.downloads) {
+        return { problem: `the registry requires a login, but no Pulumi CLI is at hand to read stack ${stack}'s password; ${fix}` };
+    }
+    const [bin, ...binArgs] = cli.argv;
+    const out = spawnSync(bin, [...binArgs, "stack", "output", "registryPassword", "--show-secrets", "--stack", stack], {
+        cwd: PROJECT_ROOT,
+        env: { ...pulumiEnv(env), ...cli.env },
+        encoding: "utf8",
+    });
+    const password = out.status === 0 ? out.stdout.trim() : "";
+    if (password) return { password };
+    const why =
+        out.status === 0 ? "the stack has no registryPassword output yet" : lastLine(out.stderr) || `pulumi exited with ${out.status}`;
+    const passphrase = /passphrase|decrypt/i.test(why) ? "; the secrets passphrase is PULUMI_CONFIG_PASSPHRASE (default docker-lab)" : "";
+    return { problem: `the registry requires a login, but stack ${stack}'s password could not be read (${why})${passphrase}; ${fix}` };
+}
+
+function lastLine(text: string | null | undefined): string {
+    return (text ?? "").trim().split("\n").filter(Boolean).pop()?.trim() ?? "";
+}
+
+/**
+ * Logs in to the lab's registry API once (GET /v2/ with the basic credentials): undefined when the
+ * registry accepts the password, else one line naming the cause and the fix. The password is never in it.
+ */
+export async function probeRegistryLogin(spec: LabSpec, password: string): Promise<string | undefined> {
+    const auth = spec.registry.auth;
+    if (!auth) return undefined;
+    const url = `${spec.registry.url}/v2/`;
+    const basic = registryAuthEnv(auth.user, password)[auth.basicAuthEnv];
+    let status: number;
+    try {
+        status = (await fetch(url, { headers: { Authorization: `Basic ${basic}` }, signal: AbortSignal.timeout(5000) })).status;
+    } catch (err) {
+        return `the registry at ${url} does not answer (${(err as Error).message}); fix: npm run doctor, then npm run up`;
+    }
+    if (status === 401) {
+        return `the registry at ${url} refused the login of ${auth.user} (HTTP 401): the password differs from the registry's htpasswd; fix: npm run up (it gives the registry the htpasswd of the stack's password), or set ${REGISTRY_PASSWORD_ENV} to the right one`;
+    }
+    return status === 200 ? undefined : `the registry at ${url} answered HTTP ${status} to a login; fix: npm run up`;
+}
