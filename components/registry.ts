@@ -2,7 +2,7 @@ import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { LabSpec } from "../lab";
-import { containerArgs, labelList, pidsLimitCommand } from "../lab";
+import { containerArgs, HTPASSWD_ENV, labelList, pidsLimitCommand, writeHtpasswdCommand } from "../lab";
 
 export interface LocalRegistryArgs {
     /** Registry part of the lab spec: image, container (ports, limits, healthcheck, volume) and URL. Required. */
@@ -14,7 +14,7 @@ export interface LocalRegistryArgs {
     /** Environment of the docker CLI command that sets the PIDs limit (DOCKER_HOST when set). Default: the caller's environment. */
     commandEnv?: Record<string, string>;
     /**
-     * With registryAuth (`registry.auth` set): the htpasswd file, a secret, uploaded to `auth.htpasswdPath`
+     * With registryAuth (`registry.auth` set): the htpasswd file, a secret, written to `auth.htpasswdPath`
      * on the registry's volume before the container starts (its root filesystem is read-only). Required then; default: none.
      */
     htpasswd?: pulumi.Input<string>;
@@ -47,16 +47,28 @@ export class LocalRegistry extends pulumi.ComponentResource {
         if (auth && args.htpasswd === undefined) {
             throw new Error(`${name}: the registry requires a login (registryAuth), but no htpasswd was given`);
         }
+        // registryAuth: the htpasswd file written onto the volume before the registry starts (see
+        // writeHtpasswdCommand); the line is a secret input, in the command's environment only.
+        const htpasswd = auth
+            ? new command.local.Command(
+                  `${name}-htpasswd`,
+                  {
+                      create: writeHtpasswdCommand(args.registry.container, args.registry.image, auth),
+                      environment: pulumi.secret(
+                          pulumi
+                              .output(args.htpasswd as pulumi.Input<string>)
+                              .apply((line) => ({ ...(args.commandEnv ?? {}), [HTPASSWD_ENV]: line })),
+                      ),
+                      logging: command.types.enums.local.Logging.StdoutAndStderr,
+                  },
+                  { parent: this, dependsOn: [volume], additionalSecretOutputs: ["environment"] },
+              )
+            : undefined;
         this.container = new docker.Container(
             `${name}-container`,
-            {
-                ...containerArgs(args.registry.container, args.registry.image, args.networkName),
-                // The provider copies uploads into the created container before it starts; the path is on
-                // the volume, where the engine extracts files even with a read-only root filesystem.
-                ...(auth ? { uploads: [{ file: auth.htpasswdPath, content: pulumi.secret(args.htpasswd as pulumi.Input<string>) }] } : {}),
-            },
+            containerArgs(args.registry.container, args.registry.image, args.networkName),
             // The host port is fixed, so the old container must go before its replacement starts.
-            { parent: this, dependsOn: [volume], deleteBeforeReplace: true },
+            { parent: this, dependsOn: htpasswd ? [volume, htpasswd] : [volume], deleteBeforeReplace: true },
         );
         this.pidsLimit = new command.local.Command(
             `${name}-pids-limit`,

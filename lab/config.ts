@@ -83,8 +83,9 @@ export const CONFIG_KEYS: readonly (keyof LabConfig)[] = [
 
 /**
  * The registry password's config key. It is no LabConfig field: its value is a Pulumi secret that
- * reaches the program as an Output and never the spec. Declared in Pulumi.yaml with `secret: true`
- * and no default (none: a generated password is used instead).
+ * reaches the program as an Output and never the spec. It is not declared in Pulumi.yaml: the CLI
+ * makes a declared key without a default required, and refuses a `secret: true` key's default as not
+ * encrypted (both measured with CLI v3.274), while the key is optional (unset: a generated password).
  */
 export const REGISTRY_PASSWORD_KEY = "registryPassword";
 

@@ -1,5 +1,7 @@
 import { createHmac } from "node:crypto";
 import * as bcrypt from "bcryptjs";
+import { shellQuote } from "./shell";
+import type { ContainerSpec, RegistryAuthSpec } from "./types";
 
 /**
  * Registry authentication (`registryAuth: true`): the htpasswd line the registry checks logins
@@ -64,4 +66,47 @@ export function registryAuthEnv(user: string, password: string): Record<string, 
         [REGISTRY_PASSWORD_ENV]: password,
         [REGISTRY_BASIC_AUTH_ENV]: Buffer.from(`${user}:${password}`, "utf8").toString("base64"),
     };
+}
+
+/** Environment variable the htpasswd-writing command reads the htpasswd line from. */
+export const HTPASSWD_ENV = "LAB_REGISTRY_HTPASSWD";
+
+/**
+ * Shell command that writes the htpasswd line (from $LAB_REGISTRY_HTPASSWD, never the command text)
+ * onto the registry's volume, before the registry starts, and restarts a registry already running so
+ * it reads a changed file. docker.Container's `uploads` cannot do it: the provider extracts every
+ * upload at the container's root, which a read-only root filesystem refuses ("container rootfs is
+ * marked read-only", measured with provider 5.2). So a throw-away container of the registry image
+ * itself (its /bin/sh), as locked down as the registry and without a network, writes the file.
+ */
+export function writeHtpasswdCommand(registry: ContainerSpec, image: string, auth: RegistryAuthSpec): string {
+    const q = shellQuote;
+    const volume = registry.volumes[0];
+    const user = registry.user === undefined ? [] : ["--user", registry.user];
+    const run = [
+        "docker",
+        "run",
+        "--rm",
+        "-i",
+        "--network",
+        "none",
+        "--read-only",
+        "--cap-drop",
+        "ALL",
+        "--security-opt",
+        "no-new-privileges:true",
+        ...user,
+        "--label",
+        `${Object.entries(registry.labels).map(([k, v]) => `${k}=${v}`)[0]}`,
+        "--volume",
+        `${volume.volumeName}:${volume.containerPath}`,
+        "--entrypoint",
+        "/bin/sh",
+        image,
+        "-c",
+        `cat > ${auth.htpasswdPath}`,
+    ]
+        .map(q)
+        .join(" ");
+    return `printf '%s' "$${HTPASSWD_ENV}" | ${run} && { ! docker inspect ${q(registry.name)} >/dev/null 2>&1 || docker restart ${q(registry.name)} >/dev/null; }`;
 }

@@ -10,6 +10,7 @@ import {
     LabConfigError,
     labSpecFor,
     PLAIN_TEXT_PASSWORD_PROBLEM,
+    PROJECT_ROOT,
     parseLabConfig,
     REGISTRY_AUTH_HEALTHCHECK_COMMAND,
     REGISTRY_BASIC_AUTH_ENV,
@@ -47,6 +48,12 @@ describe("config", () => {
         expect(parseLabConfig({ registryAuth: "true" }).registryAuth).toBe(true);
         expect(parseLabConfig({ registryAuth: true }).registryAuth).toBe(true);
         expect(parseLabConfig({ registryAuth: "false" }).registryAuth).toBe(false);
+    });
+
+    test("registryPassword is not declared in Pulumi.yaml: the CLI would make it required, or refuse a secret's default", () => {
+        const project = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8");
+        expect(project).not.toMatch(/^ {2}registryPassword:/m);
+        expect(project).toMatch(/^ {2}registryAuth:/m);
     });
 
     test("a bad registryAuth or registryUser names the key and the fix", () => {
@@ -249,7 +256,7 @@ describe("the program under mocks with registryAuth", () => {
         expect(() => named(given, "lab-registry-credentials-generated-password")).toThrow(/found 0/);
     });
 
-    test("the registry gets the htpasswd env and the htpasswd file as a secret upload on its volume", () => {
+    test("the registry gets the htpasswd env; its htpasswd file is written on its volume first, by a command whose environment is a secret", () => {
         for (const [run, password] of [
             [generated, GENERATED],
             [given, PASSWORD],
@@ -260,11 +267,18 @@ describe("the program under mocks with registryAuth", () => {
                 "REGISTRY_AUTH_HTPASSWD_REALM=docker-lab registry",
                 `REGISTRY_AUTH_HTPASSWD_PATH=${REGISTRY_HTPASSWD_PATH}`,
             ]);
-            expect(registry.inputs.uploads).toEqual([
-                { file: REGISTRY_HTPASSWD_PATH, content: htpasswdLine("lab", password, "docker-lab-dev") },
-            ]);
-            expect(registry.secretInputs).toEqual(["uploads"]);
+            expect(registry.inputs.uploads).toBeUndefined();
+            expect(registry.secretInputs).toEqual([]);
             expect(registry.inputs.readOnly).toBe(true);
+            expect(registry.dependsOn).toContain("lab-registry-htpasswd");
+            const write = named(run, "lab-registry-htpasswd");
+            expect(write.inputs.environment).toEqual({ LAB_REGISTRY_HTPASSWD: htpasswdLine("lab", password, "docker-lab-dev") });
+            expect(write.secretInputs).toEqual(["environment"]);
+            expect(write.additionalSecretOutputs).toEqual(["environment"]);
+            expect(write.inputs.create).toContain(
+                `printf '%s' "$LAB_REGISTRY_HTPASSWD" | docker run --rm -i --network none --read-only --cap-drop ALL`,
+            );
+            expect(write.inputs.create).not.toContain(password);
         }
     });
 
@@ -303,7 +317,7 @@ describe("the program under mocks with registryAuth", () => {
 
     test("without registryAuth nothing of it is sent: no login, no upload, no secret, an empty registryPassword", async () => {
         const run = await runProgram();
-        expect(named(run, "lab-registry-container").inputs.uploads).toBeUndefined();
+        expect(() => named(run, "lab-registry-htpasswd")).toThrow(/found 0/);
         expect(named(run, "lab-image-build").inputs.registry).toBeUndefined();
         expect(run.resources.filter((r) => r.secretInputs.length > 0).map((r) => r.name)).toEqual([]);
         expect(run.outputs.registryPassword).toBe("");

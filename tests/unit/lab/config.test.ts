@@ -12,7 +12,6 @@ import {
     loadConfigSchema,
     PROJECT_FILE,
     parseLabConfig,
-    REGISTRY_PASSWORD_KEY,
     readStackConfig,
 } from "../../../lab";
 
@@ -61,11 +60,9 @@ describe("Pulumi.yaml schema", () => {
         }
     });
 
-    test("Pulumi.yaml declares no key outside CONFIG_KEYS but the secret registryPassword (secret, no default)", () => {
+    test("Pulumi.yaml declares no key outside CONFIG_KEYS", () => {
         const extra = Object.keys(declared).filter((key) => !(CONFIG_KEYS as readonly string[]).includes(key));
-        expect(extra).toEqual([REGISTRY_PASSWORD_KEY]);
-        expect(declared[REGISTRY_PASSWORD_KEY]).toMatchObject({ type: "string", secret: true });
-        expect(declared[REGISTRY_PASSWORD_KEY].default).toBeUndefined();
+        expect(extra).toEqual([]);
     });
 
     test("defaultConfig() equals the declared defaults key by key", () => {
