@@ -8,7 +8,8 @@ import { findToolchain, TOOLCHAIN_HINT } from "../../tools/toolchain";
  *
  * - No toolchain: skipped with one line saying how to get one, in CI too (CI=true), because the
  *   toolchain cannot come from the package registries.
- * - Toolchain, but no engine or no offline images: a failure in CI, elsewhere skipped with one line.
+ * - Toolchain, but no engine or no offline images (or one of `extraImages`, e.g. the dind node image
+ *   of the three-node swarm test): a failure in CI, elsewhere skipped with one line.
  */
 
 function engineAnswers(): boolean {
@@ -36,8 +37,15 @@ export interface E2eGate {
     skipped?: string;
 }
 
+/** An image a suite needs besides the offline images, and how to build it. */
+export interface ExtraImage {
+    image: string;
+    /** e.g. "build it: bash scripts/offline-images.sh --with-dind". */
+    fix: string;
+}
+
 /** Decides once, at load time, and prints the one skip line when the suite does not run. */
-export function e2eGate(env: Record<string, string | undefined> = process.env): E2eGate {
+export function e2eGate(env: Record<string, string | undefined> = process.env, extraImages: ExtraImage[] = []): E2eGate {
     const skip = (line: string): E2eGate => {
         console.log(line);
         return { describe: describe.skip, skipped: line };
@@ -52,7 +60,9 @@ export function e2eGate(env: Record<string, string | undefined> = process.env): 
                 what: `the offline images ${OFFLINE_IMAGES.baseImage} and ${OFFLINE_IMAGES.registryImage} are not both on the engine`,
                 fix: "build them: bash scripts/offline-images.sh",
             }
-          : undefined;
+          : extraImages
+                .filter((extra) => !imagePresent(extra.image))
+                .map((extra) => ({ what: `the image ${extra.image} is not on the engine`, fix: extra.fix }))[0];
     if (!why) return { describe };
     if (env.CI === "true") {
         throw new Error(
