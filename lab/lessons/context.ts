@@ -57,8 +57,12 @@ export function lessonContext(spec: Omit<LabSpec, "checks">, config: LabConfig):
         q,
         exec: app
             ? // A task's container has a generated name (<service>.<slot>.<task id>): one running here, healthy.
+              // The docker CLI reaches only this engine's containers, and swarm may place every task on other
+              // nodes (fewer replicas than nodes): then say so, rather than docker exec's "value is empty".
               (cmd: string) =>
-                  `docker exec "$(docker ps --quiet --filter ${q(`label=${SERVICE_NAME_LABEL}=${app.name}`)} --filter health=healthy | head -n 1)" ${cmd}`
+                  `task=$(docker ps --quiet --filter ${q(`label=${SERVICE_NAME_LABEL}=${app.name}`)} --filter health=healthy | head -n 1); ` +
+                  `[ -n "$task" ] || { echo ${q(`no healthy task of service ${app.name} runs on this engine, the only one docker exec reaches: docker service ps ${app.name} shows where swarm placed them (with publishMode host, replicas equal to the number of nodes puts one on every node)`)}; exit 1; }; ` +
+                  `docker exec "$task" ${cmd}`
             : (cmd: string) => `docker exec ${q(spec.replicas[0].name)} ${cmd}`,
         hostAppFile: (file: string) => q(path.posix.join(spec.image.context, file)),
         inImage: (file: string) => q(`${APP_DIR_IN_IMAGE}/${file}`),

@@ -1,4 +1,5 @@
 import { LABEL } from "../constants";
+import { taskHostnameBase } from "../swarm";
 import type { ServiceSpec, SwarmSpec } from "../types";
 import { escapeRegex, type LessonContext } from "./context";
 import type { LessonCheck } from "./types";
@@ -56,10 +57,13 @@ export function swarmContainerListingChecks(ctx: LessonContext): LessonCheck[] {
             titleZh: `docker service ps 显示应用服务的 ${app.replicas} 个任务都在运行`,
             provesZh:
                 "Swarm 把应用作为一个有 N 个任务的服务来运行，任务放在它选择的节点上；每个任务都在运行（健康），失败的任务会被 Swarm 替换。",
-            command: `docker service ps ${q(app.name)} --filter desired-state=running --format '{{.Name}} {{.Node}} {{.CurrentState}}'`,
+            // Slots are not renumbered: after a scale-down the running tasks may be slots 1 and 3, so the tasks are counted.
+            command:
+                `docker service ps ${q(app.name)} --filter desired-state=running --format '{{.Name}} {{.Node}} {{.CurrentState}}'` +
+                ` | { n=0; while read -r task node state rest; do echo "$task $node $state $rest"; [ "$state" = Running ] && n=$((n + 1)); done; echo "running tasks: $n"; }`,
             expect: {
                 kind: "matchesAll",
-                patterns: Array.from({ length: app.replicas }, (_, i) => `^${escapeRegex(app.name)}\\.${i + 1} [^ ]+ Running `),
+                patterns: [`^${escapeRegex(app.name)}\\.[0-9]+ [^ ]+ Running `, `^running tasks: ${app.replicas}$`],
             },
         },
     ];
@@ -80,7 +84,14 @@ export function swarmHttpChecks(ctx: LessonContext): LessonCheck[] {
     const swarm = swarmOf(ctx);
     const { app } = swarm;
     const port = app.task.ports[0].external;
-    const answers = [`"app":"hellodocker"`, `"lab":"${spec.instance}"`, ...swarm.taskHostnames.map((h) => `"hostname":"${h}"`)];
+    // Slots are not renumbered after a scale-down, so the answers are counted by distinct task hostname, not matched to slots 1..N.
+    const distinct = `distinct task hostnames: ${app.replicas}`;
+    const answers = [`"app":"hellodocker"`, `"lab":"${spec.instance}"`, distinct];
+    const hostnamePattern = `"hostname":"${escapeRegex(taskHostnameBase(app.name))}-[0-9]+"`;
+    /** Runs `requests` (curl commands printing the app's JSON), shows every answer, then how many distinct task hostnames answered. */
+    const countHostnames = (requests: string) =>
+        `answers=$(${requests}); printf '%s\\n' "$answers"; ` +
+        `echo "distinct task hostnames: $(printf '%s\\n' "$answers" | grep -Eo ${q(hostnamePattern)} | sort -u | wc -l | tr -d ' ')"`;
     if (swarm.publishMode === "ingress") {
         const n = meshRequests(app.replicas);
         const url = `${spec.appUrls[0]}/`;
@@ -93,7 +104,9 @@ export function swarmHttpChecks(ctx: LessonContext): LessonCheck[] {
                 proves: `The packaged app runs as ${tasks(app.replicas)} of one service; the ingress mesh spreads the requests to port ${port} over them, so the answers carry every task's hostname.`,
                 titleZh: `通过路由网格的 HTTP 请求到达每个任务（向 ${spec.appUrls[0]} 发送 ${n} 个请求）`,
                 provesZh: `打包好的应用作为一个服务的 ${app.replicas} 个任务运行；ingress 路由网格把发往端口 ${port} 的请求分给这些任务，所以响应里有每个任务的主机名。`,
-                command: `i=0; while [ "$i" -lt ${n} ]; do curl -fsS --max-time 5 ${q(url)} || exit 1; echo; i=$((i + 1)); done`,
+                command: countHostnames(
+                    `i=0; while [ "$i" -lt ${n} ]; do curl -fsS --max-time 5 ${q(url)} || exit 1; echo; i=$((i + 1)); done`,
+                ),
                 expect: { kind: "containsAll", values: answers },
             },
         ];
@@ -112,7 +125,9 @@ export function swarmHttpChecks(ctx: LessonContext): LessonCheck[] {
             provesZh:
                 `host 模式下，节点只为它运行的任务发布端口 ${port}，而且最多运行一个任务：逐个询问 Swarm 的每个节点（地址来自 docker node inspect），` +
                 `就能按主机名到达全部 ${app.replicas} 个任务。没有任务的节点不响应；单个节点只运行一个任务。`,
-            command: `for addr in $(docker node inspect --format '{{.Status.Addr}}' $(docker node ls --quiet)); do curl -fsS --max-time 5 "http://$addr:${port}/" && echo; done; true`,
+            command: countHostnames(
+                `for addr in $(docker node inspect --format '{{.Status.Addr}}' $(docker node ls --quiet)); do curl -fsS --max-time 5 "http://$addr:${port}/" && echo; done; true`,
+            ),
             expect: { kind: "containsAll", values: answers },
         },
     ];
