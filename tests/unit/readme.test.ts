@@ -38,3 +38,33 @@ test.each(READMES)("every script file %s runs exists", (readme) => {
     const files = scriptFilesIn(fs.readFileSync(path.join(ROOT, readme), "utf8"));
     expect(files.filter((f) => !fs.existsSync(path.join(ROOT, f)))).toEqual([]);
 });
+
+/** GitHub's anchor of a heading: lower case, punctuation but `-` and `_` dropped, spaces to `-`. */
+function anchorOf(heading: string): string {
+    return heading
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+        .replace(/\s/g, "-");
+}
+
+/** The in-page links (`](#anchor)`) of a text that no heading of it defines. */
+function danglingAnchors(text: string): string[] {
+    const anchors = new Set(
+        text
+            .split("\n")
+            .filter((line) => /^#{1,6} /.test(line))
+            .map((line) => anchorOf(line.replace(/^#+ /, ""))),
+    );
+    return [...text.matchAll(/\]\(#([^)\s]+)\)/g)].map((m) => m[1]).filter((a) => !anchors.has(a));
+}
+
+test("the anchor rule follows GitHub's, and a link to a missing heading is found", () => {
+    expect(anchorOf("Swarm mode: the app as a Docker Swarm service")).toBe("swarm-mode-the-app-as-a-docker-swarm-service");
+    expect(anchorOf("Security settings (CIS Docker Benchmark, section 5)")).toBe("security-settings-cis-docker-benchmark-section-5");
+    expect(danglingAnchors("## Config\nsee [config](#config) and [gone](#gone)\n")).toEqual(["gone"]);
+});
+
+test.each(READMES)("every in-page link of %s leads to a heading", (readme) => {
+    expect(danglingAnchors(fs.readFileSync(path.join(ROOT, readme), "utf8"))).toEqual([]);
+});
