@@ -12,13 +12,19 @@ export interface AppServiceArgs {
     networkId: pulumi.Input<string>;
     /** The engine's platform (os/arch) the tasks are placed on: the image's. Default: none (the engine may record the image's own). */
     platform?: pulumi.Input<string>;
+    /**
+     * With registryAuth: the login every node pulls the image with (docker.Service's `auth`; the
+     * password a secret). Default: none (the nodes pull without a login).
+     */
+    registryLogin?: { server: string; username: string; password: pulumi.Input<string> };
 }
 
 /**
  * The app as one Docker Swarm service (swarm mode): `replicas` tasks of the image digest with the
  * containers' healthcheck, limits and security settings, published on appPort (through the ingress
  * mesh, or on each node that runs a task), updated one task at a time and rolled back when a new
- * task fails; `up` waits until the service has converged.
+ * task fails; `up` waits until the service has converged. With registryAuth the service carries the
+ * registry login, which the engine hands to every node that pulls a task's image.
  */
 export class AppService extends pulumi.ComponentResource {
     readonly service: docker.Service;
@@ -35,6 +41,15 @@ export class AppService extends pulumi.ComponentResource {
                 args.image,
                 args.networkId,
                 args.platform === undefined ? undefined : pulumi.output(args.platform).apply(servicePlatforms),
+                args.registryLogin
+                    ? {
+                          auth: {
+                              serverAddress: args.registryLogin.server,
+                              username: args.registryLogin.username,
+                              password: pulumi.secret(args.registryLogin.password),
+                          },
+                      }
+                    : {},
             ),
             {
                 parent: this,

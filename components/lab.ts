@@ -116,7 +116,14 @@ export class DockerLab extends pulumi.ComponentResource {
             ? (() => {
                   const r = new SwarmRegistry(
                       `${name}-registry`,
-                      { service: swarm.registry, registry: spec.registry, volume: spec.volume, networkId: network.id, platform },
+                      {
+                          service: swarm.registry,
+                          registry: spec.registry,
+                          volume: spec.volume,
+                          networkId: network.id,
+                          platform,
+                          htpasswd: credentials?.htpasswd,
+                      },
                       withEngine,
                   );
                   return { url: r.url, ready: [r.service], waitFor: [r.service], service: r.service, local: undefined };
@@ -136,6 +143,10 @@ export class DockerLab extends pulumi.ComponentResource {
                   return { url: r.url, ready: [r.container], waitFor: [r.container, r.pidsLimit], service: undefined, local: r };
               })();
 
+        // registryAuth: the login the push (and in swarm mode every node's pull) uses.
+        const registryLogin =
+            auth && credentials ? { server: auth.server, username: auth.user, password: credentials.password } : undefined;
+
         const image = new AppImage(
             `${name}-image`,
             {
@@ -143,9 +154,7 @@ export class DockerLab extends pulumi.ComponentResource {
                 commandEnv: spec.commandEnv,
                 registryReady: registry.ready,
                 platform,
-                ...(auth && credentials
-                    ? { registryLogin: { server: auth.server, username: auth.user, password: credentials.password } }
-                    : {}),
+                ...(registryLogin ? { registryLogin } : {}),
             },
             withEngine,
         );
@@ -216,7 +225,7 @@ export class DockerLab extends pulumi.ComponentResource {
         } else if (swarm?.app) {
             const app = new AppService(
                 `${name}-app`,
-                { service: swarm.app, image: image.repoDigest, networkId: network.id, platform },
+                { service: swarm.app, image: image.repoDigest, networkId: network.id, platform, registryLogin },
                 withEngine,
             );
 
@@ -228,6 +237,7 @@ export class DockerLab extends pulumi.ComponentResource {
                     triggers: [app.service.id],
                     dependsOn: [app.service, ...registry.waitFor],
                     commandEnv: spec.commandEnv,
+                    secretEnv: credentials?.env,
                 },
                 { parent: this },
             );

@@ -277,11 +277,6 @@ export function parseLabConfig(raw: Partial<Record<string, unknown>>, schema: Co
             "registryAuth = true with students: a class's registry has no login yet (each student's image copy would need it); use one of them: pulumi config set registryAuth false, or pulumi config rm students",
         );
     }
-    if (config.registryAuth && config.mode === "swarm") {
-        problems.push(
-            "registryAuth = true with mode = swarm: the swarm registry has no login yet (its nodes would need the credentials to pull); use one of them: pulumi config set registryAuth false, or pulumi config set mode containers",
-        );
-    }
     if (typeof raw[REGISTRY_PASSWORD_KEY] === "string") problems.push(PLAIN_TEXT_PASSWORD_PROBLEM);
 
     // A swarm service publishes one app port (on every node, or on each node that runs a task); containers one per replica.

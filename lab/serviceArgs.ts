@@ -67,17 +67,40 @@ export function servicePlatforms(platform: string): { os: string; architecture: 
     return [{ os, architecture }];
 }
 
+/** What a service gets beyond its spec, from the program: secrets mounted as files, and the login its nodes pull with. */
+export interface ServiceExtras {
+    /** Docker secrets mounted into every task as files (swarm mode with registryAuth: the registry's htpasswd). Default: none. */
+    secrets?: docker.types.input.ServiceTaskSpecContainerSpecSecret[];
+    /** The login every node pulls the image with (registryAuth: the lab registry's; its password a secret). Default: none. */
+    auth?: docker.types.input.ServiceAuth;
+}
+
+/**
+ * The mount of a Docker secret as the file `path` of every task: owned by root, mode 0444 (the
+ * registry runs as another user and must read it; the file is in memory, under /run/secrets). Every
+ * field is sent, as the provider reads it back, so a refresh finds nothing to change.
+ */
+export function secretFileMount(
+    path: string,
+    secretId: docker.types.input.ServiceTaskSpecContainerSpecSecret["secretId"],
+    secretName: docker.types.input.ServiceTaskSpecContainerSpecSecret["secretName"],
+): docker.types.input.ServiceTaskSpecContainerSpecSecret {
+    return { fileName: path, fileUid: "0", fileGid: "0", fileMode: 0o444, secretId, secretName };
+}
+
 /**
  * `docker.Service` inputs for a service spec, given its image (a digest reference, which may be an
  * Output) and the lab network's id (which may be an Output; the provider reads a network back by id,
  * so a name would differ on every refresh) and its placement platforms (see servicePlatforms). Ports
  * are published with the spec's publishMode; `convergeConfig` makes `up` wait until every task runs healthy.
+ * `extras` adds secret files and the pull login (see ServiceExtras).
  */
 export function serviceArgs(
     spec: ServiceSpec,
     image: docker.types.input.ServiceTaskSpecContainerSpec["image"],
     networkId: docker.types.input.ServiceTaskSpecNetworksAdvanced["id"],
     platforms?: docker.types.input.ServiceTaskSpecPlacement["platforms"],
+    extras: ServiceExtras = {},
 ): docker.ServiceArgs {
     const task = spec.task;
     return {
@@ -99,6 +122,7 @@ export function serviceArgs(
                 ],
                 capDrops: task.capDrop,
                 stopGracePeriod: seconds(spec.stopGracePeriodSeconds),
+                ...(extras.secrets ? { secrets: extras.secrets } : {}),
             },
             resources: { limits: { memoryBytes: task.memoryMb * MIB, nanoCpus: spec.nanoCpus } },
             restartPolicy: {
@@ -122,5 +146,6 @@ export function serviceArgs(
         updateConfig: rolloutArgs(spec.update),
         rollbackConfig: rolloutArgs(spec.rollback),
         convergeConfig: { delay: seconds(spec.converge.delaySeconds), timeout: seconds(spec.converge.timeoutSeconds) },
+        ...(extras.auth ? { auth: extras.auth } : {}),
     };
 }

@@ -74,6 +74,11 @@ export const REGISTRY_HEALTHCHECK_COMMAND = `wget -q -O /dev/null http://127.0.0
 export const REGISTRY_AUTH_HEALTHCHECK_COMMAND = `case "$(wget -S -O /dev/null http://127.0.0.1:${REGISTRY_CONTAINER_PORT}/v2/ 2>&1)" in *"401 Unauthorized"*) exit 0 ;; *) exit 1 ;; esac`;
 /** Where the registry reads its htpasswd file: on its volume, since its root filesystem is read-only. */
 export const REGISTRY_HTPASSWD_PATH = "/var/lib/registry/htpasswd";
+/**
+ * Swarm mode: where the registry service reads its htpasswd file, a Docker secret the engine mounts
+ * into the task (an in-memory file under /run/secrets, even with a read-only root), never on the volume.
+ */
+export const REGISTRY_SWARM_HTPASSWD_PATH = "/run/secrets/docker-lab-registry-htpasswd";
 /** The realm of the registry's basic authentication. */
 export const REGISTRY_AUTH_REALM = "docker-lab registry";
 
@@ -307,7 +312,7 @@ export function buildLabSpec(config: LabConfig, ctx: SpecContext): LabSpec {
         ? {
               user: config.registryUser,
               realm: REGISTRY_AUTH_REALM,
-              htpasswdPath: REGISTRY_HTPASSWD_PATH,
+              htpasswdPath: swarmMode ? REGISTRY_SWARM_HTPASSWD_PATH : REGISTRY_HTPASSWD_PATH,
               server,
               passwordEnv: REGISTRY_PASSWORD_ENV,
               basicAuthEnv: REGISTRY_BASIC_AUTH_ENV,

@@ -158,7 +158,10 @@ export interface RegistryAuthSpec {
     user: string;
     /** Realm the registry names in its 401 answers (REGISTRY_AUTH_HTPASSWD_REALM). */
     realm: string;
-    /** The htpasswd file inside the registry container, on its volume (the root filesystem is read-only). */
+    /**
+     * The htpasswd file inside the registry container: on its volume (the root filesystem is
+     * read-only), or in swarm mode the Docker secret's file under /run/secrets.
+     */
     htpasswdPath: string;
     /** Registry host `docker login` and the push use, e.g. localhost:5000. */
     server: string;

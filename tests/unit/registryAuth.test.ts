@@ -16,11 +16,13 @@ import {
     REGISTRY_BASIC_AUTH_ENV,
     REGISTRY_HTPASSWD_PATH,
     REGISTRY_PASSWORD_ENV,
+    REGISTRY_SWARM_HTPASSWD_PATH,
     registryAuthEnv,
     registryPasswordProblem,
     renderCheckScript,
     resolveCheck,
     SECRET_CONFIG_VALUE,
+    SWARM_NODES_COMMAND,
 } from "../../lab";
 import { named, ofType, type ProgramRun, runProgram, TYPES } from "./helpers/program";
 
@@ -78,9 +80,11 @@ describe("config", () => {
         expect(problems({ ...AUTH, registryPassword: { secure: "v1:abc" } })).toEqual([]);
     });
 
-    test("registryAuth is refused with swarm mode and with a class, each in one line with the fix", () => {
-        expect(problems({ ...AUTH, mode: "swarm" })).toEqual([
-            expect.stringMatching(/^registryAuth = true with mode = swarm: .*pulumi config set registryAuth false/),
+    test("registryAuth is accepted in swarm mode (both publish modes), and refused with a class in one line with the fix", () => {
+        expect(problems({ ...AUTH, mode: "swarm" })).toEqual([]);
+        expect(problems({ ...AUTH, mode: "swarm", publishMode: "host" })).toEqual([]);
+        expect(problems({ ...AUTH, mode: "swarm", students: ["alice"] })).toEqual([
+            expect.stringMatching(/^registryAuth = true with students: .*pulumi config set registryAuth false/),
         ]);
         expect(problems({ ...AUTH, students: ["alice"] })).toEqual([
             expect.stringMatching(/^registryAuth = true with students: .*pulumi config set registryAuth false/),
@@ -321,5 +325,109 @@ describe("the program under mocks with registryAuth", () => {
         expect(named(run, "lab-image-build").inputs.registry).toBeUndefined();
         expect(run.resources.filter((r) => r.secretInputs.length > 0).map((r) => r.name)).toEqual([]);
         expect(run.outputs.registryPassword).toBe("");
+    });
+});
+
+describe("the program under mocks with registryAuth in swarm mode", () => {
+    const runStdout = (command: string) => {
+        if (command === SWARM_NODES_COMMAND) return "vm 127.0.0.1 ready active\n";
+        throw new Error(`unexpected command ${command}`);
+    };
+    const SWARM = { ...AUTH, mode: "swarm", publishMode: "host", replicas: "1", registryPassword: PASSWORD };
+    const spec = labSpecFor({ ...SWARM, registryPassword: SECRET_CONFIG_VALUE }, "dev");
+    const LINE = htpasswdLine("lab", PASSWORD, "docker-lab-dev");
+    let run: ProgramRun;
+    let plain: ProgramRun;
+    beforeAll(async () => {
+        run = await runProgram(SWARM, "dev", { runStdout, secretKeys: ["registryPassword"] });
+        plain = await runProgram({ mode: "swarm", publishMode: "host", replicas: "1" }, "dev", { runStdout });
+    });
+
+    test("the htpasswd line is a Docker secret: its data base64 of the line, a secret in and out; auto-named, labelled as the lab's", () => {
+        const [secret] = ofType(run, "docker:index/secret:Secret");
+        expect(secret.name).toBe("lab-registry-htpasswd");
+        expect(Buffer.from(secret.inputs.data, "base64").toString("utf8")).toBe(LINE);
+        expect(secret.secretInputs).toEqual(["data"]);
+        expect(secret.additionalSecretOutputs).toEqual(["data"]);
+        // No name: Pulumi names it <resource>-<random>, and a changed password gets a new one (create before delete).
+        expect(secret.inputs.name).toBeUndefined();
+        expect(secret.deleteBeforeReplace).toBe(false);
+        expect(secret.inputs.labels).toEqual(
+            expect.arrayContaining([
+                { label: "docker-lab.instance", value: "docker-lab-dev" },
+                { label: "docker-lab.role", value: "registry-htpasswd" },
+            ]),
+        );
+        // Nothing writes a file onto the volume in swarm mode.
+        expect(() => named(run, "lab-registry-htpasswd")).not.toThrow();
+        expect(ofType(run, TYPES.command).filter((c) => c.name.endsWith("-htpasswd"))).toEqual([]);
+        expect(ofType(plain, "docker:index/secret:Secret")).toEqual([]);
+    });
+
+    test("the registry service mounts the secret where REGISTRY_AUTH_HTPASSWD_PATH points, and its healthcheck wants 401", () => {
+        const registry = named(run, "lab-registry-service");
+        const container = registry.inputs.taskSpec.containerSpec;
+        expect(spec.registry.auth?.htpasswdPath).toBe(REGISTRY_SWARM_HTPASSWD_PATH);
+        expect(container.env).toEqual({
+            REGISTRY_AUTH: "htpasswd",
+            REGISTRY_AUTH_HTPASSWD_REALM: "docker-lab registry",
+            REGISTRY_AUTH_HTPASSWD_PATH: REGISTRY_SWARM_HTPASSWD_PATH,
+        });
+        expect(container.secrets).toEqual([
+            { fileName: REGISTRY_SWARM_HTPASSWD_PATH, fileUid: "0", fileGid: "0", fileMode: 0o444, secretId: "lab-registry-htpasswd-id" },
+        ]);
+        expect(container.healthcheck.tests).toEqual(["CMD-SHELL", REGISTRY_AUTH_HEALTHCHECK_COMMAND]);
+        expect(container.readOnly).toBe(true);
+        expect(registry.dependsOn).toContain("lab-registry-htpasswd");
+        expect(registry.secretInputs).toEqual([]);
+        expect(registry.inputs.auth).toBeUndefined();
+        // Without registryAuth: no secret mounted, no login env, the 200 healthcheck.
+        const open = named(plain, "lab-registry-service").inputs.taskSpec.containerSpec;
+        expect(open.secrets).toBeUndefined();
+        expect(open.env ?? {}).toEqual({});
+        expect(open.healthcheck.tests).not.toContain(REGISTRY_AUTH_HEALTHCHECK_COMMAND);
+    });
+
+    test("the app service carries the login the nodes pull with, its password a secret", () => {
+        const app = named(run, "lab-app-service");
+        expect(app.inputs.auth).toEqual({ serverAddress: "localhost:5000", username: "lab", password: PASSWORD });
+        expect(app.secretInputs).toEqual(["auth"]);
+        expect(app.inputs.taskSpec.containerSpec.secrets).toBeUndefined();
+        expect(named(plain, "lab-app-service").inputs.auth).toBeUndefined();
+    });
+
+    test("the push logs in; every check's environment holds the password as a secret; the scripts hold none", () => {
+        const image = named(run, "lab-image-build");
+        expect(image.inputs.registry).toEqual({ server: "localhost:5000", username: "lab", password: PASSWORD });
+        expect(image.secretInputs).toEqual(["registry"]);
+        const checks = ofType(run, TYPES.command).filter((c) => c.name.startsWith("lab-check-"));
+        expect(checks.map((c) => c.name.slice("lab-check-".length)).sort()).toEqual(spec.checks.map((c) => c.id).sort());
+        for (const check of checks) {
+            expect(check.inputs.environment).toEqual(registryAuthEnv("lab", PASSWORD));
+            expect(check.secretInputs).toEqual(["environment"]);
+            expect(check.additionalSecretOutputs).toEqual(["environment"]);
+            expect(String(check.inputs.create)).not.toContain(PASSWORD);
+        }
+    });
+
+    test("the swarm checks that push, pull or call the registry API log in; the others are those without auth", () => {
+        const open = labSpecFor({ mode: "swarm", publishMode: "host", replicas: "1" }, "dev");
+        expect(spec.checks.map((c) => c.id)).toEqual(open.checks.map((c) => c.id));
+        const changed = spec.checks.filter((c, i) => JSON.stringify(c) !== JSON.stringify(open.checks[i])).map((c) => c.id);
+        expect(changed).toEqual(["01.01-tag-push-pull", "01.01-search", "01.03-registry-catalog"]);
+        const ref = `${spec.image.repository}@sha256:${"a".repeat(64)}`;
+        const script = (id: string) => renderCheckScript(resolveCheck(spec.checks.find((c) => c.id === id)!, { imageRef: ref }));
+        expect(script("01.01-tag-push-pull")).toContain(
+            `printf '%s' "$${REGISTRY_PASSWORD_ENV}" | docker login --username lab --password-stdin localhost:5000`,
+        );
+        for (const id of ["01.01-search", "01.03-registry-catalog"]) expect(script(id)).toContain("curl -K - -fsS");
+    });
+
+    test("the password is nowhere in plain inputs, and the stack output registryPassword is it (a secret output)", () => {
+        for (const r of run.resources) {
+            const plainInputs = Object.fromEntries(Object.entries(r.inputs).filter(([key]) => !r.secretInputs.includes(key)));
+            expect({ name: r.name, leaks: JSON.stringify(plainInputs).includes(PASSWORD) }).toEqual({ name: r.name, leaks: false });
+        }
+        expect(run.outputs.registryPassword).toBe(PASSWORD);
     });
 });

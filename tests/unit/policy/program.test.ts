@@ -245,6 +245,35 @@ describe("the real program in swarm mode through the policy pack", () => {
         },
     );
 
+    test.each(["host", "ingress"])(
+        "publishMode %s with registryAuth and the every-interface allowance: zero findings, mandatory or advisory, as an update and as a first preview send it",
+        async (publishMode) => {
+            const run = await runProgram(
+                { mode: "swarm", publishMode, replicas: "2", registryAuth: "true", registryPassword: "pw-of-the-test" },
+                "dev",
+                { runStdout, secretKeys: ["registryPassword"] },
+            );
+            const resources = fromProgram(run);
+            const registry = resources.find((r) => r.name === "lab-registry-service")!;
+            expect(registry.props.taskSpec.containerSpec.env.REGISTRY_AUTH).toBe("htpasswd");
+            expect(resources.some((r) => r.name === "lab-registry-htpasswd")).toBe(true);
+            expect(analyzeAll(policies, resources, ALLOW_ALL_INTERFACES)).toEqual([]);
+            expect(analyzeAll(policies, asPreview(resources), ALLOW_ALL_INTERFACES)).toEqual([]);
+            // Without the allowance only the every-interface ports remain: the registry requires a login.
+            expect(summary(analyzeAll(policies, resources))).toEqual([
+                "published-ports-on-bind-address: lab-app-service",
+                "published-ports-on-bind-address: lab-registry-service",
+            ]);
+        },
+    );
+
+    test("registryAuth with a generated password in swarm mode: zero findings with the allowance", async () => {
+        const resources = fromProgram(await runProgram({ mode: "swarm", publishMode: "host", registryAuth: "true" }, "dev", { runStdout }));
+        expect(resources.some((r) => r.name === "lab-registry-credentials-generated-password")).toBe(true);
+        expect(analyzeAll(policies, resources, ALLOW_ALL_INTERFACES)).toEqual([]);
+        expect(analyzeAll(policies, asPreview(resources), ALLOW_ALL_INTERFACES)).toEqual([]);
+    });
+
     // Each unsafe change to the app service the program registers, and the policy that must catch it.
     const UNSAFE_SERVICE: { title: string; change: (p: Record<string, any>) => void; caughtBy: string[] }[] = [
         {
