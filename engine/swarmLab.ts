@@ -41,10 +41,15 @@ export async function leaveSwarm(env: Record<string, string> = {}): Promise<void
         await dockerOk(["network", "rm", GWBRIDGE_NETWORK], `removing the ${GWBRIDGE_NETWORK} network the swarm left`, env);
 }
 
-/** Names of the services that carry `label` (none when the engine is no manager). */
-export async function labelledServices(label: string, env: Record<string, string> = {}): Promise<string[]> {
-    const out = await docker(["service", "ls", "--filter", `label=${label}`, "--format", "{{.Name}}"], env);
+/** Names of the swarm objects of `kind` (services, or secrets such as the registry's htpasswd) that carry `label`; none when the engine is no manager. */
+export async function labelledSwarmObjects(kind: "service" | "secret", label: string, env: Record<string, string> = {}): Promise<string[]> {
+    const out = await docker([kind, "ls", "--filter", `label=${label}`, "--format", "{{.Name}}"], env);
     return out.status === 0 ? out.stdout.split("\n").filter(Boolean) : [];
+}
+
+/** Names of the services that carry `label` (none when the engine is no manager). */
+export function labelledServices(label: string, env: Record<string, string> = {}): Promise<string[]> {
+    return labelledSwarmObjects("service", label, env);
 }
 
 /** One task of a service, as `docker service ps` shows it. */
@@ -95,15 +100,20 @@ export async function serviceImage(service: string, env: Record<string, string> 
 
 /**
  * Everything of a swarm-mode lab still on the engine: what `leftovers` lists (containers, task
- * containers included, networks, volumes, image tags) and its services.
+ * containers included, networks, volumes, image tags), its services and its secrets (registryAuth's htpasswd).
  */
 export async function swarmLeftovers(spec: LabSpec): Promise<Record<string, string[]>> {
-    return { ...(await leftovers(spec)), services: await labelledServices(`${LABEL.instance}=${spec.instance}`, spec.commandEnv) };
+    const label = `${LABEL.instance}=${spec.instance}`;
+    return {
+        ...(await leftovers(spec)),
+        services: await labelledServices(label, spec.commandEnv),
+        secrets: await labelledSwarmObjects("secret", label, spec.commandEnv),
+    };
 }
 
 /**
  * Tears a swarm-mode lab down the way `pulumi destroy` does: its services first, then (once their
- * task containers are gone) its containers, networks, volume and image tags. For what an
+ * task containers are gone) its secrets, containers, networks, volume and image tags. For what an
  * interrupted run left behind.
  */
 export async function removeSwarmLab(spec: LabSpec, timeoutMs = 60_000): Promise<void> {
@@ -119,6 +129,9 @@ export async function removeSwarmLab(spec: LabSpec, timeoutMs = 60_000): Promise
             await sleep(250);
         }
     }
+    // A secret can be removed only once no service uses it.
+    const secrets = await labelledSwarmObjects("secret", label, env);
+    if (secrets.length > 0) await dockerOk(["secret", "rm", ...secrets], "removing the lab's secrets", env);
     // An overlay network may keep a task's endpoint for a moment after the task is gone.
     for (let attempt = 1; ; attempt++) {
         try {

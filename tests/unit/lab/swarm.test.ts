@@ -456,7 +456,7 @@ function runWithFakes(
         const log = path.join(dir, "calls.log");
         fs.writeFileSync(path.join(dir, "docker.out"), fakes.docker ?? "");
         fs.writeFileSync(path.join(dir, "exec.out"), fakes.dockerExec ?? "");
-        (fakes.curl ?? []).forEach((answer, i) => fs.writeFileSync(path.join(dir, `curl.${i + 1}`), answer));
+        for (const [i, answer] of (fakes.curl ?? []).entries()) fs.writeFileSync(path.join(dir, `curl.${i + 1}`), answer);
         const script = (body: string) => `#!/bin/sh\necho "$(basename "$0") $*" >> ${shellQuote(log)}\n${body}\n`;
         fs.writeFileSync(
             path.join(dir, "docker"),
