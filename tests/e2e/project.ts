@@ -2,6 +2,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as zlib from "node:zlib";
 import { copyProject, removeProjectCopy } from "../../tools/projectCopy";
 import { findPulumi } from "../../tools/toolchain";
 import { type CommandRun, describeRun, expectSuccess, runCommand } from "./processes";
@@ -29,16 +30,31 @@ export function jsonOf(run: CommandRun): any {
     }
 }
 
-/** `step(name, fn)`: runs fn and logs `<label> step "<name>": <seconds> s`, pass or fail. */
-export function stepLogger(label: string): (name: string, fn: () => Promise<void>) => Promise<void> {
-    return async (name, fn) => {
+/** Runs steps and keeps their durations (figures to log, never to assert on). */
+export interface StepLogger {
+    /** Runs fn and records how long it took, pass or fail. */
+    (name: string, fn: () => Promise<void>): Promise<void>;
+    /** `<label> steps: "<name>" <seconds> s; …`: every step so far, in one line. */
+    summary(): string;
+}
+
+/**
+ * `step(name, fn)`: runs fn and logs `<label> step "<name>": <seconds> s`, pass or fail; with
+ * `oneLine` it logs nothing by itself, and the caller logs `summary()` once (e.g. in afterAll).
+ */
+export function stepLogger(label: string, options: { oneLine?: boolean } = {}): StepLogger {
+    const timings: string[] = [];
+    const step = async (name: string, fn: () => Promise<void>) => {
         const started = Date.now();
         try {
             await fn();
         } finally {
-            console.log(`${label} step "${name}": ${((Date.now() - started) / 1000).toFixed(1)} s`);
+            const seconds = ((Date.now() - started) / 1000).toFixed(1);
+            timings.push(`"${name}" ${seconds} s`);
+            if (!options.oneLine) console.log(`${label} step "${name}": ${seconds} s`);
         }
     };
+    return Object.assign(step, { summary: () => `${label} steps: ${timings.join("; ")}` });
 }
 
 export interface E2eProject {
@@ -58,6 +74,8 @@ export interface E2eProject {
     stackOutputs(): Promise<any>;
     /** Whether the stack has a checkpoint (something to `npm run down`). */
     hasState(): boolean;
+    /** Every file under the copy's `.pulumi-state` (checkpoints, their backups and history), recursively, with its text (a gzipped one unzipped). */
+    stateFiles(): { file: string; text: string }[];
     /** Removes the copy and the CLI's workspace file of it. */
     remove(): void;
 }
@@ -102,6 +120,18 @@ export function e2eProject(stack: string, prefix: string, npmTimeoutMs?: number)
         },
         stackOutputs: async () => jsonOf(expectSuccess(await project.pulumi(["stack", "output", "--json", "--stack", stack]))),
         hasState: () => dir !== "" && fs.existsSync(path.join(dir, ".pulumi-state", ".pulumi", "stacks", "docker-lab", `${stack}.json`)),
+        stateFiles() {
+            const state = path.join(dir, ".pulumi-state");
+            if (!dir || !fs.existsSync(state)) return [];
+            return (fs.readdirSync(state, { recursive: true }) as string[])
+                .map((f) => path.join(state, f))
+                .filter((f) => fs.statSync(f).isFile())
+                .sort()
+                .map((file) => ({
+                    file,
+                    text: (file.endsWith(".gz") ? zlib.gunzipSync(fs.readFileSync(file)) : fs.readFileSync(file)).toString("utf8"),
+                }));
+        },
         remove() {
             if (!dir) return;
             removeProjectCopy(dir);
