@@ -29,7 +29,10 @@ const BY_ID = Symbol("network joined by id");
 /** Network names a replica joins (BY_ID for an id), and the property that holds them (for propertyDependencies). */
 function networksOf(item: Item): { names: unknown[]; property: string; field: string } {
     if (item.resource.type === TYPES.service) {
-        const names = entries(item.props.taskSpec?.networksAdvanceds).map((n) => n.name ?? (n.id === undefined ? undefined : BY_ID));
+        // The engine hands the policy an empty name beside the id (seen with the real CLI): an empty name is no name.
+        const names = entries(item.props.taskSpec?.networksAdvanceds).map((n) =>
+            n.name !== undefined && n.name !== "" ? n.name : n.id === undefined ? undefined : BY_ID,
+        );
         return { names, property: "taskSpec", field: "taskSpec.networksAdvanceds" };
     }
     return { names: entries(item.props.networksAdvanced).map((n) => n.name), property: "networksAdvanced", field: "networksAdvanced" };

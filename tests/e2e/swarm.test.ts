@@ -1,13 +1,10 @@
-import * as crypto from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { initSwarm, leaveSwarm, removeSwarmLab, runningServiceTasks, serviceImage, swarmLeftovers, swarmState } from "../../engine";
-import { type LabSpec, labSpecFor, OFFLINE_IMAGES } from "../../lab";
-import { copyProject, removeProjectCopy } from "../../tools/projectCopy";
-import { findPulumi } from "../../tools/toolchain";
+import { type LabSpec, labSpecFor, OFFLINE_IMAGES, PROJECT_ROOT } from "../../lab";
 import { e2eGate } from "./gate";
-import { type CommandRun, describeRun, expectOutput, expectSuccess, httpGet, runCommand, sleep } from "./processes";
+import { describeRun, expectOutput, expectSuccess, httpGet, sleep } from "./processes";
+import { e2eProject, stepLogger } from "./project";
 
 // Swarm mode end to end: the real Pulumi CLI through `npm run up|down` and plain `pulumi`, in a
 // throw-away project copy, on a one-node swarm of the local engine (made here when the engine is in
@@ -27,22 +24,14 @@ const CONFIG: Record<string, string> = {
     publishMode: "host",
     // One node, and host mode runs one task per node.
     replicas: "1",
+    // Swarm publishes the registry on every interface: the lab a policy pack accepts has it require a login
+    // (the htpasswd a Docker secret, every node's pull through the app service's auth).
+    registryAuth: "true",
 };
-const PASSPHRASE = "docker-lab";
 const STEP_TIMEOUT = 600_000;
 const spec: LabSpec = labSpecFor(CONFIG, STACK);
 const APP_SERVICE = spec.swarm!.app!.name;
-const NOTHING = { containers: [], networks: [], volumes: [], images: [], tags: [], services: [] };
-
-/** A JSON document that a command printed after npm's `> docker-lab@… script` banner. */
-function jsonOf(run: CommandRun): any {
-    const start = run.stdout.search(/^[[{]/m);
-    try {
-        return JSON.parse(run.stdout.slice(Math.max(start, 0)));
-    } catch (err) {
-        throw new Error(describeRun(run, `JSON on stdout (${(err as Error).message})`));
-    }
-}
+const NOTHING = { containers: [], networks: [], volumes: [], images: [], tags: [], services: [], secrets: [] };
 
 /** What one poll of the app saw: its answer's version, or the error. */
 interface Poll {
@@ -55,42 +44,12 @@ interface Poll {
 const gate = e2eGate();
 
 gate.describe("e2e: swarm mode on a one-node swarm, through npm run and the real Pulumi CLI", () => {
-    const cli = findPulumi(process.env);
-    const base: Record<string, string | undefined> = {
-        ...process.env,
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        npm_config_update_notifier: "false",
-    };
-    for (const key of [
-        "PULUMI_BACKEND_URL",
-        "PULUMI_CONFIG_PASSPHRASE",
-        "PULUMI_CONFIG_PASSPHRASE_FILE",
-        "LAB_SKIP_PREFLIGHT",
-        "LAB_STACK",
-    ]) {
-        delete base[key];
-    }
-    const npmEnv = { ...base, LAB_STACK: STACK };
-    const pulumiEnv = { ...base, ...cli.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE };
-
-    let copy = "";
+    const project = e2eProject(STACK, "docker-lab-e2e-swarm-");
+    const step = stepLogger("e2e swarm");
     /** Whether this test made the swarm: then it leaves it too, with the docker_gwbridge network. */
     let createdSwarm = false;
-    const checkpointFile = () => path.join(copy, ".pulumi-state", ".pulumi", "stacks", "docker-lab", `${STACK}.json`);
-
-    const npm = (script: string, args: string[] = []) =>
-        runCommand("npm", ["run", script, ...(args.length ? ["--", ...args] : [])], {
-            cwd: copy,
-            env: npmEnv,
-            shownEnv: `LAB_STACK=${STACK}`,
-        });
-    const pulumi = (args: string[]) =>
-        runCommand(cli.argv[0], [...cli.argv.slice(1), ...args], {
-            cwd: copy,
-            env: pulumiEnv,
-            shownEnv: `PULUMI_CONFIG_PASSPHRASE=${PASSPHRASE}`,
-        });
-    const stackOutputs = async () => jsonOf(expectSuccess(await pulumi(["stack", "output", "--json", "--stack", STACK])));
+    const npm = (script: string, args: string[] = []) => project.npm(script, args);
+    const pulumi = (args: string[]) => project.pulumi(args);
 
     /** The app's answer on this machine: its JSON, or the error. */
     async function answer(): Promise<Poll> {
@@ -115,21 +74,6 @@ gate.describe("e2e: swarm mode on a one-node swarm, through npm run and the real
         expect(await answer()).toMatchObject({ version, hostname: spec.swarm!.taskHostnames[0] });
     }
 
-    function forgetWorkspace(dir: string): void {
-        const home = cli.env.PULUMI_HOME || process.env.PULUMI_HOME || path.join(os.homedir(), ".pulumi");
-        const key = crypto.createHash("sha1").update(path.join(dir, "Pulumi.yaml")).digest("hex");
-        fs.rmSync(path.join(home, "workspaces", `docker-lab-${key}-workspace.json`), { force: true });
-    }
-
-    async function step(name: string, fn: () => Promise<void>): Promise<void> {
-        const started = Date.now();
-        try {
-            await fn();
-        } finally {
-            console.log(`e2e swarm step "${name}": ${((Date.now() - started) / 1000).toFixed(1)} s`);
-        }
-    }
-
     beforeAll(async () => {
         await step("setup: a one-node swarm, the project copy", async () => {
             const state = await swarmState();
@@ -142,24 +86,21 @@ gate.describe("e2e: swarm mode on a one-node swarm, through npm run and the real
                 );
             }
             await removeSwarmLab(spec); // what an interrupted earlier run may have left on the swarm e2e ports
-            copy = copyProject("docker-lab-e2e-swarm-");
+            project.create();
         });
     }, STEP_TIMEOUT);
 
     afterAll(async () => {
         await step("teardown: npm run down, safety net, the copy, the swarm if made here", async () => {
             try {
-                if (copy && fs.existsSync(checkpointFile())) {
+                if (project.hasState()) {
                     const down = await npm("down");
                     if (down.code !== 0) console.log(`teardown: ${describeRun(down, "exit 0")}`);
                 }
                 await removeSwarmLab(spec);
             } finally {
                 try {
-                    if (copy) {
-                        removeProjectCopy(copy);
-                        forgetWorkspace(copy);
-                    }
+                    project.remove();
                 } finally {
                     if (createdSwarm) await leaveSwarm();
                 }
@@ -171,15 +112,13 @@ gate.describe("e2e: swarm mode on a one-node swarm, through npm run and the real
         "npm run up in swarm mode (publishMode host): every check passes and the service runs the pushed digest",
         () =>
             step("stack init, config, fresh up", async () => {
-                expectSuccess(await pulumi(["stack", "init", STACK]));
-                for (const [key, value] of Object.entries(CONFIG))
-                    expectSuccess(await pulumi(["config", "set", "--stack", STACK, key, value]));
+                await project.configure(CONFIG);
                 const up = expectSuccess(await npm("up"));
                 const [, passed] = expectOutput(up, /^(\d+) passed, 0 failed in /m);
                 expect(Number(passed)).toBe(spec.checks.length);
                 // verify's lab guard knows a swarm lab: its services, not containers named like them.
                 if (/is broken/.test(up.output)) throw new Error(describeRun(up, "no lab-guard damage on a whole swarm lab"));
-                const outputs = await stackOutputs();
+                const outputs = await project.stackOutputs();
                 expect(outputs).toMatchObject({
                     appUrls: spec.appUrls,
                     serviceNames: [APP_SERVICE, spec.swarm!.registry.name],
@@ -192,18 +131,37 @@ gate.describe("e2e: swarm mode on a one-node swarm, through npm run and the real
                 if (/Undefined value/.test(up.output)) throw new Error(describeRun(up, "no 'Undefined value' warning"));
                 await expectConverged(outputs.imageRef, "1.0.0");
                 expect(await runningServiceTasks(spec.swarm!.registry.name)).toHaveLength(1);
+
+                // The registry wants a login; the generated password is a secret, in no state file, output or log.
+                expect(outputs.registryPassword).toBe("[secret]");
+                const password = expectSuccess(
+                    await pulumi(["stack", "output", "registryPassword", "--show-secrets", "--stack", STACK]),
+                ).stdout.trim();
+                expect(password).toMatch(/^[0-9a-f]{64}$/);
+                expect((await httpGet(`${spec.registry.url}/v2/`, 5000)).status).toBe(401);
+                expect(project.stateFiles().filter((f) => f.text.includes(password))).toEqual([]);
+                expect(up.output.includes(password)).toBe(false);
             }),
         STEP_TIMEOUT,
     );
 
     test(
-        "a second up changes nothing, services included, and neither does pulumi refresh",
+        "a second up changes nothing, services included, and neither does pulumi refresh; the policy pack finds nothing",
         () =>
             step("no-op up and refresh", async () => {
                 const up = expectSuccess(await npm("up", ["--expect-no-changes"]));
                 expectOutput(up, /^\s+\d+ unchanged$/m);
                 expectSuccess(await pulumi(["refresh", "--yes", "--expect-no-changes", "--stack", STACK]));
                 expectSuccess(await pulumi(["preview", "--expect-no-changes", "--stack", STACK]));
+                // The policy pack on the real CLI: a swarm lab (published on every interface, so with the explicit
+                // allowance) whose registry requires a login has no finding at all.
+                const policy = path.join(PROJECT_ROOT, "policy");
+                const preview = expectSuccess(
+                    await npm("preview", ["--policy-pack", policy, "--policy-pack-config", path.join(policy, "allow-all-interfaces.json")]),
+                );
+                expectOutput(preview, /✅ docker-lab@v0\.1\.0 \(local: /);
+                if (/\[(mandatory|advisory)\]|can't run policy/.test(preview.output))
+                    throw new Error(describeRun(preview, "no policy finding"));
             }),
         STEP_TIMEOUT,
     );
@@ -212,8 +170,8 @@ gate.describe("e2e: swarm mode on a one-node swarm, through npm run and the real
         "a changed app rolls out to the new digest; the app is polled all along (one node, host mode: stop-first leaves a gap)",
         () =>
             step("rolling update", async () => {
-                const before = (await stackOutputs()).imageRef as string;
-                const pkg = path.join(copy, "app", "package.json");
+                const before = (await project.stackOutputs()).imageRef as string;
+                const pkg = path.join(project.dir, "app", "package.json");
                 fs.writeFileSync(pkg, fs.readFileSync(pkg, "utf8").replace(/"version": "1\.0\.0"/, '"version": "1.0.1"'));
 
                 const polls: Poll[] = [];
@@ -232,7 +190,7 @@ gate.describe("e2e: swarm mode on a one-node swarm, through npm run and the real
                 const ended = Date.now();
                 expectSuccess(up);
 
-                const after = (await stackOutputs()).imageRef as string;
+                const after = (await project.stackOutputs()).imageRef as string;
                 expect(after).not.toBe(before);
                 await expectConverged(after, "1.0.1");
 

@@ -345,6 +345,7 @@ gate.describe("e2e: the lab deployed by npm run up to a three-node swarm through
                     images: [],
                     tags: [],
                     services: [],
+                    secrets: [],
                 });
                 for (const n of nodes()) {
                     const left = await nodeDocker(n.name, [

@@ -274,6 +274,26 @@ describe("the real program in swarm mode through the policy pack", () => {
         expect(analyzeAll(policies, asPreview(resources), ALLOW_ALL_INTERFACES)).toEqual([]);
     });
 
+    test("a service joined by id with the empty name the engine passes beside it is on the lab network (seen with the real CLI)", () => {
+        const withEmptyName = hostModeResources.map((r) => {
+            if (r.name !== "lab-app-service") return r;
+            const props = structuredClone(r.props);
+            props.taskSpec.networksAdvanceds = props.taskSpec.networksAdvanceds.map((n: any) => ({ ...n, name: "" }));
+            return { ...r, props };
+        });
+        expect(summary(analyzeAll(policies, withEmptyName, ALLOW_ALL_INTERFACES)).filter((f) => f.startsWith("lab-wiring"))).toEqual([]);
+        // Without the id it is off the network, and the finding says how to attach it.
+        const offNetwork = withEmptyName.map((r) => {
+            if (r.name !== "lab-app-service") return r;
+            const props = structuredClone(r.props);
+            props.taskSpec.networksAdvanceds = [{ name: "" }];
+            return { ...r, props };
+        });
+        const findings = analyzeAll(policies, offNetwork, ALLOW_ALL_INTERFACES).filter((f) => f.policy === "lab-wiring");
+        expect(findings.map((f) => f.resource)).toEqual(["lab-app-service"]);
+        expect(findings[0].message).toContain("fix: attach it with taskSpec.networksAdvanceds [{ id: <that network's id> }]");
+    });
+
     // Each unsafe change to the app service the program registers, and the policy that must catch it.
     const UNSAFE_SERVICE: { title: string; change: (p: Record<string, any>) => void; caughtBy: string[] }[] = [
         {
