@@ -65,3 +65,34 @@ export async function runChecks(checks: LessonCheck[], ctx: CheckContext, option
     for (const check of checks) results.push(await runCheck(check, ctx, options));
     return results;
 }
+
+/**
+ * Maps `items` through `fn` with at most `limit` calls in flight, and hands each result to
+ * `onResult` in the items' order (a result waits for the ones before it), so a caller that prints
+ * as it goes prints in order. Resolves to the results in order.
+ */
+export async function mapInOrder<T, R>(
+    items: readonly T[],
+    limit: number,
+    fn: (item: T) => Promise<R>,
+    onResult: (item: T, result: R) => void = () => {},
+): Promise<R[]> {
+    if (!Number.isInteger(limit) || limit < 1) throw new Error(`limit ${limit}: must be a whole number of at least 1`);
+    const results: R[] = new Array(items.length);
+    const done: boolean[] = new Array(items.length).fill(false);
+    let next = 0;
+    let reported = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i]);
+            done[i] = true;
+            while (reported < items.length && done[reported]) {
+                onResult(items[reported], results[reported]);
+                reported++;
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
