@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { DockerLab } from "./components";
@@ -5,7 +6,7 @@ import {
     buildLabSpec,
     CONFIG_KEYS,
     LabConfigError,
-    loadConfigSchema,
+    parseConfigSchema,
     parseLabConfig,
     REGISTRY_PASSWORD_KEY,
     registryPasswordProblem,
@@ -23,7 +24,8 @@ const passwordIsSecret = isSecret?.(`${pulumi.getProject()}:${REGISTRY_PASSWORD_
 raw[REGISTRY_PASSWORD_KEY] = passwordValue === undefined ? undefined : passwordIsSecret ? SECRET_CONFIG_VALUE : passwordValue;
 const spec = (() => {
     try {
-        const config = parseLabConfig(raw, loadConfigSchema(path.join(__dirname, "Pulumi.yaml")));
+        const projectFile = path.join(__dirname, "Pulumi.yaml");
+        const config = parseLabConfig(raw, parseConfigSchema(fs.readFileSync(projectFile, "utf8"), projectFile));
         const passwordProblem = passwordValue === undefined ? undefined : registryPasswordProblem(passwordValue);
         if (config.registryAuth && passwordProblem) {
             throw new LabConfigError([`${passwordProblem}; fix: pulumi config set --secret ${REGISTRY_PASSWORD_KEY} <password>`]);

@@ -10,11 +10,11 @@ import {
     htpasswdLine,
     LABEL,
     type LabSpec,
-    PROJECT_ROOT,
     parseEnginePlatform,
     resolveImageCommand,
 } from "../lab";
 import { docker, dockerOk, repoDigestOf } from "./dockerCli";
+import { PROJECT_ROOT } from "./project";
 
 /**
  * The live harness: maps the lab spec (the one the Pulumi components consume) to docker CLI calls

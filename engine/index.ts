@@ -3,6 +3,7 @@ export * from "./checkRunner";
 export * from "./dockerCli";
 export * from "./dockerErrors";
 export * from "./harness";
+export * from "./project";
 export * from "./swarmLab";
 export * from "./swarmNodes";
 export * from "./swarmService";

@@ -1,7 +1,7 @@
 import * as http from "node:http";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../lab";
 import { docker, dockerOk } from "./dockerCli";
+import { PROJECT_ROOT } from "./project";
 import type { Swarm, SwarmNode } from "./swarmNodes";
 
 /**

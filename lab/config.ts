@@ -1,6 +1,4 @@
-import * as fs from "node:fs";
 import * as net from "node:net";
-import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { classPortProblem, parseStudents } from "./classroom";
 
@@ -123,28 +121,24 @@ export class LabConfigError extends Error {
     }
 }
 
-/** The project root, one level above this folder: Pulumi.yaml, app/ and the stack files live there. */
-export const PROJECT_ROOT = path.join(__dirname, "..");
-/** Where Pulumi.yaml lives: the project root. */
-export const PROJECT_FILE = path.join(PROJECT_ROOT, "Pulumi.yaml");
-
 /**
- * Reads the config schema (types, defaults, descriptions) from Pulumi.yaml, the single
- * place defaults are declared. The Pulumi CLI applies these defaults itself; the program
- * applies them again so that mocks, the live harness and the benchmark see the same values.
+ * The config schema (types, defaults, descriptions) from the text of Pulumi.yaml, the single place
+ * defaults are declared. The Pulumi CLI applies these defaults itself; the program applies them
+ * again so that mocks, the live harness and the benchmark see the same values. `source` names the
+ * file in the error.
  */
-export function loadConfigSchema(projectFile: string = PROJECT_FILE): ConfigSchema {
-    const project = parseYaml(fs.readFileSync(projectFile, "utf8")) as { config?: Record<string, ConfigKeySchema> };
-    const declared = project.config ?? {};
+export function parseConfigSchema(projectYaml: string, source = "Pulumi.yaml"): ConfigSchema {
+    const project = parseYaml(projectYaml) as { config?: Record<string, ConfigKeySchema> } | null;
+    const declared = project?.config ?? {};
     const missing = CONFIG_KEYS.filter((key) => !declared[key] || declared[key].default === undefined);
     if (missing.length > 0) {
-        throw new Error(`${projectFile} declares no type and default for config key(s): ${missing.join(", ")}`);
+        throw new Error(`${source} declares no type and default for config key(s): ${missing.join(", ")}`);
     }
     return Object.fromEntries(CONFIG_KEYS.map((key) => [key, declared[key]])) as ConfigSchema;
 }
 
-/** The defaults declared in Pulumi.yaml, as a LabConfig. */
-export function defaultConfig(schema: ConfigSchema = loadConfigSchema()): LabConfig {
+/** The defaults the schema declares, as a LabConfig. */
+export function defaultConfig(schema: ConfigSchema): LabConfig {
     return parseLabConfig({}, schema);
 }
 
@@ -171,7 +165,7 @@ export function isImageReference(value: string): boolean {
  * defaults, validates every key and the relations between them, and returns the lab config.
  * Throws one LabConfigError listing every problem, each naming the key, the value and the fix.
  */
-export function parseLabConfig(raw: Partial<Record<string, unknown>>, schema: ConfigSchema = loadConfigSchema()): LabConfig {
+export function parseLabConfig(raw: Partial<Record<string, unknown>>, schema: ConfigSchema): LabConfig {
     const problems: string[] = [];
     const value = (key: keyof LabConfig): unknown => (raw[key] === undefined ? schema[key].default : raw[key]);
 
@@ -309,24 +303,4 @@ export function parseLabConfig(raw: Partial<Record<string, unknown>>, schema: Co
         throw new LabConfigError(problems);
     }
     return config;
-}
-
-/**
- * Raw config values of a stack, read from its Pulumi.<stack>.yaml (where `pulumi config set` writes
- * them), for tools that run without the Pulumi CLI (doctor, verify). Missing file: no values.
- */
-export function readStackConfig(
-    stack: string,
-    projectDir: string = path.dirname(PROJECT_FILE),
-    project = "docker-lab",
-): Record<string, unknown> {
-    const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) return {};
-    const parsed = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-    const prefix = `${project}:`;
-    return Object.fromEntries(
-        Object.entries(parsed.config ?? {})
-            .filter(([key]) => key.startsWith(prefix))
-            .map(([key, value]) => [key.slice(prefix.length), value]),
-    );
 }

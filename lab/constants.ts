@@ -1,5 +1,10 @@
 /** Names, ports and placeholders the spec, the lesson checks and the tools share. */
 
+/** The Pulumi project name (Pulumi.yaml `name`), the first part of every instance id. */
+export const PROJECT_NAME = "docker-lab";
+/** The app folder, relative to the project root, where every lab command runs. */
+export const APP_DIR = "app";
+
 /** Label keys every lab object carries; `docker-lab.instance` tells labs on one engine apart. */
 export const LABEL = {
     managed: "docker-lab.managed",

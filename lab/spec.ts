@@ -2,7 +2,15 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { ADD_STUDENT_HINT, classPortPlan } from "./classroom";
 import { type ConfigSchema, type LabConfig, parseLabConfig } from "./config";
-import { APP_CONTAINER_PORT, IMAGE_DIGEST_PLACEHOLDER, IMAGE_REF_PLACEHOLDER, LABEL, REGISTRY_CONTAINER_PORT } from "./constants";
+import {
+    APP_CONTAINER_PORT,
+    APP_DIR,
+    IMAGE_DIGEST_PLACEHOLDER,
+    IMAGE_REF_PLACEHOLDER,
+    LABEL,
+    PROJECT_NAME,
+    REGISTRY_CONTAINER_PORT,
+} from "./constants";
 import { exerciseCleanupCommand } from "./exercises/cleanup";
 import { lessonChecks } from "./lessons";
 import { GENERATE_PASSWORD_COMMAND, REGISTRY_BASIC_AUTH_ENV, REGISTRY_PASSWORD_ENV } from "./registryAuth";
@@ -15,11 +23,6 @@ import type { ContainerSpec, ImageSpec, LabSpec, RegistryAuthSpec, ServiceSpec, 
  * The Pulumi components map it to resources; the live harness maps the very same spec to
  * docker CLI calls. Nothing here talks to an engine.
  */
-
-/** The Pulumi project name (Pulumi.yaml `name`), the first part of every instance id. */
-export const PROJECT_NAME = "docker-lab";
-/** The app folder, relative to the project root, where every lab command runs. */
-export const APP_DIR = "app";
 
 /** Turns project and stack into an id valid as a container name and as a registry path component. */
 export function instanceId(project: string, stack: string): string {
@@ -444,6 +447,6 @@ export function labImageRef(lab: LabSpec, classImageRef: string): string {
  * The spec of this project's lab on `stack` from raw config values (as `pulumi config` holds them),
  * for the tools that run outside Pulumi: verify, doctor, the live harness and the benchmark.
  */
-export function labSpecFor(raw: Partial<Record<string, unknown>>, stack: string, schema?: ConfigSchema): LabSpec {
+export function labSpecFor(raw: Partial<Record<string, unknown>>, stack: string, schema: ConfigSchema): LabSpec {
     return buildLabSpec(parseLabConfig(raw, schema), { project: PROJECT_NAME, stack, appDir: APP_DIR });
 }

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../lab";
+import { PROJECT_ROOT } from "../engine";
 
 /**
  * A throw-away copy of the project, for runs of the real Pulumi CLI that must not touch the

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../lab";
+import { PROJECT_ROOT } from "../engine";
 
 /**
  * How the lab drives the Pulumi CLI: a local file state backend inside the project, a documented

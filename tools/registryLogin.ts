@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { type LabSpec, PROJECT_ROOT, REGISTRY_PASSWORD_ENV, registryAuthEnv } from "../lab";
+import { PROJECT_ROOT } from "../engine";
+import { type LabSpec, REGISTRY_PASSWORD_ENV, registryAuthEnv } from "../lab";
 import { pulumiEnv } from "./pulumiCli";
 import { findPulumi } from "./toolchain";
 

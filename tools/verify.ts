@@ -1,11 +1,12 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { docker, mapInOrder, repoDigestOf, runCheck } from "../engine";
-import { type LabSpec, labImageRef, labSpecFor, labsOf, PROJECT_ROOT, readStackConfig, registryAuthEnv, studentLab } from "../lab";
+import { docker, mapInOrder, PROJECT_ROOT, repoDigestOf, runCheck } from "../engine";
+import { type LabSpec, labImageRef, labsOf, registryAuthEnv, studentLab } from "../lab";
 import { damageHeading, describeDamage, labDamage } from "./labGuard";
 import { labStack, pulumiEnv } from "./pulumiCli";
 import { probeRegistryLogin, registryPassword } from "./registryLogin";
 import { formatDuration, type VerifiedCheck, type VerifyReport, writeLabReport } from "./report";
+import { specForStack } from "./stack";
 import { findPulumi } from "./toolchain";
 
 /**
@@ -106,11 +107,6 @@ export function parseVerifyArgs(argv: string[], env: Record<string, string | und
         }
     }
     return args;
-}
-
-/** The lab's spec, from the same config the program reads. */
-export function specForStack(stack: string, override?: Record<string, string>): LabSpec {
-    return labSpecFor({ ...readStackConfig(stack, PROJECT_ROOT), ...override }, stack);
 }
 
 /** The image digest the stack exported, if a Pulumi CLI is at hand and the stack has outputs. */

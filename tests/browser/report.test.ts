@@ -3,8 +3,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { buildLabSpec, defaultConfig, hostPort, NOTES_SECTIONS } from "../../lab";
+import { buildLabSpec, hostPort, NOTES_SECTIONS } from "../../lab";
 import { type VerifyReport, writeLabReport } from "../../tools";
+import { labConfig } from "../../tools/stack";
 import { syntheticReport } from "../helpers/syntheticReport";
 import { describeBrowser, LAUNCH_OPTIONS } from "./chromium";
 
@@ -13,7 +14,7 @@ jest.setTimeout(60_000);
 /** Where CI keeps the screenshot (git-ignored). */
 const SCREENSHOT = path.join(__dirname, "..", "..", "artifacts", "lab-report.png");
 
-const spec = buildLabSpec(defaultConfig(), { project: "docker-lab", stack: "dev", appDir: "app" });
+const spec = buildLabSpec(labConfig(), { project: "docker-lab", stack: "dev", appDir: "app" });
 const failing = spec.checks.find((c) => c.section === "01.02" && c.id.includes("exec"))!;
 
 /** Synthetic results on the real spec: every check passes except `failing`, whose stderr is a failure report. */

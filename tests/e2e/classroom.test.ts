@@ -3,8 +3,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { leftovers, teardownLab } from "../../engine";
-import { type LabSpec, labSpecFor, OFFLINE_IMAGES } from "../../lab";
+import { type LabSpec, OFFLINE_IMAGES } from "../../lab";
 import { copyProject, removeProjectCopy } from "../../tools/projectCopy";
+import { specFor } from "../../tools/stack";
 import { findPulumi } from "../../tools/toolchain";
 import { e2eGate } from "./gate";
 import { type CommandRun, describeRun, expectOutput, expectSuccess, httpGet, runCommand } from "./processes";
@@ -27,7 +28,7 @@ const STEP_TIMEOUT = 900_000;
 const NOTHING = { containers: [], networks: [], volumes: [], images: [], tags: [] };
 
 /** The class's spec as the program derives it. */
-const classSpec = (students: string[]): LabSpec => labSpecFor({ ...CONFIG, students }, STACK);
+const classSpec = (students: string[]): LabSpec => specFor({ ...CONFIG, students }, STACK);
 
 interface StateResource {
     urn: string;

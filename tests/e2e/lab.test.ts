@@ -3,8 +3,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { leftovers, teardownLab } from "../../engine";
-import { type LabSpec, labSpecFor, OFFLINE_IMAGES } from "../../lab";
+import { type LabSpec, OFFLINE_IMAGES } from "../../lab";
 import { copyProject, removeProjectCopy } from "../../tools/projectCopy";
+import { specFor } from "../../tools/stack";
 import { findPulumi } from "../../tools/toolchain";
 import { e2eGate } from "./gate";
 import {
@@ -38,7 +39,7 @@ const PASSPHRASE = "docker-lab";
 const STEP_TIMEOUT = 600_000;
 
 /** The lab's spec with `replicas` app containers, as the program derives it. */
-const specWith = (replicas: number): LabSpec => labSpecFor({ ...CONFIG, replicas: String(replicas) }, STACK);
+const specWith = (replicas: number): LabSpec => specFor({ ...CONFIG, replicas: String(replicas) }, STACK);
 const NOTHING = { containers: [], networks: [], volumes: [], images: [], tags: [] };
 
 // A state file of a stack: `pulumi stack export` and the checkpoint the local backend keeps.

@@ -4,7 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { docker, leftovers, teardownLab } from "../../engine";
-import { type LabSpec, labSpecFor, OFFLINE_IMAGES, REGISTRY_PASSWORD_ENV, registryAuthEnv } from "../../lab";
+import { type LabSpec, OFFLINE_IMAGES, REGISTRY_PASSWORD_ENV, registryAuthEnv } from "../../lab";
+import { specFor } from "../../tools/stack";
 import { e2eGate } from "./gate";
 import { type CommandRun, describeRun, expectExitCode, expectOutput, expectSuccess, httpGet } from "./processes";
 import { e2eProject, jsonOf, stepLogger } from "./project";
@@ -31,7 +32,7 @@ const CONFIG: Record<string, string> = {
 const STEP_TIMEOUT = 600_000;
 const NOTHING = { containers: [], networks: [], volumes: [], images: [], tags: [] };
 
-const spec: LabSpec = labSpecFor(CONFIG, STACK);
+const spec: LabSpec = specFor(CONFIG, STACK);
 const auth = spec.registry.auth!;
 
 interface StateResource {

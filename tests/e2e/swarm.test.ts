@@ -1,7 +1,17 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { initSwarm, leaveSwarm, removeSwarmLab, runningServiceTasks, serviceImage, swarmLeftovers, swarmState } from "../../engine";
-import { type LabSpec, labSpecFor, OFFLINE_IMAGES, PROJECT_ROOT } from "../../lab";
+import {
+    initSwarm,
+    leaveSwarm,
+    PROJECT_ROOT,
+    removeSwarmLab,
+    runningServiceTasks,
+    serviceImage,
+    swarmLeftovers,
+    swarmState,
+} from "../../engine";
+import { type LabSpec, OFFLINE_IMAGES } from "../../lab";
+import { specFor } from "../../tools/stack";
 import { e2eGate } from "./gate";
 import { describeRun, expectOutput, expectSuccess, httpGet, sleep } from "./processes";
 import { e2eProject, stepLogger } from "./project";
@@ -29,7 +39,7 @@ const CONFIG: Record<string, string> = {
     registryAuth: "true",
 };
 const STEP_TIMEOUT = 600_000;
-const spec: LabSpec = labSpecFor(CONFIG, STACK);
+const spec: LabSpec = specFor(CONFIG, STACK);
 const APP_SERVICE = spec.swarm!.app!.name;
 const NOTHING = { containers: [], networks: [], volumes: [], images: [], tags: [], services: [], secrets: [] };
 

@@ -13,7 +13,8 @@ import {
     swarmLeftovers,
     type Task,
 } from "../../engine";
-import { LABEL, type LabSpec, labSpecFor, OFFLINE_IMAGES } from "../../lab";
+import { LABEL, type LabSpec, OFFLINE_IMAGES } from "../../lab";
+import { specFor } from "../../tools/stack";
 import { e2eGate } from "./gate";
 import { type CommandRun, describeRun, expectOutput, expectSuccess, httpGet, sleep } from "./processes";
 import { e2eProject, stepLogger } from "./project";
@@ -40,7 +41,7 @@ const NODE_PORTS = { appPort: 55180, registryPort: 55150 } as const;
 const STEP_TIMEOUT = 900_000;
 
 /** What a teacher sets for a swarm of real machines (README), with this swarm's addresses. */
-function labConfig(swarm: Swarm, replicas: number): Record<string, string> {
+function nodesConfig(swarm: Swarm, replicas: number): Record<string, string> {
     return {
         baseImage: OFFLINE_IMAGES.baseImage,
         registryImage: OFFLINE_IMAGES.registryImage,
@@ -145,7 +146,7 @@ gate.describe("e2e: the lab deployed by npm run up to a three-node swarm through
                 managerImages: [OFFLINE_IMAGES.baseImage, OFFLINE_IMAGES.registryImage],
             });
             timings.push(`swarm formed in ${secs(swarm.timings.swarmFormedMs)} (dockerds ${secs(swarm.timings.nodesReadyMs)})`);
-            spec = labSpecFor(labConfig(swarm, 3), STACK);
+            spec = specFor(nodesConfig(swarm, 3), STACK);
             service = spec.swarm!.app!.name;
             project.create();
         });
@@ -181,7 +182,7 @@ gate.describe("e2e: the lab deployed by npm run up to a three-node swarm through
         "npm run up with dockerHost on the manager: every check passes, a task on every node, each node answers through 127.0.0.1",
         () =>
             step("up: converged and verified", async () => {
-                await project.configure(labConfig(swarm!, 3));
+                await project.configure(nodesConfig(swarm!, 3));
                 const started = Date.now();
                 const up = await upAndVerify();
                 timings.push(`up until converged and verified ${secs(Date.now() - started)}`);
@@ -288,7 +289,7 @@ gate.describe("e2e: the lab deployed by npm run up to a three-node swarm through
                     await waitSilent(w1);
                     // replicas 2: swarm drops the pending task first, so the manager (the lab's engine) keeps its own.
                     await project.setConfig("replicas", "2");
-                    spec = labSpecFor(labConfig(swarm!, 2), STACK);
+                    spec = specFor(nodesConfig(swarm!, 2), STACK);
                     await upAndVerify();
                     await setAvailability(swarm!, w1, "active");
                     expect((await waitTasks(2, [manager, w2], imageRef)).map((t) => t.node).sort()).toEqual([manager.name, w2.name].sort());

@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { type CheckResult, docker, type LiveLab, leftovers, provisionLab, removeLeftovers, teardownLab } from "../../engine";
-import { FAIL_MARKER, LABEL, labSpecFor, PASS_MARKER, PROJECT_ROOT } from "../../lab";
+import { type CheckResult, docker, type LiveLab, leftovers, PROJECT_ROOT, provisionLab, removeLeftovers, teardownLab } from "../../engine";
+import { FAIL_MARKER, LABEL, PASS_MARKER } from "../../lab";
 import { type VerifyReport, verifyLab } from "../../tools";
+import { specFor } from "../../tools/stack";
 import { describeLive, liveImages } from "./engine";
 
 // A class of three on the real engine, from the same spec the Pulumi program uses: one registry and
@@ -23,7 +24,7 @@ function runVerifyScript(args: string[]): { status: number | null; report: Verif
 
 describeLive("a class of three provisioned from the spec on a real engine", () => {
     const config = { ...liveImages(), students: JSON.stringify(STUDENTS), appPort: "19300", registryPort: "19299" };
-    const spec = labSpecFor(config, "test-class");
+    const spec = specFor(config, "test-class");
     let lab: LiveLab;
     const results: Record<string, CheckResult[]> = {};
 

@@ -4,8 +4,9 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { docker } from "../../engine";
-import { hostPort, LABEL, labSpecFor, PROJECT_NAME } from "../../lab";
+import { hostPort, LABEL, PROJECT_NAME } from "../../lab";
 import { DOCTOR_EXIT_CODES, type DoctorFinding, type DoctorResult, formatFindings, realProbes, runDoctor } from "../../tools";
+import { specFor } from "../../tools/stack";
 import { describeLive, liveImages } from "./engine";
 
 // The doctor with its real probes on this machine: a port really taken, an engine really absent,
@@ -86,7 +87,7 @@ describeLive("doctor on the real machine", () => {
     test("a port held by the lab's own container is fine; for another stack it is another container", async () => {
         const config = { ...images, appPort: "29280", registryPort: "29200", replicas: "1" };
         // The container replica 0 of stack test-doctor would be: its name, the labels the doctor looks for, its port.
-        const replica = labSpecFor(config, "test-doctor").replicas[0];
+        const replica = specFor(config, "test-doctor").replicas[0];
         const { name } = replica;
         const [port] = replica.ports;
         await docker(["rm", "--force", name]);
@@ -245,7 +246,7 @@ describeLive("doctor on the real machine: the Pulumi state an interrupted update
     });
 
     test("an interrupted container create whose container exists: state.orphan with docker rm -f; gone once removed", async () => {
-        const replica = labSpecFor(config, stack).replicas[0];
+        const replica = specFor(config, stack).replicas[0];
         const { name } = replica;
         await docker(["rm", "--force", name]);
         const created = await docker([

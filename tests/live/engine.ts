@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { defaultConfig, OFFLINE_IMAGES } from "../../lab";
+import { OFFLINE_IMAGES } from "../../lab";
+import { labConfig } from "../../tools/stack";
 import { gate } from "../helpers/suiteGate";
 
 /**
@@ -67,7 +68,7 @@ function pull(image: string): boolean {
 }
 
 export function liveImages(): { baseImage: string; registryImage: string } {
-    const defaults = defaultConfig();
+    const defaults = labConfig();
     return {
         baseImage: pick("LAB_BASE_IMAGE", OFFLINE_IMAGES.baseImage, defaults.baseImage),
         registryImage: pick("LAB_REGISTRY_IMAGE", OFFLINE_IMAGES.registryImage, defaults.registryImage),

@@ -1,11 +1,11 @@
 import { execFile, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { docker, type LiveLab, leftovers, provisionLab, removeLeftovers, teardownLab, waitHealthy } from "../../engine";
-import { labSpecFor, PROJECT_ROOT } from "../../lab";
+import { docker, type LiveLab, leftovers, PROJECT_ROOT, provisionLab, removeLeftovers, teardownLab, waitHealthy } from "../../engine";
 import { exerciseCleanupCommand, exerciseLabel, exerciseProgressFile, exerciseWorkDir } from "../../lab/exercises";
 import { verifyLab } from "../../tools";
 import { EXERCISE_EXIT, type ExerciseIo, exerciseCommand, exerciseLab } from "../../tools/exercise";
+import { specFor } from "../../tools/stack";
 import { describeLive, liveImages } from "./engine";
 
 // Every exercise on a real lab, through `npm run exercise`'s own code: its check fails before the
@@ -27,7 +27,7 @@ function sh(command: string, env: Record<string, string> = {}): Promise<{ status
 
 describeLive("exercises on a real lab", () => {
     const config = { ...liveImages(), appPort: "47080", registryPort: "47000" };
-    const spec = labSpecFor(config, STACK);
+    const spec = specFor(config, STACK);
     const lab = exerciseLab(STACK, config);
     const workDir = path.join(PROJECT_ROOT, exerciseWorkDir(STACK));
     const progressFile = path.join(PROJECT_ROOT, exerciseProgressFile(STACK));

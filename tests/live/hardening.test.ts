@@ -1,5 +1,6 @@
 import { docker, dockerOk, type LiveLab, leftovers, provisionLab, removeLeftovers, teardownLab } from "../../engine";
-import { type ContainerSpec, labSpecFor, OFFLINE_IMAGES, parseLabConfig } from "../../lab";
+import { type ContainerSpec, OFFLINE_IMAGES } from "../../lab";
+import { labConfig, specFor } from "../../tools/stack";
 import { describeLive, liveImages } from "./engine";
 
 // CIS Docker Benchmark section 5 (container runtime) on a running lab: every container, the
@@ -47,8 +48,8 @@ async function execIn(name: string, script: string, env: Record<string, string>)
 describeLive("CIS section 5 on every container of a running lab", () => {
     const images = liveImages();
     const config = { ...images, replicas: "2", appPort: "19180", registryPort: "19100" };
-    const spec = labSpecFor(config, "test-hardening");
-    const bindAddress = parseLabConfig(config).bindAddress;
+    const spec = specFor(config, "test-hardening");
+    const bindAddress = labConfig(config).bindAddress;
     const env = spec.commandEnv;
     const containers: ContainerSpec[] = [spec.registry.container, ...spec.replicas];
     const inspected = new Map<string, Inspected>();

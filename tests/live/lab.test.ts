@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type CheckResult, docker, type LiveLab, leftovers, provisionLab, removeLeftovers, teardownLab } from "../../engine";
-import { FAIL_MARKER, labSpecFor, PASS_MARKER, PROJECT_ROOT } from "../../lab";
+import { type CheckResult, docker, type LiveLab, leftovers, PROJECT_ROOT, provisionLab, removeLeftovers, teardownLab } from "../../engine";
+import { FAIL_MARKER, PASS_MARKER } from "../../lab";
 import { type VerifyReport, verifyLab } from "../../tools";
+import { specFor } from "../../tools/stack";
 import { describeLive, liveImages } from "./engine";
 
 // Two labs at once on one engine, from the same spec the Pulumi program uses: the default
@@ -34,8 +35,8 @@ describeLive("two labs provisioned from the spec on a real engine", () => {
     const images = liveImages();
     const secondConfig = { ...images, replicas: "3", appPort: "18080", registryPort: "15000" };
     const specs = {
-        defaults: labSpecFor({ ...images }, "test-default"),
-        second: labSpecFor(secondConfig, "test-second"),
+        defaults: specFor({ ...images }, "test-default"),
+        second: specFor(secondConfig, "test-second"),
     };
     const labs: Partial<Record<keyof typeof specs, LiveLab>> = {};
     const results: Partial<Record<keyof typeof specs, CheckResult[]>> = {};

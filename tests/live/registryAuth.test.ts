@@ -2,8 +2,19 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { docker, explainDockerError, type LiveLab, leftovers, provisionLab, removeLeftovers, runChecks, teardownLab } from "../../engine";
-import { labSpecFor, PROJECT_ROOT, REGISTRY_PASSWORD_ENV, registryAuthEnv } from "../../lab";
+import {
+    docker,
+    explainDockerError,
+    type LiveLab,
+    leftovers,
+    PROJECT_ROOT,
+    provisionLab,
+    removeLeftovers,
+    runChecks,
+    teardownLab,
+} from "../../engine";
+import { REGISTRY_PASSWORD_ENV, registryAuthEnv } from "../../lab";
+import { specFor } from "../../tools/stack";
 import { describeLive, liveImages } from "./engine";
 
 // registryAuth on a real engine: the registry (read-only root, htpasswd on its volume) refuses a push
@@ -26,7 +37,7 @@ function learnerDockerConfig(): string {
 
 describeLive("registryAuth on a real engine", () => {
     const config = { ...liveImages(), replicas: "1", appPort: "19400", registryPort: "19401", registryAuth: "true" };
-    const spec = labSpecFor(config, "test-auth");
+    const spec = specFor(config, "test-auth");
     const auth = spec.registry.auth!;
     const env = spec.commandEnv;
     let lab: LiveLab;

@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { provisionLab, removeLeftovers } from "../../engine";
-import { labSpecFor, PROJECT_ROOT } from "../../lab";
+import { PROJECT_ROOT, provisionLab, removeLeftovers } from "../../engine";
 import { exerciseCleanupCommand, exerciseProgressFile, exerciseWorkDir, labExercises } from "../../lab/exercises";
+import { specFor } from "../../tools/stack";
 import { gate } from "../helpers/suiteGate";
 import { ENGINE_VERSION, liveImages } from "../live/engine";
 import { Tmux } from "./tmux";
@@ -32,7 +32,7 @@ const plain = (screen: string) => screen.replace(new RegExp(`${E}\\[[0-9;]*m`, "
 
 describeTerminal("npm run exercise in a real terminal", () => {
     const config = { ...liveImages(), replicas: "1", appPort: "47082", registryPort: "47001" };
-    const spec = labSpecFor(config, STACK);
+    const spec = specFor(config, STACK);
     const total = labExercises(spec, STACK).length;
     const psFile = `${exerciseWorkDir(STACK)}/ps.txt`;
     const tmux = new Tmux(`docker-lab-terminal-${process.pid}`);

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { labSpecFor, labsOf, PASS_MARKER } from "../../lab";
+import { labsOf, PASS_MARKER } from "../../lab";
 import { labExercises } from "../../lab/exercises";
+import { specFor } from "../../tools/stack";
 import { type ProgramRun, runProgram } from "./helpers/program";
 
 // What the program sends to the engine, for labs of every mode and shape, against a record kept in
@@ -112,7 +113,7 @@ describe("the notes' checks and exercises", () => {
 
     test.each(LABS)("$name: the same checks (and exercises) as recorded", ({ name, config }) => {
         const { registryPassword: _, ...raw } = config;
-        const spec = labSpecFor(raw, "dev");
+        const spec = specFor(raw, "dev");
         const exercises = spec.students.length === 0 && !spec.swarm ? labExercises(spec, "dev") : [];
         current[name] = JSON.parse(
             JSON.stringify({

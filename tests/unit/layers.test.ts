@@ -37,6 +37,24 @@ describe("the import graph of the sources", () => {
     });
 });
 
+describe("lab/, the pure model", () => {
+    const sources = readSources(ROOT);
+    const lab = Object.entries(sources).filter(([file]) => file.startsWith("lab/"));
+
+    test("reads no file, runs no process and opens no connection (the edges do: index.ts, tools/stack.ts)", () => {
+        const impure = lab.flatMap(([file, source]) => {
+            // Static imports only: a check's command may well hold require('http') as text.
+            const modules = [
+                ...source.matchAll(/^\s*import\s[^;]*?from\s*["'](?:node:)?(fs|fs\/promises|child_process|os|http|https)["']/gm),
+            ].map((m) => m[1]);
+            const paths = /\b__dirname\b|process\.cwd\(\)/.test(source) ? ["__dirname or process.cwd()"] : [];
+            return [...modules, ...paths].map((what) => `${file}: ${what}`);
+        });
+        expect(impure).toEqual([]);
+        expect(lab.length).toBeGreaterThan(10);
+    });
+});
+
 describe("the import-graph checker", () => {
     test("finds every kind of import and re-export", () => {
         const source = [

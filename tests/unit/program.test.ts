@@ -1,15 +1,6 @@
-import {
-    buildLabSpec,
-    type ContainerSpec,
-    defaultConfig,
-    PASS_MARKER,
-    parseLabConfig,
-    pidsLimitCommand,
-    renderCheckScript,
-    resolveCheck,
-    resolveImageCommand,
-} from "../../lab";
-import { DEFAULT_ENGINE_PLATFORM, fakeDigest, named, ofType, PROJECT, type ProgramRun, runProgram, TYPES } from "./helpers/program";
+import { type ContainerSpec, PASS_MARKER, pidsLimitCommand, renderCheckScript, resolveCheck, resolveImageCommand } from "../../lab";
+import { labConfig, specFor } from "../../tools/stack";
+import { DEFAULT_ENGINE_PLATFORM, fakeDigest, named, ofType, type ProgramRun, runProgram, TYPES } from "./helpers/program";
 
 // The program under Pulumi mocks: every assertion is on the inputs index.ts sent to the engine.
 // Some tests run the program twice; on a loaded 2-core machine that nears Jest's 5 s default.
@@ -24,9 +15,6 @@ const passingChecks =
             ? `${PASS_MARKER} ${id}\noutput of ${id}\n`
             : `mock stdout of ${name}`;
     };
-
-const specFor = (config: Record<string, string>, stack = "dev") =>
-    buildLabSpec(parseLabConfig(config), { project: PROJECT, stack, appDir: "app" });
 
 const inputsOf = (run: ProgramRun, type: string) => ofType(run, type).map((r) => r.inputs);
 /** App containers in replica order (registration order is not guaranteed). */
@@ -44,7 +32,7 @@ describe("default config", () => {
 
     test("declares the expected resource types and counts", () => {
         const counts = (type: string) => ofType(run, type).length;
-        const replicas = defaultConfig().replicas;
+        const replicas = labConfig().replicas;
         expect(counts(TYPES.provider)).toBe(1);
         expect(counts(TYPES.network)).toBe(1);
         expect(counts(TYPES.volume)).toBe(1);
@@ -57,9 +45,9 @@ describe("default config", () => {
 
     test("publishes the registry and each replica on the bind address at the spec's ports", () => {
         const registry = named(run, "lab-registry-container").inputs;
-        expect(registry.ports).toEqual([{ internal: 5000, external: defaultConfig().registryPort, ip: "127.0.0.1", protocol: "tcp" }]);
+        expect(registry.ports).toEqual([{ internal: 5000, external: labConfig().registryPort, ip: "127.0.0.1", protocol: "tcp" }]);
         const ports = appContainers(run).map((c) => c.inputs.ports[0]);
-        const first = defaultConfig().appPort;
+        const first = labConfig().appPort;
         expect(ports.map((p) => p.external)).toEqual(spec.replicas.map((_, i) => first + i));
         expect(ports.every((p) => p.ip === "127.0.0.1" && p.internal === 8080)).toBe(true);
     });
@@ -76,11 +64,11 @@ describe("default config", () => {
 
     test("the image is built from app/Dockerfile with the base image build arg and pushed to the local registry", () => {
         const image = named(run, "lab-image-build").inputs;
-        expect(image.imageName).toBe(`localhost:${defaultConfig().registryPort}/docker-lab-dev/hellodocker:${defaultConfig().appImageTag}`);
+        expect(image.imageName).toBe(`localhost:${labConfig().registryPort}/docker-lab-dev/hellodocker:${labConfig().appImageTag}`);
         expect(image.build).toEqual({
             context: "app",
             dockerfile: "app/Dockerfile",
-            args: { BASE_IMAGE: defaultConfig().baseImage, LAB_INSTANCE: "docker-lab-dev" },
+            args: { BASE_IMAGE: labConfig().baseImage, LAB_INSTANCE: "docker-lab-dev" },
             platform: DEFAULT_ENGINE_PLATFORM,
         });
         expect(image.skipPush).toBe(false);
@@ -139,7 +127,7 @@ describe("default config", () => {
     ];
 
     test("registry and every replica are sent the spec's CIS section-5 settings", () => {
-        expect(hardened()).toHaveLength(defaultConfig().replicas + 1);
+        expect(hardened()).toHaveLength(labConfig().replicas + 1);
         for (const [resource, , , c] of hardened()) {
             const inputs = named(run, resource).inputs;
             const sent = {
@@ -175,7 +163,7 @@ describe("default config", () => {
         expect(named(run, "lab-registry-container").inputs.user).toBeUndefined();
         for (const c of appContainers(run)) {
             expect(c.inputs.user).toBe("1000:1000");
-            expect(c.inputs.memory).toBe(defaultConfig().memoryLimitMb);
+            expect(c.inputs.memory).toBe(labConfig().memoryLimitMb);
         }
     });
 
@@ -256,7 +244,7 @@ describe("default config", () => {
         // Swarm mode's outputs, empty here: defined, so no up warns of an undefined output.
         expect({ serviceNames: run.outputs.serviceNames, nodeUrls: run.outputs.nodeUrls }).toEqual({ serviceNames: [], nodeUrls: [] });
         expect(run.outputs.appUrls).toEqual(spec.appUrls);
-        expect(run.outputs.registryUrl).toBe(`http://127.0.0.1:${defaultConfig().registryPort}`);
+        expect(run.outputs.registryUrl).toBe(`http://127.0.0.1:${labConfig().registryPort}`);
         expect(run.outputs.containerNames).toEqual(spec.replicas.map((r) => r.name));
         expect(run.outputs.checks).toEqual(Object.fromEntries(spec.checks.map((c) => [c.id, "passed"])));
         expect(Object.keys(run.outputs.checks as object)).toEqual(spec.checks.map((c) => c.id));
@@ -307,7 +295,7 @@ describe("other configs", () => {
         const run = await runProgram({ dockerHost: "ssh://teacher@lab-host" });
         expect(named(run, "lab-engine").inputs.host).toBe("ssh://teacher@lab-host");
         const commands = ofType(run, TYPES.command);
-        expect(commands.filter((c) => c.name.endsWith("-pids-limit"))).toHaveLength(defaultConfig().replicas + 1);
+        expect(commands.filter((c) => c.name.endsWith("-pids-limit"))).toHaveLength(labConfig().replicas + 1);
         for (const c of commands)
             expect({ name: c.name, env: c.inputs.environment }).toEqual({ name: c.name, env: { DOCKER_HOST: "ssh://teacher@lab-host" } });
         expect(run.calls.map((c) => c.inputs.environment)).toEqual([{ DOCKER_HOST: "ssh://teacher@lab-host" }]);

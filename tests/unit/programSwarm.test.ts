@@ -1,14 +1,6 @@
-import {
-    buildLabSpec,
-    labsOf,
-    PASS_MARKER,
-    parseLabConfig,
-    renderCheckScript,
-    resolveCheck,
-    SWARM_NODES_COMMAND,
-    serviceArgs,
-} from "../../lab";
-import { DEFAULT_ENGINE_PLATFORM, fakeDigest, named, ofType, PROJECT, type ProgramRun, runProgram, TYPES } from "./helpers/program";
+import { labsOf, PASS_MARKER, renderCheckScript, resolveCheck, SWARM_NODES_COMMAND, serviceArgs } from "../../lab";
+import { specFor } from "../../tools/stack";
+import { DEFAULT_ENGINE_PLATFORM, fakeDigest, named, ofType, type ProgramRun, runProgram, TYPES } from "./helpers/program";
 
 // The program under Pulumi mocks in swarm mode: every assertion is on the inputs index.ts sent.
 
@@ -24,8 +16,6 @@ const passing = (name: string) => {
     return name.includes("-check-") ? `${PASS_MARKER} ${id}\n` : `mock stdout of ${name}`;
 };
 const HOST = { mode: "swarm", publishMode: "host", replicas: "2", appPort: "54080", registryPort: "54000" };
-const specFor = (config: Record<string, unknown>) =>
-    buildLabSpec(parseLabConfig(config), { project: PROJECT, stack: "dev", appDir: "app" });
 
 describe("swarm mode, publishMode host", () => {
     let run: ProgramRun;

@@ -3,15 +3,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as bcrypt from "bcryptjs";
+import { PROJECT_ROOT } from "../../engine";
 import {
     GENERATE_PASSWORD_COMMAND,
     htpasswdLine,
     htpasswdSalt,
     LabConfigError,
-    labSpecFor,
     PLAIN_TEXT_PASSWORD_PROBLEM,
-    PROJECT_ROOT,
-    parseLabConfig,
     REGISTRY_AUTH_HEALTHCHECK_COMMAND,
     REGISTRY_BASIC_AUTH_ENV,
     REGISTRY_HTPASSWD_PATH,
@@ -24,6 +22,7 @@ import {
     SECRET_CONFIG_VALUE,
     SWARM_NODES_COMMAND,
 } from "../../lab";
+import { labConfig, specFor } from "../../tools/stack";
 import { named, ofType, type ProgramRun, runProgram, TYPES } from "./helpers/program";
 
 // Registry authentication (registryAuth): config, the htpasswd helper, the checks' login, and the
@@ -36,7 +35,7 @@ const AUTH = { registryAuth: "true" };
 
 function problems(raw: Record<string, unknown>): string[] {
     try {
-        parseLabConfig(raw);
+        labConfig(raw);
     } catch (err) {
         expect(err).toBeInstanceOf(LabConfigError);
         return (err as LabConfigError).problems;
@@ -46,10 +45,10 @@ function problems(raw: Record<string, unknown>): string[] {
 
 describe("config", () => {
     test("registryAuth is off by default, with the user lab; true and false parse as booleans", () => {
-        expect(parseLabConfig({})).toMatchObject({ registryAuth: false, registryUser: "lab" });
-        expect(parseLabConfig({ registryAuth: "true" }).registryAuth).toBe(true);
-        expect(parseLabConfig({ registryAuth: true }).registryAuth).toBe(true);
-        expect(parseLabConfig({ registryAuth: "false" }).registryAuth).toBe(false);
+        expect(labConfig({})).toMatchObject({ registryAuth: false, registryUser: "lab" });
+        expect(labConfig({ registryAuth: "true" }).registryAuth).toBe(true);
+        expect(labConfig({ registryAuth: true }).registryAuth).toBe(true);
+        expect(labConfig({ registryAuth: "false" }).registryAuth).toBe(false);
     });
 
     test("registryPassword is not declared in Pulumi.yaml: the CLI would make it required, or refuse a secret's default", () => {
@@ -140,8 +139,8 @@ describe("htpasswd helper", () => {
 });
 
 describe("spec and checks", () => {
-    const spec = labSpecFor(AUTH, "dev");
-    const plain = labSpecFor({}, "dev");
+    const spec = specFor(AUTH, "dev");
+    const plain = specFor({}, "dev");
     const ref = `${spec.image.repository}@sha256:${"a".repeat(64)}`;
     const scriptOf = (id: string, s = spec) => renderCheckScript(resolveCheck(s.checks.find((c) => c.id === id)!, { imageRef: ref }));
 
@@ -294,7 +293,7 @@ describe("the program under mocks with registryAuth", () => {
 
     test("every check's environment holds the password as a secret, in and out; the scripts hold none", () => {
         const checks = ofType(given, TYPES.command).filter((c) => c.name.startsWith("lab-check-"));
-        expect(checks.length).toBe(labSpecFor(AUTH, "dev").checks.length);
+        expect(checks.length).toBe(specFor(AUTH, "dev").checks.length);
         for (const check of checks) {
             expect(check.inputs.environment).toEqual(registryAuthEnv("lab", PASSWORD));
             expect(check.secretInputs).toEqual(["environment"]);
@@ -334,7 +333,7 @@ describe("the program under mocks with registryAuth in swarm mode", () => {
         throw new Error(`unexpected command ${command}`);
     };
     const SWARM = { ...AUTH, mode: "swarm", publishMode: "host", replicas: "1", registryPassword: PASSWORD };
-    const spec = labSpecFor({ ...SWARM, registryPassword: SECRET_CONFIG_VALUE }, "dev");
+    const spec = specFor({ ...SWARM, registryPassword: SECRET_CONFIG_VALUE }, "dev");
     const LINE = htpasswdLine("lab", PASSWORD, "docker-lab-dev");
     let run: ProgramRun;
     let plain: ProgramRun;
@@ -411,7 +410,7 @@ describe("the program under mocks with registryAuth in swarm mode", () => {
     });
 
     test("the swarm checks that push, pull or call the registry API log in; the others are those without auth", () => {
-        const open = labSpecFor({ mode: "swarm", publishMode: "host", replicas: "1" }, "dev");
+        const open = specFor({ mode: "swarm", publishMode: "host", replicas: "1" }, "dev");
         expect(spec.checks.map((c) => c.id)).toEqual(open.checks.map((c) => c.id));
         const changed = spec.checks.filter((c, i) => JSON.stringify(c) !== JSON.stringify(open.checks[i])).map((c) => c.id);
         expect(changed).toEqual(["01.01-tag-push-pull", "01.01-search", "01.03-registry-catalog"]);

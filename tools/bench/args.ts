@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../../lab";
+import { PROJECT_ROOT } from "../../engine";
 
 /**
  * The bench's phases, as `--only` names them, in the order they run: `lab` (image, lab and bare

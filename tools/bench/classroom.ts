@@ -2,10 +2,11 @@ import { execFile } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { docker, dockerOk, provisionLab, teardownLab } from "../../engine";
-import { LABEL, type LabSpec, labSpecFor, labsOf, PROJECT_NAME, PROJECT_ROOT } from "../../lab";
+import { docker, dockerOk, PROJECT_ROOT, provisionLab, teardownLab } from "../../engine";
+import { LABEL, type LabSpec, labsOf, PROJECT_NAME } from "../../lab";
 import { copyProject, removeProjectCopy } from "../projectCopy";
 import { DEFAULT_PASSPHRASE } from "../pulumiCli";
+import { specFor } from "../stack";
 import type { PulumiToolchain } from "../toolchain";
 import { verifyLab } from "../verify";
 import { BASE_IMAGE, forgetWorkspace, log, median, REGISTRY_IMAGE, seconds, secs, table, verdict } from "./common";
@@ -53,7 +54,7 @@ export function classConfig(students: number): Record<string, unknown> {
 
 /** The bench class's spec. */
 export function benchClassSpec(students: number): LabSpec {
-    return labSpecFor(classConfig(students), CLASS_STACK);
+    return specFor(classConfig(students), CLASS_STACK);
 }
 
 /** One run of the program under mocks. */

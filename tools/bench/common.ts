@@ -4,8 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { waitHealthy } from "../../engine";
-import { type ContainerSpec, OFFLINE_IMAGES, PROJECT_NAME, PROJECT_ROOT } from "../../lab";
+import { PROJECT_ROOT, waitHealthy } from "../../engine";
+import { type ContainerSpec, OFFLINE_IMAGES, PROJECT_NAME } from "../../lab";
 import type { PulumiToolchain } from "../toolchain";
 
 /** What the bench runs on, its progress log and the arithmetic of its figures. */

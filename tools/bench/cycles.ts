@@ -2,7 +2,17 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { type CheckResult, dockerOk, labelled, provisionLab, removeLabelled, runChecks, teardownLab, timed } from "../../engine";
+import {
+    type CheckResult,
+    dockerOk,
+    labelled,
+    PROJECT_ROOT,
+    provisionLab,
+    removeLabelled,
+    runChecks,
+    teardownLab,
+    timed,
+} from "../../engine";
 import {
     APP_CONTAINER_PORT,
     APP_DIR,
@@ -11,7 +21,6 @@ import {
     hostUrl,
     type LabConfig,
     type LabSpec,
-    PROJECT_ROOT,
     REGISTRY_CONTAINER_PORT,
     REGISTRY_HEALTHCHECK_COMMAND,
     replicaPort,

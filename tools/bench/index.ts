@@ -40,8 +40,9 @@
  */
 import * as fs from "node:fs";
 import { performance } from "node:perf_hooks";
-import { dockerOk } from "../../engine";
-import { APP_DIR, buildLabSpec, PROJECT_NAME, PROJECT_ROOT, parseLabConfig } from "../../lab";
+import { dockerOk, PROJECT_ROOT } from "../../engine";
+import { APP_DIR, buildLabSpec, PROJECT_NAME } from "../../lab";
+import { labConfig } from "../stack";
 import { findToolchain, TOOLCHAIN_HINT } from "../toolchain";
 import { BENCH_USAGE, parseBenchArgs } from "./args";
 import { classroomPhase, classroomReport, cleanupClassroom } from "./classroom";
@@ -64,7 +65,7 @@ export async function runBench(argv: string[]): Promise<number> {
         return 0;
     }
     process.chdir(PROJECT_ROOT);
-    const config = parseLabConfig(BENCH_CONFIG);
+    const config = labConfig(BENCH_CONFIG);
     const spec = buildLabSpec(config, { project: PROJECT_NAME, stack: STACK, appDir: APP_DIR });
     const pulumiSpec = buildLabSpec(config, { project: PROJECT_NAME, stack: PULUMI_STACK, appDir: APP_DIR });
 

@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
 import { docker, dockerOk, GWBRIDGE_NETWORK, initSwarm, leaveSwarm, removeSwarmLab, swarmLeftovers, swarmState } from "../../engine";
-import { type LabSpec, labSpecFor } from "../../lab";
+import type { LabSpec } from "../../lab";
+import { specFor } from "../stack";
 import { type PulumiToolchain, TOOLCHAIN_HINT } from "../toolchain";
 import { BASE_IMAGE, forgetWorkspace, log, REGISTRY_IMAGE, secs } from "./common";
 import { type LabCommandRun, PulumiBench } from "./pulumiPhase";
@@ -45,7 +46,7 @@ export const SWARM_CONFIG = {
 } as const;
 
 export function swarmBenchSpec(): LabSpec {
-    return labSpecFor(SWARM_CONFIG, SWARM_STACK);
+    return specFor(SWARM_CONFIG, SWARM_STACK);
 }
 
 /** One poll of the app: when (ms since the epoch), and the version it answered or why it did not. */

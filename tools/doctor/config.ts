@@ -1,16 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import {
-    APP_DIR,
-    buildLabSpec,
-    type LabConfig,
-    LabConfigError,
-    type LabSpec,
-    loadConfigSchema,
-    PROJECT_NAME,
-    parseLabConfig,
-    readStackConfig,
-} from "../../lab";
+import { APP_DIR, buildLabSpec, type LabConfig, LabConfigError, type LabSpec, PROJECT_NAME, parseLabConfig } from "../../lab";
+import { loadConfigSchema, readStackConfig } from "../stack";
 import { finding, skipped } from "./findings";
 import type { DoctorFinding, DoctorOptions } from "./types";
 

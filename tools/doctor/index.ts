@@ -1,5 +1,6 @@
 // tools/doctor/: the preflight, one module per class of finding (node, config, state, engine and swarm, ports, disk, images), all I/O through probes; it changes nothing and declares no resource.
-import { PROJECT_ROOT } from "../../lab";
+
+import { PROJECT_ROOT } from "../../engine";
 import { parseDoctorArgs } from "./args";
 import { checkConfig } from "./config";
 import { checkDisk } from "./disk";

@@ -1,11 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type CheckResult, repoDigestOf, runCheck } from "../../engine";
-import { type LabSpec, PROJECT_ROOT, shellQuote } from "../../lab";
+import { type CheckResult, PROJECT_ROOT, repoDigestOf, runCheck } from "../../engine";
+import { type LabSpec, shellQuote } from "../../lab";
 import { type Exercise, exerciseCleanupCommand, exerciseProgressFile, exerciseWorkDir, type Lang, labExercises } from "../../lab/exercises";
 import { damageHeading, describeDamage, labDamage } from "../labGuard";
 import { DEFAULT_STACK } from "../pulumiCli";
-import { specForStack } from "../verify";
+import { specForStack } from "../stack";
 import { EXERCISE_USAGE, type ExerciseArgs, parseExerciseArgs } from "./args";
 import { colorEnabled, doneCount, MARKS, type Palette, palette, renderCheckResult, renderList, renderShow, UI } from "./format";
 import { clearProgress, loadProgress, type Progress, progressOf, recordCheck, saveProgress } from "./progress";

@@ -1,17 +1,17 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { labSpecFor } from "../../../lab";
 import { exerciseProgressFile, exerciseWorkDir } from "../../../lab/exercises";
 import { EXERCISE_EXIT, type ExerciseIo, exerciseCommand } from "../../../tools/exercise";
 import { describeDamage, labDamage } from "../../../tools/labGuard";
+import { specFor } from "../../../tools/stack";
 import { fakeDocker } from "./fakeDocker";
 
 // npm run exercise without an engine: list and show never call docker; a corrupt progress file is
 // reported in one line and rebuilt; check refuses a broken lab, naming what is broken and the fix.
 
 const stack = "unit-cli";
-const spec = labSpecFor({}, stack);
+const spec = specFor({}, stack);
 
 describe("exerciseCommand", () => {
     let root: string;

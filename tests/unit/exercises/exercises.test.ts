@@ -1,16 +1,17 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { runCheck } from "../../../engine";
-import { LABEL, labSpecFor, NOTES_SECTIONS, PROJECT_ROOT, renderCheckScript, resolveCheck } from "../../../lab";
+import { PROJECT_ROOT, runCheck } from "../../../engine";
+import { LABEL, NOTES_SECTIONS, renderCheckScript, resolveCheck } from "../../../lab";
 import { EXERCISE_LABEL, exerciseCleanupCommand, exerciseWorkDir, labExercises } from "../../../lab/exercises";
+import { specFor } from "../../../tools/stack";
 import { fakeDocker } from "./fakeDocker";
 
 // The exercises as data: every notes section covered, both languages, a check the lab's own engine
 // renders, a solution and a reset that touch only the exercises' own objects.
 
 const stack = "unit-exercises";
-const spec = labSpecFor({ appPort: "47080", registryPort: "47000" }, stack);
+const spec = specFor({ appPort: "47080", registryPort: "47000" }, stack);
 const exercises = labExercises(spec, stack);
 const imageRef = `${spec.image.repository}@sha256:${"ab".repeat(32)}`;
 const HAN = /[\u4e00-\u9fff]/;
@@ -108,7 +109,7 @@ describe("the exercises", () => {
     });
 
     test("two stacks' exercises share no object name, label, tag or file", () => {
-        const other = labExercises(labSpecFor({ appPort: "47180", registryPort: "47100" }, "unit-other"), "unit-other");
+        const other = labExercises(specFor({ appPort: "47180", registryPort: "47100" }, "unit-other"), "unit-other");
         const words = (list: typeof exercises) =>
             new Set(
                 list

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { labSpecFor, NOTES_SECTIONS, renderCheckScript, resolveCheck } from "../../../lab";
+import { NOTES_SECTIONS, renderCheckScript, resolveCheck } from "../../../lab";
 import { labExercises } from "../../../lab/exercises";
 import {
     colorEnabled,
@@ -13,11 +13,12 @@ import {
     renderShow,
     seenOutput,
 } from "../../../tools/exercise";
+import { specFor } from "../../../tools/stack";
 
 // What npm run exercise prints: marks, states, expected/seen/hint, colours only when asked for.
 
 const stack = "unit-format";
-const spec = labSpecFor({}, stack);
+const spec = specFor({}, stack);
 const exercises = labExercises(spec, stack);
 const ESC = "\x1b[";
 const byId = (id: string) => exercises.find((e) => e.id === id)!;

@@ -1,4 +1,5 @@
-import { buildLabSpec, defaultConfig, parseLabConfig, type SpecContext } from "../../../lab";
+import { buildLabSpec, type SpecContext } from "../../../lab";
+import { labConfig } from "../../../tools/stack";
 
 // Every learner-facing text of a lesson check exists in Chinese too, written in Chinese.
 
@@ -6,7 +7,7 @@ const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };
 const HAN = /[\u4e00-\u9fff]/;
 
 describe("lesson checks in Chinese", () => {
-    const specs = [buildLabSpec(defaultConfig(), ctx), buildLabSpec(parseLabConfig({ replicas: "3" }), ctx)];
+    const specs = [buildLabSpec(labConfig(), ctx), buildLabSpec(labConfig({ replicas: "3" }), ctx)];
 
     test.each(specs.flatMap((spec) => spec.checks).map((c) => [c.id, c] as const))("%s has a Chinese title and proves", (_id, check) => {
         expect(check.titleZh).toMatch(HAN);

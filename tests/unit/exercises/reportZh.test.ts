@@ -1,10 +1,11 @@
-import { buildLabSpec, defaultConfig } from "../../../lab";
+import { buildLabSpec } from "../../../lab";
 import { renderReportHtml, renderReportMarkdown } from "../../../tools";
+import { labConfig } from "../../../tools/stack";
 import { syntheticReport } from "../../helpers/syntheticReport";
 
 // The lab report carries every check's Chinese title and explanation and Chinese headings beside the English ones.
 
-const spec = buildLabSpec(defaultConfig(), { project: "docker-lab", stack: "dev", appDir: "app" });
+const spec = buildLabSpec(labConfig(), { project: "docker-lab", stack: "dev", appDir: "app" });
 const report = syntheticReport(spec, { failingId: "01.02-ps" });
 
 describe("the lab report in Chinese too", () => {

@@ -4,7 +4,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import {
     buildLabSpec,
-    defaultConfig,
     describeExpectation,
     type Expectation,
     FAIL_MARKER,
@@ -13,15 +12,15 @@ import {
     type LessonCheck,
     NOTES_SECTIONS,
     PASS_MARKER,
-    parseLabConfig,
     renderCheckScript,
     resolveCheck,
     type SpecContext,
 } from "../../../lab";
+import { labConfig } from "../../../tools/stack";
 
 const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };
-const spec = buildLabSpec(defaultConfig(), ctx);
-const threeReplicas = buildLabSpec(parseLabConfig({ replicas: "3" }), ctx);
+const spec = buildLabSpec(labConfig(), ctx);
+const threeReplicas = buildLabSpec(labConfig({ replicas: "3" }), ctx);
 
 const notesFile = path.join(__dirname, "..", "..", "..", "..", "shared", "seed", "docker-learning-notes.md");
 
@@ -90,7 +89,7 @@ describe("lessonChecks", () => {
     });
 
     test("the cgroup check expects the configured memory limit in bytes", () => {
-        const c = parseLabConfig({ memoryLimitMb: "200" });
+        const c = labConfig({ memoryLimitMb: "200" });
         const check = buildLabSpec(c, ctx).checks.find((x) => x.id === "00-cgroup-memory");
         expect(check?.expect).toEqual({ kind: "equals", value: String(c.memoryLimitMb * 1024 * 1024) });
     });

@@ -13,13 +13,13 @@ import {
     labImageRef,
     labsOf,
     PASS_MARKER,
-    parseLabConfig,
     renderCheckScript,
     resolveCheck,
     resolveImageCommand,
     STUDENT_NAME_MAX,
     studentLab,
 } from "../../../lab";
+import { labConfig } from "../../../tools/stack";
 
 // The classroom: property tests over random classes (sizes 1..50, random appPort, registryPort and
 // replicas) prove the invariants of the layout; example tests pin the names, ports and labels of a
@@ -29,17 +29,17 @@ import {
 const ctx = { project: "docker-lab", stack: "dev", appDir: "app" };
 
 /** The class spec for raw config values, as the program builds it. */
-const classSpec = (raw: Record<string, unknown>): LabSpec => buildLabSpec(parseLabConfig(raw), ctx);
+const classSpec = (raw: Record<string, unknown>): LabSpec => buildLabSpec(labConfig(raw), ctx);
 
 /** Runs parseLabConfig and returns the LabConfigError it must throw. */
 function configError(raw: Record<string, unknown>): LabConfigError {
     try {
-        parseLabConfig(raw);
+        labConfig(raw);
     } catch (err) {
         expect(err).toBeInstanceOf(LabConfigError);
         return err as LabConfigError;
     }
-    throw new Error(`parseLabConfig(${JSON.stringify(raw)}) accepted an invalid class`);
+    throw new Error(`labConfig(${JSON.stringify(raw)}) accepted an invalid class`);
 }
 
 /**
@@ -375,7 +375,7 @@ describe("the students config value", () => {
         ["JSON text, as the CLI hands a declared array to the program", '["alice","bob"]'],
         ["a list, as Pulumi.<stack>.yaml holds it", ["alice", "bob"]],
     ])("%s", (_, students) => {
-        expect(parseLabConfig({ students }).students).toEqual(["alice", "bob"]);
+        expect(labConfig({ students }).students).toEqual(["alice", "bob"]);
     });
 
     test("an empty string is a free seat: the later students keep their blocks; a class of only free seats is rejected", () => {
@@ -390,8 +390,8 @@ describe("the students config value", () => {
     });
 
     test("the default is no students: the one-learner lab", () => {
-        expect(parseLabConfig({}).students).toEqual([]);
-        expect(parseLabConfig({ students: "[]" }).students).toEqual([]);
+        expect(labConfig({}).students).toEqual([]);
+        expect(labConfig({ students: "[]" }).students).toEqual([]);
     });
 
     test.each([
@@ -409,7 +409,7 @@ describe("the students config value", () => {
 
     test("a one-learner lab keeps its own rule for the registry port; a class skips it instead", () => {
         expect(configError({ appPort: 9000, registryPort: 9001 }).problems[0]).toMatch(/registryPort = 9001: overlaps the app ports/);
-        expect(parseLabConfig({ appPort: 9000, registryPort: 9001, students: ["a"] }).students).toEqual(["a"]);
+        expect(labConfig({ appPort: 9000, registryPort: 9001, students: ["a"] }).students).toEqual(["a"]);
     });
 
     test("classPortPlan says how many ports a block skipped", () => {

@@ -2,18 +2,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import {
-    CONFIG_KEYS,
-    type ConfigKeySchema,
-    defaultConfig,
-    isImageReference,
-    LabConfigError,
-    LIMITS,
-    loadConfigSchema,
-    PROJECT_FILE,
-    parseLabConfig,
-    readStackConfig,
-} from "../../../lab";
+import { PROJECT_FILE } from "../../../engine";
+import { CONFIG_KEYS, type ConfigKeySchema, isImageReference, LabConfigError, LIMITS } from "../../../lab";
+import { labConfig, loadConfigSchema, readStackConfig } from "../../../tools/stack";
 
 /** Pulumi.yaml as the test reads it itself, independently of loadConfigSchema. */
 const projectFile = path.join(__dirname, "..", "..", "..", "Pulumi.yaml");
@@ -22,12 +13,12 @@ const declared = (parseYaml(fs.readFileSync(projectFile, "utf8")) as { config: R
 /** Runs parseLabConfig and returns the LabConfigError it must throw. */
 function configError(raw: Record<string, unknown>): LabConfigError {
     try {
-        parseLabConfig(raw);
+        labConfig(raw);
     } catch (err) {
         expect(err).toBeInstanceOf(LabConfigError);
         return err as LabConfigError;
     }
-    throw new Error(`parseLabConfig(${JSON.stringify(raw)}) accepted an invalid config`);
+    throw new Error(`labConfig(${JSON.stringify(raw)}) accepted an invalid config`);
 }
 
 const portRange = `${LIMITS.port.min} to ${LIMITS.port.max}`;
@@ -65,8 +56,8 @@ describe("Pulumi.yaml schema", () => {
         expect(extra).toEqual([]);
     });
 
-    test("defaultConfig() equals the declared defaults key by key", () => {
-        const config = defaultConfig();
+    test("labConfig() equals the declared defaults key by key", () => {
+        const config = labConfig();
         expect(Object.keys(config).sort()).toEqual([...CONFIG_KEYS].sort());
         for (const key of CONFIG_KEYS) {
             expect({ key, value: config[key] }).toEqual({ key, value: declared[key].default });
@@ -88,7 +79,7 @@ describe("Pulumi.yaml schema", () => {
 
 describe("parseLabConfig", () => {
     test("strings as `pulumi config set` stores them become numbers", () => {
-        const config = parseLabConfig({ replicas: "3", appPort: "9000", registryPort: "6000", memoryLimitMb: " 256 " });
+        const config = labConfig({ replicas: "3", appPort: "9000", registryPort: "6000", memoryLimitMb: " 256 " });
         expect(config.replicas).toBe(3);
         expect(config.appPort).toBe(9000);
         expect(config.registryPort).toBe(6000);
@@ -139,13 +130,13 @@ describe("parseLabConfig", () => {
     );
 
     test.each([4999, 5002])("registryPort %d just outside the app ports 5000..5001 is accepted", (registryPort) => {
-        const config = parseLabConfig({ appPort: 5000, registryPort, replicas: 2 });
+        const config = labConfig({ appPort: 5000, registryPort, replicas: 2 });
         expect(config.registryPort).toBe(registryPort);
         expect(config.appPort).toBe(5000);
     });
 
     test("the last app port may be exactly 65535", () => {
-        const config = parseLabConfig({ appPort: LIMITS.port.max - 1, replicas: 2 });
+        const config = labConfig({ appPort: LIMITS.port.max - 1, replicas: 2 });
         expect(config.appPort + config.replicas - 1).toBe(LIMITS.port.max);
     });
 
@@ -160,11 +151,11 @@ describe("parseLabConfig", () => {
     });
 
     test.each(["unix:///var/run/docker.sock", "tcp://h:2376", "ssh://u@h", ""])("dockerHost %j is accepted", (dockerHost) => {
-        expect(parseLabConfig({ dockerHost }).dockerHost).toBe(dockerHost);
+        expect(labConfig({ dockerHost }).dockerHost).toBe(dockerHost);
     });
 
     test.each(["::1", "0.0.0.0"])("bindAddress %s is accepted", (bindAddress) => {
-        expect(parseLabConfig({ bindAddress }).bindAddress).toBe(bindAddress);
+        expect(labConfig({ bindAddress }).bindAddress).toBe(bindAddress);
     });
 });
 

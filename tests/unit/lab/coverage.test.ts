@@ -1,12 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { buildLabSpec, defaultConfig } from "../../../lab";
+import { buildLabSpec } from "../../../lab";
+import { labConfig } from "../../../tools/stack";
 
 // Every command the notes teach is run by a lesson check (or by one that documents why it runs
 // the nearest local equivalent). The commands are read from the notes themselves.
 
 const NOTES = fs.readFileSync(path.join(__dirname, "..", "..", "..", "..", "shared", "seed", "docker-learning-notes.md"), "utf8");
-const checks = buildLabSpec(defaultConfig(), { project: "docker-lab", stack: "dev", appDir: "app" }).checks;
+const checks = buildLabSpec(labConfig(), { project: "docker-lab", stack: "dev", appDir: "app" }).checks;
 
 /** Docker commands as the notes write them, typos ("dockere", "dockerimport") normalised. */
 function dockerCommandsInNotes(): Set<string> {

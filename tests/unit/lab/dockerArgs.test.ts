@@ -2,18 +2,17 @@ import {
     buildLabSpec,
     type ContainerSpec,
     containerArgs,
-    defaultConfig,
     dockerBuildArgs,
     dockerCreateArgs,
     dockerRunArgs,
     healthcheckArgs,
-    parseLabConfig,
     pidsLimitCommand,
     type SpecContext,
 } from "../../../lab";
+import { labConfig } from "../../../tools/stack";
 
 const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };
-const spec = buildLabSpec(defaultConfig(), ctx);
+const spec = buildLabSpec(labConfig(), ctx);
 const replica = spec.replicas[0];
 const registry = spec.registry.container;
 const imageName = spec.image.name;
@@ -102,7 +101,7 @@ describe("dockerRunArgs", () => {
     });
 
     test("brackets an IPv6 publish address", () => {
-        const c = parseLabConfig({ bindAddress: "::1" });
+        const c = labConfig({ bindAddress: "::1" });
         const v6 = buildLabSpec(c, ctx);
         const published = flagValues(dockerRunArgs(v6.replicas[0], v6.image.name, v6.network.name), "--publish");
         const p = v6.replicas[0].ports[0];
@@ -230,7 +229,7 @@ describe("dockerBuildArgs and dockerCreateArgs", () => {
         expect(flagValues(args, "--tag")).toEqual([spec.image.name]);
         expect(flagValues(args, "--file")).toEqual([spec.image.dockerfile]);
         expect(flagValues(args, "--build-arg")).toEqual(Object.entries(spec.image.buildArgs).map(([k, v]) => `${k}=${v}`));
-        expect(flagValues(args, "--build-arg")).toContain(`BASE_IMAGE=${defaultConfig().baseImage}`);
+        expect(flagValues(args, "--build-arg")).toContain(`BASE_IMAGE=${labConfig().baseImage}`);
         expect(args[args.length - 1]).toBe(spec.image.context);
         expect(args).not.toContain("--quiet");
     });

@@ -1,4 +1,4 @@
-import { buildLabSpec, defaultConfig, lessonChecks, NOTES_SECTIONS, parseLabConfig, type SpecContext } from "../../../lab";
+import { buildLabSpec, lessonChecks, NOTES_SECTIONS, type SpecContext } from "../../../lab";
 import { architectureChecks } from "../../../lab/lessons/architecture";
 import { containersChecks } from "../../../lab/lessons/containers";
 import { lessonContext } from "../../../lab/lessons/context";
@@ -6,6 +6,7 @@ import { imagesChecks } from "../../../lab/lessons/images";
 import { packagingChecks } from "../../../lab/lessons/packaging";
 import { registryChecks } from "../../../lab/lessons/registry";
 import { virtualizationChecks } from "../../../lab/lessons/virtualization";
+import { labConfig } from "../../../tools/stack";
 
 const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };
 
@@ -41,18 +42,18 @@ const DEFAULT_IDS = [
 
 describe("lesson checks composed from one file per notes section", () => {
     test("the default lab has exactly these checks, in this order", () => {
-        expect(buildLabSpec(defaultConfig(), ctx).checks.map((c) => c.id)).toEqual(DEFAULT_IDS);
+        expect(buildLabSpec(labConfig(), ctx).checks.map((c) => c.id)).toEqual(DEFAULT_IDS);
     });
 
     test("one HTTP check per replica closes the list", () => {
-        const ids = buildLabSpec(parseLabConfig({ replicas: "3" }), ctx).checks.map((c) => c.id);
+        const ids = buildLabSpec(labConfig({ replicas: "3" }), ctx).checks.map((c) => c.id);
         expect(ids).toEqual([...DEFAULT_IDS.filter((id) => !id.startsWith("02-")), "02-http-0", "02-http-1", "02-http-2"]);
     });
 
     test("each section's file gives only that section's checks, and lessonChecks joins them in the notes' order", () => {
-        const spec = buildLabSpec(defaultConfig(), ctx);
+        const spec = buildLabSpec(labConfig(), ctx);
         const { checks, ...rest } = spec;
-        const lesson = lessonContext(rest, defaultConfig());
+        const lesson = lessonContext(rest, labConfig());
         const bySection: [string, typeof virtualizationChecks][] = [
             ["00", virtualizationChecks],
             ["01.01", imagesChecks],
@@ -68,6 +69,6 @@ describe("lesson checks composed from one file per notes section", () => {
             expect(made.every((c) => c.section === id && c.heading === NOTES_SECTIONS[id])).toBe(true);
         }
         expect(bySection.flatMap(([, checksOf]) => checksOf(lesson))).toEqual(checks);
-        expect(lessonChecks(rest, defaultConfig())).toEqual(checks);
+        expect(lessonChecks(rest, labConfig())).toEqual(checks);
     });
 });

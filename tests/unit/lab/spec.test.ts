@@ -3,7 +3,6 @@ import {
     APP_HEALTHCHECK_COMMAND,
     buildLabSpec,
     type ContainerSpec,
-    defaultConfig,
     ENGINE_PLATFORM_COMMAND,
     hostUrl,
     instanceId,
@@ -14,7 +13,6 @@ import {
     type LabConfig,
     type LabSpec,
     parseEnginePlatform,
-    parseLabConfig,
     REGISTRY_CONTAINER_PORT,
     REGISTRY_HEALTHCHECK_COMMAND,
     REGISTRY_MEMORY_MB,
@@ -23,9 +21,10 @@ import {
     replicaPort,
     type SpecContext,
 } from "../../../lab";
+import { labConfig } from "../../../tools/stack";
 
 const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };
-const config = defaultConfig();
+const config = labConfig();
 const spec = buildLabSpec(config, ctx);
 
 /** Every labelled Docker object of a lab, with its name and labels. */
@@ -69,7 +68,7 @@ describe("buildLabSpec", () => {
     });
 
     test("replica i is named replicaName(i) and publishes on appPort+i at bindAddress", () => {
-        const c = parseLabConfig({ replicas: "3", appPort: "9100", bindAddress: "0.0.0.0" });
+        const c = labConfig({ replicas: "3", appPort: "9100", bindAddress: "0.0.0.0" });
         const s = buildLabSpec(c, ctx);
         expect(s.replicas).toHaveLength(c.replicas);
         s.replicas.forEach((r, i) => {
@@ -83,7 +82,7 @@ describe("buildLabSpec", () => {
     });
 
     test("the registry publishes registryPort at bindAddress", () => {
-        const c = parseLabConfig({ registryPort: "5123", bindAddress: "::1" });
+        const c = labConfig({ registryPort: "5123", bindAddress: "::1" });
         const s = buildLabSpec(c, ctx);
         expect(s.registry.container.ports).toEqual([{ internal: REGISTRY_CONTAINER_PORT, external: c.registryPort, ip: c.bindAddress }]);
         expect(s.registry.url).toBe(hostUrl(c.bindAddress, c.registryPort));
@@ -91,7 +90,7 @@ describe("buildLabSpec", () => {
     });
 
     test("the image lives in the local registry under the instance and carries BASE_IMAGE", () => {
-        const c = parseLabConfig({ registryPort: "5555", appImageName: "myapp", appImageTag: "v2_rc.1", baseImage: "node:22-alpine" });
+        const c = labConfig({ registryPort: "5555", appImageName: "myapp", appImageTag: "v2_rc.1", baseImage: "node:22-alpine" });
         const s = buildLabSpec(c, ctx);
         expect(s.image.repository).toBe(`localhost:${c.registryPort}/${s.instance}/${c.appImageName}`);
         expect(s.image.registryPath).toBe(`${s.instance}/${c.appImageName}`);
@@ -108,7 +107,7 @@ describe("buildLabSpec", () => {
 
     test("two stacks with other ports produce disjoint names, ports and repositories", () => {
         const dev = spec;
-        const qa = buildLabSpec(parseLabConfig({ appPort: "9080", registryPort: "6000" }), { ...ctx, stack: "qa" });
+        const qa = buildLabSpec(labConfig({ appPort: "9080", registryPort: "6000" }), { ...ctx, stack: "qa" });
         const names = (s: LabSpec) => [...objects(s).map((o) => o.name), s.instance];
         const ports = (s: LabSpec) => containers(s).flatMap((c) => c.ports.map((p) => p.external));
         const repos = (s: LabSpec) => [s.image.repository, s.image.name, s.image.registryPath];
@@ -122,7 +121,7 @@ describe("buildLabSpec", () => {
     });
 
     test("replicas run as non-root with a read-only root fs, tmpfs /tmp, no capabilities and a memory limit", () => {
-        const c = parseLabConfig({ memoryLimitMb: "384", replicas: "2" });
+        const c = labConfig({ memoryLimitMb: "384", replicas: "2" });
         const s = buildLabSpec(c, ctx);
         for (const r of s.replicas) {
             expect(r.user).toBeDefined();
@@ -141,7 +140,7 @@ describe("buildLabSpec", () => {
     });
 
     test("every container meets CIS section 5: memory without swap, CPU share, PIDs limit, read-only root, on-failure:5", () => {
-        const c = parseLabConfig({ memoryLimitMb: "384", replicas: "3" });
+        const c = labConfig({ memoryLimitMb: "384", replicas: "3" });
         const s = buildLabSpec(c, ctx);
         for (const container of containers(s)) {
             const expected = container === s.registry.container ? REGISTRY_MEMORY_MB : c.memoryLimitMb;
@@ -193,15 +192,15 @@ describe("buildLabSpec", () => {
     test("dockerHost goes to commandEnv as DOCKER_HOST, and only when set", () => {
         expect(spec.dockerHost).toBe(config.dockerHost);
         expect(spec.commandEnv).toEqual(config.dockerHost ? { DOCKER_HOST: config.dockerHost } : {});
-        const remote = buildLabSpec(parseLabConfig({ dockerHost: "tcp://h:2376" }), ctx);
+        const remote = buildLabSpec(labConfig({ dockerHost: "tcp://h:2376" }), ctx);
         expect(remote.commandEnv).toEqual({ DOCKER_HOST: "tcp://h:2376" });
         expect(remote.dockerHost).toBe("tcp://h:2376");
     });
 
     test("building twice gives deep-equal specs", () => {
-        const c: LabConfig = parseLabConfig({ replicas: "4", bindAddress: "::1" });
+        const c: LabConfig = labConfig({ replicas: "4", bindAddress: "::1" });
         expect(buildLabSpec(c, ctx)).toEqual(buildLabSpec(c, ctx));
-        expect(buildLabSpec(defaultConfig(), ctx)).toEqual(spec);
+        expect(buildLabSpec(labConfig(), ctx)).toEqual(spec);
     });
 });
 

@@ -6,14 +6,12 @@ import * as path from "node:path";
 import {
     buildLabSpec,
     CONFIG_KEYS,
-    defaultConfig,
     LabConfigError,
     type LabSpec,
     labsOf,
     MANAGER_CONSTRAINT,
     monitorSeconds,
     nodeUrls,
-    parseLabConfig,
     parseSwarmNodes,
     renderCheckScript,
     resolveCheck,
@@ -27,29 +25,30 @@ import {
     tmpfsMounts,
 } from "../../../lab";
 import { meshRequests } from "../../../lab/lessons/swarm";
+import { labConfig } from "../../../tools/stack";
 
 // Swarm mode in the pure model: config keys and their validation, the services derived from the
 // containers the containers mode runs, the swarm variants of the checks, and the service inputs.
 
 const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };
-const spec = (raw: Record<string, unknown> = {}) => buildLabSpec(parseLabConfig(raw), ctx);
+const spec = (raw: Record<string, unknown> = {}) => buildLabSpec(labConfig(raw), ctx);
 const HOST = { mode: "swarm", publishMode: "host" };
 const INGRESS = { mode: "swarm" };
 
 function configError(raw: Record<string, unknown>): string {
     try {
-        parseLabConfig(raw);
+        labConfig(raw);
     } catch (err) {
         expect(err).toBeInstanceOf(LabConfigError);
         return (err as Error).message;
     }
-    throw new Error(`parseLabConfig(${JSON.stringify(raw)}) accepted an invalid config`);
+    throw new Error(`labConfig(${JSON.stringify(raw)}) accepted an invalid config`);
 }
 
 describe("config: mode, publishMode, registryAddress", () => {
     test("declared keys, defaulting to the containers mode, the ingress mesh and the mode's own registry address", () => {
         expect(CONFIG_KEYS).toEqual(expect.arrayContaining(["mode", "publishMode", "registryAddress"]));
-        const config = defaultConfig();
+        const config = labConfig();
         expect({ mode: config.mode, publishMode: config.publishMode, registryAddress: config.registryAddress }).toEqual({
             mode: "containers",
             publishMode: "ingress",
@@ -73,13 +72,13 @@ describe("config: mode, publishMode, registryAddress", () => {
 
     test("valid registry addresses: host, host:port, IPv4, bracketed IPv6", () => {
         for (const registryAddress of ["registry.lan", "10.0.0.5:5000", "manager-1:5000", "[fd00::5]:5000"]) {
-            expect(parseLabConfig({ registryAddress }).registryAddress).toBe(registryAddress);
+            expect(labConfig({ registryAddress }).registryAddress).toBe(registryAddress);
         }
     });
 
     test("swarm mode publishes one app port, so replicas do not widen the app's port range", () => {
-        expect(() => parseLabConfig({ ...HOST, appPort: "65535", replicas: "3", registryPort: "5000" })).not.toThrow();
-        expect(() => parseLabConfig({ ...HOST, appPort: "8080", replicas: "3", registryPort: "8081" })).not.toThrow();
+        expect(() => labConfig({ ...HOST, appPort: "65535", replicas: "3", registryPort: "5000" })).not.toThrow();
+        expect(() => labConfig({ ...HOST, appPort: "8080", replicas: "3", registryPort: "8081" })).not.toThrow();
         // The containers mode still rejects both.
         expect(configError({ appPort: "65535", replicas: "3" })).toContain("go past 65535");
         expect(configError({ appPort: "8080", replicas: "3", registryPort: "8081" })).toContain("overlaps the app ports 8080..8082");
@@ -206,7 +205,7 @@ describe("spec in swarm mode", () => {
     });
 
     test("a long stack name still gives every task a hostname within a DNS label", () => {
-        const long = buildLabSpec(parseLabConfig({ ...HOST, replicas: "20" }), { ...ctx, stack: "s".repeat(70) });
+        const long = buildLabSpec(labConfig({ ...HOST, replicas: "20" }), { ...ctx, stack: "s".repeat(70) });
         const hostnames = long.swarm!.taskHostnames;
         expect(hostnames.every((h) => h.length <= 63)).toBe(true);
         expect(new Set(hostnames).size).toBe(20);
@@ -237,7 +236,7 @@ describe("a classroom in swarm mode", () => {
     });
 
     test("a class too big for the port range is rejected counting one port per student, not per replica", () => {
-        expect(() => parseLabConfig({ ...HOST, replicas: "20", appPort: "65533", students: ["a", "b", "c"] })).not.toThrow();
+        expect(() => labConfig({ ...HOST, replicas: "20", appPort: "65533", students: ["a", "b", "c"] })).not.toThrow();
         expect(configError({ ...HOST, replicas: "20", appPort: "65534", students: ["a", "b", "c"] })).toContain("the class needs 3 ports");
     });
 });

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../../../lab";
+import { PROJECT_ROOT } from "../../../engine";
 import { BENCH_PHASES, parseBenchArgs } from "../../../tools/bench";
 
 describe("npm run bench arguments", () => {

@@ -2,7 +2,6 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { labSpecFor, parseLabConfig } from "../../../lab";
 import type { CycleSteps, LabCycle } from "../../../tools/bench/cycles";
 import {
     criticalPath,
@@ -17,6 +16,7 @@ import { type LabCommandRun, type PulumiRun, shimScript } from "../../../tools/b
 import { bareWithChecksMs, criticalPathText, pulumiSection } from "../../../tools/bench/pulumiReport";
 import { goDurationMs, parseCallLog, parseCliSummary, splitCommand } from "../../../tools/bench/pulumiTimings";
 import { benchReport } from "../../../tools/bench/report";
+import { labConfig, specFor } from "../../../tools/stack";
 import { runProgram } from "../helpers/program";
 
 // The Pulumi rows of `npm run bench`: event-log parsing into step timings, the critical path, the
@@ -236,7 +236,7 @@ describe("the program's resources, as the bench sorts them", () => {
     // (The mocks record no stack resource and no default provider; the event-log tests cover those.)
     test("every resource the program registers has its part of the lab, with the counts the spec gives", async () => {
         const { resources } = await runProgram({ replicas: "3" }, "bench-pulumi");
-        const spec = labSpecFor({ replicas: "3" }, "bench-pulumi");
+        const spec = specFor({ replicas: "3" }, "bench-pulumi");
         const counts: Record<string, number> = {};
         for (const r of resources) {
             const stage = stageOf(parseUrn(r.urn));
@@ -462,7 +462,7 @@ describe("the Pulumi rows of the bench table", () => {
 
 describe("the whole bench report without a Pulumi CLI", () => {
     test("prints the Pulumi rows as n/a with the reason, and counts their targets as n/a, not as misses", () => {
-        const spec = labSpecFor({}, "bench");
+        const spec = specFor({}, "bench");
         const checks = spec.checks.map((c) => ({
             id: c.id,
             section: c.section,
@@ -485,7 +485,7 @@ describe("the whole bench report without a Pulumi CLI", () => {
         };
         const { text, results } = benchReport({
             spec,
-            config: parseLabConfig({}),
+            config: labConfig({}),
             engine: "20.10.24 (API 1.41)",
             runs: 1,
             image: {

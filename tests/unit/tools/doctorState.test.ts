@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import { labSpecFor, PROJECT_NAME } from "../../../lab";
+import { PROJECT_NAME } from "../../../lab";
 import {
     DOCTOR_EXIT_CODES,
     type DoctorFinding,
@@ -10,6 +10,7 @@ import {
     preflight,
     stateBackend,
 } from "../../../tools/doctor";
+import { specFor } from "../../../tools/stack";
 import { byId, doctor, type FakeWorld, fake, HOME, HOSTNAME, PROJECT_DIR, problems, STACK, world } from "./doctorFake";
 
 /** The stack under test is not the default one, so the fix names it for `npm run up`. */
@@ -27,7 +28,7 @@ const LOCKED_AT = "2026-11-28T10:57:49.42Z";
 const LOCKED_MS = Date.parse(LOCKED_AT);
 const CANCEL = `pulumi cancel --yes --stack ${STACK}`;
 
-const spec = labSpecFor({}, STACK);
+const spec = specFor({}, STACK);
 const APP0 = spec.replicas[0].name;
 const APP1 = spec.replicas[1].name;
 const NETWORK = spec.network.name;

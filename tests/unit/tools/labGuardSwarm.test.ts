@@ -1,12 +1,12 @@
-import { labSpecFor } from "../../../lab";
 import { describeDamage, labDamage } from "../../../tools/labGuard";
+import { specFor } from "../../../tools/stack";
 import { fakeDocker } from "../exercises/fakeDocker";
 
 // The lab guard in swarm mode: swarm replaces task containers by itself, so the guard asks for the
 // lab's services (a service removed by hand is what only Pulumi restores), never for containers by name.
 
 const stack = "unit-guard-swarm";
-const spec = labSpecFor({ mode: "swarm", publishMode: "host" }, stack);
+const spec = specFor({ mode: "swarm", publishMode: "host" }, stack);
 
 test("a whole swarm lab has no damage: the engine is asked for the lab's services and the tag, not for containers", async () => {
     const docker = fakeDocker([

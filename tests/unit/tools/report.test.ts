@@ -3,13 +3,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import {
     buildLabSpec,
-    defaultConfig,
     FAIL_MARKER,
     IMAGE_REF_PLACEHOLDER,
     type LabSpec,
     NOTES_SECTIONS,
     PASS_MARKER,
-    parseLabConfig,
     type SpecContext,
 } from "../../../lab";
 import * as tools from "../../../tools";
@@ -23,6 +21,7 @@ import {
     type VerifyReport,
     writeLabReport,
 } from "../../../tools/report";
+import { labConfig } from "../../../tools/stack";
 import { syntheticReport } from "../../helpers/syntheticReport";
 
 const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };
@@ -39,8 +38,8 @@ function makeReport(spec: LabSpec): VerifyReport {
     });
 }
 
-const defaultSpec = buildLabSpec(defaultConfig(), ctx);
-const threeSpec = buildLabSpec(parseLabConfig({ replicas: "3", appPort: "9100" }), ctx);
+const defaultSpec = buildLabSpec(labConfig(), ctx);
+const threeSpec = buildLabSpec(labConfig({ replicas: "3", appPort: "9100" }), ctx);
 const report = makeReport(threeSpec);
 const html = renderReportHtml(report);
 const markdown = renderReportMarkdown(report);
@@ -221,7 +220,7 @@ describe("renderLabSvg", () => {
     test("lays out 1 to 20 replicas deterministically, taller with more replicas, inside the viewBox", () => {
         let lastHeight = 0;
         for (const n of [1, 2, 7, 20]) {
-            const spec = buildLabSpec(parseLabConfig({ replicas: String(n) }), ctx);
+            const spec = buildLabSpec(labConfig({ replicas: String(n) }), ctx);
             const svg = renderLabSvg(spec);
             expect(renderLabSvg(spec)).toBe(svg);
             expect(svg.match(/<g class="lab-replica"/g)).toHaveLength(n);
@@ -237,7 +236,7 @@ describe("renderLabSvg", () => {
     });
 
     test("escapes names and shows IPv6 binds in brackets", () => {
-        const spec = buildLabSpec(parseLabConfig({ bindAddress: "::1" }), ctx);
+        const spec = buildLabSpec(labConfig({ bindAddress: "::1" }), ctx);
         const svg = renderLabSvg(spec);
         expect(svg).toContain(">[::1]:8080</text>");
         const hostile = { ...spec, instance: `a<b>&"c` };

@@ -1,7 +1,8 @@
 import type { CheckResult } from "../../../engine";
-import { buildLabSpec, type LabSpec, labsOf, PASS_MARKER, parseLabConfig } from "../../../lab";
+import { buildLabSpec, type LabSpec, labsOf, PASS_MARKER } from "../../../lab";
 import { renderReportHtml, renderReportMarkdown, type VerifyReport } from "../../../tools/report";
 import { reportRoster } from "../../../tools/report/model";
+import { labConfig } from "../../../tools/stack";
 
 // The lab report of a class: a roster section (one row per student: result, URLs, containers,
 // repository), each check named with its student, its command run against the student's own
@@ -41,7 +42,7 @@ function classReport(spec: LabSpec, failing: string[] = []): VerifyReport {
     };
 }
 
-const spec = buildLabSpec(parseLabConfig({ students: ["alice", "bob"], appPort: 9000, registryPort: 5000 }), {
+const spec = buildLabSpec(labConfig({ students: ["alice", "bob"], appPort: 9000, registryPort: 5000 }), {
     project: "docker-lab",
     stack: "dev",
     appDir: "app",
@@ -102,7 +103,7 @@ test("HTML: a roster table, and each student's check with an id of its own", () 
 });
 
 test("a one-learner report has no roster", () => {
-    const one = buildLabSpec(parseLabConfig({}), { project: "docker-lab", stack: "dev", appDir: "app" });
+    const one = buildLabSpec(labConfig({}), { project: "docker-lab", stack: "dev", appDir: "app" });
     const r = classReport(one);
     expect(reportRoster(r)).toEqual([]);
     expect(renderReportMarkdown(r)).not.toContain("## Roster");

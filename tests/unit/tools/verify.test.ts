@@ -1,6 +1,7 @@
 import type { CheckResult } from "../../../engine";
 import type { LessonCheck } from "../../../lab";
-import { formatCheckLine, parseVerifyArgs, specForStack } from "../../../tools/verify";
+import { specForStack } from "../../../tools/stack";
+import { formatCheckLine, parseVerifyArgs } from "../../../tools/verify";
 
 describe("npm run verify arguments", () => {
     test("defaults: the dev stack (or LAB_STACK), human output, report written", () => {

@@ -1,5 +1,6 @@
 import type { CheckResult } from "../../../engine";
-import { buildLabSpec, IMAGE_REF_PLACEHOLDER, type LabSpec, type LessonCheck, parseLabConfig } from "../../../lab";
+import { buildLabSpec, IMAGE_REF_PLACEHOLDER, type LabSpec, type LessonCheck } from "../../../lab";
+import { labConfig } from "../../../tools/stack";
 import { formatCheckLine, parseVerifyArgs, verifyHeading, verifyLab } from "../../../tools/verify";
 
 // npm run verify on a class: every student's checks (each against the student's own repository),
@@ -7,7 +8,7 @@ import { formatCheckLine, parseVerifyArgs, verifyHeading, verifyLab } from "../.
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
 const build = (students: string[]): LabSpec =>
-    buildLabSpec(parseLabConfig({ students, appPort: 9000, registryPort: 5000 }), { project: "docker-lab", stack: "dev", appDir: "app" });
+    buildLabSpec(labConfig({ students, appPort: 9000, registryPort: 5000 }), { project: "docker-lab", stack: "dev", appDir: "app" });
 
 /** The class with each student's checks swapped for two quick ones that print the image they got. */
 function quickClass(students: string[]): LabSpec {
