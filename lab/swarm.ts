@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import type { LabConfig } from "./config";
+import { fitWithHash } from "./names";
 import type { ContainerSpec, HealthcheckSpec, ServiceRolloutSpec, ServiceSpec, SwarmSpec } from "./types";
 
 /**
@@ -45,9 +45,7 @@ const TASK_HOSTNAME_BASE_MAX = 60;
  * characters and a hash of the whole name, so every lab's tasks keep distinct hostnames.
  */
 export function taskHostnameBase(serviceName: string): string {
-    if (serviceName.length <= TASK_HOSTNAME_BASE_MAX) return serviceName;
-    const hash = createHash("sha256").update(serviceName).digest("hex").slice(0, 8);
-    return `${serviceName.slice(0, TASK_HOSTNAME_BASE_MAX - hash.length - 1).replace(/[-.]+$/, "")}-${hash}`;
+    return fitWithHash(serviceName, TASK_HOSTNAME_BASE_MAX);
 }
 
 /** Hostname of the app task in `slot` (1-based, as swarm numbers the tasks of a replicated service). */
