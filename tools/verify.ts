@@ -2,8 +2,9 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { docker, mapInOrder, PROJECT_ROOT, repoDigestOf, runCheck } from "../engine";
 import { type LabSpec, labImageRef, labsOf, registryAuthEnv, studentLab } from "../lab";
+import { parseArgs, stackAndConfig } from "./args";
 import { damageHeading, describeDamage, labDamage } from "./labGuard";
-import { labStack, pulumiEnv } from "./pulumiCli";
+import { pulumiEnv } from "./pulumiCli";
 import { probeRegistryLogin, registryPassword } from "./registryLogin";
 import { formatDuration, type VerifiedCheck, type VerifyReport, writeLabReport } from "./report";
 import { specForStack } from "./stack";
@@ -86,27 +87,16 @@ export interface VerifyArgs {
     report: boolean;
 }
 
+const VERIFY_ARGS = { options: { stack: "NAME", student: "NAME", config: "JSON", json: true, "no-report": true } } as const;
+
 export function parseVerifyArgs(argv: string[], env: Record<string, string | undefined>): VerifyArgs {
-    const args: VerifyArgs = { stack: labStack(env), json: false, report: true };
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === "--json") args.json = true;
-        else if (arg === "--no-report") args.report = false;
-        else if (arg === "--stack" && argv[i + 1]) args.stack = argv[++i];
-        else if (arg === "--student" && argv[i + 1]) args.student = argv[++i];
-        else if (arg === "--config" && argv[i + 1]) {
-            try {
-                args.config = JSON.parse(argv[++i]);
-            } catch {
-                throw new Error(`--config takes a JSON object such as '{"replicas":"3"}', not ${argv[i]}`);
-            }
-        } else {
-            throw new Error(
-                `Unknown argument ${JSON.stringify(arg)}: use --stack NAME, --student NAME, --config JSON, --json, --no-report`,
-            );
-        }
-    }
-    return args;
+    const { options } = parseArgs(argv, VERIFY_ARGS);
+    return {
+        ...stackAndConfig(options, env),
+        ...(options.student === undefined ? {} : { student: options.student }),
+        json: options.json === true,
+        report: options["no-report"] !== true,
+    };
 }
 
 /** The image digest the stack exported, if a Pulumi CLI is at hand and the stack has outputs. */

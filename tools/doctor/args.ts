@@ -1,20 +1,19 @@
-import { DEFAULT_STACK, labStack } from "../pulumiCli";
-
-const USAGE = `usage: npm run doctor [-- --stack NAME] [--json]   (stack default: $LAB_STACK, else ${DEFAULT_STACK})`;
+import { ArgumentError, parseArgs, stackAndConfig } from "../args";
 
 export interface DoctorArgs {
     stack: string;
     json: boolean;
 }
 
+const DOCTOR_ARGS = { options: { stack: "NAME", json: true } } as const;
+
+/** `npm run doctor` arguments, or the one-line usage mistake. */
 export function parseDoctorArgs(argv: string[], env: Record<string, string | undefined>): DoctorArgs | string {
-    const args: DoctorArgs = { stack: labStack(env), json: false };
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === "--json") args.json = true;
-        else if (arg === "--stack" && argv[i + 1] && !argv[i + 1].startsWith("-")) args.stack = argv[++i];
-        else if (arg.startsWith("--stack=") && arg.length > "--stack=".length) args.stack = arg.slice("--stack=".length);
-        else return `unknown or incomplete argument ${JSON.stringify(arg)}; ${USAGE}`;
+    try {
+        const { options } = parseArgs(argv, DOCTOR_ARGS);
+        return { stack: stackAndConfig(options, env).stack, json: options.json === true };
+    } catch (e) {
+        if (e instanceof ArgumentError) return e.message;
+        throw e;
     }
-    return args;
 }

@@ -1,4 +1,5 @@
 import type { Lang } from "../../lab/exercises";
+import { ArgumentError, parseArgs, stackAndConfig } from "../args";
 import { labStack } from "../pulumiCli";
 import { parseLang, systemLang } from "./lang";
 
@@ -28,66 +29,36 @@ export const EXERCISE_USAGE = [
 
 const NEEDS_ID: ExerciseCommandName[] = ["show", "check", "solve"];
 
+const EXERCISE_ARGS = { options: { lang: "zh|en", stack: "NAME", config: "JSON" }, positionals: true, help: true } as const;
+
 /**
- * Parses the arguments after `npm run exercise --`. Options may come anywhere, as `--opt VALUE`
- * or `--opt=VALUE`. Throws one clear error for anything it does not know.
+ * Parses the arguments after `npm run exercise --`, by the commands' convention (tools/args.ts):
+ * options anywhere, as `--opt VALUE` or `--opt=VALUE`. Throws one clear error for anything it does not know.
  */
 export function parseExerciseArgs(argv: string[], env: Record<string, string | undefined>): ExerciseArgs {
-    const positional: string[] = [];
-    let lang: Lang | undefined;
-    let stack = labStack(env);
-    let config: Record<string, string> | undefined;
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === "--help" || arg === "-h") return { command: "help", lang: lang ?? systemLang(env), stack };
-        if (!arg.startsWith("--")) {
-            positional.push(arg);
-            continue;
-        }
-        const eq = arg.indexOf("=");
-        const option = eq === -1 ? arg : arg.slice(0, eq);
-        if (!["--lang", "--stack", "--config"].includes(option)) {
-            throw new Error(`Unknown option ${JSON.stringify(arg)}: use --lang zh|en, --stack NAME, --config JSON (or --help)`);
-        }
-        const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-        if (value === undefined || value === "")
-            throw new Error(`${option} needs a value: ${option} ${option === "--lang" ? "zh" : "VALUE"}`);
-        if (option === "--lang") lang = parseLang(value);
-        else if (option === "--stack") stack = value;
-        else config = parseConfig(value);
-    }
-    const [word = "list", id, ...extra] = positional;
+    const { options, positionals, help } = parseArgs(argv, EXERCISE_ARGS);
+    if (help) return { command: "help", lang: systemLang(env), stack: labStack(env) };
+    const lang = options.lang === undefined ? systemLang(env) : parseLang(options.lang);
+    const { stack, config } = stackAndConfig(options, env);
+    const [word = "list", id, ...extra] = positionals;
     const command = word.toLowerCase() as ExerciseCommandName;
     if (!(EXERCISE_COMMANDS as readonly string[]).includes(command)) {
-        throw new Error(`Unknown command ${JSON.stringify(word)}: use list, show ID, check ID, solve ID or reset [ID]`);
+        throw new ArgumentError(`unknown command ${JSON.stringify(word)}: use list, show ID, check ID, solve ID or reset [ID]`);
     }
     if (NEEDS_ID.includes(command) && id === undefined) {
-        throw new Error(`${command} needs an exercise id: npm run exercise -- ${command} ID (npm run exercise lists them)`);
+        throw new ArgumentError(`${command} needs an exercise id: npm run exercise -- ${command} ID (npm run exercise lists them)`);
     }
     if ((command === "list" || command === "help") && id !== undefined) extra.unshift(id);
     if (extra.length > 0) {
-        throw new Error(
-            `Unexpected argument ${JSON.stringify(extra[0])}: options go after --, e.g. npm run exercise -- show ${id ?? "ID"} --lang zh`,
+        throw new ArgumentError(
+            `unexpected argument ${JSON.stringify(extra[0])}: options go after --, e.g. npm run exercise -- show ${id ?? "ID"} --lang zh`,
         );
     }
     return {
         command,
         ...(command !== "list" && command !== "help" && id !== undefined ? { id } : {}),
-        lang: lang ?? systemLang(env),
+        lang,
         stack,
         ...(config ? { config } : {}),
     };
-}
-
-function parseConfig(text: string): Record<string, string> {
-    let value: unknown;
-    try {
-        value = JSON.parse(text);
-    } catch {
-        value = undefined;
-    }
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        throw new Error(`--config takes a JSON object such as '{"replicas":"3"}', not ${text}`);
-    }
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }

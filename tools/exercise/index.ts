@@ -130,6 +130,13 @@ function defaultIo(): ExerciseIo {
     };
 }
 
+/** Where a command's output goes, in which language and colours. */
+interface Output {
+    io: ExerciseIo;
+    lang: Lang;
+    p: Palette;
+}
+
 /** `npm run exercise [-- COMMAND [ID]] [--lang zh|en] [--stack NAME] [--config JSON]`; returns the exit code. */
 export async function exerciseCommand(argv: string[], overrides: Partial<ExerciseIo> = {}): Promise<number> {
     const io: ExerciseIo = { ...defaultIo(), ...overrides };
@@ -142,15 +149,12 @@ export async function exerciseCommand(argv: string[], overrides: Partial<Exercis
     const p = palette(io.color);
     const lang = args.lang;
     const ui = UI[lang];
+    const out: Output = { io, lang, p };
     const stackArgs = stackArgsOf(args, io.env);
 
     const loaded = loadProgress(lab.progressFile, lab.stack);
     if (loaded.problem) io.err(`${loaded.problem}\n`);
-    let progress: Progress = loaded.progress;
-    const save = (next: Progress) => {
-        progress = next;
-        saveProgress(lab.progressFile, progress);
-    };
+    const progress: Progress = loaded.progress;
 
     switch (args.command) {
         case "list":
@@ -175,50 +179,22 @@ export async function exerciseCommand(argv: string[], overrides: Partial<Exercis
             const imageRef = await guardedImageRef(lab, lang, io, p);
             if (imageRef === undefined) return EXERCISE_EXIT.labBroken;
             const result = await runExerciseCheck(lab, exercise, imageRef);
-            save(recordCheck(progress, exercise.id, result.passed, io.now()));
-            io.out(
-                renderCheckResult(exercise, result, progressOf(progress, exercise.id), {
-                    lang,
-                    palette: p,
-                    count: doneCount(lab.exercises, progress, lang),
-                }),
-            );
+            const next = recordCheck(progress, exercise.id, result.passed, io.now());
+            saveProgress(lab.progressFile, next);
+            printResult(lab, exercise, result, next, out);
             return result.passed ? EXERCISE_EXIT.ok : EXERCISE_EXIT.failed;
         }
         case "solve": {
             const exercise = findExercise(lab, args.id as string);
             const imageRef = await guardedImageRef(lab, lang, io, p);
             if (imageRef === undefined) return EXERCISE_EXIT.labBroken;
-            io.out(`${p.bold(`${ui.solving} ${exercise.id}`)}  ${exercise.title[lang]}\n`);
-            io.out(`${p.dim(`# ${ui.cleanSlate}`)}\n`);
-            const cleared = await runCommands(lab, exercise.reset);
-            if (!cleared.ok) return reportFailedStep(io, p, ui, cleared.results, true);
-            const steps = exercise.solution;
-            const solved = await runCommands(
-                lab,
-                steps.map((s) => s.command),
-                (line) => io.out(`    ${line}\n`),
-                (command, index) => io.out(`\n${p.cyan(`$ ${command}`)}\n${p.dim(`  # ${steps[index].explain[lang]}`)}\n`),
-            );
-            if (!solved.ok) return reportFailedStep(io, p, ui, solved.results, false);
-            const result = await runExerciseCheck(lab, exercise, imageRef);
-            save(recordCheck(progress, exercise.id, result.passed, io.now(), true));
-            io.out("\n");
-            io.out(
-                renderCheckResult(exercise, result, progressOf(progress, exercise.id), {
-                    lang,
-                    palette: p,
-                    count: doneCount(lab.exercises, progress, lang),
-                }),
-            );
-            if (result.passed) io.out(`${p.dim(ui.solvedNote)}\n`);
-            return result.passed ? EXERCISE_EXIT.ok : EXERCISE_EXIT.failed;
+            return solveExercise(lab, exercise, imageRef, progress, out);
         }
         case "reset": {
             const exercise = args.id === undefined ? undefined : findExercise(lab, args.id);
             const run = await runCommands(lab, resetCommands(lab, exercise), (line) => io.out(`    ${line}\n`));
             if (!run.ok) return reportFailedStep(io, p, ui, run.results, false);
-            save(clearProgress(progress, exercise ? [exercise.id] : undefined));
+            saveProgress(lab.progressFile, clearProgress(progress, exercise ? [exercise.id] : undefined));
             io.out(
                 exercise
                     ? `${p.green(MARKS.done)} ${ui.resetOne} ${exercise.id}: ${ui.resetDone}\n`
@@ -227,6 +203,45 @@ export async function exerciseCommand(argv: string[], overrides: Partial<Exercis
             return EXERCISE_EXIT.ok;
         }
     }
+}
+
+/**
+ * `solve`: clears what the exercise left, runs the reference solution step by step with each step's
+ * explanation and output, then checks it; the result is recorded as solved by the reference.
+ */
+async function solveExercise(lab: ExerciseLab, exercise: Exercise, imageRef: string, progress: Progress, out: Output): Promise<number> {
+    const { io, lang, p } = out;
+    const ui = UI[lang];
+    io.out(`${p.bold(`${ui.solving} ${exercise.id}`)}  ${exercise.title[lang]}\n`);
+    io.out(`${p.dim(`# ${ui.cleanSlate}`)}\n`);
+    const cleared = await runCommands(lab, exercise.reset);
+    if (!cleared.ok) return reportFailedStep(io, p, ui, cleared.results, true);
+    const steps = exercise.solution;
+    const solved = await runCommands(
+        lab,
+        steps.map((s) => s.command),
+        (line) => io.out(`    ${line}\n`),
+        (command, index) => io.out(`\n${p.cyan(`$ ${command}`)}\n${p.dim(`  # ${steps[index].explain[lang]}`)}\n`),
+    );
+    if (!solved.ok) return reportFailedStep(io, p, ui, solved.results, false);
+    const result = await runExerciseCheck(lab, exercise, imageRef);
+    const next = recordCheck(progress, exercise.id, result.passed, io.now(), true);
+    saveProgress(lab.progressFile, next);
+    io.out("\n");
+    printResult(lab, exercise, result, next, out);
+    if (result.passed) io.out(`${p.dim(ui.solvedNote)}\n`);
+    return result.passed ? EXERCISE_EXIT.ok : EXERCISE_EXIT.failed;
+}
+
+/** Prints a check's result with the learner's progress on it and the count of exercises done. */
+function printResult(lab: ExerciseLab, exercise: Exercise, result: CheckResult, progress: Progress, out: Output): void {
+    out.io.out(
+        renderCheckResult(exercise, result, progressOf(progress, exercise.id), {
+            lang: out.lang,
+            palette: out.p,
+            count: doneCount(lab.exercises, progress, out.lang),
+        }),
+    );
 }
 
 /**

@@ -28,6 +28,12 @@ describe("parseExerciseArgs", () => {
             stack: "class",
         });
         expect(parseExerciseArgs(["check", "x", "--lang=EN"], { LANG: "zh_CN" }).lang).toBe("en");
+        expect(parseExerciseArgs(['--config={"appPort":"47080"}', "reset", "--stack", "class"], env)).toEqual({
+            command: "reset",
+            lang: "en",
+            stack: "class",
+            config: { appPort: "47080" },
+        });
     });
 
     test("the stack: --stack, else LAB_STACK, else dev", () => {
@@ -47,23 +53,31 @@ describe("parseExerciseArgs", () => {
     });
 
     test.each([
-        [["frobnicate"], 'Unknown command "frobnicate": use list, show ID, check ID, solve ID or reset [ID]'],
-        [["--verbose"], 'Unknown option "--verbose": use --lang zh|en, --stack NAME, --config JSON (or --help)'],
+        [["frobnicate"], 'unknown command "frobnicate": use list, show ID, check ID, solve ID or reset [ID]'],
+        [["--verbose"], 'unknown option "--verbose": use --lang zh|en, --stack NAME, --config JSON (or --help)'],
+        [["-v", "list"], 'unknown option "-v": use --lang zh|en, --stack NAME, --config JSON (or --help)'],
         [
             ["show", "00-kernel", "--lang", "fr"],
             '--lang "fr" is not a language of the exercises: use --lang zh (中文) or --lang en (English)',
         ],
-        [["show", "00-kernel", "--lang"], "--lang needs a value: --lang zh"],
-        [["--stack="], "--stack needs a value: --stack VALUE"],
+        [["show", "00-kernel", "--lang"], "--lang needs a value: --lang zh|en"],
+        [["--stack="], "--stack needs a value: --stack NAME"],
+        [["--stack", "--lang", "zh"], "--stack needs a value: --stack NAME"],
+        [["--config"], "--config needs a value: --config JSON"],
         // npm run exercise show ID --lang zh (without --): npm swallows --lang and passes "zh" on.
-        [["show", "00-kernel", "zh"], 'Unexpected argument "zh": options go after --, e.g. npm run exercise -- show 00-kernel --lang zh'],
-        [["list", "00-kernel"], 'Unexpected argument "00-kernel"'],
+        [["show", "00-kernel", "zh"], 'unexpected argument "zh": options go after --, e.g. npm run exercise -- show 00-kernel --lang zh'],
+        [["list", "00-kernel"], 'unexpected argument "00-kernel": options go after --, e.g. npm run exercise -- show 00-kernel --lang zh'],
     ])("%j is one clear error", (argv, message) => {
-        expect(() => parseExerciseArgs(argv, env)).toThrow(message);
+        expect(() => parseExerciseArgs(argv, env)).toThrow(new Error(message));
     });
 
-    test("--help wins over everything else", () => {
+    test("--help and -h win over everything else", () => {
         expect(parseExerciseArgs(["check", "--help"], env).command).toBe("help");
+        expect(parseExerciseArgs(["frobnicate", "--lang", "fr", "-h"], { LAB_STACK: "class" })).toEqual({
+            command: "help",
+            lang: "en",
+            stack: "class",
+        });
     });
 });
 

@@ -40,18 +40,26 @@ describe("npm run bench arguments", () => {
             /^--only "lab,pulumi": unknown phase "pulumi"; the phases are lab, classroom, swarm/,
         );
         expect(oneLine(["--only", "lab,,swarm"])).toMatch(/^--only "lab,,swarm": an empty phase name; the phases are/);
-        expect(oneLine(["--only"])).toBe("--only needs a value");
-        expect(oneLine(["--only="])).toBe("--only= needs a value");
+        expect(oneLine(["--only"])).toBe("--only needs a value: --only lab,classroom,swarm");
+        expect(oneLine(["--only="])).toBe("--only needs a value: --only lab,classroom,swarm");
     });
 
-    test("-h and --help ask for the usage", () => {
+    test("-h and --help ask for the usage, wherever they are", () => {
         expect(parseBenchArgs(["-h"])).toBe("help");
         expect(parseBenchArgs(["--runs", "2", "--help"])).toBe("help");
+        expect(parseBenchArgs(["--runs", "11", "--help"])).toBe("help");
     });
 
-    test("bad arguments are refused with the reason", () => {
-        expect(() => parseBenchArgs(["--runs", "11"])).toThrow(/--runs must be a whole number from 1 to 10/);
-        expect(() => parseBenchArgs(["--json"])).toThrow(/--json needs a value/);
-        expect(() => parseBenchArgs(["--fast"])).toThrow(/unknown argument "--fast"/);
+    test("bad arguments are refused in one line naming the argument and the fix", () => {
+        expect(() => parseBenchArgs(["--runs", "11"])).toThrow(
+            new Error('--runs must be a whole number from 1 to 10, not "11": e.g. --runs 3'),
+        );
+        expect(() => parseBenchArgs(["--runs=two"])).toThrow(/^--runs must be a whole number from 1 to 10, not "two"/);
+        expect(() => parseBenchArgs(["--json"])).toThrow(new Error("--json needs a value: --json PATH"));
+        expect(() => parseBenchArgs(["--json", "--runs", "2"])).toThrow(new Error("--json needs a value: --json PATH"));
+        expect(() => parseBenchArgs(["--fast"])).toThrow(
+            new Error('unknown option "--fast": use --json PATH, --runs N, --only lab,classroom,swarm (or --help)'),
+        );
+        expect(() => parseBenchArgs(["swarm"])).toThrow(/^unexpected argument "swarm": use --json PATH/);
     });
 });

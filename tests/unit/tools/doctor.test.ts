@@ -563,12 +563,17 @@ describe("doctor: several classes, output, preflight, CLI", () => {
         ]);
     });
 
-    test("CLI arguments: --stack, --stack=, LAB_STACK, --json, unknown", () => {
+    test("CLI arguments: --stack, --stack=, LAB_STACK, --json, one line per mistake", () => {
         expect(parseDoctorArgs([], {})).toEqual({ stack: "dev", json: false });
         expect(parseDoctorArgs([], { LAB_STACK: "class1" })).toEqual({ stack: "class1", json: false });
         expect(parseDoctorArgs(["--stack", "s9", "--json"], { LAB_STACK: "class1" })).toEqual({ stack: "s9", json: true });
         expect(parseDoctorArgs(["--stack=s8"], {})).toEqual({ stack: "s8", json: false });
-        expect(parseDoctorArgs(["--stack"], {})).toMatch(/^unknown or incomplete argument "--stack"; usage: npm run doctor/);
-        expect(parseDoctorArgs(["--verbose"], {})).toMatch(/^unknown or incomplete argument "--verbose"/);
+        expect(parseDoctorArgs(["--json", "--stack", "-s7"], {})).toEqual({ stack: "-s7", json: true });
+        expect(parseDoctorArgs(["--stack"], {})).toBe("--stack needs a value: --stack NAME");
+        expect(parseDoctorArgs(["--stack", "--json"], {})).toBe("--stack needs a value: --stack NAME");
+        expect(parseDoctorArgs(["--stack="], {})).toBe("--stack needs a value: --stack NAME");
+        expect(parseDoctorArgs(["--verbose"], {})).toBe('unknown option "--verbose": use --stack NAME, --json');
+        expect(parseDoctorArgs(["s9"], {})).toBe('unexpected argument "s9": use --stack NAME, --json');
+        expect(parseDoctorArgs(["--json=true"], {})).toBe("--json takes no value: --json");
     });
 });

@@ -18,9 +18,27 @@ describe("npm run verify arguments", () => {
         });
     });
 
-    test("bad arguments name the argument and the choices", () => {
-        expect(() => parseVerifyArgs(["--config", "{nope"], {})).toThrow(/--config takes a JSON object/);
-        expect(() => parseVerifyArgs(["--fast"], {})).toThrow(/Unknown argument "--fast": use --stack NAME/);
+    test("--opt=VALUE, and options in any order", () => {
+        expect(parseVerifyArgs(["--no-report", '--config={"replicas":3}', "--stack=qa", "--student=bob"], { LAB_STACK: "x" })).toEqual({
+            stack: "qa",
+            student: "bob",
+            json: false,
+            report: false,
+            config: { replicas: "3" },
+        });
+    });
+
+    test.each([
+        [["--stak", "x"], 'unknown option "--stak": use --stack NAME, --student NAME, --config JSON, --json, --no-report'],
+        [["--fast"], 'unknown option "--fast": use --stack NAME, --student NAME, --config JSON, --json, --no-report'],
+        [["qa"], 'unexpected argument "qa": use --stack NAME, --student NAME, --config JSON, --json, --no-report'],
+        [["--stack"], "--stack needs a value: --stack NAME"],
+        [["--student", "--json"], "--student needs a value: --student NAME"],
+        [["--json=1"], "--json takes no value: --json"],
+        [["--config", "{nope"], `--config takes a JSON object such as '{"replicas":"3"}', not {nope`],
+        [["--config", "[1]"], `--config takes a JSON object such as '{"replicas":"3"}', not [1]`],
+    ])("%j is one line naming the argument and the fix", (argv, message) => {
+        expect(() => parseVerifyArgs(argv, {})).toThrow(new Error(message));
     });
 });
 

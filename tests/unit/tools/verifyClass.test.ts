@@ -27,7 +27,7 @@ describe("npm run verify -- --student NAME", () => {
     test("--student is parsed; without it every student is verified", () => {
         expect(parseVerifyArgs(["--student", "bob"], {})).toEqual({ stack: "dev", json: false, report: true, student: "bob" });
         expect(parseVerifyArgs([], {}).student).toBeUndefined();
-        expect(() => parseVerifyArgs(["--pupil", "bob"], {})).toThrow(/use --stack NAME, --student NAME/);
+        expect(() => parseVerifyArgs(["--pupil", "bob"], {})).toThrow(/^unknown option "--pupil": use --stack NAME, --student NAME/);
     });
 
     test("verifyLab runs every student's checks against the class digest in the student's own repository, in class order", async () => {
