@@ -3,8 +3,9 @@ import * as http from "node:http";
 import * as path from "node:path";
 import { docker, dockerOk, GWBRIDGE_NETWORK, initSwarm, leaveSwarm, removeSwarmLab, swarmLeftovers, swarmState } from "../../engine";
 import { type LabSpec, labSpecFor } from "../../lab";
+import { forgetWorkspace } from "../projectCopyEnv";
 import { type PulumiToolchain, TOOLCHAIN_HINT } from "../toolchain";
-import { BASE_IMAGE, forgetWorkspace, log, REGISTRY_IMAGE, secs } from "./common";
+import { BASE_IMAGE, log, REGISTRY_IMAGE, secs } from "./common";
 import { type LabCommandRun, PulumiBench } from "./pulumiPhase";
 
 /**
@@ -286,7 +287,7 @@ export async function swarmOneNodeBench(toolchain: PulumiToolchain | { missing: 
     } finally {
         if (bench) {
             await bench.close();
-            if (!("missing" in toolchain)) forgetWorkspace(toolchain, bench.copy);
+            if (!("missing" in toolchain)) forgetWorkspace(bench.copy, toolchain.env);
         }
         await cleanupSwarmOneNode();
     }
