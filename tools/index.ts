@@ -3,6 +3,7 @@ export * from "./bench";
 export * from "./doctor";
 export * from "./labCommand";
 export * from "./projectCopy";
+export * from "./projectCopyEnv";
 export * from "./pulumiCli";
 export * from "./registryLogin";
 export * from "./report";

@@ -1,14 +1,9 @@
-import * as crypto from "node:crypto";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { leftovers, teardownLab } from "../../engine";
 import { type LabSpec, OFFLINE_IMAGES } from "../../lab";
-import { copyProject, removeProjectCopy } from "../../tools/projectCopy";
 import { specFor } from "../../tools/stack";
-import { findPulumi } from "../../tools/toolchain";
 import { e2eGate } from "./gate";
-import { type CommandRun, describeRun, expectOutput, expectSuccess, httpGet, runCommand } from "./processes";
+import { describeRun, expectOutput, expectSuccess, httpGet } from "./processes";
+import { type Deployment, e2eProject, idsOf, jsonOf, nameOf, stepLogger } from "./project";
 
 // A classroom through the real Pulumi CLI, as a teacher runs it: three students set with
 // `pulumi config set --path`, one `npm run up`, `npm run verify -- --student`, a fourth student added
@@ -23,29 +18,13 @@ const CONFIG: Record<string, string> = {
     registryPort: "39999",
 };
 const CLASS = ["alice", "bob", "carol"];
-const PASSPHRASE = "docker-lab";
 const STEP_TIMEOUT = 900_000;
 const NOTHING = { containers: [], networks: [], volumes: [], images: [], tags: [] };
 
 /** The class's spec as the program derives it. */
 const classSpec = (students: string[]): LabSpec => specFor({ ...CONFIG, students }, STACK);
 
-interface StateResource {
-    urn: string;
-    type: string;
-    id?: string;
-    modified?: string;
-    outputs?: Record<string, unknown>;
-}
-interface Deployment {
-    resources?: StateResource[];
-}
-
-const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 const CONTAINER = "docker:index/container:Container";
-/** URN → id of every resource with an id (of one type, when given). */
-const idsOf = (deployment: Deployment, type?: string) =>
-    new Map((deployment.resources ?? []).filter((r) => r.id && (!type || r.type === type)).map((r) => [r.urn, r.id as string]));
 /** Pulumi's marker of a secret value in a state file. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 /**
@@ -65,54 +44,12 @@ const fingerprintsOf = (deployment: Deployment) =>
             ]),
     );
 
-/** A JSON document that a command printed after npm's banner. */
-function jsonOf(run: CommandRun): any {
-    const start = run.stdout.search(/^[[{]/m);
-    try {
-        return JSON.parse(run.stdout.slice(Math.max(start, 0)));
-    } catch (err) {
-        throw new Error(describeRun(run, `JSON on stdout (${(err as Error).message})`));
-    }
-}
-
 const gate = e2eGate();
 
 gate.describe("e2e: a classroom through npm run and the real Pulumi CLI", () => {
-    const cli = findPulumi(process.env);
-    const base: Record<string, string | undefined> = {
-        ...process.env,
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        npm_config_update_notifier: "false",
-    };
-    for (const key of [
-        "PULUMI_BACKEND_URL",
-        "PULUMI_CONFIG_PASSPHRASE",
-        "PULUMI_CONFIG_PASSPHRASE_FILE",
-        "LAB_SKIP_PREFLIGHT",
-        "LAB_STACK",
-    ]) {
-        delete base[key];
-    }
-    const npmEnv = { ...base, LAB_STACK: STACK };
-    const pulumiEnv = { ...base, ...cli.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE };
-    let copy = "";
-
-    const npm = (script: string, args: string[] = []) =>
-        runCommand("npm", ["run", script, ...(args.length ? ["--", ...args] : [])], {
-            cwd: copy,
-            env: npmEnv,
-            shownEnv: `LAB_STACK=${STACK}`,
-            timeoutMs: STEP_TIMEOUT - 60_000,
-        });
-    const pulumi = (args: string[]) =>
-        runCommand(cli.argv[0], [...cli.argv.slice(1), ...args], {
-            cwd: copy,
-            env: pulumiEnv,
-            shownEnv: `PULUMI_CONFIG_PASSPHRASE=${PASSPHRASE}`,
-        });
-    const stackExport = async (): Promise<Deployment> =>
-        jsonOf(expectSuccess(await pulumi(["stack", "export", "--stack", STACK]))).deployment;
-    const stackOutputs = async () => jsonOf(expectSuccess(await pulumi(["stack", "output", "--json", "--stack", STACK])));
+    const project = e2eProject(STACK, "docker-lab-e2e-class-", STEP_TIMEOUT - 60_000);
+    const step = stepLogger("e2e classroom");
+    const { npm, pulumi, deployment: stackExport, stackOutputs } = project;
     /** Adds a student the way the README tells a teacher to. */
     const addStudent = async (index: number, name: string) =>
         expectSuccess(await pulumi(["config", "set", "--stack", STACK, "--path", `students[${index}]`, name]));
@@ -141,41 +78,23 @@ gate.describe("e2e: a classroom through npm run and the real Pulumi CLI", () => 
         }
     }
 
-    function forgetWorkspace(dir: string): void {
-        const home = cli.env.PULUMI_HOME || process.env.PULUMI_HOME || path.join(os.homedir(), ".pulumi");
-        const key = crypto.createHash("sha1").update(path.join(dir, "Pulumi.yaml")).digest("hex");
-        fs.rmSync(path.join(home, "workspaces", `docker-lab-${key}-workspace.json`), { force: true });
-    }
-
-    async function step(name: string, fn: () => Promise<void>): Promise<void> {
-        const started = Date.now();
-        try {
-            await fn();
-        } finally {
-            console.log(`e2e classroom step "${name}": ${((Date.now() - started) / 1000).toFixed(1)} s`);
-        }
-    }
-
     beforeAll(async () => {
         await step("setup: copy the project", async () => {
             await teardownLab(classSpec([...CLASS, "dave"]));
-            copy = copyProject("docker-lab-e2e-class-");
+            project.create();
         });
     }, STEP_TIMEOUT);
 
     afterAll(async () => {
         await step("teardown: npm run down, safety net, remove the copy", async () => {
             try {
-                if (copy && fs.existsSync(path.join(copy, ".pulumi-state", ".pulumi", "stacks", "docker-lab", `${STACK}.json`))) {
+                if (project.hasState()) {
                     const down = await npm("down");
                     if (down.code !== 0) console.log(`teardown: ${describeRun(down, "exit 0")}`);
                 }
                 await teardownLab(classSpec([...CLASS, "dave"]));
             } finally {
-                if (copy) {
-                    removeProjectCopy(copy);
-                    forgetWorkspace(copy);
-                }
+                project.remove();
             }
         });
     }, STEP_TIMEOUT);
@@ -184,10 +103,7 @@ gate.describe("e2e: a classroom through npm run and the real Pulumi CLI", () => 
         "a teacher sets up a class of three: pulumi stack init, config set, config set --path students[i]",
         () =>
             step("stack init and config", async () => {
-                expectSuccess(await pulumi(["stack", "init", STACK]));
-                for (const [key, value] of Object.entries(CONFIG)) {
-                    expectSuccess(await pulumi(["config", "set", "--stack", STACK, key, value]));
-                }
+                await project.configure(CONFIG);
                 for (const [i, name] of CLASS.entries()) await addStudent(i, name);
                 const stored = jsonOf(expectSuccess(await pulumi(["config", "--json", "--stack", STACK])));
                 expect(stored["docker-lab:students"].objectValue).toEqual(CLASS);

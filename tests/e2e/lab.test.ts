@@ -1,12 +1,9 @@
-import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { leftovers, teardownLab } from "../../engine";
 import { type LabSpec, OFFLINE_IMAGES } from "../../lab";
-import { copyProject, removeProjectCopy } from "../../tools/projectCopy";
 import { specFor } from "../../tools/stack";
-import { findPulumi } from "../../tools/toolchain";
 import { e2eGate } from "./gate";
 import {
     alive,
@@ -18,9 +15,9 @@ import {
     expectSuccess,
     httpGet,
     killTree,
-    runCommand,
     sleep,
 } from "./processes";
+import { type Deployment, e2eProject, idsOf, jsonOf, nameOf, stepLogger } from "./project";
 
 // The end-to-end suite: the real Pulumi CLI, driven exactly as a user does (`npm run up|down|doctor|verify`
 // and plain `pulumi …` with the project's backend from Pulumi.yaml), in one throw-away copy of the
@@ -34,33 +31,12 @@ const CONFIG: Record<string, string> = {
     appPort: "38080",
     registryPort: "35000",
 };
-/** The passphrase the README names for plain `pulumi` commands. */
-const PASSPHRASE = "docker-lab";
 const STEP_TIMEOUT = 600_000;
 
 /** The lab's spec with `replicas` app containers, as the program derives it. */
 const specWith = (replicas: number): LabSpec => specFor({ ...CONFIG, replicas: String(replicas) }, STACK);
 const NOTHING = { containers: [], networks: [], volumes: [], images: [], tags: [] };
 
-// A state file of a stack: `pulumi stack export` and the checkpoint the local backend keeps.
-interface StateResource {
-    urn: string;
-    type: string;
-    id?: string;
-    /** When the resource was last created or updated (an update in place keeps the id). */
-    modified?: string;
-    outputs?: Record<string, unknown>;
-}
-interface Deployment {
-    resources?: StateResource[];
-    pending_operations?: { type: string; resource: StateResource }[];
-}
-
-/** The resource name at the end of a URN (`…::lab-app-0`). */
-const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
-/** URN → id of every resource that has an id (custom resources and providers). */
-const idsOf = (deployment: Deployment, type?: string) =>
-    new Map((deployment.resources ?? []).filter((r) => r.id && (!type || r.type === type)).map((r) => [r.urn, r.id!]));
 const CONTAINER = "docker:index/container:Container";
 
 /** URN → what changes when a resource is replaced or updated in place: its id, outputs and modification time. */
@@ -76,64 +52,14 @@ const changedIds = (before: Map<string, string>, after: Map<string, string>) =>
     [...before].filter(([urn, id]) => after.has(urn) && after.get(urn) !== id).map(([urn]) => nameOf(urn));
 const added = (before: Map<string, string>, after: Map<string, string>) => [...after.keys()].filter((u) => !before.has(u)).map(nameOf);
 
-/** A JSON document that a command printed after npm's `> docker-lab@… script` banner. */
-function jsonOf(run: CommandRun): any {
-    const start = run.stdout.search(/^[[{]/m);
-    try {
-        return JSON.parse(run.stdout.slice(Math.max(start, 0)));
-    } catch (err) {
-        throw new Error(describeRun(run, `JSON on stdout (${(err as Error).message})`));
-    }
-}
-
 const gate = e2eGate();
 
 gate.describe("e2e: the lab through npm run and the real Pulumi CLI", () => {
-    const cli = findPulumi(process.env);
-    // The test's own environment without anything that would pick another backend, stack or passphrase.
-    const base: Record<string, string | undefined> = {
-        ...process.env,
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        npm_config_update_notifier: "false",
-    };
-    for (const key of [
-        "PULUMI_BACKEND_URL",
-        "PULUMI_CONFIG_PASSPHRASE",
-        "PULUMI_CONFIG_PASSPHRASE_FILE",
-        "LAB_SKIP_PREFLIGHT",
-        "LAB_STACK",
-    ]) {
-        delete base[key];
-    }
-    /** `npm run …` as a user types it: LAB_STACK picks the stack, everything else is the lab's own default. */
-    const npmEnv = { ...base, LAB_STACK: STACK };
-    /** Plain `pulumi …`: the toolchain on PATH and the passphrase; the backend comes from Pulumi.yaml. */
-    const pulumiEnv = { ...base, ...cli.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE };
-
-    let copy = "";
+    /** `npm run …` as a user types it (LAB_STACK picks the stack), plain `pulumi …` with the passphrase; the backend comes from Pulumi.yaml. */
+    const project = e2eProject(STACK, "docker-lab-e2e-");
+    const step = stepLogger("e2e");
+    const { npm, pulumi, setConfig: configSet, deployment: stackExport, stackOutputs } = project;
     let detachedUp: number | undefined;
-    const checkpointFile = () => path.join(copy, ".pulumi-state", ".pulumi", "stacks", "docker-lab", `${STACK}.json`);
-
-    const npm = (script: string, args: string[] = [], extra: Record<string, string> = {}) =>
-        runCommand("npm", ["run", script, ...(args.length ? ["--", ...args] : [])], {
-            cwd: copy,
-            env: { ...npmEnv, ...extra },
-            shownEnv: Object.entries({ ...extra, LAB_STACK: STACK })
-                .map(([k, v]) => `${k}=${v}`)
-                .join(" "),
-        });
-    const pulumi = (args: string[], extra: Record<string, string> = {}) =>
-        runCommand(cli.argv[0], [...cli.argv.slice(1), ...args], {
-            cwd: copy,
-            env: { ...pulumiEnv, ...extra },
-            shownEnv: Object.entries({ ...extra, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE })
-                .map(([k, v]) => `${k}=${v}`)
-                .join(" "),
-        });
-    const configSet = async (key: string, value: string) => expectSuccess(await pulumi(["config", "set", "--stack", STACK, key, value]));
-    const stackExport = async (): Promise<Deployment> =>
-        jsonOf(expectSuccess(await pulumi(["stack", "export", "--stack", STACK]))).deployment;
-    const stackOutputs = async () => jsonOf(expectSuccess(await pulumi(["stack", "output", "--json", "--stack", STACK])));
 
     /** Every replica of the stack outputs answers with the app's JSON and its own hostname. */
     async function expectReplicasAnswer(replicas: number): Promise<void> {
@@ -151,27 +77,10 @@ gate.describe("e2e: the lab through npm run and the real Pulumi CLI", () => {
         );
     }
 
-    /** Removes the copy's workspace file (its selected stack) that the CLI keeps in $PULUMI_HOME/workspaces. */
-    function forgetWorkspace(dir: string): void {
-        const home = cli.env.PULUMI_HOME || process.env.PULUMI_HOME || path.join(os.homedir(), ".pulumi");
-        const key = crypto.createHash("sha1").update(path.join(dir, "Pulumi.yaml")).digest("hex");
-        fs.rmSync(path.join(home, "workspaces", `docker-lab-${key}-workspace.json`), { force: true });
-    }
-
-    /** Runs a step and logs its duration (a figure, never an assertion). */
-    async function step(name: string, fn: () => Promise<void>): Promise<void> {
-        const started = Date.now();
-        try {
-            await fn();
-        } finally {
-            console.log(`e2e step "${name}": ${((Date.now() - started) / 1000).toFixed(1)} s`);
-        }
-    }
-
     beforeAll(async () => {
         await step("setup: copy the project", async () => {
             await teardownLab(specWith(2)); // what an interrupted earlier run may have left on the e2e ports
-            copy = copyProject("docker-lab-e2e-");
+            project.create();
         });
     }, STEP_TIMEOUT);
 
@@ -179,16 +88,13 @@ gate.describe("e2e: the lab through npm run and the real Pulumi CLI", () => {
         await step("teardown: npm run down, safety net, remove the copy", async () => {
             try {
                 if (detachedUp !== undefined && alive(detachedUp)) killTree(detachedUp);
-                if (copy && fs.existsSync(checkpointFile())) {
+                if (project.hasState()) {
                     const down = await npm("down");
                     if (down.code !== 0) console.log(`teardown: ${describeRun(down, "exit 0")}`);
                 }
                 await teardownLab(specWith(2));
             } finally {
-                if (copy) {
-                    removeProjectCopy(copy);
-                    forgetWorkspace(copy);
-                }
+                project.remove();
             }
         });
     }, STEP_TIMEOUT);
@@ -200,7 +106,7 @@ gate.describe("e2e: the lab through npm run and the real Pulumi CLI", () => {
                 const init = await pulumi(["stack", "init", STACK]);
                 if (init.code !== 0) {
                     // Let the later steps run on a state folder made by hand, but fail this one.
-                    fs.mkdirSync(path.join(copy, ".pulumi-state"), { recursive: true });
+                    fs.mkdirSync(path.join(project.dir, ".pulumi-state"), { recursive: true });
                     expectSuccess(await pulumi(["stack", "init", STACK]));
                 }
                 for (const [key, value] of Object.entries(CONFIG)) await configSet(key, value);
@@ -267,7 +173,7 @@ gate.describe("e2e: the lab through npm run and the real Pulumi CLI", () => {
         () =>
             step("one-line change in app/", async () => {
                 const before = await stackExport();
-                fs.appendFileSync(path.join(copy, "app", "app.js"), "// e2e: a one-line change\n");
+                fs.appendFileSync(path.join(project.dir, "app", "app.js"), "// e2e: a one-line change\n");
                 expectSuccess(await npm("up"));
                 const after = await stackExport();
                 const [idsBefore, idsAfter] = [idsOf(before), idsOf(after)];
@@ -321,16 +227,11 @@ gate.describe("e2e: the lab through npm run and the real Pulumi CLI", () => {
         "an up killed mid-update (SIGKILL to the whole process tree) is recovered by the steps the doctor names",
         () =>
             step("killed up, doctor, recovery", async () => {
-                fs.appendFileSync(path.join(copy, "app", "app.js"), "// e2e: another one-line change\n");
-                const running = runCommand("npm", ["run", "up"], {
-                    cwd: copy,
-                    env: npmEnv,
-                    shownEnv: `LAB_STACK=${STACK}`,
-                    detached: true,
-                    onStart: (pid) => {
-                        detachedUp = pid;
-                    },
-                });
+                fs.appendFileSync(path.join(project.dir, "app", "app.js"), "// e2e: another one-line change\n");
+                const onStart = (pid: number) => {
+                    detachedUp = pid;
+                };
+                const running = npm("up", [], {}, { detached: true, onStart });
                 let ended: CommandRun | undefined;
                 running.then((run) => {
                     ended = run;
@@ -357,15 +258,7 @@ gate.describe("e2e: the lab through npm run and the real Pulumi CLI", () => {
                 const commands = [...new Set(state.flatMap((f) => f.commands ?? []))];
                 if (commands.length === 0) throw new Error(describeRun(doctor, 'a "state" finding whose commands name the fix'));
                 console.log(`e2e: the doctor names: ${commands.join(" && ")}`);
-                for (const command of commands) {
-                    expectSuccess(
-                        await runCommand("sh", ["-c", command], {
-                            cwd: copy,
-                            env: { ...pulumiEnv, LAB_STACK: STACK },
-                            shownEnv: `LAB_STACK=${STACK} PULUMI_CONFIG_PASSPHRASE=${PASSPHRASE} sh -c`,
-                        }),
-                    );
-                }
+                for (const command of commands) expectSuccess(await project.shell(command));
                 expectSuccess(await npm("verify"));
                 await expectReplicasAnswer(2);
                 expect((await stackExport()).pending_operations ?? []).toEqual([]);
@@ -378,14 +271,14 @@ gate.describe("e2e: the lab through npm run and the real Pulumi CLI", () => {
         const deadline = Date.now() + timeoutMs;
         for (;;) {
             try {
-                const pending = JSON.parse(fs.readFileSync(checkpointFile(), "utf8")).checkpoint?.latest?.pending_operations ?? [];
+                const pending = JSON.parse(fs.readFileSync(project.checkpointFile(), "utf8")).checkpoint?.latest?.pending_operations ?? [];
                 if (pending.length > 0) return pending as NonNullable<Deployment["pending_operations"]>;
             } catch {
                 // Being rewritten: read it again.
             }
             const run = ended();
             if (run) throw new Error(describeRun(run, "to be killed while an operation was pending, but it ended first"));
-            if (Date.now() > deadline) throw new Error(`no pending operation in ${checkpointFile()} within ${timeoutMs / 1000} s`);
+            if (Date.now() > deadline) throw new Error(`no pending operation in ${project.checkpointFile()} within ${timeoutMs / 1000} s`);
             await sleep(50);
         }
     }
@@ -403,14 +296,14 @@ gate.describe("e2e: the lab through npm run and the real Pulumi CLI", () => {
                     expectSuccess(await pulumi(["stack", "init", `${STACK}-other`], other));
                     const file = path.join(".pulumi", "stacks", "docker-lab", `${STACK}-other.json`);
                     expect(fs.existsSync(path.join(elsewhere, file))).toBe(true);
-                    expect(fs.existsSync(path.join(copy, ".pulumi-state", file))).toBe(false);
+                    expect(fs.existsSync(path.join(project.dir, ".pulumi-state", file))).toBe(false);
                     const own = stackNames(await pulumi(["stack", "ls", "--json"]));
                     expect(own).toContain(STACK);
                     expect(own).not.toContain(`${STACK}-other`);
                     expectSuccess(await pulumi(["stack", "rm", "--yes", `${STACK}-other`], other));
                 } finally {
                     fs.rmSync(elsewhere, { recursive: true, force: true });
-                    fs.rmSync(path.join(copy, `Pulumi.${STACK}-other.yaml`), { force: true });
+                    fs.rmSync(path.join(project.dir, `Pulumi.${STACK}-other.yaml`), { force: true });
                 }
             }),
         STEP_TIMEOUT,

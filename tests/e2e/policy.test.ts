@@ -1,13 +1,11 @@
-import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../engine";
 import { OFFLINE_IMAGES } from "../../lab";
-import { copyProject, removeProjectCopy } from "../../tools/projectCopy";
-import { findPulumi } from "../../tools/toolchain";
 import { e2eGate } from "./gate";
-import { type CommandRun, describeRun, expectExitCode, expectFailure, expectSuccess, runCommand } from "./processes";
+import { type CommandRun, describeRun, expectExitCode, expectFailure, expectSuccess } from "./processes";
+import { e2eProject } from "./project";
 
 // The policy pack on the real Pulumi CLI, driven as a user does (`npm run preview -- --policy-pack …`),
 // in a throw-away copy of the project with its own stack and ports (38180-38181, 35100). Previews
@@ -20,7 +18,6 @@ const CONFIG: Record<string, string> = {
     appPort: "38180",
     registryPort: "35100",
 };
-const PASSPHRASE = "docker-lab";
 const STEP_TIMEOUT = 600_000;
 /** The lab's pack, by absolute path: the copy has no policy/ of its own. */
 const POLICY_DIR = path.join(PROJECT_ROOT, "policy");
@@ -35,71 +32,29 @@ const findingsIn = (block: string) => [...block.matchAll(/- \[(?:mandatory|advis
 const gate = e2eGate();
 
 gate.describe("e2e: the policy pack through npm run preview and the real Pulumi CLI", () => {
-    const cli = findPulumi(process.env);
-    const base: Record<string, string | undefined> = {
-        ...process.env,
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        npm_config_update_notifier: "false",
-    };
-    for (const key of [
-        "PULUMI_BACKEND_URL",
-        "PULUMI_CONFIG_PASSPHRASE",
-        "PULUMI_CONFIG_PASSPHRASE_FILE",
-        "LAB_SKIP_PREFLIGHT",
-        "LAB_STACK",
-    ]) {
-        delete base[key];
-    }
-    let copy = "";
+    const project = e2eProject(STACK, "docker-lab-e2e-policy-", STEP_TIMEOUT - 60_000);
+    const npm = (script: string, args: string[]) => project.npm(script, args);
     let noDeps = "";
 
-    const npm = (script: string, args: string[]) =>
-        runCommand("npm", ["run", script, "--", ...args], {
-            cwd: copy,
-            env: { ...base, LAB_STACK: STACK },
-            shownEnv: `LAB_STACK=${STACK}`,
-            timeoutMs: STEP_TIMEOUT - 60_000,
-        });
-    const pulumi = (args: string[]) =>
-        runCommand(cli.argv[0], [...cli.argv.slice(1), ...args], {
-            cwd: copy,
-            env: { ...base, ...cli.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
-            shownEnv: `PULUMI_CONFIG_PASSPHRASE=${PASSPHRASE}`,
-        });
-    const configSet = async (key: string, value: string) => expectSuccess(await pulumi(["config", "set", "--stack", STACK, key, value]));
-
     /** Every file of the copy's state, with its contents: a bad pack must leave it as it was. */
-    const stateSnapshot = () => {
-        const dir = path.join(copy, ".pulumi-state");
-        return (fs.readdirSync(dir, { recursive: true }) as string[])
-            .map((f) => path.join(dir, f))
-            .filter((f) => fs.statSync(f).isFile())
-            .sort()
-            .map((f) => `${f}\n${fs.readFileSync(f, "utf8")}`);
-    };
+    const stateSnapshot = () => project.stateFiles();
 
     beforeAll(async () => {
         if (!fs.existsSync(path.join(POLICY_DIR, "node_modules", "@pulumi", "policy", "package.json"))) {
             throw new Error(`the policy pack's dependencies are not installed in ${POLICY_DIR}; fix: npm ci --prefix policy`);
         }
-        copy = copyProject("docker-lab-e2e-policy-");
+        project.create();
         // The pack's sources without node_modules: a pack that cannot start.
         noDeps = fs.mkdtempSync(path.join(os.tmpdir(), "docker-lab-pack-no-deps-"));
         for (const entry of ["PulumiPolicy.yaml", "package.json", "index.ts", "policies"]) {
             fs.cpSync(path.join(POLICY_DIR, entry), path.join(noDeps, entry), { recursive: true });
         }
-        expectSuccess(await pulumi(["stack", "init", STACK]));
-        for (const [key, value] of Object.entries(CONFIG)) await configSet(key, value);
+        await project.configure(CONFIG);
     }, STEP_TIMEOUT);
 
     afterAll(() => {
         if (noDeps) fs.rmSync(noDeps, { recursive: true, force: true });
-        if (!copy) return;
-        removeProjectCopy(copy);
-        // The CLI keeps the copy's selected stack in $PULUMI_HOME/workspaces: forget it too.
-        const home = cli.env.PULUMI_HOME || process.env.PULUMI_HOME || path.join(os.homedir(), ".pulumi");
-        const key = crypto.createHash("sha1").update(path.join(copy, "Pulumi.yaml")).digest("hex");
-        fs.rmSync(path.join(home, "workspaces", `docker-lab-${key}-workspace.json`), { force: true });
+        project.remove(); // the copy and the CLI's workspace file of it
     });
 
     test(
@@ -116,7 +71,7 @@ gate.describe("e2e: the policy pack through npm run preview and the real Pulumi 
     test(
         "with bindAddress 0.0.0.0 and no allowance the preview fails, naming the policies, the resources and the fix",
         async () => {
-            await configSet("bindAddress", "0.0.0.0");
+            await project.setConfig("bindAddress", "0.0.0.0");
             const run = expectFailure(await npm("preview", ["--policy-pack", POLICY_DIR]), /❌ docker-lab@v0\.1\.0/);
             console.log(`bindAddress 0.0.0.0, ${run.command}:\n${policiesBlock(run)}`);
             const block = policiesBlock(run);
@@ -152,7 +107,7 @@ gate.describe("e2e: the policy pack through npm run preview and the real Pulumi 
         "a pack that cannot load gets one line with the cause and the fix, exit code 2, and the stack's state is untouched",
         async () => {
             const before = stateSnapshot();
-            const typo = path.join(copy, "polcy");
+            const typo = path.join(project.dir, "polcy");
             const cases: { args: string[]; script: string; line: string }[] = [
                 {
                     script: "preview",

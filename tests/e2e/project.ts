@@ -1,24 +1,40 @@
-import * as crypto from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { copyProject, removeProjectCopy } from "../../tools/projectCopy";
+import { copyEnv, copyPulumiEnv, forgetWorkspace } from "../../tools/projectCopyEnv";
+import { DEFAULT_PASSPHRASE } from "../../tools/pulumiCli";
 import { findPulumi } from "../../tools/toolchain";
-import { type CommandRun, describeRun, expectSuccess, runCommand } from "./processes";
+import { type CommandRun, describeRun, expectSuccess, type RunOptions, runCommand } from "./processes";
 
 /**
- * A throw-away copy of the project driven as a user drives it, for the e2e files: `npm run …` with
- * LAB_STACK, plain `pulumi …` with the lab's passphrase, both with an environment cleaned of the
- * variables that would change what they do, and the stack's outputs as JSON. `remove()` deletes the
- * copy and the workspace file the CLI kept for it.
+ * A throw-away copy of the project driven as a user drives it, for every e2e file: `npm run …` with
+ * LAB_STACK, plain `pulumi …` with the lab's passphrase (DEFAULT_PASSPHRASE, the one the README
+ * names), both with the environment of tools/projectCopyEnv.ts (the test's own, cleaned of the
+ * variables that would change what they do), and the stack's outputs and state as JSON. `remove()`
+ * deletes the copy and the workspace file the CLI kept for it.
  */
 
-/** The lab's default secrets passphrase, which a user's plain `pulumi` commands need (README). */
-export const PASSPHRASE = "docker-lab";
+/** A resource in a stack's state: `pulumi stack export` and the checkpoint the local backend keeps. */
+export interface StateResource {
+    urn: string;
+    type: string;
+    id?: string;
+    /** When the resource was last created or updated (an update in place keeps the id). */
+    modified?: string;
+    outputs?: Record<string, unknown>;
+}
+/** A stack's state: `pulumi stack export`'s `deployment`, a checkpoint's `latest`. */
+export interface Deployment {
+    resources?: StateResource[];
+    pending_operations?: { type: string; resource: StateResource }[];
+}
 
-/** Variables of the test's environment that would change what `npm run` or `pulumi` do. */
-const CLEARED = ["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE", "LAB_SKIP_PREFLIGHT", "LAB_STACK"];
+/** The resource name at the end of a URN (`…::lab-app-0`). */
+export const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+/** URN → id of every resource that has an id (custom resources and providers), of one type when given. */
+export const idsOf = (deployment: Deployment, type?: string) =>
+    new Map((deployment.resources ?? []).filter((r) => r.id && (!type || r.type === type)).map((r) => [r.urn, r.id as string]));
 
 /** A JSON document that a command printed after npm's `> docker-lab@… script` banner. */
 export function jsonOf(run: CommandRun): any {
@@ -62,16 +78,27 @@ export interface E2eProject {
     readonly dir: string;
     /** Copies the project into a new temp folder. */
     create(): void;
-    /** `LAB_STACK=<stack> npm run SCRIPT [-- ARGS]` in the copy. */
-    npm(script: string, args?: string[], extraEnv?: Record<string, string>): Promise<CommandRun>;
+    /** `LAB_STACK=<stack> npm run SCRIPT [-- ARGS]` in the copy (`detached` and `onStart`: for a kill of its whole tree). */
+    npm(
+        script: string,
+        args?: string[],
+        extraEnv?: Record<string, string>,
+        options?: Pick<RunOptions, "detached" | "onStart">,
+    ): Promise<CommandRun>;
     /** `pulumi ARGS` in the copy, with the passphrase. */
     pulumi(args: string[], extraEnv?: Record<string, string>): Promise<CommandRun>;
+    /** `sh -c COMMAND` in the copy with plain `pulumi`'s environment and LAB_STACK, as a user pastes a command the doctor names. */
+    shell(command: string): Promise<CommandRun>;
     /** `pulumi stack init` and one `pulumi config set` per key, as the README has a user do. */
     configure(config: Record<string, string>): Promise<void>;
     /** `pulumi config set KEY VALUE` on the stack. */
     setConfig(key: string, value: string): Promise<void>;
     /** `pulumi stack output --json`. */
     stackOutputs(): Promise<any>;
+    /** `pulumi stack export`'s deployment. */
+    deployment(): Promise<Deployment>;
+    /** The stack's checkpoint in the copy's `.pulumi-state` (it may not exist). */
+    checkpointFile(): string;
     /** Whether the stack has a checkpoint (something to `npm run down`). */
     hasState(): boolean;
     /** Every file under the copy's `.pulumi-state` (checkpoints, their backups and history), recursively, with its text (a gzipped one unzipped). */
@@ -83,12 +110,9 @@ export interface E2eProject {
 /** A project copy for stack `stack`, its folder named from `prefix`; npm runs are killed after `npmTimeoutMs` (default 280 s). */
 export function e2eProject(stack: string, prefix: string, npmTimeoutMs?: number): E2eProject {
     const cli = findPulumi(process.env);
-    const base: Record<string, string | undefined> = {
-        ...process.env,
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        npm_config_update_notifier: "false",
-    };
-    for (const key of CLEARED) delete base[key];
+    const base = copyEnv(process.env);
+    const pulumiEnv = copyPulumiEnv(base, cli.env);
+    const shown = (env: Record<string, string>) => Object.entries(env).map(([k, v]) => `${k}=${v}`);
     let dir = "";
 
     const project: E2eProject = {
@@ -98,18 +122,25 @@ export function e2eProject(stack: string, prefix: string, npmTimeoutMs?: number)
         create() {
             dir = copyProject(prefix);
         },
-        npm: (script, args = [], extraEnv = {}) =>
+        npm: (script, args = [], extraEnv = {}, options = {}) =>
             runCommand("npm", ["run", script, ...(args.length ? ["--", ...args] : [])], {
                 cwd: dir,
                 env: { ...base, LAB_STACK: stack, ...extraEnv },
-                shownEnv: [`LAB_STACK=${stack}`, ...Object.entries(extraEnv).map(([k, v]) => `${k}=${v}`)].join(" "),
+                shownEnv: shown({ LAB_STACK: stack, ...extraEnv }).join(" "),
                 ...(npmTimeoutMs ? { timeoutMs: npmTimeoutMs } : {}),
+                ...options,
             }),
         pulumi: (args, extraEnv = {}) =>
             runCommand(cli.argv[0], [...cli.argv.slice(1), ...args], {
                 cwd: dir,
-                env: { ...base, ...cli.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, ...extraEnv },
-                shownEnv: `PULUMI_CONFIG_PASSPHRASE=${PASSPHRASE}`,
+                env: { ...pulumiEnv, ...extraEnv },
+                shownEnv: shown({ PULUMI_CONFIG_PASSPHRASE: DEFAULT_PASSPHRASE, ...extraEnv }).join(" "),
+            }),
+        shell: (command) =>
+            runCommand("sh", ["-c", command], {
+                cwd: dir,
+                env: { ...pulumiEnv, LAB_STACK: stack },
+                shownEnv: `${shown({ LAB_STACK: stack, PULUMI_CONFIG_PASSPHRASE: DEFAULT_PASSPHRASE }).join(" ")} sh -c`,
             }),
         async configure(config) {
             expectSuccess(await project.pulumi(["stack", "init", stack]));
@@ -119,7 +150,9 @@ export function e2eProject(stack: string, prefix: string, npmTimeoutMs?: number)
             expectSuccess(await project.pulumi(["config", "set", "--stack", stack, key, value]));
         },
         stackOutputs: async () => jsonOf(expectSuccess(await project.pulumi(["stack", "output", "--json", "--stack", stack]))),
-        hasState: () => dir !== "" && fs.existsSync(path.join(dir, ".pulumi-state", ".pulumi", "stacks", "docker-lab", `${stack}.json`)),
+        deployment: async () => jsonOf(expectSuccess(await project.pulumi(["stack", "export", "--stack", stack]))).deployment,
+        checkpointFile: () => path.join(dir, ".pulumi-state", ".pulumi", "stacks", "docker-lab", `${stack}.json`),
+        hasState: () => dir !== "" && fs.existsSync(project.checkpointFile()),
         stateFiles() {
             const state = path.join(dir, ".pulumi-state");
             if (!dir || !fs.existsSync(state)) return [];
@@ -135,9 +168,7 @@ export function e2eProject(stack: string, prefix: string, npmTimeoutMs?: number)
         remove() {
             if (!dir) return;
             removeProjectCopy(dir);
-            const home = cli.env.PULUMI_HOME || process.env.PULUMI_HOME || path.join(os.homedir(), ".pulumi");
-            const key = crypto.createHash("sha1").update(path.join(dir, "Pulumi.yaml")).digest("hex");
-            fs.rmSync(path.join(home, "workspaces", `docker-lab-${key}-workspace.json`), { force: true });
+            forgetWorkspace(dir, cli.env);
             dir = "";
         },
     };

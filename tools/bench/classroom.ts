@@ -5,11 +5,12 @@ import { performance } from "node:perf_hooks";
 import { docker, dockerOk, PROJECT_ROOT, provisionLab, teardownLab } from "../../engine";
 import { LABEL, type LabSpec, labsOf, PROJECT_NAME } from "../../lab";
 import { copyProject, removeProjectCopy } from "../projectCopy";
+import { forgetWorkspace } from "../projectCopyEnv";
 import { DEFAULT_PASSPHRASE } from "../pulumiCli";
 import { specFor } from "../stack";
 import type { PulumiToolchain } from "../toolchain";
 import { verifyLab } from "../verify";
-import { BASE_IMAGE, forgetWorkspace, log, median, REGISTRY_IMAGE, seconds, secs, table, verdict } from "./common";
+import { BASE_IMAGE, log, median, REGISTRY_IMAGE, seconds, secs, table, verdict } from "./common";
 
 /**
  * The classroom rows of `npm run bench` (figures, never assertions; the targets are printed):
@@ -281,7 +282,7 @@ async function classWithPulumi(toolchain: PulumiToolchain, spec: LabSpec): Promi
     } finally {
         if (deployed) await pulumi(["destroy", "--yes", "--skip-preview", "--stack", CLASS_STACK]).catch(() => undefined);
         await teardownLab(spec).catch(() => undefined);
-        forgetWorkspace(toolchain, copy);
+        forgetWorkspace(copy, toolchain.env);
         removeProjectCopy(copy);
     }
 }

@@ -1,12 +1,7 @@
 import { execFile } from "node:child_process";
-import * as crypto from "node:crypto";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { PROJECT_ROOT, waitHealthy } from "../../engine";
-import { type ContainerSpec, OFFLINE_IMAGES, PROJECT_NAME } from "../../lab";
-import type { PulumiToolchain } from "../toolchain";
+import { type ContainerSpec, OFFLINE_IMAGES } from "../../lab";
 
 /** What the bench runs on, its progress log and the arithmetic of its figures. */
 
@@ -69,10 +64,3 @@ export async function curlAll(urls: string[]): Promise<void> {
 
 /** waitHealthy (the harness' poller) for a container that has no ContainerSpec of its own. */
 export const waitHealthyByName = (name: string, like: ContainerSpec) => waitHealthy({ ...like, name }, {});
-
-/** Removes a project copy's workspace file (its selected stack) that the CLI keeps in $PULUMI_HOME/workspaces. */
-export function forgetWorkspace(toolchain: Pick<PulumiToolchain, "env">, dir: string): void {
-    const home = toolchain.env.PULUMI_HOME || process.env.PULUMI_HOME || path.join(os.homedir(), ".pulumi");
-    const key = crypto.createHash("sha1").update(path.join(dir, "Pulumi.yaml")).digest("hex");
-    fs.rmSync(path.join(home, "workspaces", `${PROJECT_NAME}-${key}-workspace.json`), { force: true });
-}

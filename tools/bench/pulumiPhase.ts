@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { teardownLab } from "../../engine";
 import { type LabSpec, shellQuote } from "../../lab";
 import { copyProject, removeProjectCopy } from "../projectCopy";
+import { copyEnv } from "../projectCopyEnv";
 import { DEFAULT_PASSPHRASE } from "../pulumiCli";
 import type { PulumiToolchain } from "../toolchain";
 import { BENCH_CONFIG, log, PULUMI_STACK, secs, TMP_PREFIX } from "./common";
@@ -234,22 +235,7 @@ export class PulumiBench {
     /** Copies the project and writes the shim. `spec` is the stack's lab, for the labelled clean-up. */
     static open(toolchain: PulumiToolchain, spec: LabSpec, options: PulumiBenchOptions = {}): PulumiBench {
         // The caller's environment without anything that would pick another backend, stack or passphrase.
-        const baseEnv: Record<string, string | undefined> = {
-            ...process.env,
-            PULUMI_SKIP_UPDATE_CHECK: "true",
-            npm_config_update_notifier: "false",
-        };
-        for (const key of [
-            "PULUMI_BACKEND_URL",
-            "PULUMI_CONFIG_PASSPHRASE",
-            "PULUMI_CONFIG_PASSPHRASE_FILE",
-            "PULUMI_DEBUG_COMMANDS",
-            "LAB_SKIP_PREFLIGHT",
-            "LAB_STACK",
-            CALL_LOG_ENV,
-        ]) {
-            delete baseEnv[key];
-        }
+        const baseEnv = copyEnv(process.env, ["PULUMI_DEBUG_COMMANDS", CALL_LOG_ENV]);
         const copy = copyProject(options.prefix ?? `${TMP_PREFIX}pulumi-`);
         try {
             const bin = path.join(copy, WORK_DIR, "bin");

@@ -3,9 +3,10 @@ import * as http from "node:http";
 import * as path from "node:path";
 import { docker, dockerOk, GWBRIDGE_NETWORK, initSwarm, leaveSwarm, removeSwarmLab, swarmLeftovers, swarmState } from "../../engine";
 import type { LabSpec } from "../../lab";
+import { forgetWorkspace } from "../projectCopyEnv";
 import { specFor } from "../stack";
 import { type PulumiToolchain, TOOLCHAIN_HINT } from "../toolchain";
-import { BASE_IMAGE, forgetWorkspace, log, REGISTRY_IMAGE, secs } from "./common";
+import { BASE_IMAGE, log, REGISTRY_IMAGE, secs } from "./common";
 import { type LabCommandRun, PulumiBench } from "./pulumiPhase";
 
 /**
@@ -287,7 +288,7 @@ export async function swarmOneNodeBench(toolchain: PulumiToolchain | { missing: 
     } finally {
         if (bench) {
             await bench.close();
-            if (!("missing" in toolchain)) forgetWorkspace(toolchain, bench.copy);
+            if (!("missing" in toolchain)) forgetWorkspace(bench.copy, toolchain.env);
         }
         await cleanupSwarmOneNode();
     }
