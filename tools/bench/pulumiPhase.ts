@@ -30,7 +30,7 @@ const COMMAND_TIMEOUT_MS = 15 * 60 * 1000;
 
 /**
  * The `pulumi` shim (a POSIX shell script): logs `start PID NS ARG1 ARG2`, runs the real CLI with the
- * toolchain's variables, logs `end PID NS CODE` and exits with the CLI's code. NS is ns since the
+ * toolchain's variables, logs `end PID NS` and exits with the CLI's code. NS is ns since the
  * epoch from `date +%s%N`, or from perl where date has no %N (macOS).
  */
 export function shimScript(toolchain: Pick<PulumiToolchain, "pulumi" | "env">): string {
@@ -44,7 +44,7 @@ export function shimScript(toolchain: Pick<PulumiToolchain, "pulumi" | "env">): 
         ...vars.map((v) => `export ${v}`),
         `${shellQuote(toolchain.pulumi)} "$@"`,
         "code=$?",
-        `echo "end $$ $(now) $code" >>"$log"`,
+        `echo "end $$ $(now)" >>"$log"`,
         "exit $code",
         "",
     ].join("\n");
