@@ -95,6 +95,28 @@ function run(file: string, args: string[], cwd: string, env: Record<string, stri
     });
 }
 
+/** The figures after the up, the same either way: verify of every student, the engine memory, then `down`. */
+async function verifyWeighAndDown(
+    spec: LabSpec,
+    imageRef: string,
+    cwd: string,
+    down: () => Promise<unknown>,
+): Promise<Omit<ClassLive, "via" | "reason" | "healthyMs" | "upMs">> {
+    const [report, verifyMs] = await timed(() => verifyLab(spec, imageRef, { cwd, engine: "bench" }));
+    const memory = await memoryOf(spec);
+    const [, downMs] = await timed(down);
+    return {
+        students: LIVE_CLASS_SIZE,
+        replicas: spec.students[0].replicas.length,
+        verifyMs,
+        checks: report.checks.length,
+        failed: report.failed,
+        memoryPerLabMb: memory.perLab,
+        registryMb: memory.registry,
+        downMs,
+    };
+}
+
 /** The class of LIVE_CLASS_SIZE through the real Pulumi CLI, in a throw-away copy of the project. */
 export async function classWithPulumi(toolchain: PulumiToolchain, spec: LabSpec): Promise<ClassLive> {
     const copy = copyProject("docker-lab-bench-class-");
@@ -132,24 +154,12 @@ export async function classWithPulumi(toolchain: PulumiToolchain, spec: LabSpec)
         log(`classroom: pulumi up of ${LIVE_CLASS_SIZE} students ${secs(upMs)} (all healthy after ${secs(healthyMs)})`);
 
         const imageRef = (await pulumi(["stack", "output", "imageRef", "--stack", CLASS_STACK])).trim();
-        const [report, verifyMs] = await timed(() => verifyLab(spec, imageRef, { cwd: copy, engine: "bench" }));
-        const memory = await memoryOf(spec);
-        const [, downMs] = await timed(() => pulumi(["destroy", "--yes", "--skip-preview", "--stack", CLASS_STACK]));
+        const rest = await verifyWeighAndDown(spec, imageRef, copy, () =>
+            pulumi(["destroy", "--yes", "--skip-preview", "--stack", CLASS_STACK]),
+        );
         deployed = false;
         await pulumi(["stack", "rm", "--yes", CLASS_STACK]);
-        return {
-            via: "pulumi",
-            students: LIVE_CLASS_SIZE,
-            replicas: spec.students[0].replicas.length,
-            healthyMs,
-            upMs,
-            verifyMs,
-            checks: report.checks.length,
-            failed: report.failed,
-            memoryPerLabMb: memory.perLab,
-            registryMb: memory.registry,
-            downMs,
-        };
+        return { via: "pulumi", healthyMs, upMs, ...rest };
     } finally {
         if (deployed) await pulumi(["destroy", "--yes", "--skip-preview", "--stack", CLASS_STACK]).catch(() => undefined);
         await teardownLab(spec).catch(() => undefined);
@@ -164,23 +174,8 @@ export async function classWithHarness(spec: LabSpec, reason: string): Promise<C
         const started = Date.now();
         const lab = await provisionLab(spec);
         const upMs = Date.now() - started;
-        const [report, verifyMs] = await timed(() => verifyLab(spec, lab.imageRef, { cwd: PROJECT_ROOT, engine: "bench" }));
-        const memory = await memoryOf(spec);
-        const [, downMs] = await timed(() => teardownLab(spec));
-        return {
-            via: "harness",
-            reason,
-            students: LIVE_CLASS_SIZE,
-            replicas: spec.students[0].replicas.length,
-            healthyMs: upMs,
-            upMs,
-            verifyMs,
-            checks: report.checks.length,
-            failed: report.failed,
-            memoryPerLabMb: memory.perLab,
-            registryMb: memory.registry,
-            downMs,
-        };
+        const rest = await verifyWeighAndDown(spec, lab.imageRef, PROJECT_ROOT, () => teardownLab(spec));
+        return { via: "harness", reason, healthyMs: upMs, upMs, ...rest };
     } finally {
         await teardownLab(spec).catch(() => undefined);
     }
