@@ -19,6 +19,7 @@ import { type CliSummary, type CommandSplit, parseCallLog, parseCliSummary, spli
 const WORK_DIR = ".bench";
 /** The variable naming the shim's log file; unset, the shim logs nothing. */
 const CALL_LOG_ENV = "DOCKER_LAB_BENCH_PULUMI_CALLS";
+
 /**
  * The `pulumi` shim (a POSIX shell script): logs `start PID NS ARG1 ARG2`, runs the real CLI with the
  * toolchain's variables, logs `end PID NS` and exits with the CLI's code. NS is ns since the
