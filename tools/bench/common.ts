@@ -26,6 +26,8 @@ export const runsOf = (values: number[]) => values.map(seconds).join(" / ");
 
 export const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
 
+export const MIB = 1024 * 1024;
+
 /** A plain text table: a header, a rule, the rows; columns padded to their widest cell. */
 export function table(header: string[], rows: string[][]): string {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));

@@ -27,10 +27,7 @@ import {
 } from "../../lab";
 import { curlAll, log, REGISTRY_PORT, TMP_PREFIX, waitHealthyByName } from "./common";
 
-/**
- * Phase 2, the cycles: the same steps through the live harness (lab) and as literal docker CLI calls
- * (bare), and the cleanup of both.
- */
+/** The same cycle through the live harness (lab) and as literal docker CLI calls (bare), and the cleanup of both. */
 
 /** The bare baseline's names, all literal; its objects carry BARE_LABEL so cleanup finds them. */
 const BARE_LABEL = "docker-lab.bench=bare";

@@ -5,10 +5,7 @@ import { dockerOk, PROJECT_ROOT, removeImageTags, teardownLab, timed, waitHealth
 import { dockerBuildArgs, dockerCreateArgs, dockerRunArgs, type ImageSpec, type LabConfig, type LabSpec } from "../../lab";
 import { log, secs, TMP_PREFIX } from "./common";
 
-/**
- * Phase 1, the image: the lab's registry up; cold builds (--no-cache), no-change rebuilds, size against
- * the base, a push, then one-line app changes (in a temp copy of app/) built and pushed; teardown.
- */
+/** The image rows of the bench: builds, the app layer's size and what a one-line change pushes. */
 
 interface ImageInfo {
     id: string;
@@ -79,14 +76,49 @@ function coldBuildArgs(image: ImageSpec): string[] {
     return [...args.slice(0, at + 1), "--no-cache", ...args.slice(at + 1)];
 }
 
-export async function imagePhase(spec: LabSpec, config: LabConfig, runs: number): Promise<ImagePhase> {
+/** The lab's network, volume and registry, up and healthy, for the builds and pushes of the phase. */
+async function registryUp(spec: LabSpec): Promise<void> {
     const env = spec.commandEnv;
-    const name = spec.image.name;
     log("image phase: registry up");
     await dockerOk(dockerCreateArgs("network", spec.network.name, spec.network.labels), "creating the bench network", env);
     await dockerOk(dockerCreateArgs("volume", spec.volume.name, spec.volume.labels), "creating the bench volume", env);
     await dockerOk(dockerRunArgs(spec.registry.container, spec.registry.image, spec.network.name), "starting the bench registry", env);
     await waitHealthy(spec.registry.container, env);
+}
+
+/** Builds the app from a temp copy of app/ with one line added to app.js, and pushes it. */
+async function oneLineChange(spec: LabSpec, n: number): Promise<ChangeRun> {
+    const env = spec.commandEnv;
+    const name = spec.image.name;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), TMP_PREFIX));
+    try {
+        fs.cpSync(path.join(PROJECT_ROOT, spec.image.context), dir, { recursive: true });
+        const appJs = path.join(dir, "app.js");
+        const sep = fs.readFileSync(appJs, "utf8").endsWith("\n") ? "" : "\n";
+        fs.appendFileSync(appJs, `${sep}// bench: one-line change ${n} (${new Date().toISOString()})\n`);
+        const changed = { ...spec.image, context: dir, dockerfile: path.join(dir, "Dockerfile") };
+        const [, buildMs] = await timed(() => dockerOk(dockerBuildArgs(changed), `building ${name} from the changed app`, env));
+        const info = await imageInfo(name);
+        const [out, pushMs] = await timed(() => dockerOk(["push", name], `pushing the changed ${name}`, env));
+        const p = parsePush(out);
+        const appLayer = shortId(info.layers[info.layers.length - 1]);
+        return {
+            buildMs,
+            pushMs,
+            pushed: p.pushed.length,
+            existing: p.existing.length,
+            mounted: p.mounted.length,
+            onlyAppLayer: p.pushed.length === 1 && p.pushed[0] === appLayer,
+        };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+export async function imagePhase(spec: LabSpec, config: LabConfig, runs: number): Promise<ImagePhase> {
+    const env = spec.commandEnv;
+    const name = spec.image.name;
+    await registryUp(spec);
 
     const coldBuildMs: number[] = [];
     for (let i = 0; i < runs; i++) {
@@ -122,32 +154,11 @@ export async function imagePhase(spec: LabSpec, config: LabConfig, runs: number)
 
     const changes: ChangeRun[] = [];
     for (let i = 0; i < runs; i++) {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), TMP_PREFIX));
-        try {
-            fs.cpSync(path.join(PROJECT_ROOT, spec.image.context), dir, { recursive: true });
-            const appJs = path.join(dir, "app.js");
-            const sep = fs.readFileSync(appJs, "utf8").endsWith("\n") ? "" : "\n";
-            fs.appendFileSync(appJs, `${sep}// bench: one-line change ${i + 1} (${new Date().toISOString()})\n`);
-            const changed = { ...spec.image, context: dir, dockerfile: path.join(dir, "Dockerfile") };
-            const [, buildMs] = await timed(() => dockerOk(dockerBuildArgs(changed), `building ${name} from the changed app`, env));
-            const info = await imageInfo(name);
-            const [out, pushMs] = await timed(() => dockerOk(["push", name], `pushing the changed ${name}`, env));
-            const p = parsePush(out);
-            const appLayer = shortId(info.layers[info.layers.length - 1]);
-            changes.push({
-                buildMs,
-                pushMs,
-                pushed: p.pushed.length,
-                existing: p.existing.length,
-                mounted: p.mounted.length,
-                onlyAppLayer: p.pushed.length === 1 && p.pushed[0] === appLayer,
-            });
-            log(
-                `one-line change ${i + 1}/${runs}: build ${secs(buildMs)}, push ${secs(pushMs)}, pushed ${p.pushed.length}, existed ${p.existing.length}`,
-            );
-        } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
+        const c = await oneLineChange(spec, i + 1);
+        changes.push(c);
+        log(
+            `one-line change ${i + 1}/${runs}: build ${secs(c.buildMs)}, push ${secs(c.pushMs)}, pushed ${c.pushed}, existed ${c.existing}`,
+        );
     }
 
     log("image phase: teardown");

@@ -1,61 +1,147 @@
-// tools/bench/: the benchmark on a live engine (args, image phase, lab and bare cycles, report); it measures and prints, it asserts nothing.
-
-/**
- * Benchmark of the docker-lab on a live Docker engine. It PRINTS figures (a table on stdout, JSON in
- * bench-results.json) and asserts nothing; the targets of the issue are printed next to each figure.
- *
- * Usage: npm run bench [-- --json PATH] [-- --runs N] [-- --only lab,classroom,swarm]
- * Env:   LAB_BASE_IMAGE, LAB_REGISTRY_IMAGE (default: the offline images of scripts/offline-images.sh)
- *
- * Everything it creates is its own: the lab of stack "bench" (label docker-lab.instance=docker-lab-bench,
- * ports 28080.. and 25000), the bare-CLI baseline (label docker-lab.bench=bare) and the Pulumi phase's
- * lab (stack "bench-pulumi" in a throw-away copy of the project, docker-lab-bench-pulumi), all on the same
- * ports, one at a time. All are removed before starting (leftovers of an interrupted run) and on exit.
- *
- * Phases:
- *   1. image: the lab's registry up; cold builds (--no-cache), no-change rebuilds, size against the base,
- *      a push, then one-line app changes (in a temp copy of app/) built and pushed; teardown.
- *   2. cycles, lab and bare interleaved (L B L B L B). Both cycles do the same steps:
- *      network + volume, registry up + healthy, build, push, remove the local tag + pull it back,
- *      replicas up + healthy, one curl per replica, teardown (containers, network, volume, image).
- *      Lab = provisionLab + curl + teardownLab (the live harness). Bare = the literal docker CLI
- *      sequence in `bareCycle` (cycles.ts). The lesson checks run in the lab cycle between curl and teardown,
- *      outside its cycle time, and are reported on their own.
- *   3. Pulumi (pulumiPhase.ts), when a Pulumi CLI with the nodejs host and both plugins is found
- *      (findToolchain; else its rows say n/a and why): the real npm run up / down in a copy of the
- *      project: cold up (with its critical path from --event-log), no-op up, up after a one-line
- *      change, down. Run after each lab and bare cycle (L B P L B P ...).
- *   4. Classroom (classroom.ts): the program under Pulumi mocks for classes of 1, 10 and 50 (time and
- *      memory, each run a fresh process), then a class of 10 (stack bench-class, ports 29000.. and
- *      29999) with the real CLI when available, else the harness: until healthy, up, verify, memory per lab, down.
- *   5. Swarm: one node (swarmOneNode.ts): the lab in swarm mode (publishMode host) with the real CLI
- *      in a copy of the project (stack bench-swarm, ports 29500 and 29499) on a one-node swarm of
- *      the local engine (made and left again when the engine is in no swarm): cold up until converged
- *      and verified, no-op up, rolling update after a one-line change with the app polled, down; n/a
- *      without a CLI. Three nodes (swarmNodes.ts): 3 dind nodes, formation, a 3-task host-mode service
- *      converged, a stop-first rolling update with every node polled; n/a without the dind image.
- *      Each runs once.
- *   Every other figure is the median of the runs (3 by default). `--only` runs some phases: lab
- *   (1-3), classroom (4), swarm (5).
- */
+// tools/bench/: `npm run bench`, the benchmark on a live engine. It measures and prints figures against
+// their targets and asserts nothing; README.md (Tests, Benchmark) describes its phases.
 import * as fs from "node:fs";
 import { performance } from "node:perf_hooks";
 import { dockerOk, PROJECT_ROOT } from "../../engine";
-import { APP_DIR, buildLabSpec, PROJECT_NAME } from "../../lab";
+import { APP_DIR, buildLabSpec, type LabConfig, type LabSpec, PROJECT_NAME } from "../../lab";
 import { labConfig } from "../stack";
-import { findToolchain, TOOLCHAIN_HINT } from "../toolchain";
-import { BENCH_USAGE, parseBenchArgs } from "./args";
+import { findToolchain, type PulumiToolchain, TOOLCHAIN_HINT } from "../toolchain";
+import { BENCH_USAGE, type BenchArgs, parseBenchArgs } from "./args";
 import { classroomPhase, classroomReport, cleanupClassroom } from "./classroom";
 import { BENCH_CONFIG, log, PULUMI_STACK, STACK, secs, T0 } from "./common";
 import { bareCycle, type CycleSteps, cleanupAll, type LabCycle, labCycle } from "./cycles";
 import { imagePhase } from "./imagePhase";
-import { PulumiBench, type PulumiPhase, stopRunningCommands } from "./pulumiPhase";
-import { benchReport } from "./report";
+import { stopRunningCommands } from "./processes";
+import { PulumiBench, type PulumiPhase } from "./pulumiPhase";
+import { type BenchRuns, benchReport } from "./report";
 import { swarmNodesBench } from "./swarmNodes";
 import { cleanupSwarmOneNode, swarmOneNodeBench } from "./swarmOneNode";
 import { swarmReport } from "./swarmReport";
 
 export { BENCH_PHASES, type BenchArgs, type BenchPhase, parseBenchArgs, parsePhases } from "./args";
+
+type Toolchain = PulumiToolchain | { missing: string };
+/** A phase's printed text and its part of bench-results.json; `failed` when a run failed rather than measured. */
+interface PhaseReport {
+    text: string;
+    results: Record<string, unknown>;
+    failed: boolean;
+}
+
+/** The Pulumi phase's bench, or why there is none (no toolchain, or a CLI that does not run). */
+async function openPulumi(toolchain: Toolchain, pulumiSpec: LabSpec): Promise<{ pulumi: PulumiPhase; bench?: PulumiBench }> {
+    if ("missing" in toolchain) {
+        const reason = `no Pulumi CLI with the nodejs host and both plugins: ${toolchain.missing} (${TOOLCHAIN_HINT})`;
+        return { pulumi: { available: false, reason } };
+    }
+    const bench = PulumiBench.open(toolchain, pulumiSpec);
+    try {
+        return { pulumi: { available: true, cli: toolchain.pulumi, version: await bench.version(), runs: [] }, bench };
+    } catch (err) {
+        await bench.close();
+        return { pulumi: { available: false, reason: `the Pulumi CLI ${toolchain.pulumi} does not run: ${(err as Error).message}` } };
+    }
+}
+
+/** The image phase, then the lab, bare and Pulumi runs interleaved (L B P L B P ...), so they meet the engine alike. */
+async function labPhase(spec: LabSpec, pulumiSpec: LabSpec, config: LabConfig, toolchain: Toolchain, runs: number) {
+    const image = await imagePhase(spec, config, runs);
+    const lab: LabCycle[] = [];
+    const bare: CycleSteps[] = [];
+    let { pulumi, bench } = await openPulumi(toolchain, pulumiSpec);
+    log(pulumi.available ? `Pulumi phase with ${pulumi.cli} ${pulumi.version}` : `Pulumi phase n/a: ${pulumi.reason}`);
+    try {
+        for (let i = 0; i < runs; i++) {
+            log(`lab cycle ${i + 1}/${runs}`);
+            lab.push(await labCycle(spec));
+            log(`lab cycle ${i + 1}: ${secs(lab[i].cycle)}; checks ${secs(lab[i].checksWall)}; bare cycle ${i + 1}/${runs}`);
+            bare.push(await bareCycle(spec, config));
+            log(`bare cycle ${i + 1}: ${secs(bare[i].cycle)}`);
+            if (!pulumi.available || !bench) continue;
+            log(`pulumi run ${i + 1}/${runs}`);
+            try {
+                pulumi.runs.push(await bench.run(i));
+            } catch (err) {
+                // The lab and bare cycles go on; the stack goes now, so its ports are free for them.
+                pulumi.error = `run ${i + 1}: ${(err as Error).message}`;
+                log(`Pulumi phase FAILED, the next runs skip it: ${pulumi.error}`);
+                await bench.close();
+                bench = undefined;
+            }
+        }
+    } finally {
+        await bench?.close();
+    }
+    return { image, lab, bare, pulumi };
+}
+
+async function classroomPart(toolchain: Toolchain, runs: number): Promise<PhaseReport> {
+    log("classroom phase");
+    return { ...classroomReport(await classroomPhase(toolchain, runs)), failed: false };
+}
+
+async function swarmPart(toolchain: Toolchain): Promise<PhaseReport> {
+    log("swarm phase: one node");
+    const oneNode = await swarmOneNodeBench(toolchain);
+    log("swarm phase: three nodes");
+    const threeNodes = await swarmNodesBench();
+    const failed = ("error" in oneNode && oneNode.error !== undefined) || threeNodes.error !== undefined;
+    return { ...swarmReport(oneNode, threeNodes), failed };
+}
+
+/** The engine's version; throws when an offline image is missing. */
+async function engineVersion(config: LabConfig): Promise<string> {
+    const version = await dockerOk(
+        ["version", "--format", "{{.Server.Version}} (API {{.Server.APIVersion}})"],
+        "reading the engine version",
+    );
+    for (const image of [config.baseImage, config.registryImage]) {
+        await dockerOk(
+            ["image", "inspect", "--format", "{{.Id}}", image],
+            `looking for ${image} (build it with bash scripts/offline-images.sh)`,
+        );
+    }
+    return version.trim();
+}
+
+/** Runs the phases of `opts`, prints their tables and writes the JSON; returns the exit code. */
+async function runPhases(opts: BenchArgs, spec: LabSpec, pulumiSpec: LabSpec, config: LabConfig): Promise<number> {
+    const engine = await engineVersion(config);
+    log(`engine ${engine}; phases ${opts.phases.join(", ")}; removing leftovers of an earlier run`);
+    await cleanupAll(spec, pulumiSpec);
+    await cleanupClassroom();
+    await cleanupSwarmOneNode();
+    const toolchain = findToolchain(process.env);
+    let lab: Omit<BenchRuns, "totalMs"> | undefined;
+    if (opts.phases.includes("lab")) {
+        lab = { spec, config, engine, runs: opts.runs, ...(await labPhase(spec, pulumiSpec, config, toolchain, opts.runs)) };
+    }
+    const parts: PhaseReport[] = [];
+    if (opts.phases.includes("classroom")) parts.push(await classroomPart(toolchain, opts.runs));
+    if (opts.phases.includes("swarm")) parts.push(await swarmPart(toolchain));
+
+    // The lab's table ends with the total bench time, so it is made once every phase has run.
+    const totalMs = performance.now() - T0;
+    const texts = parts.map((p) => p.text);
+    let results: Record<string, unknown> = { generatedAt: new Date().toISOString(), engine, runs: opts.runs, phases: opts.phases };
+    for (const part of parts) results = { ...results, ...part.results };
+    if (lab) {
+        const main = benchReport({ ...lab, totalMs });
+        texts.unshift(main.text);
+        results = { ...(main.results as object), ...results, totalMs };
+    } else {
+        const skipped = `\ndocker-lab bench: engine ${engine}; phases ${opts.phases.join(", ")} (--only): the image, cycle and Pulumi rows were not run.\n`;
+        texts.unshift(skipped);
+        texts.push(`\nTotal bench time ${secs(totalMs)}.\n`);
+        results = { ...results, totalMs };
+    }
+    process.stdout.write(texts.join(""));
+    fs.writeFileSync(opts.json, `${JSON.stringify(results, null, 2)}\n`);
+    log(`JSON written to ${opts.json}`);
+    // A failed npm run up/down (or a failed swarm) is a failure, not a figure: the tables are printed, the exit code says it.
+    const labFailed = lab?.pulumi.available === true && lab.pulumi.error !== undefined;
+    return labFailed || parts.some((p) => p.failed) ? 1 : 0;
+}
 
 /** The whole `npm run bench` command; returns its exit code. */
 export async function runBench(argv: string[]): Promise<number> {
@@ -82,115 +168,8 @@ export async function runBench(argv: string[]): Promise<number> {
                 .finally(() => process.exit(130));
         });
     }
-
     try {
-        const engine = (
-            await dockerOk(["version", "--format", "{{.Server.Version}} (API {{.Server.APIVersion}})"], "reading the engine version")
-        ).trim();
-        for (const image of [config.baseImage, config.registryImage]) {
-            await dockerOk(
-                ["image", "inspect", "--format", "{{.Id}}", image],
-                `looking for ${image} (build it with bash scripts/offline-images.sh)`,
-            );
-        }
-        log(`engine ${engine}; phases ${opts.phases.join(", ")}; removing leftovers of an earlier run`);
-        await cleanupAll(spec, pulumiSpec);
-        await cleanupClassroom();
-        await cleanupSwarmOneNode();
-        const toolchain = findToolchain(process.env);
-        const texts: string[] = [];
-        let results: Record<string, unknown> = { generatedAt: new Date().toISOString(), engine, runs: opts.runs, phases: opts.phases };
-        let labFailed = false;
-        let labReport: (() => { text: string; results: unknown }) | undefined;
-
-        if (opts.phases.includes("lab")) {
-            const image = await imagePhase(spec, config, opts.runs);
-            const lab: LabCycle[] = [];
-            const bare: CycleSteps[] = [];
-            let pulumi: PulumiPhase;
-            let pulumiBench: PulumiBench | undefined;
-            if ("missing" in toolchain) {
-                pulumi = {
-                    available: false,
-                    reason: `no Pulumi CLI with the nodejs host and both plugins: ${toolchain.missing} (${TOOLCHAIN_HINT})`,
-                };
-            } else {
-                pulumiBench = PulumiBench.open(toolchain, pulumiSpec);
-                try {
-                    pulumi = { available: true, cli: toolchain.pulumi, version: await pulumiBench.version(), runs: [] };
-                } catch (err) {
-                    pulumi = { available: false, reason: `the Pulumi CLI ${toolchain.pulumi} does not run: ${(err as Error).message}` };
-                    await pulumiBench.close();
-                    pulumiBench = undefined;
-                }
-            }
-            log(pulumi.available ? `Pulumi phase with ${pulumi.cli} ${pulumi.version}` : `Pulumi phase n/a: ${pulumi.reason}`);
-
-            try {
-                for (let i = 0; i < opts.runs; i++) {
-                    log(`lab cycle ${i + 1}/${opts.runs}`);
-                    lab.push(await labCycle(spec));
-                    log(`lab cycle ${i + 1}: ${secs(lab[i].cycle)}; checks ${secs(lab[i].checksWall)}; bare cycle ${i + 1}/${opts.runs}`);
-                    bare.push(await bareCycle(spec, config));
-                    log(`bare cycle ${i + 1}: ${secs(bare[i].cycle)}`);
-                    if (pulumi.available && pulumiBench) {
-                        log(`pulumi run ${i + 1}/${opts.runs}`);
-                        try {
-                            pulumi.runs.push(await pulumiBench.run(i));
-                        } catch (err) {
-                            // The lab and bare cycles go on; the stack goes now, so its ports are free for them.
-                            pulumi.error = `run ${i + 1}: ${(err as Error).message}`;
-                            log(`Pulumi phase FAILED, the next runs skip it: ${pulumi.error}`);
-                            await pulumiBench.close();
-                            pulumiBench = undefined;
-                        }
-                    }
-                }
-            } finally {
-                await pulumiBench?.close();
-            }
-            labFailed = pulumi.available && pulumi.error !== undefined;
-            // Its text ends with the total bench time: made once every phase has run.
-            labReport = () =>
-                benchReport({ spec, config, engine, runs: opts.runs, image, lab, bare, pulumi, totalMs: performance.now() - T0 });
-        }
-        if (opts.phases.includes("classroom")) {
-            // 4. Classroom (classroom.ts): the program under mocks for classes of 1, 10 and 50, and a class of 10 on the engine.
-            log("classroom phase");
-            const classroom = classroomReport(await classroomPhase(toolchain, opts.runs));
-            texts.push(classroom.text);
-            results = { ...results, ...classroom.results };
-        }
-        let swarmFailed = false;
-        if (opts.phases.includes("swarm")) {
-            // 5. Swarm: one node with the real CLI, then three dind nodes.
-            log("swarm phase: one node");
-            const oneNode = await swarmOneNodeBench(toolchain);
-            log("swarm phase: three nodes");
-            const threeNodes = await swarmNodesBench();
-            const swarm = swarmReport(oneNode, threeNodes);
-            texts.push(swarm.text);
-            results = { ...results, ...swarm.results };
-            swarmFailed = ("error" in oneNode && oneNode.error !== undefined) || threeNodes.error !== undefined;
-        }
-
-        const totalMs = performance.now() - T0;
-        if (labReport) {
-            const main = labReport();
-            texts.unshift(main.text);
-            results = { ...(main.results as object), phases: opts.phases, ...results, totalMs };
-        } else {
-            texts.unshift(
-                `\ndocker-lab bench: engine ${engine}; phases ${opts.phases.join(", ")} (--only): the image, cycle and Pulumi rows were not run.\n`,
-            );
-            texts.push(`\nTotal bench time ${secs(totalMs)}.\n`);
-            results = { ...results, totalMs };
-        }
-        process.stdout.write(texts.join(""));
-        fs.writeFileSync(opts.json, `${JSON.stringify(results, null, 2)}\n`);
-        log(`JSON written to ${opts.json}`);
-        // A failed npm run up/down (or a failed swarm) is a failure, not a figure: the tables are printed, the exit code says it.
-        return labFailed || swarmFailed ? 1 : 0;
+        return await runPhases(opts, spec, pulumiSpec, config);
     } finally {
         log("cleaning up");
         await cleanup();

@@ -1,14 +1,8 @@
 import { median } from "./common";
 
 /**
- * Where a cold `pulumi up` spends its time, from its `--event-log` (pure).
- *
- * The event log is one JSON engine event a line. Its `timestamp` is in whole seconds, too coarse for
- * steps of a fraction of a second, so the bench follows the file while the CLI writes it (the CLI
- * writes each event unbuffered) and stamps each line with the time it appeared, in ms after the
- * `pulumi up` process started. From those lines: each resource step's start (resourcePreEvent) and
- * end (resOutputsEvent or resOpFailedEvent), then the lab's chain registry healthy → build + push →
- * tag clean-up → replicas healthy → checks, with the waits between the links.
+ * The critical path of a cold `pulumi up`, from its `--event-log` (pure). The log's timestamps are whole
+ * seconds, too coarse for sub-second steps, so each line carries the time the bench saw it instead.
  */
 
 /** One line of the event log and when the bench saw it, in ms after the `pulumi up` process started. */
@@ -19,34 +13,26 @@ export interface TimedLine {
 
 /** One resource step of the update. */
 export interface ResourceStep {
-    urn: string;
     /** The resource name, the URN's last part (e.g. lab-app-0). */
     name: string;
     /** The resource type, e.g. docker:index/container:Container. */
     type: string;
     /** The parent's type, from the URN's qualified type (e.g. docker-lab:lab:AppReplicas); undefined at the top. */
     parentType?: string;
-    /** Pulumi's step op: create, same, update, delete, replace, create-replacement, ... */
-    op: string;
     startMs: number;
     /** Undefined when the log has no end for it (the CLI stopped first). */
     endMs?: number;
-    failed: boolean;
 }
 
 export interface EventTimeline {
     /** The engine has loaded the stack, its config and state (preludeEvent). */
     preludeMs?: number;
-    /** First and last event of a preview (events marked `planning`), when the update had one. */
-    preview?: { startMs: number; endMs: number };
+    /** The last event of a preview (events marked `planning`), when the update had one. */
+    previewEndMs?: number;
     /** The engine's summary (summaryEvent). */
     summaryMs?: number;
-    /** What the summary says: whole seconds, the result and the changes by op. */
-    summary?: { durationSeconds: number; result?: string; resourceChanges: Record<string, number> };
     /** Every resource step of the update (preview steps excluded), in the order they started. */
     steps: ResourceStep[];
-    /** Lines that were not JSON (a partial line when the CLI was killed, say). */
-    unreadable: number;
 }
 
 /** Splits a URN (urn:pulumi:stack::project::parent$type::name) into name, type and parent type. */
@@ -63,46 +49,29 @@ export function parseUrn(urn: string): { name: string; type: string; parentType?
 
 /** Reads the timed lines of one `pulumi up --event-log` file into resource steps and markers. */
 export function parseEventLog(lines: TimedLine[]): EventTimeline {
-    const timeline: EventTimeline = { steps: [], unreadable: 0 };
+    const timeline: EventTimeline = { steps: [] };
     const open = new Map<string, ResourceStep[]>();
     for (const { atMs, line } of lines) {
-        if (!line.trim()) continue;
         let event: any;
         try {
             event = JSON.parse(line);
         } catch {
-            timeline.unreadable++;
-            continue;
+            continue; // a blank line, or a partial one when the CLI was killed
         }
         const pre = event.resourcePreEvent;
         const done = event.resOutputsEvent ?? event.resOpFailedEvent;
-        const planning = (pre ?? done)?.planning === true;
-        if (planning) {
-            timeline.preview = { startMs: timeline.preview?.startMs ?? atMs, endMs: atMs };
-            continue;
-        }
-        if (event.preludeEvent) timeline.preludeMs ??= atMs;
-        else if (event.summaryEvent) {
-            timeline.summaryMs = atMs;
-            const s = event.summaryEvent;
-            timeline.summary = { durationSeconds: s.durationSeconds, result: s.result, resourceChanges: s.resourceChanges ?? {} };
-        } else if (pre?.metadata?.urn) {
-            const step: ResourceStep = {
-                urn: pre.metadata.urn,
-                op: pre.metadata.op,
-                startMs: atMs,
-                failed: false,
-                ...parseUrn(pre.metadata.urn),
-            };
+        if ((pre ?? done)?.planning === true) timeline.previewEndMs = atMs;
+        else if (event.preludeEvent) timeline.preludeMs ??= atMs;
+        else if (event.summaryEvent) timeline.summaryMs = atMs;
+        else if (pre?.metadata?.urn) {
+            const urn: string = pre.metadata.urn;
+            const step: ResourceStep = { startMs: atMs, ...parseUrn(urn) };
             timeline.steps.push(step);
-            open.set(step.urn, [...(open.get(step.urn) ?? []), step]);
+            open.set(urn, [...(open.get(urn) ?? []), step]);
         } else if (done?.metadata?.urn) {
             // The oldest step of that resource still open (a replacement has several, in order).
             const step = open.get(done.metadata.urn)?.shift();
-            if (step) {
-                step.endMs = atMs;
-                step.failed = Boolean(event.resOpFailedEvent);
-            }
+            if (step) step.endMs = atMs;
         }
     }
     return timeline;
@@ -118,7 +87,6 @@ export type Stage =
     | "image"
     | "tagCleanup"
     | "replicas"
-    | "registryPidsLimit"
     | "replicaPidsLimits"
     | "checks"
     | "other";
@@ -146,7 +114,6 @@ export function stageOf(step: { type: string; parentType?: string }): Stage {
     if (type === "command:local:Command") {
         if (parentType === COMPONENT.image) return "tagCleanup";
         if (parentType === COMPONENT.checks) return "checks";
-        if (parentType === COMPONENT.registry) return "registryPidsLimit";
         if (parentType === COMPONENT.replicas) return "replicaPidsLimits";
     }
     return "other";
@@ -154,6 +121,7 @@ export function stageOf(step: { type: string; parentType?: string }): Stage {
 
 /** One row of the critical-path table. */
 export interface PathRow {
+    /** What matches the row across runs (medianPath). */
     key: string;
     label: string;
     /** ms after the `pulumi up` process started. */
@@ -188,6 +156,46 @@ const CHAIN: { stage: Stage; label: (n: number) => string; optional?: boolean }[
     { stage: "checks", label: (n) => `${n} lesson checks (local.Command, in parallel)` },
 ];
 
+type Span = Omit<PathRow, "waitMs">;
+
+/** The CLI's start, the preview, the language host and the program, up to the first resource that is not a component. */
+function pulumiStart(timeline: EventTimeline, preludeMs: number): Span[] {
+    const spans: Span[] = [];
+    const add = (key: string, label: string, startMs: number, endMs: number) =>
+        spans.push({ key, label, kind: "pulumi", startMs, durationMs: endMs - startMs });
+    add("cli", "pulumi CLI start: stack, config and state loaded", 0, preludeMs);
+    let at = preludeMs;
+    if (timeline.previewEndMs !== undefined) {
+        add("preview", "preview", at, timeline.previewEndMs);
+        at = timeline.previewEndMs;
+    }
+    const { steps } = timeline;
+    const stack = steps.find((s) => stageOf(s) === "stack");
+    const firstCustom = Math.min(...steps.filter((s) => !["stack", "component"].includes(stageOf(s))).map((s) => s.startMs));
+    if (stack && stack.startMs >= at) {
+        add("host", "language host: node, @pulumi/pulumi, ts-node", at, stack.startMs);
+        at = stack.startMs;
+    }
+    if (Number.isFinite(firstCustom)) add("program", "program load (ts-node, SDKs, spec) + plugin start", at, firstCustom);
+    return spans;
+}
+
+/** Each link of the lab's chain: from its first step's start to its last step's end. */
+function chainLinks(steps: ResourceStep[]): Span[] {
+    const links: Span[] = [];
+    for (const link of CHAIN) {
+        const list = steps.filter((s) => stageOf(s) === link.stage);
+        if (list.length === 0 && link.optional) continue;
+        const ends = list.map((s) => s.endMs);
+        if (list.length === 0 || ends.some((e) => e === undefined))
+            throw new Error(`the event log has no finished ${link.stage} step: the chain is incomplete`);
+        const startMs = Math.min(...list.map((s) => s.startMs));
+        const durationMs = Math.max(...(ends as number[])) - startMs;
+        links.push({ key: link.stage, label: link.label(list.length), kind: "docker", startMs, durationMs });
+    }
+    return links;
+}
+
 /**
  * The critical path of one cold `pulumi up`: the CLI's start, the language host, the program, then
  * each link of the lab's chain, then the final state and the exit. `exitMs` is when the process ended.
@@ -196,53 +204,17 @@ const CHAIN: { stage: Stage; label: (n: number) => string; optional?: boolean }[
 export function criticalPath(timeline: EventTimeline, exitMs: number): CriticalPath {
     const { preludeMs, steps } = timeline;
     if (preludeMs === undefined) throw new Error("the event log has no preludeEvent: did the update start?");
-    const byStage = new Map<Stage, ResourceStep[]>();
-    for (const step of steps) byStage.set(stageOf(step), [...(byStage.get(stageOf(step)) ?? []), step]);
-    const span = (stage: Stage) => {
-        const list = byStage.get(stage) ?? [];
-        const ends = list.map((s) => s.endMs);
-        if (list.length === 0 || ends.some((e) => e === undefined)) return undefined;
-        return { startMs: Math.min(...list.map((s) => s.startMs)), endMs: Math.max(...(ends as number[])), n: list.length };
-    };
-
-    const rows: Omit<PathRow, "waitMs">[] = [];
-    const add = (key: string, label: string, kind: PathRow["kind"], startMs: number, endMs: number) =>
-        rows.push({ key, label, kind, startMs, durationMs: endMs - startMs });
-
-    add("cli", "pulumi CLI start: stack, config and state loaded", "pulumi", 0, preludeMs);
-    let at = preludeMs;
-    if (timeline.preview) {
-        add("preview", "preview", "pulumi", at, timeline.preview.endMs);
-        at = timeline.preview.endMs;
-    }
-    const stack = byStage.get("stack")?.[0];
-    const firstCustom = Math.min(...steps.filter((s) => !["stack", "component"].includes(stageOf(s))).map((s) => s.startMs));
-    if (stack && stack.startMs >= at) {
-        add("host", "language host: node, @pulumi/pulumi, ts-node", "pulumi", at, stack.startMs);
-        at = stack.startMs;
-    }
-    if (Number.isFinite(firstCustom)) add("program", "program load (ts-node, SDKs, spec) + plugin start", "pulumi", at, firstCustom);
-
-    for (const link of CHAIN) {
-        const s = span(link.stage);
-        if (!s && link.optional && !byStage.has(link.stage)) continue;
-        if (!s) throw new Error(`the event log has no finished ${link.stage} step: the chain is incomplete`);
-        add(link.stage, link.label(s.n), "docker", s.startMs, s.endMs);
-    }
-    const lastEnd = Math.max(...steps.map((s) => s.endMs ?? 0));
-    const summaryMs = timeline.summaryMs ?? lastEnd;
-    add(
-        "finish",
-        "stack outputs + final state write",
-        "pulumi",
-        rows[rows.length - 1].startMs + rows[rows.length - 1].durationMs,
-        summaryMs,
+    const spans = [...pulumiStart(timeline, preludeMs), ...chainLinks(steps)];
+    const last = spans[spans.length - 1];
+    const summaryMs = timeline.summaryMs ?? Math.max(...steps.map((s) => s.endMs ?? 0));
+    const finishMs = last.startMs + last.durationMs;
+    spans.push(
+        { key: "finish", label: "stack outputs + final state write", kind: "pulumi", startMs: finishMs, durationMs: summaryMs - finishMs },
+        { key: "exit", label: "CLI exit", kind: "pulumi", startMs: summaryMs, durationMs: exitMs - summaryMs },
     );
-    add("exit", "CLI exit", "pulumi", summaryMs, exitMs);
-
-    const chain: PathRow[] = rows.map((row, i) => {
-        const prevEnd = i === 0 ? 0 : rows[i - 1].startMs + rows[i - 1].durationMs;
-        return { ...row, waitMs: Math.max(0, row.startMs - prevEnd) };
+    const chain: PathRow[] = spans.map((span, i) => {
+        const prevEnd = i === 0 ? 0 : spans[i - 1].startMs + spans[i - 1].durationMs;
+        return { ...span, waitMs: Math.max(0, span.startMs - prevEnd) };
     });
 
     // Every other resource step, one row each: providers, the registry's PIDs limit, anything new.

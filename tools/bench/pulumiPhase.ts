@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { teardownLab } from "../../engine";
@@ -8,30 +7,23 @@ import { copyEnv } from "../projectCopyEnv";
 import { DEFAULT_PASSPHRASE } from "../pulumiCli";
 import type { PulumiToolchain } from "../toolchain";
 import { BENCH_CONFIG, log, PULUMI_STACK, secs, TMP_PREFIX } from "./common";
+import { type Finished, followLines, runCommand, type SeenLine, tail } from "./processes";
 import { type CriticalPath, criticalPath, parseEventLog } from "./pulumiEvents";
 import { type CliSummary, type CommandSplit, parseCallLog, parseCliSummary, splitCommand } from "./pulumiTimings";
 
 /**
- * Phase 3, Pulumi: the real `npm run up` / `npm run down` of the lab, in a throw-away copy of the
- * project (its own state and app/), on stack PULUMI_STACK with the bench's config (offline images,
- * ports 28080.. and 25000). Each run: a fresh stack; a cold `npm run up` with `--event-log` (its critical
- * path); a no-op `npm run up`; a one-line change in the copy's app/app.js and `npm run up`; `npm run down`.
- *
- * Each command is timed from outside, unchanged: a `pulumi` shim first on PATH logs when each
- * pulumi call starts and ends and runs the real CLI (the toolchain's, with its environment), so
- * `findPulumi` in the copy finds the shim and every part of the command is timed where it runs.
+ * The real `npm run up` / `npm run down` in a throw-away copy of the project. A `pulumi` shim first on
+ * PATH logs each pulumi call's start and end, so every part of a command is timed without changing it.
  */
 
 /** Where the run's files go inside the copy (the shim, its logs, the event logs). */
 const WORK_DIR = ".bench";
 /** The variable naming the shim's log file; unset, the shim logs nothing. */
 const CALL_LOG_ENV = "DOCKER_LAB_BENCH_PULUMI_CALLS";
-/** A command that has not ended by then is stopped (its process group), and the run fails. */
-const COMMAND_TIMEOUT_MS = 15 * 60 * 1000;
 
 /**
  * The `pulumi` shim (a POSIX shell script): logs `start PID NS ARG1 ARG2`, runs the real CLI with the
- * toolchain's variables, logs `end PID NS CODE` and exits with the CLI's code. NS is ns since the
+ * toolchain's variables, logs `end PID NS` and exits with the CLI's code. NS is ns since the
  * epoch from `date +%s%N`, or from perl where date has no %N (macOS).
  */
 export function shimScript(toolchain: Pick<PulumiToolchain, "pulumi" | "env">): string {
@@ -45,128 +37,10 @@ export function shimScript(toolchain: Pick<PulumiToolchain, "pulumi" | "env">): 
         ...vars.map((v) => `export ${v}`),
         `${shellQuote(toolchain.pulumi)} "$@"`,
         "code=$?",
-        `echo "end $$ $(now) $code" >>"$log"`,
+        `echo "end $$ $(now)" >>"$log"`,
         "exit $code",
         "",
     ].join("\n");
-}
-
-interface Finished {
-    code: number | null;
-    signal: NodeJS.Signals | null;
-    /** stdout and stderr as they arrived. */
-    output: string;
-    /** ms since the epoch. */
-    spawnMs: number;
-    exitMs: number;
-}
-
-/** Children running now, each in its own process group (pid = group id), so a signal can stop the whole tree. */
-const running = new Map<number, Promise<Finished>>();
-
-function runCommand(file: string, args: string[], cwd: string, env: Record<string, string | undefined>): Promise<Finished> {
-    return new Promise((resolve, reject) => {
-        const spawnMs = Date.now();
-        let child: ChildProcess;
-        try {
-            child = spawn(file, args, { cwd, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
-        } catch (err) {
-            reject(err);
-            return;
-        }
-        let output = "";
-        child.stdout?.on("data", (chunk: Buffer) => {
-            output += chunk;
-        });
-        child.stderr?.on("data", (chunk: Buffer) => {
-            output += chunk;
-        });
-        const timer = setTimeout(() => {
-            output += `\n[bench: stopped after ${COMMAND_TIMEOUT_MS / 60_000} min]\n`;
-            signalGroup(child.pid, "SIGTERM");
-        }, COMMAND_TIMEOUT_MS);
-        const done = new Promise<Finished>((res) => {
-            child.on("close", (code, signal) => {
-                clearTimeout(timer);
-                res({ code, signal, output, spawnMs, exitMs: Date.now() });
-            });
-        });
-        child.on("error", (err) => {
-            clearTimeout(timer);
-            reject(err);
-        });
-        if (child.pid !== undefined) {
-            const pid = child.pid;
-            running.set(pid, done);
-            void done.finally(() => running.delete(pid));
-        }
-        done.then(resolve);
-    });
-}
-
-function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-    if (pid === undefined) return;
-    try {
-        process.kill(-pid, signal);
-    } catch {
-        // already gone
-    }
-}
-
-/**
- * Stops the commands of the Pulumi phase that are still running (on SIGINT/SIGTERM of the bench):
- * SIGINT to each one's process group, as Ctrl-C would (Pulumi cancels cleanly), SIGKILL after 20 s.
- */
-export async function stopRunningCommands(): Promise<void> {
-    const pids = [...running.keys()];
-    for (const pid of pids) signalGroup(pid, "SIGINT");
-    const timeout = new Promise((res) => setTimeout(res, 20_000).unref());
-    await Promise.race([Promise.all(pids.map((pid) => running.get(pid))), timeout]);
-    for (const pid of running.keys()) signalGroup(pid, "SIGKILL");
-}
-
-/** The end of a command's output, for an error message. */
-const tail = (output: string, lines = 25) => output.trimEnd().split("\n").slice(-lines).join("\n");
-
-/**
- * Follows a file as another process appends lines to it, stamping each complete line with the time
- * it was seen (ms since the epoch). Polls every 20 ms; `stop` reads what is left and returns the lines.
- */
-function followLines(file: string): { stop: () => { atMs: number; line: string }[] } {
-    const lines: { atMs: number; line: string }[] = [];
-    let offset = 0;
-    let partial = "";
-    const read = () => {
-        let fd: number;
-        try {
-            fd = fs.openSync(file, "r");
-        } catch {
-            return; // not created yet
-        }
-        try {
-            const size = fs.fstatSync(fd).size;
-            if (size <= offset) return;
-            const buf = Buffer.alloc(size - offset);
-            const n = fs.readSync(fd, buf, 0, buf.length, offset);
-            offset += n;
-            const atMs = Date.now();
-            const text = partial + buf.subarray(0, n).toString("utf8");
-            const parts = text.split("\n");
-            partial = parts.pop() ?? "";
-            for (const line of parts) lines.push({ atMs, line });
-        } finally {
-            fs.closeSync(fd);
-        }
-    };
-    const timer = setInterval(read, 20);
-    return {
-        stop: () => {
-            clearInterval(timer);
-            read();
-            if (partial) lines.push({ atMs: Date.now(), line: partial });
-            return lines;
-        },
-    };
 }
 
 /** One `npm run up|down`: its parts, and what the CLI printed at the end. */
@@ -249,7 +123,7 @@ export class PulumiBench {
         }
     }
 
-    /** `pulumi version`, e.g. "v3.274.1". */
+    /** `pulumi version`, as the CLI prints it. */
     async version(): Promise<string> {
         return (await this.pulumi(["version"])).output.trim();
     }
@@ -268,7 +142,7 @@ export class PulumiBench {
         args: string[] = [],
         extraEnv: Record<string, string> = {},
         eventLog?: string,
-    ): Promise<{ run: LabCommandRun; events?: { atMs: number; line: string }[]; upStartMs: number; upEndMs: number }> {
+    ): Promise<{ run: LabCommandRun; events?: SeenLine[]; upStartMs: number; upEndMs: number }> {
         const callLog = path.join(this.work, `calls-${++this.calls}.log`);
         const env = {
             ...this.baseEnv,
@@ -278,7 +152,7 @@ export class PulumiBench {
             [CALL_LOG_ENV]: callLog,
         };
         const follower = eventLog ? followLines(eventLog) : undefined;
-        let events: { atMs: number; line: string }[] | undefined;
+        let events: SeenLine[] | undefined;
         let finished: Finished;
         try {
             finished = await runCommand("npm", ["run", script, ...(args.length ? ["--", ...args] : [])], this.copy, env);

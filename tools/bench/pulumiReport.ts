@@ -17,9 +17,9 @@ export interface PulumiTargets {
 }
 
 export interface PulumiSection {
-    /** Rows for the main figure table: Figure, Median, Runs, Target, Result. */
+    /** Rows for the Pulumi figure table: Figure, Median, Runs, Target, Result. */
     rows: string[][];
-    /** Text printed after the main table: the n/a reason, or the critical path table. */
+    /** Text printed after that table: the n/a reason, or the critical path table. */
     text: string;
     targets: PulumiTargets;
     results: unknown;
@@ -31,9 +31,14 @@ export const pulumiUpDownMs = (run: PulumiRun) => run.cold.pulumiMs + run.down.p
 export const bareWithChecksMs = (bare: CycleSteps, checksWallMs: number) => bare.cycle - bare.pullBack + checksWallMs;
 
 type Kind = "up" | "down";
+interface CommandRow {
+    key: string;
+    label: string;
+    figure: (r: LabCommandRun) => number | undefined;
+}
 
 /** Labels of the rows of one command, and how to read each figure from a run. */
-function commandRows(kind: Kind): { label: string; figure: (r: LabCommandRun) => number | undefined; key: string }[] {
+function commandRows(kind: Kind): CommandRow[] {
     return [
         { key: "total", label: "whole command", figure: (r) => r.totalMs },
         {
@@ -61,107 +66,87 @@ const COMMANDS: { key: "cold" | "noop" | "change" | "down"; kind: Kind; title: s
 
 const NOOP_TARGET = `<= ${PULUMI_TARGETS.noopUpMs / 1000} s (pulumi up)`;
 const RATIO_TARGET = `<= ${PULUMI_TARGETS.upDownRatio}x`;
+const UP_DOWN_LABEL = "Pulumi cold up + down (its pulumi calls)";
+
+/** The median and the runs of one part of a command. */
+function figureCells(of: LabCommandRun[], row: CommandRow): [string, string] {
+    const values = of.map(row.figure).filter((v): v is number => v !== undefined);
+    const runsText = row.key === "duration" ? of.map((r) => r.duration ?? "?").join(" / ") : runsOf(values);
+    return [values.length ? secs(median(values)) : "?", runsText];
+}
+
+/** Every part of each command, n/a without runs; the no-op `pulumi up` carries its target and `noopVerdict`. */
+function commandTableRows(runs: PulumiRun[] | undefined, noopVerdict: string): string[][] {
+    return COMMANDS.flatMap((cmd) => {
+        const of = runs?.map((r) => r[cmd.key]);
+        const rows = commandRows(cmd.kind).map((row) => {
+            const label = row.key === "total" ? `${cmd.title}: ${row.label}` : row.label;
+            const isNoopTarget = cmd.key === "noop" && row.key === "main";
+            const [value, runsText] = of ? figureCells(of, row) : ["n/a", ""];
+            return [label, value, runsText, isNoopTarget ? NOOP_TARGET : "-", isNoopTarget ? noopVerdict : ""];
+        });
+        if (of) rows.push(["  resources", [...new Set(of.map((r) => r.resources ?? "?"))].join(" | "), "", "-", ""]);
+        return rows;
+    });
+}
 
 /** The rows and figures of the Pulumi phase; n/a rows with the reason when it did not run. */
 export function pulumiSection(phase: PulumiPhase, bare: CycleSteps[], lab: LabCycle[]): PulumiSection {
     const bareSide = bare.map((b, i) => bareWithChecksMs(b, lab[i].checksWall));
-    const rows: string[][] = [];
+    const bareRow = ["Bare CLI cycle - pull-back + lesson checks", secs(median(bareSide)), runsOf(bareSide), "-", ""];
     if (!phase.available || phase.runs.length === 0) {
         const reason = !phase.available ? phase.reason : `no run finished: ${phase.error ?? "none ran"}`;
-        for (const cmd of COMMANDS) {
-            for (const row of commandRows(cmd.kind)) {
-                const label = row.key === "total" ? `${cmd.title}: ${row.label}` : row.label;
-                rows.push([
-                    label,
-                    "n/a",
-                    "",
-                    cmd.key === "noop" && row.key === "main" ? NOOP_TARGET : "-",
-                    cmd.key === "noop" && row.key === "main" ? "n/a" : "",
-                ]);
-            }
-        }
-        rows.push(
-            ["Pulumi cold up + down (its pulumi calls)", "n/a", "", "-", ""],
-            ["Bare CLI cycle - pull-back + lesson checks", secs(median(bareSide)), runsOf(bareSide), "-", ""],
-            ["Pulumi / bare", "n/a", "", RATIO_TARGET, "n/a"],
-        );
-        const text = [`Pulumi rows n/a: ${reason}`, "Critical path of a cold pulumi up: n/a (no Pulumi run)."].join("\n");
         return {
-            rows,
-            text,
+            rows: [
+                ...commandTableRows(undefined, "n/a"),
+                [UP_DOWN_LABEL, "n/a", "", "-", ""],
+                bareRow,
+                ["Pulumi / bare", "n/a", "", RATIO_TARGET, "n/a"],
+            ],
+            text: [`Pulumi rows n/a: ${reason}`, "Critical path of a cold pulumi up: n/a (no Pulumi run)."].join("\n"),
             targets: { noopUpWithin5s: null, pulumiUpDownWithin1_3xBare: null },
-            results: { available: false, reason, bareWithChecksMs: median(bareSide) },
+            results: { available: false, reason },
         };
     }
 
-    const runs = phase.runs;
-    const m = (xs: number[]) => median(xs);
-    const noopUpMs = m(runs.map((r) => r.noop.mainMs));
+    const { runs } = phase;
     const upDown = runs.map(pulumiUpDownMs);
-    const ratio = m(upDown) / m(bareSide);
-    const targets: PulumiTargets = {
-        noopUpWithin5s: noopUpMs <= PULUMI_TARGETS.noopUpMs,
-        pulumiUpDownWithin1_3xBare: ratio <= PULUMI_TARGETS.upDownRatio,
-    };
-
-    const figures: Record<string, Record<string, number>> = {};
-    for (const cmd of COMMANDS) {
-        const of = runs.map((r) => r[cmd.key]);
-        figures[cmd.key] = {};
-        for (const row of commandRows(cmd.kind)) {
-            const values = of.map(row.figure).filter((v): v is number => v !== undefined);
-            figures[cmd.key][`${row.key}Ms`] = m(values);
-            const label = row.key === "total" ? `${cmd.title}: ${row.label}` : row.label;
-            const isNoopTarget = cmd.key === "noop" && row.key === "main";
-            const runsText = row.key === "duration" ? of.map((r) => r.duration ?? "?").join(" / ") : runsOf(values);
-            rows.push([
-                label,
-                values.length ? secs(m(values)) : "?",
-                runsText,
-                isNoopTarget ? NOOP_TARGET : "-",
-                isNoopTarget ? verdict(Boolean(targets.noopUpWithin5s)) : "",
-            ]);
-        }
-        const resources = [...new Set(of.map((r) => r.resources ?? "?"))].join(" | ");
-        rows.push(["  resources", resources, "", "-", ""]);
-    }
-    rows.push(
-        ["Pulumi cold up + down (its pulumi calls)", secs(m(upDown)), runsOf(upDown), "-", ""],
-        ["Bare CLI cycle - pull-back + lesson checks", secs(m(bareSide)), runsOf(bareSide), "-", ""],
-        ["Pulumi / bare", `${ratio.toFixed(2)}x`, "ratio of medians", RATIO_TARGET, verdict(Boolean(targets.pulumiUpDownWithin1_3xBare))],
-    );
-
+    const ratio = median(upDown) / median(bareSide);
+    const noopUpWithin5s = median(runs.map((r) => r.noop.mainMs)) <= PULUMI_TARGETS.noopUpMs;
+    const pulumiUpDownWithin1_3xBare = ratio <= PULUMI_TARGETS.upDownRatio;
     const paths = runs.map((r) => r.path).filter((p): p is CriticalPath => !("error" in p));
-    const pathErrors = runs.map((r) => r.path).flatMap((p) => ("error" in p ? [p.error] : []));
     const path = paths.length ? medianPath(paths) : undefined;
     const text = [
         ...(phase.error ? [`Pulumi phase stopped early: ${phase.error}`] : []),
         path ? criticalPathText(path, paths.length) : "Critical path of a cold pulumi up: n/a.",
-        ...pathErrors.map((e) => `  (a run's event log was not usable: ${e})`),
+        ...runs.flatMap((r) => ("error" in r.path ? [`  (a run's event log was not usable: ${r.path.error})`] : [])),
     ].join("\n");
-
     return {
-        rows,
+        rows: [
+            ...commandTableRows(runs, verdict(noopUpWithin5s)),
+            [UP_DOWN_LABEL, secs(median(upDown)), runsOf(upDown), "-", ""],
+            bareRow,
+            ["Pulumi / bare", `${ratio.toFixed(2)}x`, "ratio of medians", RATIO_TARGET, verdict(pulumiUpDownWithin1_3xBare)],
+        ],
         text,
-        targets,
-        results: {
-            available: true,
-            cli: phase.cli,
-            version: phase.version,
-            stack: PULUMI_STACK,
-            comparison: {
-                pulumi: "pulumi calls of a cold npm run up (stack select + up, the checks run once as local.Command) and of npm run down (stack select + destroy)",
-                bare: "bare CLI cycle without its pull-back, plus one runChecks of every check (the lab cycle's)",
-                pulumiUpDownMs: m(upDown),
-                bareWithChecksMs: m(bareSide),
-                ratio,
-            },
-            figures,
-            criticalPath: path,
-            runs,
-            ...(phase.error ? { error: phase.error } : {}),
-        },
+        targets: { noopUpWithin5s, pulumiUpDownWithin1_3xBare },
+        results: { ...phase, criticalPath: path },
     };
+}
+
+/** The Pulumi part of the printed report: what ran, the table, then the section's text. */
+export function pulumiReportLines(phase: PulumiPhase, section: PulumiSection): string[] {
+    return [
+        phase.available ? `Pulumi CLI ${phase.version} (${phase.cli}).` : "Pulumi CLI: none, so the Pulumi rows are n/a.",
+        `The real npm run up / npm run down in a throw-away copy of the project, stack "${PULUMI_STACK}". Each run: a fresh stack,`,
+        "a cold up, a no-op up, a one-line change in the copy's app/app.js and up, down. The parts of each command are timed",
+        "at its pulumi calls. Comparison: the pulumi calls of the cold up (its checks run once, as local.Command) and of down,",
+        "against the bare CLI cycle without its pull-back plus one runChecks of every check (verify and preflight left out).",
+        "",
+        table(["Figure", "Median", "Runs", "Target", "Result"], section.rows),
+        "",
+        section.text,
+    ];
 }
 
 /** The critical-path table of a cold `pulumi up`, and where its time went. */

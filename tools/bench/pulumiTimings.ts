@@ -1,11 +1,6 @@
 /**
- * The parts of one `npm run up` or `npm run down`, timed from outside (pure).
- *
- * The bench runs the real command in a copy of the project with a `pulumi` shim first on PATH (see
- * pulumiPhase.ts); the shim logs when each pulumi call starts and ends, then runs the real CLI. With
- * the command's own start and exit, that splits it exactly: what ran before the first pulumi call
- * (npm, ts-node, the doctor's preflight), the pulumi calls (stack select, then up or destroy), and what
- * ran after (verify). The CLI's own "Duration:" and "Resources:" lines come from its output.
+ * The parts of one `npm run up` or `npm run down`, timed from outside (pure): a `pulumi` shim logs when
+ * each pulumi call starts and ends, so the command splits exactly at them without being changed.
  */
 
 /** One pulumi call the shim logged. Times are ms since the epoch. */
@@ -16,13 +11,12 @@ export interface PulumiCall {
     command: string;
     startMs: number;
     endMs?: number;
-    code?: number;
 }
 
 /** ns since the epoch (as `date +%s%N` prints it) to ms. */
 const nsToMs = (ns: string) => Number(ns) / 1e6;
 
-/** Reads the shim's log: `start PID NS ARG1 ARG2` and `end PID NS CODE` lines. */
+/** Reads the shim's log: `start PID NS ARG1 ARG2` and `end PID NS` lines. */
 export function parseCallLog(text: string): PulumiCall[] {
     const calls: PulumiCall[] = [];
     for (const line of text.split("\n")) {
@@ -32,10 +26,7 @@ export function parseCallLog(text: string): PulumiCall[] {
         if (what === "start") calls.push({ pid, command: rest.trim(), startMs: nsToMs(ns) });
         else {
             const call = [...calls].reverse().find((c) => c.pid === pid && c.endMs === undefined);
-            if (call) {
-                call.endMs = nsToMs(ns);
-                call.code = Number(rest);
-            }
+            if (call) call.endMs = nsToMs(ns);
         }
     }
     return calls;

@@ -11,12 +11,7 @@ import {
 } from "../../engine";
 import { BASE_IMAGE, log, REGISTRY_IMAGE, secs, verdict } from "./common";
 
-/**
- * Bench rows for a three-node Swarm on this machine (engine/swarmNodes.ts, plain docker CLI):
- * formation, convergence of a 3-task host-mode service and a stop-first rolling update. Figures
- * only. Needs the node image (scripts/offline-images.sh --with-dind); without it every row is n/a
- * with the reason. Everything the phase creates is removed, pass or fail.
- */
+/** The three-node swarm rows: dind nodes on this machine (engine/swarmNodes.ts), n/a without their image. */
 
 /** 127.0.0.1 ports of the phase: the manager's engine, then one per node. */
 export const SWARM_BENCH_PORTS = { managerPort: 55070, hostPortBase: 55071 } as const;
@@ -75,7 +70,7 @@ export async function swarmNodesBench(ports: { managerPort: number; hostPortBase
     }
 }
 
-/** The target of the issue for a rolling update: the app never unanswering (here: never every node at once). */
+/** A rolling update's target: the app never unanswering (here: never every node at once). */
 export const ROLLING_TARGET = "never every node unanswering";
 
 /** The phase's rows: [figure, value, target]. */

@@ -10,19 +10,8 @@ import { BASE_IMAGE, log, REGISTRY_IMAGE, secs } from "./common";
 import { type LabCommandRun, PulumiBench } from "./pulumiPhase";
 
 /**
- * The single-node swarm rows of `npm run bench` (figures, never assertions): the lab in swarm mode
- * (publishMode host, one app task) through the real `npm run up` / `npm run down` in a throw-away
- * copy of the project, on a one-node swarm of the local engine. The engine is made a one-node swarm
- * advertising 127.0.0.1 only when it is in no swarm, and then left again (with the docker_gwbridge
- * network, unless that was there before); a swarm it is already a manager of is used and kept.
- *
- * Figures: the cold up (until the service has converged and verify passed, with the moment the app
- * first answered from outside), a no-op up, the rolling update after a one-line change (the app's
- * version in app/package.json) while the app is polled every POLL_MS, and down (with what it left).
- * Without a Pulumi toolchain the rows are n/a: there is no plain-CLI path for a swarm lab on the
- * local engine (the live harness runs containers only).
- *
- * Its lab: stack bench-swarm (docker-lab-bench-swarm), app port 29500, registry 29499.
+ * The single-node swarm rows: the lab in swarm mode through the real `npm run up`/`down`, on the local
+ * engine made a one-node swarm (and left again) only when it is in none, so a user's swarm is kept.
  */
 
 export const SWARM_STACK = "bench-swarm";

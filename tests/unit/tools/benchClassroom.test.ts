@@ -1,13 +1,7 @@
-import {
-    benchClassSpec,
-    CLASS_APP_PORT,
-    CLASS_REGISTRY_PORT,
-    type ClassroomPhase,
-    classNames,
-    classroomReport,
-    type MockRun,
-    parseMemUsage,
-} from "../../../tools/bench/classroom";
+import { type ClassroomPhase, classroomReport } from "../../../tools/bench/classroom";
+import { benchClassSpec, CLASS_APP_PORT, CLASS_REGISTRY_PORT, classNames } from "../../../tools/bench/classroomConfig";
+import { parseMemUsage } from "../../../tools/bench/classroomLive";
+import type { MockRun } from "../../../tools/bench/classroomMocks";
 
 // The classroom rows of npm run bench: its class, the memory parser and the printed rows (figures
 // with their targets; the bench asserts nothing itself).

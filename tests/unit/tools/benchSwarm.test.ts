@@ -1,4 +1,4 @@
-import { benchClassSpec, CLASS_REGISTRY_PORT, LIVE_CLASS_SIZE } from "../../../tools/bench/classroom";
+import { benchClassSpec, CLASS_REGISTRY_PORT, LIVE_CLASS_SIZE } from "../../../tools/bench/classroomConfig";
 import { APP_PORT, REGISTRY_PORT } from "../../../tools/bench/common";
 import { SWARM_BENCH_PORTS, type SwarmNodesBench, swarmNodesRows } from "../../../tools/bench/swarmNodes";
 import {

@@ -1,0 +1,183 @@
+import { execFile } from "node:child_process";
+import * as path from "node:path";
+import { docker, dockerOk, PROJECT_ROOT, provisionLab, teardownLab, timed } from "../../engine";
+import { LABEL, type LabSpec, labsOf, PROJECT_NAME } from "../../lab";
+import { copyProject, removeProjectCopy } from "../projectCopy";
+import { forgetWorkspace } from "../projectCopyEnv";
+import { DEFAULT_PASSPHRASE } from "../pulumiCli";
+import type { PulumiToolchain } from "../toolchain";
+import { verifyLab } from "../verify";
+import { CLASS_STACK, classConfig, LIVE_CLASS_SIZE } from "./classroomConfig";
+import { log, MIB, secs } from "./common";
+
+/** A class on the engine: through the real Pulumi CLI when there is one, else through the live harness. */
+
+/** Figures of a class on the engine. */
+export interface ClassLive {
+    /** "pulumi" (the real CLI) or "harness" (the live harness, without a CLI). */
+    via: "pulumi" | "harness";
+    /** Why the harness was used, when it was. */
+    reason?: string;
+    students: number;
+    replicas: number;
+    /** From the start of the up until every replica is healthy. */
+    healthyMs: number;
+    /** The whole up (pulumi up with its checks, or the harness provisioning). */
+    upMs: number;
+    /** verify of every student's checks. */
+    verifyMs: number;
+    checks: number;
+    failed: number;
+    /** MiB of memory each student's containers use together, in class order. */
+    memoryPerLabMb: number[];
+    /** MiB the shared registry uses. */
+    registryMb: number;
+    /** pulumi destroy, or the harness teardown. */
+    downMs: number;
+}
+
+/** "12.5MiB / 128MiB" (docker stats) → 12.5 (MiB). */
+export function parseMemUsage(text: string): number {
+    const m = /^\s*([\d.]+)\s*([KMG]i?B|B)/i.exec(text);
+    if (!m) return Number.NaN;
+    const unit = m[2].toUpperCase().replace("I", "");
+    const factor = unit === "GB" ? 1024 : unit === "MB" ? 1 : unit === "KB" ? 1 / 1024 : 1 / MIB;
+    return Number(m[1]) * factor;
+}
+
+/** Memory of each student lab (the sum of its containers) and of the registry, from one `docker stats --no-stream`. */
+async function memoryOf(spec: LabSpec): Promise<{ perLab: number[]; registry: number }> {
+    const out = await dockerOk(["stats", "--no-stream", "--format", "{{.Name}}\t{{.MemUsage}}"], "reading docker stats", spec.commandEnv);
+    const used = new Map(
+        out
+            .split("\n")
+            .filter(Boolean)
+            .map((line) => line.split("\t") as [string, string])
+            .map(([name, usage]) => [name, parseMemUsage(usage)]),
+    );
+    const perLab = labsOf(spec).map((lab) => lab.replicas.reduce((sum, r) => sum + (used.get(r.name) ?? Number.NaN), 0));
+    return { perLab, registry: used.get(spec.registry.container.name) ?? Number.NaN };
+}
+
+/** Polls the engine until every replica of the class is healthy; resolves with the ms since `since`. */
+function whenAllHealthy(spec: LabSpec, since: number, stop: { done: boolean }): Promise<number> {
+    const want = labsOf(spec).reduce((n, lab) => n + lab.replicas.length, 0);
+    return new Promise((resolve) => {
+        const poll = async () => {
+            if (stop.done) return resolve(Number.NaN);
+            const out = await docker(
+                [
+                    "ps",
+                    "--filter",
+                    `label=${LABEL.instance}=${spec.instance}`,
+                    "--filter",
+                    `label=${LABEL.role}=app`,
+                    "--filter",
+                    "health=healthy",
+                    "--quiet",
+                ],
+                spec.commandEnv,
+            );
+            if (out.stdout.split("\n").filter(Boolean).length >= want) return resolve(Date.now() - since);
+            setTimeout(poll, 250);
+        };
+        void poll();
+    });
+}
+
+function run(file: string, args: string[], cwd: string, env: Record<string, string | undefined>): Promise<string> {
+    return new Promise((resolve, reject) => {
+        execFile(file, args, { cwd, env: env as NodeJS.ProcessEnv, maxBuffer: 64 * MIB, timeout: 30 * 60_000 }, (err, stdout, stderr) => {
+            const output = `${stdout}${stderr}`;
+            if (err)
+                reject(new Error(`${path.basename(file)} ${args.join(" ")} failed: ${output.trimEnd().split("\n").slice(-25).join("\n")}`));
+            else resolve(String(stdout));
+        });
+    });
+}
+
+/** The figures after the up, the same either way: verify of every student, the engine memory, then `down`. */
+async function verifyWeighAndDown(
+    spec: LabSpec,
+    imageRef: string,
+    cwd: string,
+    down: () => Promise<unknown>,
+): Promise<Omit<ClassLive, "via" | "reason" | "healthyMs" | "upMs">> {
+    const [report, verifyMs] = await timed(() => verifyLab(spec, imageRef, { cwd, engine: "bench" }));
+    const memory = await memoryOf(spec);
+    const [, downMs] = await timed(down);
+    return {
+        students: LIVE_CLASS_SIZE,
+        replicas: spec.students[0].replicas.length,
+        verifyMs,
+        checks: report.checks.length,
+        failed: report.failed,
+        memoryPerLabMb: memory.perLab,
+        registryMb: memory.registry,
+        downMs,
+    };
+}
+
+/** The class of LIVE_CLASS_SIZE through the real Pulumi CLI, in a throw-away copy of the project. */
+export async function classWithPulumi(toolchain: PulumiToolchain, spec: LabSpec): Promise<ClassLive> {
+    const copy = copyProject("docker-lab-bench-class-");
+    const env: Record<string, string | undefined> = {
+        ...process.env,
+        ...toolchain.env,
+        PULUMI_CONFIG_PASSPHRASE: DEFAULT_PASSPHRASE,
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+    };
+    delete env.PULUMI_BACKEND_URL;
+    const pulumi = (args: string[]) => run(toolchain.pulumi, args, copy, env);
+    let deployed = false;
+    try {
+        await pulumi(["stack", "init", CLASS_STACK]);
+        const config = classConfig(LIVE_CLASS_SIZE);
+        const values = Object.fromEntries(
+            Object.entries(config).map(([k, v]) => [
+                `${PROJECT_NAME}:${k}`,
+                Array.isArray(v) ? { value: JSON.stringify(v), objectValue: v, secret: false } : { value: String(v), secret: false },
+            ]),
+        );
+        await pulumi(["config", "set-all", "--stack", CLASS_STACK, "--json", JSON.stringify(values)]);
+
+        deployed = true;
+        const started = Date.now();
+        const stop = { done: false };
+        const healthy = whenAllHealthy(spec, started, stop);
+        try {
+            await pulumi(["up", "--yes", "--skip-preview", "--stack", CLASS_STACK]);
+        } finally {
+            stop.done = true; // the poller ends with the up, failed or not
+        }
+        const upMs = Date.now() - started;
+        const healthyMs = await healthy;
+        log(`classroom: pulumi up of ${LIVE_CLASS_SIZE} students ${secs(upMs)} (all healthy after ${secs(healthyMs)})`);
+
+        const imageRef = (await pulumi(["stack", "output", "imageRef", "--stack", CLASS_STACK])).trim();
+        const rest = await verifyWeighAndDown(spec, imageRef, copy, () =>
+            pulumi(["destroy", "--yes", "--skip-preview", "--stack", CLASS_STACK]),
+        );
+        deployed = false;
+        await pulumi(["stack", "rm", "--yes", CLASS_STACK]);
+        return { via: "pulumi", healthyMs, upMs, ...rest };
+    } finally {
+        if (deployed) await pulumi(["destroy", "--yes", "--skip-preview", "--stack", CLASS_STACK]).catch(() => undefined);
+        await teardownLab(spec).catch(() => undefined);
+        forgetWorkspace(copy, toolchain.env);
+        removeProjectCopy(copy);
+    }
+}
+
+/** The class of LIVE_CLASS_SIZE through the live harness (no Pulumi CLI). */
+export async function classWithHarness(spec: LabSpec, reason: string): Promise<ClassLive> {
+    try {
+        const started = Date.now();
+        const lab = await provisionLab(spec);
+        const upMs = Date.now() - started;
+        const rest = await verifyWeighAndDown(spec, lab.imageRef, PROJECT_ROOT, () => teardownLab(spec));
+        return { via: "harness", reason, healthyMs: upMs, upMs, ...rest };
+    } finally {
+        await teardownLab(spec).catch(() => undefined);
+    }
+}
