@@ -3,7 +3,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { DockerLab } from "./components";
 import {
-    buildLabSpec,
+    buildSpec,
     CONFIG_KEYS,
     LabConfigError,
     parseConfigSchema,
@@ -30,7 +30,7 @@ const spec = (() => {
         if (config.registryAuth && passwordProblem) {
             throw new LabConfigError([`${passwordProblem}; fix: pulumi config set --secret ${REGISTRY_PASSWORD_KEY} <password>`]);
         }
-        return buildLabSpec(config, {
+        return buildSpec(config, {
             project: pulumi.getProject(),
             stack: pulumi.getStack(),
             appDir: "app",

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import type { LabSpec } from "../lab";
+import type { SharedSpec } from "../lab";
 import { explainDockerError } from "./dockerErrors";
 
 /** Thin async wrappers over the docker CLI, shared by the live harness, verify, doctor and bench. */
@@ -64,7 +64,7 @@ export async function dockerOk(args: string[], action: string, env: Record<strin
 }
 
 /** The image's digest reference in the local registry, read from the engine after a push or pull. */
-export async function repoDigestOf(spec: LabSpec): Promise<string> {
+export async function repoDigestOf(spec: SharedSpec): Promise<string> {
     const env = spec.commandEnv;
     const digests = await dockerOk(
         ["image", "inspect", "--format", "{{json .RepoDigests}}", spec.image.name],

@@ -3,15 +3,19 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
+    appContainers,
     type ContainerSpec,
     dockerBuildArgs,
     dockerCreateArgs,
     dockerRunArgs,
     htpasswdLine,
+    isClassSpec,
     LABEL,
     type LabSpec,
     parseEnginePlatform,
     resolveImageCommand,
+    type SharedSpec,
+    type Spec,
 } from "../lab";
 import { docker, dockerOk, repoDigestOf } from "./dockerCli";
 import { PROJECT_ROOT } from "./project";
@@ -67,7 +71,7 @@ export interface LiveStudentLab {
 }
 
 export interface LiveLab {
-    spec: LabSpec;
+    spec: Spec;
     /** repository@sha256:... after the push, as `docker.Image.repoDigest` reports it. */
     imageRef: string;
     /** In a class: every student's lab and the reference (the class digest in their repository) their replicas run; empty for one learner. */
@@ -94,7 +98,7 @@ export interface ProvisionOptions {
     registryPassword?: string;
 }
 
-export async function provisionLab(spec: LabSpec, options: ProvisionOptions = {}): Promise<LiveLab> {
+export async function provisionLab(spec: Spec, options: ProvisionOptions = {}): Promise<LiveLab> {
     const started = Date.now();
     const auth = spec.registry.auth;
     if (auth && !options.registryPassword) {
@@ -113,7 +117,7 @@ export async function provisionLab(spec: LabSpec, options: ProvisionOptions = {}
     }
 }
 
-async function provision(spec: LabSpec, env: Record<string, string>, started: number, password?: string): Promise<LiveLab> {
+async function provision(spec: Spec, env: Record<string, string>, started: number, password?: string): Promise<LiveLab> {
     await dockerOk(dockerCreateArgs("network", spec.network.name, spec.network.labels), `creating network ${spec.network.name}`, env);
     await dockerOk(dockerCreateArgs("volume", spec.volume.name, spec.volume.labels), `creating volume ${spec.volume.name}`, env);
 
@@ -159,7 +163,7 @@ async function provision(spec: LabSpec, env: Record<string, string>, started: nu
 
     const students: LiveStudentLab[] = [];
     const [, studentImages] = await timed(async () => {
-        for (const lab of spec.students) {
+        for (const lab of isClassSpec(spec) ? spec.students : []) {
             const student = lab.student?.name as string;
             await dockerOk(dockerCreateArgs("network", lab.network.name, lab.network.labels), `creating network ${lab.network.name}`, env);
             const copy = resolveImageCommand(lab.student?.copyImageCommand as string, imageRef);
@@ -167,13 +171,13 @@ async function provision(spec: LabSpec, env: Record<string, string>, started: nu
             students.push({ spec: lab, imageRef: ref });
         }
     });
-    const labs: LiveStudentLab[] = spec.students.length > 0 ? students : [{ spec, imageRef }];
+    const labs: LiveStudentLab[] = isClassSpec(spec) ? students : [{ spec, imageRef }];
     for (const lab of labs) {
-        for (const replica of lab.spec.replicas) {
+        for (const replica of appContainers(lab.spec)) {
             await dockerOk(dockerRunArgs(replica, lab.imageRef, lab.spec.network.name), `starting container ${replica.name}`, env);
         }
     }
-    const replicaHealthy = await Promise.all(labs.flatMap((lab) => lab.spec.replicas.map((r) => waitHealthy(r, env))));
+    const replicaHealthy = await Promise.all(labs.flatMap((lab) => appContainers(lab.spec).map((r) => waitHealthy(r, env))));
     return {
         spec,
         imageRef,
@@ -195,11 +199,11 @@ export async function labelled(kind: "container" | "network" | "volume" | "image
 }
 
 /** Everything of one lab still on the engine: containers, networks, volumes, image tags. */
-export async function leftovers(spec: LabSpec): Promise<Record<string, string[]>> {
+export async function leftovers(spec: Spec): Promise<Record<string, string[]>> {
     const env = spec.commandEnv;
     const label = `${LABEL.instance}=${spec.instance}`;
     // The lab's repository, and in a class every student's too.
-    const references = [spec.image, ...spec.students.map((s) => s.image)].flatMap((image) => [
+    const references = [spec.image, ...(isClassSpec(spec) ? spec.students : []).map((s) => s.image)].flatMap((image) => [
         "--filter",
         `reference=${image.repository}:*`,
     ]);
@@ -233,18 +237,18 @@ function labShell(command: string, env: Record<string, string>, what: string): P
 }
 
 /** The engine's own os/arch (e.g. linux/amd64) from the spec's platform command, as the program asks it. */
-export async function enginePlatform(spec: LabSpec): Promise<string> {
+export async function enginePlatform(spec: SharedSpec): Promise<string> {
     const out = await labShell(spec.image.platformCommand, spec.commandEnv, "Asking the engine for its platform");
     return parseEnginePlatform(out, spec.image.platformCommand);
 }
 
 /** Removes the lab's local image tags with the spec's own command, the one `pulumi destroy` runs. */
-export async function removeImageTags(spec: LabSpec): Promise<void> {
+export async function removeImageTags(spec: SharedSpec): Promise<void> {
     await labShell(spec.image.removeCommand, spec.commandEnv, "Removing the lab's image tags");
 }
 
 /** Tears one lab down the way `pulumi destroy` does: containers, network and volume, then the image tags. */
-export async function teardownLab(spec: LabSpec): Promise<number> {
+export async function teardownLab(spec: SharedSpec): Promise<number> {
     const [, ms] = await timed(async () => {
         await removeLabelled(`${LABEL.instance}=${spec.instance}`, spec.commandEnv);
         await removeImageTags(spec);
@@ -253,6 +257,6 @@ export async function teardownLab(spec: LabSpec): Promise<number> {
 }
 
 /** Removes what an interrupted run left of these labs (containers may hold the ports the tests need). */
-export async function removeLeftovers(specs: LabSpec[]): Promise<void> {
+export async function removeLeftovers(specs: SharedSpec[]): Promise<void> {
     for (const spec of specs) await teardownLab(spec);
 }

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { ENGINE_PLATFORM_COMMAND, labImageRemoveCommand, untagRepositoryCommand } from "./commands";
-import type { LabConfig } from "./config";
+import type { LabConfig } from "./config/keys";
 import type { ImageSpec } from "./types";
 
 /** The app image (notes 02): where it is built from and pushed to, and how its local tags go on destroy. */

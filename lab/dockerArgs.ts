@@ -1,6 +1,6 @@
 import type * as docker from "@pulumi/docker";
 import { shellQuote } from "./shell";
-import type { ContainerSpec, HealthcheckSpec, ImageSpec } from "./types";
+import type { ContainerSpec, HealthcheckSpec, ImageSpec, NetworkSpec } from "./types";
 
 /**
  * The two mappings of a ContainerSpec: to `docker.Container` inputs (for Pulumi) and to
@@ -18,6 +18,15 @@ export function healthcheckArgs(h: HealthcheckSpec): docker.types.input.Containe
         timeout: seconds(h.timeoutSeconds),
         retries: h.retries,
         startPeriod: seconds(h.startPeriodSeconds),
+    };
+}
+
+/** `docker.Network` inputs for the lab network: its driver and options only where the mode sets them. */
+export function networkArgs(network: NetworkSpec): docker.NetworkArgs {
+    return {
+        name: network.name,
+        labels: labelList(network.labels),
+        ...(network.driver ? { driver: network.driver, attachable: network.attachable } : {}),
     };
 }
 

@@ -1,4 +1,4 @@
-import type { LabConfig } from "./config";
+import type { LabConfig } from "./config/keys";
 import { APP_CONTAINER_PORT } from "./constants";
 import { hostnameFor } from "./names";
 import type { ContainerSpec, HealthcheckSpec } from "./types";

@@ -1,4 +1,4 @@
-// lab/: the pure model (config, spec, docker argument mapping, shell quoting, lesson checks); no Pulumi resources, no docker calls.
+// lab/: the pure model (config, spec, modes, docker argument mapping, shell quoting, lesson checks); no Pulumi resources, no docker calls, no files read.
 export * from "./build";
 export * from "./classroom";
 export * from "./commands";
@@ -7,11 +7,11 @@ export * from "./constants";
 export * from "./dockerArgs";
 export * from "./hardening";
 export * from "./lessons";
+export * from "./modes";
 export * from "./names";
 export * from "./registry";
 export * from "./registryAuth";
-export * from "./serviceArgs";
+export * from "./roster";
 export * from "./shell";
 export * from "./spec";
-export * from "./swarm";
 export * from "./types";

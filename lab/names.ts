@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { LabConfig } from "./config";
+import type { LabConfig } from "./config/keys";
 
 /** How the lab names things: instance ids, addresses and URLs, containers and their hostnames. Pure. */
 

@@ -1,4 +1,4 @@
-import type { LabConfig } from "./config";
+import type { LabConfig } from "./config/keys";
 import { REGISTRY_CONTAINER_PORT } from "./constants";
 import { HEALTH_TIMING, LAB_CPU_SHARES, LAB_PIDS_LIMIT, LAB_RESTART_MAX_RETRIES, lockedDown, TMP_TMPFS } from "./hardening";
 import { hostnameFor } from "./names";
@@ -20,6 +20,15 @@ export const REGISTRY_HTPASSWD_PATH = "/var/lib/registry/htpasswd";
 export const REGISTRY_AUTH_REALM = "docker-lab registry";
 /** Memory limit of the registry container, in MiB: the Go registry serving one lab needs a small fraction of it. */
 export const REGISTRY_MEMORY_MB = 256;
+
+/**
+ * URL of the registry API from the machine that runs the lab's checks: `http://<registryAddress>`
+ * when registryAddress is set (the address every node, and so the machine that deploys to them,
+ * reaches the registry at), else `fallback` (the registry published on this machine's bindAddress).
+ */
+export function registryApiUrl(config: Pick<LabConfig, "registryAddress">, fallback: string): string {
+    return config.registryAddress ? `http://${config.registryAddress}` : fallback;
+}
 
 /** The registry container's environment for a login with htpasswd (the file itself comes with the container). */
 export function registryAuthContainerEnv(auth: RegistryAuthSpec): Record<string, string> {

@@ -1,9 +1,8 @@
-import type { LabMode, PublishMode } from "./config";
-import type { LessonCheck } from "./lessons/types";
+import type { LabMode } from "./config/keys";
 
 /**
  * The lab specification's types: pure data the Pulumi components and the live harness both map.
- * Kept apart from spec.ts so the lesson checks can use them without importing the spec builder.
+ * A mode adds its own parts (the app, the registry's placement) to the base AppSpec and RegistryRun.
  */
 
 export interface PortSpec {
@@ -91,64 +90,6 @@ export interface StudentSpec {
     copyImageCommand: string;
 }
 
-/** How a swarm service replaces its tasks: on a change (update) or back to the previous spec (rollback). */
-export interface ServiceRolloutSpec {
-    /** Tasks replaced at a time. */
-    parallelism: number;
-    /** Pause between two batches, in seconds. */
-    delaySeconds: number;
-    /** What a failed batch does: roll the service back, or pause it. */
-    failureAction: "rollback" | "pause";
-    /** How long each new task is watched for failure after it is running (healthy), in seconds. */
-    monitorSeconds: number;
-    /** stop-first frees the old task's host port before its replacement starts; start-first overlaps them. */
-    order: "stop-first" | "start-first";
-}
-
-/**
- * A Docker Swarm service: its tasks run `task`, the same container settings the containers mode uses
- * (image aside), as far as a service can express them (see `inexpressible`).
- */
-export interface ServiceSpec {
-    /** Service name, e.g. docker-lab-dev-app. */
-    name: string;
-    /** Labels of the service object itself. */
-    labels: Record<string, string>;
-    /**
-     * What every task runs. `name` is the service's; `hostname` may be a Go template of the task
-     * (`{{.Task.Slot}}`); every port is published with `publishMode`, on every interface (a service has no host address).
-     */
-    task: ContainerSpec;
-    /** Number of tasks (replicated mode). */
-    replicas: number;
-    publishMode: PublishMode;
-    /** At most this many tasks of the service on one node; 0 means no limit. */
-    maxReplicasPerNode: number;
-    /** Placement constraints, e.g. node.role==manager. */
-    constraints: string[];
-    /** CPU limit of each task, in units of 1e-9 CPUs (a service has no CPU share). */
-    nanoCpus: number;
-    update: ServiceRolloutSpec;
-    rollback: ServiceRolloutSpec;
-    /** How often `up` polls, and how long it waits, until the service has converged. */
-    converge: { delaySeconds: number; timeoutSeconds: number };
-    /** How long a task gets to stop after SIGTERM; `down` waits for the tasks to be gone. */
-    stopGracePeriodSeconds: number;
-    /** Settings of `task` that a service cannot express here, each with why: they do not apply to its tasks. */
-    inexpressible: { setting: string; reason: string }[];
-}
-
-/** The swarm part of a lab in swarm mode. */
-export interface SwarmSpec {
-    publishMode: PublishMode;
-    /** The registry: one task pinned to a manager, since its volume is local to the node (in a class, the class's). */
-    registry: ServiceSpec;
-    /** The app: one service of `replicas` tasks of the image digest; undefined on a class itself, whose students each have one. */
-    app?: ServiceSpec;
-    /** Hostnames the app's tasks answer with, one per task slot (1..replicas); empty without an app. */
-    taskHostnames: string[];
-}
-
 /**
  * Registry authentication (`registryAuth`): how the registry checks logins and how the lab's own
  * calls log in. Names only: the password is a Pulumi secret and never part of the spec.
@@ -173,10 +114,44 @@ export interface RegistryAuthSpec {
     generatePasswordCommand: string;
 }
 
-export interface LabSpec {
+/**
+ * The app of a lab as its mode runs it (containers, a service …). Each mode extends this with its
+ * own fields; code outside the mode sees only `mode` and asks the mode (lab/modes) for the rest.
+ */
+export interface AppSpec {
+    mode: LabMode;
+}
+
+/** How the lab's mode runs the registry (as a container, as a service …): the mode's own part of the registry. */
+export interface RegistryRun {
+    mode: LabMode;
+}
+
+/** The lab network: a bridge, or whatever driver the mode needs. */
+export interface NetworkSpec {
+    name: string;
+    labels: Record<string, string>;
+    driver?: "overlay";
+    attachable?: boolean;
+}
+
+/** The local registry: what it runs (a container spec, whatever the mode makes of it), where it answers, its login. */
+export interface RegistrySpec {
+    image: string;
+    container: ContainerSpec;
+    /** URL of the registry API from the machine that runs the lab's checks. */
+    url: string;
+    /** Set with registryAuth (a login is required); undefined without. */
+    auth?: RegistryAuthSpec;
+    /** The mode's placement of the registry. */
+    run: RegistryRun;
+}
+
+/** What every lab of a spec shares: the one learner's lab, or a class's registry, volume and image build. */
+export interface SharedSpec {
     /** Instance id every name, label and repository derives from, e.g. docker-lab-dev. */
     instance: string;
-    /** How the app runs: containers (one per replica) or swarm (one service; then `swarm` is set and `replicas` is empty). */
+    /** How the lab runs its app and registry (lab/modes). */
     mode: LabMode;
     /** Docker engine address; empty means DOCKER_HOST or the platform default. */
     dockerHost: string;
@@ -184,30 +159,24 @@ export interface LabSpec {
     commandEnv: Record<string, string>;
     /** Labels shared by every object of this lab. */
     labels: Record<string, string>;
-    /** The lab network: a bridge in containers mode, an attachable overlay in swarm mode. */
-    network: { name: string; labels: Record<string, string>; driver?: "overlay"; attachable?: boolean };
+    /** The lab network (a class's holds only its registry; each student has one of their own). */
+    network: NetworkSpec;
     volume: { name: string; labels: Record<string, string> };
-    /** The registry; `auth` is set with registryAuth (a login is required), undefined without. */
-    registry: { image: string; container: ContainerSpec; url: string; auth?: RegistryAuthSpec };
+    registry: RegistrySpec;
     image: ImageSpec;
-    /** App containers (containers mode); empty in swarm mode, where `swarm.app` runs the app. */
-    replicas: ContainerSpec[];
-    /** Swarm mode: the services; undefined in containers mode. */
-    swarm?: SwarmSpec;
-    /** Where this machine reaches the app: one URL per replica, or (swarm mode) the app service's published port. */
+}
+
+/** One lab that runs the app, everything but its lesson checks: the one learner's, or a student's in a class. */
+export interface LabCore extends SharedSpec {
+    /** The app, as the mode runs it. */
+    app: AppSpec;
+    /** Where this machine reaches the app (one URL per replica, or the service's published port). */
     appUrls: string[];
-    checks: LessonCheck[];
     /**
-     * Set on a student's lab in a classroom (an entry of the class's `students`), which shares the
-     * class's registry, volume and image build but has its own network, image repository, replicas,
-     * ports and checks. Undefined for the one-learner lab and for the class itself.
+     * Set on a student's lab in a classroom, which shares the class's registry, volume and image build
+     * but has its own network, image repository, app, ports and checks. Undefined for the one-learner lab.
      */
     student?: StudentSpec;
-    /**
-     * A classroom: one lab per student, in config order. The class itself then has no replicas, URLs
-     * or checks of its own: its network holds only the registry. Empty for the one-learner lab.
-     */
-    students: LabSpec[];
 }
 
 export interface SpecContext {

@@ -1,21 +1,20 @@
 import { docker, dockerOk, explainDockerError } from "../engine";
-import { type ContainerSpec, LABEL, type LabSpec, shellQuote } from "../lab";
+import { LABEL, type LabObjectRole, labsOf, MODES, type SharedSpec, type Spec, shellQuote } from "../lab";
 import type { Lang } from "../lab/exercises";
 import { DEFAULT_STACK } from "./pulumiCli";
 
 /**
  * Guarding the lab: what of the objects `pulumi up` made is broken on the engine (a container
- * stopped or removed by hand, in swarm mode a service removed, the image tag deleted), and how to restore each. `npm run exercise
+ * stopped or removed by hand, a service removed, the image tag deleted), and how to restore each. `npm run exercise
  * check` and `npm run verify` say so before they run any check.
  *
- * The fixes are the ones measured with the real Pulumi CLI: `npm run up` alone changes nothing
- * after a container was stopped or removed by hand (its state still says the container runs),
+ * Why these fixes: `npm run up` alone changes nothing after a container was stopped or removed by
+ * hand (its state still says the container runs);
  * `pulumi refresh` then `npm run up` recreates it; neither brings back a deleted local image tag,
  * which `docker pull` does (the lab's registry still holds the image).
  */
 
-/** What a damaged object is: a container (containers mode) or, in swarm mode, a service. */
-export type LabObjectRole = "registry" | "replica" | "registry-service" | "app-service";
+export type { LabObjectRole };
 
 export type LabDamage =
     | { kind: "stopped"; role: LabObjectRole; name: string; state: string }
@@ -23,13 +22,23 @@ export type LabDamage =
     | { kind: "image-tag-missing"; image: string };
 
 /**
- * What is broken in the lab on the engine, the registry first (a pull needs it), then the replicas
- * in order, then the image tag. Empty when every container runs and the tag is there. Throws an
- * actionable error when the engine does not answer.
+ * What is broken in the lab on the engine: of the objects its mode names as a learner's to break
+ * (the registry first, a pull needs it), the containers stopped or removed and the services removed;
+ * then the image tag. Empty when all is whole. Throws an actionable error when the engine does not answer.
  */
-export async function labDamage(spec: LabSpec): Promise<LabDamage[]> {
-    const damage = spec.swarm ? await serviceDamage(spec) : await containerDamage(spec);
+export async function labDamage(spec: Spec): Promise<LabDamage[]> {
+    const guarded = MODES[spec.mode].guarded(spec, labsOf(spec));
     const env = spec.commandEnv;
+    const [containers, services] = await Promise.all([
+        guarded.some((o) => o.kind === "container") ? containerStates(spec) : new Map<string, string>(),
+        guarded.some((o) => o.kind === "service") ? serviceNames(spec) : new Set<string>(),
+    ]);
+    const damage = guarded.flatMap((o): LabDamage[] => {
+        if (o.kind === "service") return services.has(o.name) ? [] : [{ kind: "missing", role: o.role, name: o.name }];
+        const state = containers.get(o.name);
+        if (state === undefined) return [{ kind: "missing", role: o.role, name: o.name }];
+        return state === "running" ? [] : [{ kind: "stopped", role: o.role, name: o.name, state }];
+    });
     const image = await docker(["image", "inspect", "--format", "{{.Id}}", spec.image.name], env);
     if (image.status !== 0) {
         if (!/no such image/i.test(image.stderr)) {
@@ -40,49 +49,29 @@ export async function labDamage(spec: LabSpec): Promise<LabDamage[]> {
     return damage;
 }
 
-/**
- * Swarm mode: swarm itself replaces a task container that stops or is removed; what only Pulumi
- * restores is a service removed by hand.
- */
-async function serviceDamage(spec: LabSpec): Promise<LabDamage[]> {
+/** The lab's services by name (a service's tasks come back by themselves; a removed service only with Pulumi). */
+async function serviceNames(spec: SharedSpec): Promise<Set<string>> {
     const listed = await dockerOk(
         ["service", "ls", "--filter", `label=${LABEL.instance}=${spec.instance}`, "--format", "{{.Name}}"],
         "checking the lab's services",
         spec.commandEnv,
     );
-    const present = new Set(listed.split("\n").filter(Boolean));
-    const services: [string, LabObjectRole][] = [
-        [spec.swarm!.registry.name, "registry-service"],
-        ...(spec.swarm?.app ? [[spec.swarm.app.name, "app-service"] as [string, LabObjectRole]] : []),
-    ];
-    return services.filter(([name]) => !present.has(name)).map(([name, role]): LabDamage => ({ kind: "missing", role, name }));
+    return new Set(listed.split("\n").filter(Boolean));
 }
 
-async function containerDamage(spec: LabSpec): Promise<LabDamage[]> {
-    const env = spec.commandEnv;
+/** The state (running, exited …) of each of the lab's containers, by name. */
+async function containerStates(spec: SharedSpec): Promise<Map<string, string>> {
     const listed = await dockerOk(
         ["ps", "--all", "--filter", `label=${LABEL.instance}=${spec.instance}`, "--format", "{{.Names}}\t{{.State}}"],
         "checking the lab's containers",
-        env,
+        spec.commandEnv,
     );
-    const states = new Map(
+    return new Map(
         listed
             .split("\n")
             .filter(Boolean)
             .map((line) => line.split("\t") as [string, string]),
     );
-    const damage: LabDamage[] = [];
-    const containers: [ContainerSpec, "registry" | "replica"][] = [
-        [spec.registry.container, "registry"],
-        // A class's replicas are its students' (each student's lab shares the class's instance label).
-        ...[...spec.replicas, ...spec.students.flatMap((s) => s.replicas)].map((r): [ContainerSpec, "replica"] => [r, "replica"]),
-    ];
-    for (const [container, role] of containers) {
-        const state = states.get(container.name);
-        if (state === undefined) damage.push({ kind: "missing", role, name: container.name });
-        else if (state !== "running") damage.push({ kind: "stopped", role, name: container.name, state });
-    }
-    return damage;
 }
 
 /** `npm run up` for the stack (LAB_STACK=S for any but the default). */

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { PROJECT_ROOT } from "../engine";
-import { type LabSpec, REGISTRY_PASSWORD_ENV, registryAuthEnv } from "../lab";
+import { REGISTRY_PASSWORD_ENV, registryAuthEnv, type SharedSpec } from "../lab";
 import { pulumiEnv } from "./pulumiCli";
 import { findPulumi } from "./toolchain";
 
@@ -47,7 +47,7 @@ function lastLine(text: string | null | undefined): string {
  * Logs in to the lab's registry API once (GET /v2/ with the basic credentials): undefined when the
  * registry accepts the password, else one line naming the cause and the fix. The password is never in it.
  */
-export async function probeRegistryLogin(spec: LabSpec, password: string): Promise<string | undefined> {
+export async function probeRegistryLogin(spec: SharedSpec, password: string): Promise<string | undefined> {
     const auth = spec.registry.auth;
     if (!auth) return undefined;
     const url = `${spec.registry.url}/v2/`;

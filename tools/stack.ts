@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { PROJECT_FILE, PROJECT_ROOT } from "../engine";
-import { type ConfigSchema, type LabConfig, type LabSpec, labSpecFor, PROJECT_NAME, parseConfigSchema, parseLabConfig } from "../lab";
+import { type ConfigSchema, type LabConfig, labSpecFor, PROJECT_NAME, parseConfigSchema, parseLabConfig, type Spec } from "../lab";
 
 /**
  * A stack as the tools outside `pulumi up` see it (verify, doctor, the exercises, the benchmark):
@@ -37,11 +37,11 @@ export function readStackConfig(stack: string, projectDir: string = PROJECT_ROOT
 }
 
 /** The lab's spec of `stack`, from the same config the program reads (the stack's file, then `override`). */
-export function specForStack(stack: string, override?: Record<string, unknown>): LabSpec {
+export function specForStack(stack: string, override?: Record<string, unknown>): Spec {
     return specFor({ ...readStackConfig(stack, PROJECT_ROOT), ...override }, stack);
 }
 
 /** The lab's spec from raw config values over this project's declared defaults, for stack `stack`. */
-export function specFor(raw: Partial<Record<string, unknown>>, stack = "dev"): LabSpec {
+export function specFor(raw: Partial<Record<string, unknown>>, stack = "dev"): Spec {
     return labSpecFor(raw, stack, loadConfigSchema());
 }

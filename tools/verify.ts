@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { docker, mapInOrder, PROJECT_ROOT, repoDigestOf, runCheck } from "../engine";
-import { type LabSpec, labImageRef, labsOf, registryAuthEnv, studentLab } from "../lab";
+import { isClassSpec, labImageRef, labsOf, registryAuthEnv, type SharedSpec, type Spec, studentLab } from "../lab";
 import { parseArgs, stackAndConfig } from "./args";
 import { damageHeading, describeDamage, labDamage } from "./labGuard";
 import { pulumiEnv } from "./pulumiCli";
@@ -39,7 +39,7 @@ export const VERIFY_CONCURRENCY = 4;
  * them: no student's checks touch another's objects), the results in class order; `imageRef` is the
  * class image, which each student's repository holds under the same digest.
  */
-export async function verifyLab(spec: LabSpec, imageRef: string, options: VerifyOptions): Promise<VerifyReport> {
+export async function verifyLab(spec: Spec, imageRef: string, options: VerifyOptions): Promise<VerifyReport> {
     const now = options.now ?? Date.now;
     const started = now();
     const labs = options.student === undefined ? labsOf(spec) : [studentLab(spec, options.student)];
@@ -57,9 +57,9 @@ export async function verifyLab(spec: LabSpec, imageRef: string, options: Verify
                 lab.checks,
                 labs.length === 1 ? VERIFY_CONCURRENCY : 1,
                 (check) => runCheck(check, { imageRef: ref }, { cwd: options.cwd, env }),
-                (check, result) => options.onResult?.({ check, result }),
+                (check, result) => options.onResult?.({ check, result, imageRef: ref }),
             );
-            return lab.checks.map((check, i): VerifiedCheck => ({ check, result: results[i] }));
+            return lab.checks.map((check, i): VerifiedCheck => ({ check, result: results[i], imageRef: ref }));
         }),
     );
     const checks = perLab.flat();
@@ -113,7 +113,7 @@ function imageRefFromStackOutputs(stack: string): string | undefined {
     return ref.includes("@sha256:") ? ref : undefined;
 }
 
-async function describeEngine(spec: LabSpec): Promise<string> {
+async function describeEngine(spec: SharedSpec): Promise<string> {
     const where = spec.dockerHost || process.env.DOCKER_HOST || "the default engine";
     const version = await docker(["version", "--format", "Docker {{.Server.Version}}, API {{.Server.APIVersion}}"], spec.commandEnv);
     return version.status === 0 ? `${where} (${version.stdout.trim()})` : where;
@@ -126,12 +126,12 @@ export function formatCheckLine(v: VerifiedCheck): string {
 }
 
 /** The first line of a verify run: which lab (or class, or student), how many checks, which image. */
-export function verifyHeading(spec: LabSpec, imageRef: string, student?: string): string {
+export function verifyHeading(spec: Spec, imageRef: string, student?: string): string {
     if (student !== undefined) {
         const lab = studentLab(spec, student);
         return `verifying ${student}'s lab in class ${spec.instance} (${lab.checks.length} checks) against ${labImageRef(lab, imageRef)}`;
     }
-    if (spec.students.length > 0) {
+    if (isClassSpec(spec)) {
         const checks = spec.students.reduce((n, lab) => n + lab.checks.length, 0);
         const students = spec.students.length;
         return `verifying class ${spec.instance}: ${students} student${students === 1 ? "" : "s"} (${checks} checks) against ${imageRef}`;

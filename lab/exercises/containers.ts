@@ -4,12 +4,12 @@ import type { Exercise } from "./types";
 
 /** Section 01.02 容器 container: docker ps into a file, docker exec into a replica, start and remove a container. */
 export function containersExercises(ctx: ExerciseContext): Exercise[] {
-    const { q, spec, image, replica, name, label, file, hostAppFile, inImage, removeContainer, removeFile } = ctx;
+    const { q, image, replica, name, label, file, hostAppFile, inImage, removeContainer, removeFile, replicas } = ctx;
     const psFile = file("ps.txt");
     const tailFile = file("app-tail.txt");
     const rmFile = file("rm.txt");
     const temp = name("temp");
-    const last = replica(spec.replicas.length - 1);
+    const last = replica(replicas.length - 1);
     return [
         exercise({
             id: "01.02-ps-file",
@@ -27,14 +27,14 @@ export function containersExercises(ctx: ExerciseContext): Exercise[] {
                 t(`docker ps > ${psFile} && cat ${psFile}`, `docker ps > ${psFile} && cat ${psFile}`),
             ],
             expected: t(
-                `${psFile} 里是 docker ps 的表格：表头 CONTAINER ID 和每个副本（${spec.replicas.map((r) => r.name).join("、")}）`,
-                `${psFile} holding docker ps's table: the CONTAINER ID header and every replica (${spec.replicas.map((r) => r.name).join(", ")})`,
+                `${psFile} 里是 docker ps 的表格：表头 CONTAINER ID 和每个副本（${replicas.map((r) => r.name).join("、")}）`,
+                `${psFile} holding docker ps's table: the CONTAINER ID header and every replica (${replicas.map((r) => r.name).join(", ")})`,
             ),
             check: {
                 command: `cat ${q(psFile)}`,
                 expect: {
                     kind: "matchesAll",
-                    patterns: ["^CONTAINER ID +IMAGE ", ...spec.replicas.map((r) => ` ${escapeRegex(r.name)}$`)],
+                    patterns: ["^CONTAINER ID +IMAGE ", ...replicas.map((r) => ` ${escapeRegex(r.name)}$`)],
                 },
             },
             solution: [

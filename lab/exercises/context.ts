@@ -3,13 +3,16 @@ import { APP_DIR_IN_IMAGE, LABEL } from "../constants";
 import type { Expectation, LessonCheck } from "../lessons/types";
 import { NOTES_SECTIONS } from "../lessons/types";
 import { shellQuote } from "../shell";
-import type { LabSpec } from "../types";
+import { appContainers, isClassSpec, type LabSpec, type Spec } from "../spec";
+import type { ContainerSpec } from "../types";
 import { exerciseLabel, exerciseObjectName, exerciseWorkDir } from "./cleanup";
 import type { Exercise, SolutionStep, Text } from "./types";
 
 /** What every section's exercises are written with: the lab they run on, its names, and small shell helpers. */
 export interface ExerciseContext {
     spec: LabSpec;
+    /** The lab's app containers, in replica order. */
+    replicas: ContainerSpec[];
     stack: string;
     /** Quotes one word for the shell. */
     q: (word: string) => string;
@@ -44,10 +47,12 @@ export interface ExerciseContext {
     removeStrayContainers: string;
 }
 
-export function exerciseContext(spec: LabSpec, stack: string): ExerciseContext {
-    if (spec.replicas.length === 0) {
-        throw new Error(`Lab ${spec.instance} has no replicas of its own (a classroom): exercises run on a one-learner lab`);
+export function exerciseContext(lab: Spec, stack: string): ExerciseContext {
+    const replicas = isClassSpec(lab) ? [] : appContainers(lab);
+    if (isClassSpec(lab) || replicas.length === 0) {
+        throw new Error(`Lab ${lab.instance} has no replicas of its own (a classroom): exercises run on a one-learner lab`);
     }
+    const spec = lab;
     const q = shellQuote;
     const workDir = exerciseWorkDir(stack);
     // Stopped containers of the image, minus the lab's (managed) and those named after the lab
@@ -57,10 +62,11 @@ export function exerciseContext(spec: LabSpec, stack: string): ExerciseContext {
         `docker ps -a --filter ${q(`ancestor=${imageRef}`)} --filter status=exited --filter status=created --format ${q(`managed={{.Label "${LABEL.managed}"}} {{.Names}} ${format}`)} | awk -v p=${q(prefix)} '$1 != "managed=true" && index($2, p) != 1' | cut -d ' ' -f 3-`;
     return {
         spec,
+        replicas,
         stack,
         q,
         image: spec.image.name,
-        replica: (index: number) => spec.replicas[Math.min(index, spec.replicas.length - 1)].name,
+        replica: (index: number) => replicas[Math.min(index, replicas.length - 1)].name,
         name: (purpose: string) => exerciseObjectName(spec.instance, purpose),
         label: exerciseLabel(spec.instance),
         workDir,

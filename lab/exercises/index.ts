@@ -1,5 +1,5 @@
 // lab/exercises/: exercises the learner does by hand on a running lab, as data, one file per notes section; checked by the lab's own check engine (lab/lessons/render.ts, engine/checkRunner.ts).
-import type { LabSpec } from "../types";
+import type { Spec } from "../spec";
 import { architectureExercises } from "./architecture";
 import { containersExercises } from "./containers";
 import { exerciseContext } from "./context";
@@ -24,7 +24,7 @@ const SECTIONS = [
 ];
 
 /** The exercises on the lab of `stack`, in the order of the notes. */
-export function labExercises(spec: LabSpec, stack: string): Exercise[] {
+export function labExercises(spec: Spec, stack: string): Exercise[] {
     const ctx = exerciseContext(spec, stack);
     return SECTIONS.flatMap((exercisesOf) => exercisesOf(ctx));
 }

@@ -1,45 +1,18 @@
-import { APP_DIR_IN_IMAGE, IMAGE_REF_PLACEHOLDER, LABEL } from "../constants";
-import { escapeRegex, type LessonContext } from "./context";
-import { swarmContainerListingChecks } from "./swarm";
+import { APP_DIR_IN_IMAGE, IMAGE_REF_PLACEHOLDER } from "../constants";
+import type { LessonContext } from "./context";
 import type { LessonCheck } from "./types";
 
 /**
- * Section 01.02 容器 container: list, remove and exec into containers; redirection and pagers inside one.
- * In swarm mode the listing checks are the swarm variants (the app's task containers, docker service ps).
+ * Section 01.02 容器 container: list, remove and exec into containers; redirection and pagers inside
+ * one. The listing checks are the lab's mode's (replicas, or a service's tasks).
  */
 export function containersChecks(ctx: LessonContext): LessonCheck[] {
-    const [ps, containerLs, ...rest] = containerChecks(ctx);
-    return [...(ctx.spec.swarm?.app ? swarmContainerListingChecks(ctx) : [ps, containerLs]), ...rest];
+    return [...ctx.listingChecks(), ...containerChecks(ctx)];
 }
 
 function containerChecks(ctx: LessonContext): LessonCheck[] {
-    const { q, exec, hostAppFile, inImage, scratchName, section, instanceLabel, labFilters, spec } = ctx;
+    const { q, exec, hostAppFile, inImage, scratchName, section, instanceLabel } = ctx;
     return [
-        {
-            id: "01.02-ps",
-            teaches: ["docker ps"],
-            ...section("01.02"),
-            title: "docker ps lists every replica running and healthy",
-            proves: "Each container made from the image is running and its healthcheck passes.",
-            titleZh: "docker ps 列出每个正在运行且健康的副本",
-            provesZh: "由镜像创建的每个容器都在运行，并且通过了健康检查。",
-            command: `docker ps ${labFilters} --filter ${q(`label=${LABEL.role}=app`)} --format '{{.Names}} {{.Status}}'`,
-            expect: {
-                kind: "matchesAll",
-                patterns: spec.replicas.map((r) => `^${escapeRegex(r.name)} Up .*\\(healthy\\)$`),
-            },
-        },
-        {
-            id: "01.02-container-ls",
-            teaches: ["docker container ls"],
-            ...section("01.02"),
-            title: "docker container ls is docker ps",
-            proves: "docker container ls lists the same running containers as docker ps: every replica of the lab.",
-            titleZh: "docker container ls 就是 docker ps",
-            provesZh: "docker container ls 和 docker ps 列出同样的运行中容器：本实验的每个副本。",
-            command: `docker container ls ${labFilters} --filter ${q(`label=${LABEL.role}=app`)} --format '{{.Names}}'`,
-            expect: { kind: "matchesAll", patterns: spec.replicas.map((r) => `^${escapeRegex(r.name)}$`) },
-        },
         {
             id: "01.02-rm",
             teaches: ["docker rm"],

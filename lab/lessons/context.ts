@@ -1,20 +1,23 @@
 import * as path from "node:path";
-import type { LabConfig } from "../config";
 import { APP_DIR_IN_IMAGE, LABEL } from "../constants";
 import { shellQuote } from "../shell";
-import { SERVICE_NAME_LABEL } from "../swarm";
-import type { LabSpec } from "../types";
-import { NOTES_SECTIONS, type RegistryLogin } from "./types";
+import type { LabCore } from "../types";
+import { type LessonCheck, NOTES_SECTIONS, type RegistryLogin } from "./types";
 
 /** What every section's checks are written with: the lab they run against and the small helpers they share. */
 export interface LessonContext {
     /** The lab (everything but its checks). */
-    spec: Omit<LabSpec, "checks">;
-    config: LabConfig;
+    spec: LabCore;
+    /** `docker exec` of a command in the app, as the lab's mode runs it. */
+    exec: (cmd: string) => string;
+    /** The memory limit, in MiB, of what `exec` lands in. */
+    appMemoryMb: number;
+    /** The mode's checks of 01.02 that list the app's containers. */
+    listingChecks: () => LessonCheck[];
+    /** The mode's checks of 02: the app answers HTTP where the mode publishes it. */
+    httpChecks: () => LessonCheck[];
     /** Quotes one word for the shell. */
     q: (word: string) => string;
-    /** `docker exec` of a command in the first replica, or (swarm mode) in a healthy task container of the app on this engine. */
-    exec: (cmd: string) => string;
     /** An app file on the machine running the lab, relative to the project root (quoted). */
     hostAppFile: (file: string) => string;
     /** An app file inside the image (quoted). */
@@ -43,27 +46,28 @@ export interface LessonContext {
     registryLogin: { registryLogin?: RegistryLogin };
 }
 
-export function lessonContext(spec: Omit<LabSpec, "checks">, config: LabConfig): LessonContext {
+/** What the lab's mode gives the checks: how to reach into the app, and its own checks of the app. */
+export interface AppParts {
+    exec: (cmd: string) => string;
+    appMemoryMb: number;
+    listingChecks: (ctx: LessonContext) => LessonCheck[];
+    httpChecks: (ctx: LessonContext) => LessonCheck[];
+}
+
+export function lessonContext(spec: LabCore, app: AppParts): LessonContext {
     const q = shellQuote;
-    const app = spec.swarm?.app;
     const instanceLabel = `${LABEL.instance}=${spec.instance}`;
     const labLabels = spec.student ? [instanceLabel, `${LABEL.student}=${spec.student.name}`] : [instanceLabel];
     // A student's scratch objects carry their name, so two students' checks never collide.
     const prefix = spec.student?.prefix ?? spec.instance;
     const auth = spec.registry.auth;
-    return {
+    const ctx: LessonContext = {
         spec,
-        config,
         q,
-        exec: app
-            ? // A task's container has a generated name (<service>.<slot>.<task id>): one running here, healthy.
-              // The docker CLI reaches only this engine's containers, and swarm may place every task on other
-              // nodes (fewer replicas than nodes): then say so, rather than docker exec's "value is empty".
-              (cmd: string) =>
-                  `task=$(docker ps --quiet --filter ${q(`label=${SERVICE_NAME_LABEL}=${app.name}`)} --filter health=healthy | head -n 1); ` +
-                  `[ -n "$task" ] || { echo ${q(`no healthy task of service ${app.name} runs on this engine, the only one docker exec reaches: docker service ps ${app.name} shows where swarm placed them (with publishMode host, replicas equal to the number of nodes puts one on every node)`)}; exit 1; }; ` +
-                  `docker exec "$task" ${cmd}`
-            : (cmd: string) => `docker exec ${q(spec.replicas[0].name)} ${cmd}`,
+        exec: app.exec,
+        appMemoryMb: app.appMemoryMb,
+        listingChecks: () => app.listingChecks(ctx),
+        httpChecks: () => app.httpChecks(ctx),
         hostAppFile: (file: string) => q(path.posix.join(spec.image.context, file)),
         inImage: (file: string) => q(`${APP_DIR_IN_IMAGE}/${file}`),
         lessonTag: (purpose: string) => `${spec.image.repository}:${spec.image.tag}-${purpose}`,
@@ -78,6 +82,7 @@ export function lessonContext(spec: Omit<LabSpec, "checks">, config: LabConfig):
                 : `curl -fsS ${q(url)}`,
         registryLogin: auth ? { registryLogin: { server: auth.server, user: auth.user, passwordEnv: auth.passwordEnv } } : {},
     };
+    return ctx;
 }
 
 /** `s` as a literal in an extended regular expression. */

@@ -1,6 +1,6 @@
 // lab/lessons/: the lesson checks as data, one file per section of the notes, and their shell renderer; no docker calls (engine/ runs them).
-import type { LabConfig } from "../config";
-import type { LabSpec } from "../types";
+import { MODES } from "../modes";
+import type { LabCore } from "../types";
 import { architectureChecks } from "./architecture";
 import { containersChecks } from "./containers";
 import { lessonContext } from "./context";
@@ -23,9 +23,15 @@ const SECTIONS = [
     packagingChecks, // 02
 ];
 
-/** The lesson checks of one lab, in the order of the notes. */
-export function lessonChecks(spec: Omit<LabSpec, "checks">, config: LabConfig): LessonCheck[] {
-    const ctx = lessonContext(spec, config);
+/** The lesson checks of one lab, in the order of the notes; its mode says how they reach the app. */
+export function lessonChecks(spec: LabCore): LessonCheck[] {
+    const mode = MODES[spec.mode];
+    const ctx = lessonContext(spec, {
+        exec: mode.exec(spec.app),
+        appMemoryMb: mode.execContainer(spec.app).memoryMb,
+        listingChecks: (c) => mode.listingChecks(c, spec.app),
+        httpChecks: (c) => mode.httpChecks(c, spec.app),
+    });
     const checks = SECTIONS.flatMap((checksOf) => checksOf(ctx));
     const student = spec.student?.name;
     return student === undefined ? checks : checks.map((check) => ({ ...check, student }));

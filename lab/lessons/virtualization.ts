@@ -4,7 +4,7 @@ import type { LessonCheck } from "./types";
 
 /** Section 00 虚拟化容器介绍: containers share the host kernel, isolate processes, limit resources; images are layers. */
 export function virtualizationChecks(ctx: LessonContext): LessonCheck[] {
-    const { exec, section, config } = ctx;
+    const { exec, section, appMemoryMb } = ctx;
     return [
         {
             id: "00-shared-kernel",
@@ -37,7 +37,7 @@ export function virtualizationChecks(ctx: LessonContext): LessonCheck[] {
             titleZh: "内存上限是一个 cgroup 限制",
             provesZh: "给容器设置的内存上限由内核的 cgroup 执行，在容器内可以看到（cgroup v2 或 v1）。",
             command: exec("sh -c 'cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes'"),
-            expect: { kind: "equals", value: String(config.memoryLimitMb * 1024 * 1024) },
+            expect: { kind: "equals", value: String(appMemoryMb * 1024 * 1024) },
         },
         {
             id: "00-image-layers",

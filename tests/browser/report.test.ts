@@ -6,6 +6,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { buildLabSpec, hostPort, NOTES_SECTIONS } from "../../lab";
 import { type VerifyReport, writeLabReport } from "../../tools";
 import { labConfig } from "../../tools/stack";
+import { replicasOf } from "../helpers/specs";
 import { syntheticReport } from "../helpers/syntheticReport";
 import { describeBrowser, LAUNCH_OPTIONS } from "./chromium";
 
@@ -51,7 +52,7 @@ describeBrowser("lab report in headless chromium", () => {
     });
 
     test("the fixture has two replicas and exactly one failing check", () => {
-        expect(spec.replicas).toHaveLength(2);
+        expect(replicasOf(spec)).toHaveLength(2);
         expect(report.failed).toBe(1);
         expect(report.passed).toBe(spec.checks.length - 1);
     });
@@ -89,7 +90,7 @@ describeBrowser("lab report in headless chromium", () => {
         expect(await failed.isVisible()).toBe(true);
         expect(await failed.locator(".mark").textContent()).toBe("✗");
         expect(await failed.locator("h3").textContent()).toBe(failing.title);
-        expect(await failed.locator("pre.output").textContent()).toContain(`Error: No such container: ${spec.replicas[0].name}`);
+        expect(await failed.locator("pre.output").textContent()).toContain(`Error: No such container: ${replicasOf(spec)[0].name}`);
         expect(await page.locator(`section[data-section="${failing.section}"] .section-count`).textContent()).toMatch(/, 1 failed$/);
         // Output is text, not markup.
         expect(await page.locator("article.check b").count()).toBe(0);
@@ -133,7 +134,7 @@ describeBrowser("lab report in headless chromium", () => {
         expect(await svg.getAttribute("aria-label")).toContain(spec.network.name);
         const replicas = svg.locator("g.lab-replica");
         expect(await replicas.count()).toBe(2);
-        for (const [i, replica] of spec.replicas.entries()) {
+        for (const [i, replica] of replicasOf(spec).entries()) {
             const g = svg.locator(`g.lab-replica[data-replica="${i}"]`);
             expect(await g.getAttribute("data-port")).toBe(String(replica.ports[0].external));
             expect(await g.isVisible()).toBe(true);

@@ -1,6 +1,6 @@
 import { leftovers, teardownLab } from "../../engine";
-import { type LabSpec, OFFLINE_IMAGES } from "../../lab";
-import { specFor } from "../../tools/stack";
+import { type ClassSpec, OFFLINE_IMAGES } from "../../lab";
+import { classSpec, replicasOf } from "../helpers/specs";
 import { e2eGate } from "./gate";
 import { describeRun, expectOutput, expectSuccess, httpGet } from "./processes";
 import { type Deployment, e2eProject, idsOf, jsonOf, nameOf, stepLogger } from "./project";
@@ -22,7 +22,7 @@ const STEP_TIMEOUT = 900_000;
 const NOTHING = { containers: [], networks: [], volumes: [], images: [], tags: [] };
 
 /** The class's spec as the program derives it. */
-const classSpec = (students: string[]): LabSpec => specFor({ ...CONFIG, students }, STACK);
+const classSpecOf = (students: string[]): ClassSpec => classSpec({ ...CONFIG, students }, STACK);
 
 const CONTAINER = "docker:index/container:Container";
 /** Pulumi's marker of a secret value in a state file. */
@@ -56,13 +56,13 @@ gate.describe("e2e: a classroom through npm run and the real Pulumi CLI", () => 
 
     /** The roster output equals the spec's, and every replica of every student answers with its own hostname. */
     async function expectClassAnswers(students: string[]): Promise<void> {
-        const spec = classSpec(students);
+        const spec = classSpecOf(students);
         const { roster } = await stackOutputs();
         expect(roster.map((r: any) => ({ student: r.student, urls: r.urls, containers: r.containers, repository: r.repository }))).toEqual(
             spec.students.map((s) => ({
                 student: s.student?.name,
                 urls: s.appUrls,
-                containers: s.replicas.map((r) => r.name),
+                containers: replicasOf(s).map((r) => r.name),
                 repository: s.image.repository,
             })),
         );
@@ -72,7 +72,7 @@ gate.describe("e2e: a classroom through npm run and the real Pulumi CLI", () => 
                 expect({ url, status, hostname: JSON.parse(body).hostname }).toEqual({
                     url,
                     status: 200,
-                    hostname: s.replicas[i].hostname,
+                    hostname: replicasOf(s)[i].hostname,
                 });
             }
         }
@@ -80,7 +80,7 @@ gate.describe("e2e: a classroom through npm run and the real Pulumi CLI", () => 
 
     beforeAll(async () => {
         await step("setup: copy the project", async () => {
-            await teardownLab(classSpec([...CLASS, "dave"]));
+            await teardownLab(classSpecOf([...CLASS, "dave"]));
             project.create();
         });
     }, STEP_TIMEOUT);
@@ -92,7 +92,7 @@ gate.describe("e2e: a classroom through npm run and the real Pulumi CLI", () => 
                     const down = await npm("down");
                     if (down.code !== 0) console.log(`teardown: ${describeRun(down, "exit 0")}`);
                 }
-                await teardownLab(classSpec([...CLASS, "dave"]));
+                await teardownLab(classSpecOf([...CLASS, "dave"]));
             } finally {
                 project.remove();
             }
@@ -116,7 +116,7 @@ gate.describe("e2e: a classroom through npm run and the real Pulumi CLI", () => 
         () =>
             step("class of three: up", async () => {
                 const up = expectSuccess(await npm("up"));
-                const spec = classSpec(CLASS);
+                const spec = classSpecOf(CLASS);
                 const total = spec.students.reduce((n, s) => n + s.checks.length, 0);
                 const [, passed] = expectOutput(up, /^(\d+) passed, 0 failed in /m);
                 expect(Number(passed)).toBe(total);
@@ -132,7 +132,7 @@ gate.describe("e2e: a classroom through npm run and the real Pulumi CLI", () => 
         () =>
             step("verify --student bob", async () => {
                 const run = expectSuccess(await npm("verify", ["--student", "bob", "--no-report"]));
-                const bob = classSpec(CLASS).students[1];
+                const bob = classSpecOf(CLASS).students[1];
                 const [, passed] = expectOutput(run, /^(\d+) passed, 0 failed in /m);
                 expect(Number(passed)).toBe(bob.checks.length);
                 expect(run.stdout).not.toMatch(/\balice\b|\bcarol\b/);
@@ -182,7 +182,7 @@ gate.describe("e2e: a classroom through npm run and the real Pulumi CLI", () => 
         () =>
             step("down", async () => {
                 expectSuccess(await npm("down"));
-                expect(await leftovers(classSpec([...CLASS, "dave"]))).toEqual(NOTHING);
+                expect(await leftovers(classSpecOf([...CLASS, "dave"]))).toEqual(NOTHING);
             }),
         STEP_TIMEOUT,
     );

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { leftovers, teardownLab } from "../../engine";
 import { type LabSpec, OFFLINE_IMAGES } from "../../lab";
-import { specFor } from "../../tools/stack";
+import { labSpec, replicasOf } from "../helpers/specs";
 import { e2eGate } from "./gate";
 import {
     alive,
@@ -34,7 +34,7 @@ const CONFIG: Record<string, string> = {
 const STEP_TIMEOUT = 600_000;
 
 /** The lab's spec with `replicas` app containers, as the program derives it. */
-const specWith = (replicas: number): LabSpec => specFor({ ...CONFIG, replicas: String(replicas) }, STACK);
+const specWith = (replicas: number): LabSpec => labSpec({ ...CONFIG, replicas: String(replicas) }, STACK);
 const NOTHING = { containers: [], networks: [], volumes: [], images: [], tags: [] };
 
 const CONTAINER = "docker:index/container:Container";
@@ -73,7 +73,7 @@ gate.describe("e2e: the lab through npm run and the real Pulumi CLI", () => {
             }),
         );
         expect(answers.map(({ url, status, app, hostname }) => ({ url, status, app, hostname }))).toEqual(
-            spec.replicas.map((r, i) => ({ url: spec.appUrls[i], status: 200, app: "hellodocker", hostname: r.hostname })),
+            replicasOf(spec).map((r, i) => ({ url: spec.appUrls[i], status: 200, app: "hellodocker", hostname: r.hostname })),
         );
     }
 
@@ -182,7 +182,7 @@ gate.describe("e2e: the lab through npm run and the real Pulumi CLI", () => {
                 // Changed (updated in place or replaced): the image and its tag clean-up, every replica with
                 // what belongs to it (lab-app-<i>-…), every check. Kept: everything else, ids and outputs alike.
                 const names = [...idsBefore.keys()].map(nameOf);
-                const replicas = specWith(2).replicas.map((_, i) => `lab-app-${i}`);
+                const replicas = replicasOf(specWith(2)).map((_, i) => `lab-app-${i}`);
                 const expected = [
                     "lab-image-build",
                     "lab-image-local-tags",

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { docker, leftovers, teardownLab } from "../../engine";
 import { type LabSpec, OFFLINE_IMAGES, REGISTRY_PASSWORD_ENV, registryAuthEnv } from "../../lab";
-import { specFor } from "../../tools/stack";
+import { labSpec, replicasOf } from "../helpers/specs";
 import { e2eGate } from "./gate";
 import { type CommandRun, describeRun, expectExitCode, expectOutput, expectSuccess, httpGet } from "./processes";
 import { e2eProject, jsonOf, stepLogger } from "./project";
@@ -32,7 +32,7 @@ const CONFIG: Record<string, string> = {
 const STEP_TIMEOUT = 600_000;
 const NOTHING = { containers: [], networks: [], volumes: [], images: [], tags: [] };
 
-const spec: LabSpec = specFor(CONFIG, STACK);
+const spec: LabSpec = labSpec(CONFIG, STACK);
 const auth = spec.registry.auth!;
 
 interface StateResource {
@@ -78,7 +78,7 @@ async function registryStatus(password?: string): Promise<number> {
 
 /** Each of the lab's containers (registry, replicas): its id and when it last started. */
 async function labContainers(): Promise<Record<string, string>> {
-    const names = [spec.registry.container.name, ...spec.replicas.map((r) => r.name)];
+    const names = [spec.registry.container.name, ...replicasOf(spec).map((r) => r.name)];
     const out = await docker(["inspect", "--format", "{{.Name}} {{.Id}} {{.State.StartedAt}}", ...names], spec.commandEnv);
     if (out.status !== 0) throw new Error(`docker inspect ${names.join(" ")} failed: ${out.stderr.trim()}`);
     return Object.fromEntries(
@@ -94,7 +94,7 @@ async function labContainers(): Promise<Record<string, string>> {
 async function expectAppAnswers(): Promise<void> {
     const answers = await Promise.all(spec.appUrls.map((url) => httpGet(url)));
     expect(answers.map(({ status, body }) => ({ status, hostname: JSON.parse(body).hostname }))).toEqual(
-        spec.replicas.map((r) => ({ status: 200, hostname: r.hostname })),
+        replicasOf(spec).map((r) => ({ status: 200, hostname: r.hostname })),
     );
 }
 

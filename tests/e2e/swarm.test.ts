@@ -11,7 +11,7 @@ import {
     swarmState,
 } from "../../engine";
 import { type LabSpec, OFFLINE_IMAGES } from "../../lab";
-import { specFor } from "../../tools/stack";
+import { appServiceOf, labSpec, registryServiceOf, swarmAppOf } from "../helpers/specs";
 import { e2eGate } from "./gate";
 import { describeRun, expectOutput, expectSuccess, httpGet, sleep } from "./processes";
 import { e2eProject, stepLogger } from "./project";
@@ -39,8 +39,8 @@ const CONFIG: Record<string, string> = {
     registryAuth: "true",
 };
 const STEP_TIMEOUT = 600_000;
-const spec: LabSpec = specFor(CONFIG, STACK);
-const APP_SERVICE = spec.swarm!.app!.name;
+const spec: LabSpec = labSpec(CONFIG, STACK);
+const APP_SERVICE = appServiceOf(spec).name;
 const NOTHING = { containers: [], networks: [], volumes: [], images: [], tags: [], services: [], secrets: [] };
 
 /** What one poll of the app saw: its answer's version, or the error. */
@@ -81,7 +81,7 @@ gate.describe("e2e: swarm mode on a one-node swarm, through npm run and the real
         expect(tasks.map((t) => ({ name: t.name, image: t.image, running: /^Running /.test(t.currentState) }))).toEqual([
             { name: `${APP_SERVICE}.1`, image: imageRef, running: true },
         ]);
-        expect(await answer()).toMatchObject({ version, hostname: spec.swarm!.taskHostnames[0] });
+        expect(await answer()).toMatchObject({ version, hostname: swarmAppOf(spec).taskHostnames[0] });
     }
 
     beforeAll(async () => {
@@ -131,7 +131,7 @@ gate.describe("e2e: swarm mode on a one-node swarm, through npm run and the real
                 const outputs = await project.stackOutputs();
                 expect(outputs).toMatchObject({
                     appUrls: spec.appUrls,
-                    serviceNames: [APP_SERVICE, spec.swarm!.registry.name],
+                    serviceNames: [APP_SERVICE, registryServiceOf(spec).name],
                     checkSummary: `${spec.checks.length} of ${spec.checks.length} lesson checks passed`,
                 });
                 // The node advertises 127.0.0.1: its URL is this machine's.
@@ -140,7 +140,7 @@ gate.describe("e2e: swarm mode on a one-node swarm, through npm run and the real
                 // Every output is defined: no warning of an undefined one.
                 if (/Undefined value/.test(up.output)) throw new Error(describeRun(up, "no 'Undefined value' warning"));
                 await expectConverged(outputs.imageRef, "1.0.0");
-                expect(await runningServiceTasks(spec.swarm!.registry.name)).toHaveLength(1);
+                expect(await runningServiceTasks(registryServiceOf(spec).name)).toHaveLength(1);
 
                 // The registry wants a login; the generated password is a secret, in no state file, output or log.
                 expect(outputs.registryPassword).toBe("[secret]");

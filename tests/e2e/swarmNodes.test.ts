@@ -14,7 +14,7 @@ import {
     type Task,
 } from "../../engine";
 import { LABEL, type LabSpec, OFFLINE_IMAGES } from "../../lab";
-import { specFor } from "../../tools/stack";
+import { appServiceOf, labSpec, registryServiceOf, swarmAppOf } from "../helpers/specs";
 import { e2eGate } from "./gate";
 import { type CommandRun, describeRun, expectOutput, expectSuccess, httpGet, sleep } from "./processes";
 import { e2eProject, stepLogger } from "./project";
@@ -146,8 +146,8 @@ gate.describe("e2e: the lab deployed by npm run up to a three-node swarm through
                 managerImages: [OFFLINE_IMAGES.baseImage, OFFLINE_IMAGES.registryImage],
             });
             timings.push(`swarm formed in ${secs(swarm.timings.swarmFormedMs)} (dockerds ${secs(swarm.timings.nodesReadyMs)})`);
-            spec = specFor(nodesConfig(swarm, 3), STACK);
-            service = spec.swarm!.app!.name;
+            spec = labSpec(nodesConfig(swarm, 3), STACK);
+            service = appServiceOf(spec).name;
             project.create();
         });
     }, STEP_TIMEOUT);
@@ -190,7 +190,7 @@ gate.describe("e2e: the lab deployed by npm run up to a three-node swarm through
 
                 const outputs = await project.stackOutputs();
                 expect(outputs).toMatchObject({
-                    serviceNames: [service, spec.swarm!.registry.name],
+                    serviceNames: [service, registryServiceOf(spec).name],
                     registryUrl: `http://${swarm!.registryAddress}`,
                     checkSummary: `${spec.checks.length} of ${spec.checks.length} lesson checks passed`,
                 });
@@ -213,7 +213,7 @@ gate.describe("e2e: the lab deployed by npm run up to a three-node swarm through
                 expect(seen.map((a) => a.version)).toEqual(["1.0.0", "1.0.0", "1.0.0"]);
                 const hostnames = seen.map((a) => a.hostname);
                 expect(new Set(hostnames).size).toBe(3);
-                expect([...hostnames].sort()).toEqual([...spec.swarm!.taskHostnames].sort());
+                expect([...hostnames].sort()).toEqual([...swarmAppOf(spec).taskHostnames].sort());
             }),
         STEP_TIMEOUT,
     );
@@ -289,7 +289,7 @@ gate.describe("e2e: the lab deployed by npm run up to a three-node swarm through
                     await waitSilent(w1);
                     // replicas 2: swarm drops the pending task first, so the manager (the lab's engine) keeps its own.
                     await project.setConfig("replicas", "2");
-                    spec = specFor(nodesConfig(swarm!, 2), STACK);
+                    spec = labSpec(nodesConfig(swarm!, 2), STACK);
                     await upAndVerify();
                     await setAvailability(swarm!, w1, "active");
                     expect((await waitTasks(2, [manager, w2], imageRef)).map((t) => t.node).sort()).toEqual([manager.name, w2.name].sort());

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { type CheckResult, docker, type LiveLab, leftovers, PROJECT_ROOT, provisionLab, removeLeftovers, teardownLab } from "../../engine";
 import { FAIL_MARKER, LABEL, PASS_MARKER } from "../../lab";
 import { type VerifyReport, verifyLab } from "../../tools";
-import { specFor } from "../../tools/stack";
+import { classSpec, replicasOf } from "../helpers/specs";
 import { describeLive, liveImages } from "./engine";
 
 // A class of three on the real engine, from the same spec the Pulumi program uses: one registry and
@@ -24,7 +24,7 @@ function runVerifyScript(args: string[]): { status: number | null; report: Verif
 
 describeLive("a class of three provisioned from the spec on a real engine", () => {
     const config = { ...liveImages(), students: JSON.stringify(STUDENTS), appPort: "19300", registryPort: "19299" };
-    const spec = specFor(config, "test-class");
+    const spec = classSpec(config, "test-class");
     let lab: LiveLab;
     const results: Record<string, CheckResult[]> = {};
 
@@ -43,7 +43,7 @@ describeLive("a class of three provisioned from the spec on a real engine", () =
     });
 
     test("every replica of every student is running and healthy", async () => {
-        const replicas = spec.students.flatMap((s) => s.replicas);
+        const replicas = spec.students.flatMap((s) => replicasOf(s));
         expect(replicas).toHaveLength(STUDENTS.length * 2);
         for (const r of replicas) {
             const out = await docker(["inspect", "--format", "{{.State.Status}} {{.State.Health.Status}}", r.name]);
@@ -64,7 +64,7 @@ describeLive("a class of three provisioned from the spec on a real engine", () =
         const catalog = (await (await fetch(`${spec.registry.url}/v2/_catalog`)).json()) as { repositories: string[] };
         expect(catalog.repositories).toEqual(expect.arrayContaining(spec.students.map((s) => s.image.registryPath)));
         for (const s of spec.students) {
-            const image = await docker(["inspect", "--format", "{{.Config.Image}}", s.replicas[0].name]);
+            const image = await docker(["inspect", "--format", "{{.Config.Image}}", replicasOf(s)[0].name]);
             expect(image.stdout.trim()).toBe(`${s.image.repository}${digest}`);
         }
     });
@@ -74,10 +74,14 @@ describeLive("a class of three provisioned from the spec on a real engine", () =
             const student = s.student?.name as string;
             const filters = ["--filter", `label=${LABEL.instance}=${spec.instance}`, "--filter", `label=${LABEL.student}=${student}`];
             const containers = await docker(["ps", "--all", ...filters, "--format", "{{.Names}}"]);
-            expect(containers.stdout.split("\n").filter(Boolean).sort()).toEqual(s.replicas.map((r) => r.name).sort());
+            expect(containers.stdout.split("\n").filter(Boolean).sort()).toEqual(
+                replicasOf(s)
+                    .map((r) => r.name)
+                    .sort(),
+            );
             const networks = await docker(["network", "ls", ...filters, "--format", "{{.Name}}"]);
             expect(networks.stdout.split("\n").filter(Boolean)).toEqual([s.network.name]);
-            for (const r of s.replicas) {
+            for (const r of replicasOf(s)) {
                 const joined = await docker([
                     "inspect",
                     "--format",
@@ -93,7 +97,7 @@ describeLive("a class of three provisioned from the spec on a real engine", () =
         for (const s of spec.students) {
             for (const [i, url] of s.appUrls.entries()) {
                 const body = (await (await fetch(`${url}/`)).json()) as Record<string, string>;
-                expect(body).toMatchObject({ app: "hellodocker", lab: spec.instance, hostname: s.replicas[i].hostname });
+                expect(body).toMatchObject({ app: "hellodocker", lab: spec.instance, hostname: replicasOf(s)[i].hostname });
             }
         }
         const ports = spec.students.flatMap((s) => s.appUrls);
@@ -115,8 +119,8 @@ describeLive("a class of three provisioned from the spec on a real engine", () =
                     `setTimeout(()=>{console.log('no answer: timeout');process.exit(0)},3000);require('http').get('http://${ip}:8080/healthz',r=>{console.log('reached '+r.statusCode);process.exit(0)}).on('error',e=>{console.log('no answer: '+e.code);process.exit(0)})`,
                 ])
             ).stdout.trim();
-        expect(await reach(alice.replicas[0].name, await ipOf(alice.replicas[1].name))).toBe("reached 200");
-        expect(await reach(alice.replicas[0].name, await ipOf(bob.replicas[0].name))).toMatch(/^no answer/);
+        expect(await reach(replicasOf(alice)[0].name, await ipOf(replicasOf(alice)[1].name))).toBe("reached 200");
+        expect(await reach(replicasOf(alice)[0].name, await ipOf(replicasOf(bob)[0].name))).toMatch(/^no answer/);
     });
 
     test("npm run verify -- --student bob checks bob's lab only; a stopped replica of bob fails only bob's checks, naming him", async () => {
@@ -127,7 +131,7 @@ describeLive("a class of three provisioned from the spec on a real engine", () =
         expect(new Set(ok.report.checks.map((c) => c.check.student))).toEqual(new Set(["bob"]));
         expect(ok.report.checks).toHaveLength(bob.checks.length);
 
-        await docker(["stop", "--time", "1", bob.replicas[1].name]);
+        await docker(["stop", "--time", "1", replicasOf(bob)[1].name]);
         const all = runVerifyScript(args);
         expect(all.status).toBe(1);
         const failed = all.report.checks.filter((c) => !c.result.passed);

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { docker } from "../../engine";
 import { hostPort, LABEL, PROJECT_NAME } from "../../lab";
 import { DOCTOR_EXIT_CODES, type DoctorFinding, type DoctorResult, formatFindings, realProbes, runDoctor } from "../../tools";
-import { specFor } from "../../tools/stack";
+import { labSpec, replicasOf } from "../helpers/specs";
 import { describeLive, liveImages } from "./engine";
 
 // The doctor with its real probes on this machine: a port really taken, an engine really absent,
@@ -87,7 +87,7 @@ describeLive("doctor on the real machine", () => {
     test("a port held by the lab's own container is fine; for another stack it is another container", async () => {
         const config = { ...images, appPort: "29280", registryPort: "29200", replicas: "1" };
         // The container replica 0 of stack test-doctor would be: its name, the labels the doctor looks for, its port.
-        const replica = specFor(config, "test-doctor").replicas[0];
+        const replica = replicasOf(labSpec(config, "test-doctor"))[0];
         const { name } = replica;
         const [port] = replica.ports;
         await docker(["rm", "--force", name]);
@@ -246,7 +246,7 @@ describeLive("doctor on the real machine: the Pulumi state an interrupted update
     });
 
     test("an interrupted container create whose container exists: state.orphan with docker rm -f; gone once removed", async () => {
-        const replica = specFor(config, stack).replicas[0];
+        const replica = replicasOf(labSpec(config, stack))[0];
         const { name } = replica;
         await docker(["rm", "--force", name]);
         const created = await docker([

@@ -5,7 +5,7 @@ import { docker, type LiveLab, leftovers, PROJECT_ROOT, provisionLab, removeLeft
 import { exerciseCleanupCommand, exerciseLabel, exerciseProgressFile, exerciseWorkDir } from "../../lab/exercises";
 import { verifyLab } from "../../tools";
 import { EXERCISE_EXIT, type ExerciseIo, exerciseCommand, exerciseLab } from "../../tools/exercise";
-import { specFor } from "../../tools/stack";
+import { labSpec, replicasOf } from "../helpers/specs";
 import { describeLive, liveImages } from "./engine";
 
 // Every exercise on a real lab, through `npm run exercise`'s own code: its check fails before the
@@ -27,7 +27,7 @@ function sh(command: string, env: Record<string, string> = {}): Promise<{ status
 
 describeLive("exercises on a real lab", () => {
     const config = { ...liveImages(), appPort: "47080", registryPort: "47000" };
-    const spec = specFor(config, STACK);
+    const spec = labSpec(config, STACK);
     const lab = exerciseLab(STACK, config);
     const workDir = path.join(PROJECT_ROOT, exerciseWorkDir(STACK));
     const progressFile = path.join(PROJECT_ROOT, exerciseProgressFile(STACK));
@@ -130,7 +130,7 @@ describeLive("exercises on a real lab", () => {
     }
 
     test("a stopped replica: check and verify name it and the fix; docker start restores the lab", async () => {
-        const replica = spec.replicas[1];
+        const replica = replicasOf(spec)[1];
         await docker(["stop", "--time", "1", replica.name]);
         try {
             const check = await exercise("check", "02-head-tail");
@@ -194,7 +194,7 @@ describeLive("exercises on a real lab", () => {
         for (const id of ["02-run-port", "02-build", "00-kernel"]) expect((await exercise("solve", id)).code).toBe(EXERCISE_EXIT.ok);
         // What pulumi destroy does: it deletes its own containers, network and volume (by id, not by label:
         // exercise containers carry docker-lab.instance too, from the image's labels); then the image command runs.
-        const own = [spec.registry.container.name, ...spec.replicas.map((r) => r.name)];
+        const own = [spec.registry.container.name, ...replicasOf(spec).map((r) => r.name)];
         expect((await docker(["rm", "--force", "--volumes", ...own])).status).toBe(0);
         expect((await docker(["network", "rm", spec.network.name])).status).toBe(0);
         expect((await docker(["volume", "rm", spec.volume.name])).status).toBe(0);

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DockerCommandError, leftovers, provisionLab, removeLeftovers } from "../../engine";
 import { LabConfigError } from "../../lab";
-import { specFor } from "../../tools/stack";
+import { labSpec } from "../helpers/specs";
 import { describeLive, liveImages } from "./engine";
 
 // Failure paths on the real engine: each must end in one message a person can act on.
@@ -13,7 +13,7 @@ describeLive("failure paths on a real engine", () => {
     const images = liveImages();
 
     test("a host port already taken: the error names the port and the container", async () => {
-        const spec = specFor({ ...images, appPort: "19080", registryPort: "19000" }, "test-port");
+        const spec = labSpec({ ...images, appPort: "19080", registryPort: "19000" }, "test-port");
         await removeLeftovers([spec]);
         const holder = net.createServer();
         await new Promise<void>((resolve) => holder.listen(19000, "127.0.0.1", resolve));
@@ -35,7 +35,7 @@ describeLive("failure paths on a real engine", () => {
 
     test("an unreachable engine: one line that says so and how to fix it", async () => {
         const deadSocket = `unix://${path.join(os.tmpdir(), `docker-lab-no-engine-${process.pid}.sock`)}`;
-        const spec = specFor({ ...images, dockerHost: deadSocket }, "test-noengine");
+        const spec = labSpec({ ...images, dockerHost: deadSocket }, "test-noengine");
         const error = await provisionLab(spec).then(
             () => undefined,
             (e: unknown) => e,
@@ -55,7 +55,7 @@ describeLive("failure paths on a real engine", () => {
         const savedPath = process.env.PATH;
         process.env.PATH = `${dir}${path.delimiter}${savedPath}`;
         try {
-            const attempt = async () => provisionLab(specFor({ ...images, replicas: "0", appPort: "99999" }, "test-invalid"));
+            const attempt = async () => provisionLab(labSpec({ ...images, replicas: "0", appPort: "99999" }, "test-invalid"));
             await expect(attempt()).rejects.toBeInstanceOf(LabConfigError);
             await expect(attempt()).rejects.toThrow(/replicas = "0"[\s\S]*appPort = "99999"/);
             expect(fs.existsSync(log)).toBe(false);

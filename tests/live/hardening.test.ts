@@ -1,6 +1,7 @@
 import { docker, dockerOk, type LiveLab, leftovers, provisionLab, removeLeftovers, teardownLab } from "../../engine";
 import { type ContainerSpec, OFFLINE_IMAGES } from "../../lab";
-import { labConfig, specFor } from "../../tools/stack";
+import { labConfig } from "../../tools/stack";
+import { labSpec, replicasOf } from "../helpers/specs";
 import { describeLive, liveImages } from "./engine";
 
 // CIS Docker Benchmark section 5 (container runtime) on a running lab: every container, the
@@ -48,10 +49,10 @@ async function execIn(name: string, script: string, env: Record<string, string>)
 describeLive("CIS section 5 on every container of a running lab", () => {
     const images = liveImages();
     const config = { ...images, replicas: "2", appPort: "19180", registryPort: "19100" };
-    const spec = specFor(config, "test-hardening");
+    const spec = labSpec(config, "test-hardening");
     const bindAddress = labConfig(config).bindAddress;
     const env = spec.commandEnv;
-    const containers: ContainerSpec[] = [spec.registry.container, ...spec.replicas];
+    const containers: ContainerSpec[] = [spec.registry.container, ...replicasOf(spec)];
     const inspected = new Map<string, Inspected>();
     let lab: LiveLab;
 
@@ -141,7 +142,7 @@ describeLive("CIS section 5 on every container of a running lab", () => {
     });
 
     test("every container runs as a non-root user: the app as the spec's, the registry as its image's", async () => {
-        for (const r of spec.replicas) {
+        for (const r of replicasOf(spec)) {
             const user = (inspected.get(r.name) as Inspected).Config.User;
             expect(user).toBe(r.user);
             expect(ROOT_USERS).not.toContain(user);
@@ -162,7 +163,7 @@ describeLive("CIS section 5 on every container of a running lab", () => {
     test("the hardened lab works: every replica answers, the registry serves the pushed image", async () => {
         for (const [i, url] of spec.appUrls.entries()) {
             const body = (await (await fetch(`${url}/`)).json()) as Record<string, string>;
-            expect(body).toMatchObject({ lab: spec.instance, hostname: spec.replicas[i].name });
+            expect(body).toMatchObject({ lab: spec.instance, hostname: replicasOf(spec)[i].name });
         }
         const tags = (await (await fetch(`${spec.registry.url}/v2/${spec.image.registryPath}/tags/list`)).json()) as { tags: string[] };
         expect(tags.tags).toContain(spec.image.tag);

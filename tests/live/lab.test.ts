@@ -2,9 +2,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type CheckResult, docker, type LiveLab, leftovers, PROJECT_ROOT, provisionLab, removeLeftovers, teardownLab } from "../../engine";
-import { FAIL_MARKER, PASS_MARKER } from "../../lab";
+import { FAIL_MARKER, oneLab, PASS_MARKER } from "../../lab";
 import { type VerifyReport, verifyLab } from "../../tools";
-import { specFor } from "../../tools/stack";
+import { labSpec, replicasOf } from "../helpers/specs";
 import { describeLive, liveImages } from "./engine";
 
 // Two labs at once on one engine, from the same spec the Pulumi program uses: the default
@@ -35,8 +35,8 @@ describeLive("two labs provisioned from the spec on a real engine", () => {
     const images = liveImages();
     const secondConfig = { ...images, replicas: "3", appPort: "18080", registryPort: "15000" };
     const specs = {
-        defaults: specFor({ ...images }, "test-default"),
-        second: specFor(secondConfig, "test-second"),
+        defaults: labSpec({ ...images }, "test-default"),
+        second: labSpec(secondConfig, "test-second"),
     };
     const labs: Partial<Record<keyof typeof specs, LiveLab>> = {};
     const results: Partial<Record<keyof typeof specs, CheckResult[]>> = {};
@@ -77,13 +77,13 @@ describeLive("two labs provisioned from the spec on a real engine", () => {
             const spec = specs[key];
             for (const [i, url] of spec.appUrls.entries()) {
                 const body = (await (await fetch(`${url}/`)).json()) as Record<string, string>;
-                expect(body).toMatchObject({ app: "hellodocker", lab: spec.instance, hostname: spec.replicas[i].name });
+                expect(body).toMatchObject({ app: "hellodocker", lab: spec.instance, hostname: replicasOf(spec)[i].name });
             }
         }
     });
 
     test("replicas run with the spec's security settings", async () => {
-        const replica = specs.second.replicas[0];
+        const replica = replicasOf(specs.second)[0];
         const out = await docker([
             "inspect",
             "--format",
@@ -97,7 +97,7 @@ describeLive("two labs provisioned from the spec on a real engine", () => {
 
     test("a stopped replica makes exactly its own checks fail, each with a full report", async () => {
         const lab = labs.second as LiveLab;
-        const broken = lab.spec.replicas[1];
+        const broken = replicasOf(oneLab(lab.spec))[1];
         await docker(["stop", "--time", "1", broken.name]);
         const verify = runVerifyScript("test-second", secondConfig);
         expect(verify.status).toBe(1);
@@ -110,10 +110,10 @@ describeLive("two labs provisioned from the spec on a real engine", () => {
         expect(ps.stderr).toContain("command:  docker ps --filter label=docker-lab.instance=docker-lab-test-second");
         expect(ps.stderr).toContain(`/^${broken.name} Up .*\\(healthy\\)$/`);
         const got = ps.stderr.slice(ps.stderr.indexOf("got:"));
-        expect(got).toContain(`${lab.spec.replicas[0].name} Up`);
+        expect(got).toContain(`${replicasOf(oneLab(lab.spec))[0].name} Up`);
         expect(got).not.toContain(broken.name);
         const http = failed.find((r) => r.id === "02-http-1") as CheckResult;
-        expect(http.stderr).toContain(`curl -fsS ${lab.spec.appUrls[1]}/`);
+        expect(http.stderr).toContain(`curl -fsS ${oneLab(lab.spec).appUrls[1]}/`);
         expect(http.stderr).toMatch(/exit status: [1-9]/);
     });
 
@@ -122,7 +122,7 @@ describeLive("two labs provisioned from the spec on a real engine", () => {
         const markdown = fs.readFileSync(path.join(PROJECT_ROOT, "lab-report.md"), "utf8");
         for (const text of [html, markdown]) {
             expect(text).toContain(specs.second.instance);
-            for (const replica of specs.second.replicas) expect(text).toContain(replica.name);
+            for (const replica of replicasOf(specs.second)) expect(text).toContain(replica.name);
         }
     });
 

@@ -14,7 +14,7 @@ import {
     teardownLab,
 } from "../../engine";
 import { REGISTRY_PASSWORD_ENV, registryAuthEnv } from "../../lab";
-import { specFor } from "../../tools/stack";
+import { labSpec } from "../helpers/specs";
 import { describeLive, liveImages } from "./engine";
 
 // registryAuth on a real engine: the registry (read-only root, htpasswd on its volume) refuses a push
@@ -37,7 +37,7 @@ function learnerDockerConfig(): string {
 
 describeLive("registryAuth on a real engine", () => {
     const config = { ...liveImages(), replicas: "1", appPort: "19400", registryPort: "19401", registryAuth: "true" };
-    const spec = specFor(config, "test-auth");
+    const spec = labSpec(config, "test-auth");
     const auth = spec.registry.auth!;
     const env = spec.commandEnv;
     let lab: LiveLab;

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT, provisionLab, removeLeftovers } from "../../engine";
 import { exerciseCleanupCommand, exerciseProgressFile, exerciseWorkDir, labExercises } from "../../lab/exercises";
-import { specFor } from "../../tools/stack";
+import { labSpec, replicasOf } from "../helpers/specs";
 import { gate } from "../helpers/suiteGate";
 import { ENGINE_VERSION, liveImages } from "../live/engine";
 import { Tmux } from "./tmux";
@@ -32,7 +32,7 @@ const plain = (screen: string) => screen.replace(new RegExp(`${E}\\[[0-9;]*m`, "
 
 describeTerminal("npm run exercise in a real terminal", () => {
     const config = { ...liveImages(), replicas: "1", appPort: "47082", registryPort: "47001" };
-    const spec = specFor(config, STACK);
+    const spec = labSpec(config, STACK);
     const total = labExercises(spec, STACK).length;
     const psFile = `${exerciseWorkDir(STACK)}/ps.txt`;
     const tmux = new Tmux(`docker-lab-terminal-${process.pid}`);
@@ -97,7 +97,7 @@ describeTerminal("npm run exercise in a real terminal", () => {
     test("typing the commands solves it: the check passes with a green ✓ and the list shows it done", () => {
         const typed = tmux.run(`docker ps > ${psFile} && cat ${psFile}`);
         expect(typed).toContain("CONTAINER ID");
-        expect(typed).toContain(spec.replicas[0].name);
+        expect(typed).toContain(replicasOf(spec)[0].name);
         const screen = tmux.run("npm run exercise -- check 01.02-ps-file $LAB");
         expect(screen).toMatch(colored(32, "✓"));
         expect(plain(screen)).toContain(`✓ 01.02-ps-file  Write the output of docker ps to a file with >  passed (1/${total} done)`);

@@ -1,5 +1,6 @@
 import { type ContainerSpec, PASS_MARKER, pidsLimitCommand, renderCheckScript, resolveCheck, resolveImageCommand } from "../../lab";
-import { labConfig, specFor } from "../../tools/stack";
+import { labConfig } from "../../tools/stack";
+import { classSpec, labSpec, replicasOf } from "../helpers/specs";
 import { DEFAULT_ENGINE_PLATFORM, fakeDigest, named, ofType, type ProgramRun, runProgram, TYPES } from "./helpers/program";
 
 // The program under Pulumi mocks: every assertion is on the inputs index.ts sent to the engine.
@@ -25,7 +26,7 @@ const appContainers = (run: ProgramRun) =>
 
 describe("default config", () => {
     let run: ProgramRun;
-    const spec = specFor({});
+    const spec = labSpec({});
     beforeAll(async () => {
         run = await runProgram({}, "dev", { commandStdout: passingChecks() });
     });
@@ -48,7 +49,7 @@ describe("default config", () => {
         expect(registry.ports).toEqual([{ internal: 5000, external: labConfig().registryPort, ip: "127.0.0.1", protocol: "tcp" }]);
         const ports = appContainers(run).map((c) => c.inputs.ports[0]);
         const first = labConfig().appPort;
-        expect(ports.map((p) => p.external)).toEqual(spec.replicas.map((_, i) => first + i));
+        expect(ports.map((p) => p.external)).toEqual(replicasOf(spec).map((_, i) => first + i));
         expect(ports.every((p) => p.ip === "127.0.0.1" && p.internal === 8080)).toBe(true);
     });
 
@@ -123,7 +124,12 @@ describe("default config", () => {
     /** Container resource, its PIDs-limit command, the component owning both, and the spec they come from. */
     const hardened = (): [string, string, string, ContainerSpec][] => [
         ["lab-registry-container", "lab-registry-pids-limit", "lab-registry", spec.registry.container],
-        ...spec.replicas.map((r, i): [string, string, string, ContainerSpec] => [`lab-app-${i}`, `lab-app-${i}-pids-limit`, "lab-app", r]),
+        ...replicasOf(spec).map((r, i): [string, string, string, ContainerSpec] => [
+            `lab-app-${i}`,
+            `lab-app-${i}-pids-limit`,
+            "lab-app",
+            r,
+        ]),
     ];
 
     test("registry and every replica are sent the spec's CIS section-5 settings", () => {
@@ -245,7 +251,7 @@ describe("default config", () => {
         expect({ serviceNames: run.outputs.serviceNames, nodeUrls: run.outputs.nodeUrls }).toEqual({ serviceNames: [], nodeUrls: [] });
         expect(run.outputs.appUrls).toEqual(spec.appUrls);
         expect(run.outputs.registryUrl).toBe(`http://127.0.0.1:${labConfig().registryPort}`);
-        expect(run.outputs.containerNames).toEqual(spec.replicas.map((r) => r.name));
+        expect(run.outputs.containerNames).toEqual(replicasOf(spec).map((r) => r.name));
         expect(run.outputs.checks).toEqual(Object.fromEntries(spec.checks.map((c) => [c.id, "passed"])));
         expect(Object.keys(run.outputs.checks as object)).toEqual(spec.checks.map((c) => c.id));
         expect(run.outputs.checkSummary).toBe(`${spec.checks.length} of ${spec.checks.length} lesson checks passed`);
@@ -278,7 +284,7 @@ describe("other configs", () => {
         expect(appContainers(run)[0].inputs.memory).toBe(64);
         expect(appContainers(run)[0].inputs.memorySwap).toBe(64);
         // The registry's limit is its own, not the app's.
-        expect(named(run, "lab-registry-container").inputs.memory).toBe(specFor({}).registry.container.memoryMb);
+        expect(named(run, "lab-registry-container").inputs.memory).toBe(labSpec({}).registry.container.memoryMb);
     });
 
     test("every Docker object name includes the stack, so two stacks coexist", async () => {
@@ -354,7 +360,7 @@ describe("invalid config", () => {
 describe("classroom", () => {
     const CLASS = ["alice", "bob", "carol"];
     const classConfig = (students: string[]) => ({ students: JSON.stringify(students), appPort: "9000", registryPort: "9003" });
-    const classSpecOf = (students: string[]) => specFor(classConfig(students));
+    const classSpecOf = (students: string[]) => classSpec(classConfig(students));
     /** Mocked stdout: every student's check passes except `failing` (student/id). */
     const classChecks =
         (failing: string[] = []) =>
@@ -376,7 +382,7 @@ describe("classroom", () => {
             [TYPES.network, `${n}-network`],
             [TYPES.command, `${n}-image`],
             ["docker-lab:lab:AppReplicas", `${n}-app`],
-            ...lab.replicas.flatMap((_, i): [string, string][] => [
+            ...replicasOf(lab).flatMap((_, i): [string, string][] => [
                 [TYPES.container, `${n}-app-${i}`],
                 [TYPES.command, `${n}-app-${i}-pids-limit`],
             ]),
@@ -419,7 +425,7 @@ describe("classroom", () => {
             expect(copy.inputs.create).toBe(resolveImageCommand(lab.student?.copyImageCommand as string, run.outputs.imageRef as string));
             expect(copy.inputs.delete).toBe(lab.image.removeCommand);
             expect(copy.dependsOn).toContain("lab-image-build");
-            for (const [i] of lab.replicas.entries()) {
+            for (const [i] of replicasOf(lab).entries()) {
                 const c = named(run, `${n}-app-${i}`);
                 expect(c.inputs.image).toBe(`${lab.image.repository}@${digest}`);
                 // The replica waits for the push into the student's repository.
@@ -435,7 +441,7 @@ describe("classroom", () => {
             expect(named(run, `${n}-network`).inputs.labels).toEqual(
                 expect.arrayContaining([{ label: "docker-lab.student", value: lab.student?.name }]),
             );
-            for (const [i, replica] of lab.replicas.entries()) {
+            for (const [i, replica] of replicasOf(lab).entries()) {
                 const inputs = named(run, `${n}-app-${i}`).inputs;
                 expect(inputs).toEqual(
                     expect.objectContaining({
@@ -467,17 +473,17 @@ describe("classroom", () => {
         for (const lab of spec.students) {
             const n = `lab-${lab.student?.name}`;
             const imageRef = `${lab.image.repository}@${fakeDigest(named(run, "lab-image-build").inputs.imageName)}`;
-            const own = lab.replicas.flatMap((_, i) => [`${n}-app-${i}`, `${n}-app-${i}-pids-limit`]);
+            const own = replicasOf(lab).flatMap((_, i) => [`${n}-app-${i}`, `${n}-app-${i}-pids-limit`]);
             const others = spec.students
                 .filter((o) => o !== lab)
-                .flatMap((o) => o.replicas.map((_, i) => `lab-${o.student?.name}-app-${i}`));
+                .flatMap((o) => replicasOf(o).map((_, i) => `lab-${o.student?.name}-app-${i}`));
             for (const check of lab.checks) {
                 const cmd = named(run, `${n}-check-${check.id}`);
                 expect(cmd.inputs.create).toBe(renderCheckScript(resolveCheck(check, { imageRef })));
                 expect(cmd.inputs.create).toContain(`for student ${lab.student?.name}`);
                 expect(cmd.dependsOn).toEqual(expect.arrayContaining([...own, "lab-registry-container", "lab-registry-pids-limit"]));
                 expect(cmd.dependsOn.filter((d) => others.includes(d))).toEqual([]);
-                expect(cmd.inputs.triggers).toEqual([imageRef, ...lab.replicas.map((_, i) => `${n}-app-${i}-id`)]);
+                expect(cmd.inputs.triggers).toEqual([imageRef, ...replicasOf(lab).map((_, i) => `${n}-app-${i}-id`)]);
             }
             // One at a time per student, in order, as verify runs them.
             for (const [k, check] of lab.checks.entries()) {
@@ -502,7 +508,7 @@ describe("classroom", () => {
             spec.students.map((lab) => ({
                 student: lab.student?.name,
                 urls: lab.appUrls,
-                containers: lab.replicas.map((r) => r.name),
+                containers: replicasOf(lab).map((r) => r.name),
                 repository: lab.image.repository,
                 imageRef: `${lab.image.repository}@${fakeDigest(named(run, "lab-image-build").inputs.imageName)}`,
                 checkSummary:
@@ -519,7 +525,7 @@ describe("classroom", () => {
             "http://127.0.0.1:9006",
             "http://127.0.0.1:9007",
         ]);
-        expect(run.outputs.containerNames).toEqual(spec.students.flatMap((l) => l.replicas.map((r) => r.name)));
+        expect(run.outputs.containerNames).toEqual(spec.students.flatMap((l) => replicasOf(l).map((r) => r.name)));
         const statuses = run.outputs.checks as Record<string, string>;
         expect(Object.keys(statuses)).toEqual(spec.students.flatMap((l) => l.checks.map((c) => `${l.student?.name}/${c.id}`)));
         expect(Object.entries(statuses).filter(([, s]) => s !== "passed")).toEqual([["bob/02-http-1", "failed"]]);

@@ -1,5 +1,5 @@
 import { labsOf, PASS_MARKER, renderCheckScript, resolveCheck, SWARM_NODES_COMMAND, serviceArgs } from "../../lab";
-import { specFor } from "../../tools/stack";
+import { appServiceOf, classSpec, labSpec } from "../helpers/specs";
 import { DEFAULT_ENGINE_PLATFORM, fakeDigest, named, ofType, type ProgramRun, runProgram, TYPES } from "./helpers/program";
 
 // The program under Pulumi mocks in swarm mode: every assertion is on the inputs index.ts sent.
@@ -19,7 +19,7 @@ const HOST = { mode: "swarm", publishMode: "host", replicas: "2", appPort: "5408
 
 describe("swarm mode, publishMode host", () => {
     let run: ProgramRun;
-    const spec = specFor(HOST);
+    const spec = labSpec(HOST);
     const platforms = [{ os: "linux", architecture: "amd64" }];
     beforeAll(async () => {
         run = await runProgram(HOST, "dev", { runStdout, commandStdout: passing });
@@ -48,7 +48,7 @@ describe("swarm mode, publishMode host", () => {
     test("the app service is sent exactly the spec's service inputs, with the image digest, the network id and the engine's platform", () => {
         const app = named(run, "lab-app-service").inputs;
         const digestRef = `${spec.image.repository}@${fakeDigest(spec.image.name)}`;
-        expect(app).toEqual(JSON.parse(JSON.stringify(serviceArgs(spec.swarm!.app!, digestRef, "lab-network-id", platforms))));
+        expect(app).toEqual(JSON.parse(JSON.stringify(serviceArgs(appServiceOf(spec), digestRef, "lab-network-id", platforms))));
         expect(run.outputs.imageRef).toBe(digestRef);
     });
 
@@ -57,7 +57,7 @@ describe("swarm mode, publishMode host", () => {
         const c = app.taskSpec.containerSpec;
         expect(app.mode).toEqual({ replicated: { replicas: 2 } });
         expect(c.image).toMatch(/^localhost:54000\/docker-lab-dev\/hellodocker@sha256:[0-9a-f]{64}$/);
-        expect(c.healthcheck.tests).toEqual(["CMD-SHELL", spec.swarm!.app!.task.healthcheck.command]);
+        expect(c.healthcheck.tests).toEqual(["CMD-SHELL", appServiceOf(spec).task.healthcheck.command]);
         expect(c.healthcheck).toMatchObject({ interval: "2s", timeout: "3s", retries: 5, startPeriod: "10s" });
         expect(c).toMatchObject({ readOnly: true, user: "1000:1000", capDrops: ["ALL"], hostname: "docker-lab-dev-app-{{.Task.Slot}}" });
         expect(c.mounts).toEqual([{ type: "tmpfs", target: "/tmp", tmpfsOptions: { sizeBytes: 16 * 1024 * 1024 } }]);
@@ -173,7 +173,7 @@ describe("swarm mode, other configs", () => {
     test("a class: one app service per student on their own overlay network and port, one registry service, the roster names each service", async () => {
         const config = { ...HOST, students: '["alice","bob"]' };
         const run = await runProgram(config, "dev", { runStdout, commandStdout: passing });
-        const spec = specFor({ ...HOST, students: ["alice", "bob"] });
+        const spec = classSpec({ ...HOST, students: ["alice", "bob"] });
         expect(
             ofType(run, TYPES.service)
                 .map((s) => s.name)
@@ -183,7 +183,7 @@ describe("swarm mode, other configs", () => {
         for (const [i, student] of ["alice", "bob"].entries()) {
             const app = named(run, `lab-${student}-app-service`).inputs;
             expect(app.name).toBe(`docker-lab-dev-${student}-app`);
-            expect(app.endpointSpec.ports[0].publishedPort).toBe(labsOf(spec)[i].swarm!.app!.task.ports[0].external);
+            expect(app.endpointSpec.ports[0].publishedPort).toBe(appServiceOf(labsOf(spec)[i]).task.ports[0].external);
             expect(app.taskSpec.networksAdvanceds).toEqual([{ id: `lab-${student}-network-id`, aliases: ["hellodocker"] }]);
             expect(named(run, `lab-${student}-network`).inputs).toMatchObject({ driver: "overlay", attachable: true });
             // The student's own copy of the class image.

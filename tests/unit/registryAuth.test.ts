@@ -22,7 +22,8 @@ import {
     SECRET_CONFIG_VALUE,
     SWARM_NODES_COMMAND,
 } from "../../lab";
-import { labConfig, specFor } from "../../tools/stack";
+import { labConfig } from "../../tools/stack";
+import { labSpec } from "../helpers/specs";
 import { named, ofType, type ProgramRun, runProgram, TYPES } from "./helpers/program";
 
 // Registry authentication (registryAuth): config, the htpasswd helper, the checks' login, and the
@@ -139,8 +140,8 @@ describe("htpasswd helper", () => {
 });
 
 describe("spec and checks", () => {
-    const spec = specFor(AUTH, "dev");
-    const plain = specFor({}, "dev");
+    const spec = labSpec(AUTH, "dev");
+    const plain = labSpec({}, "dev");
     const ref = `${spec.image.repository}@sha256:${"a".repeat(64)}`;
     const scriptOf = (id: string, s = spec) => renderCheckScript(resolveCheck(s.checks.find((c) => c.id === id)!, { imageRef: ref }));
 
@@ -293,7 +294,7 @@ describe("the program under mocks with registryAuth", () => {
 
     test("every check's environment holds the password as a secret, in and out; the scripts hold none", () => {
         const checks = ofType(given, TYPES.command).filter((c) => c.name.startsWith("lab-check-"));
-        expect(checks.length).toBe(specFor(AUTH, "dev").checks.length);
+        expect(checks.length).toBe(labSpec(AUTH, "dev").checks.length);
         for (const check of checks) {
             expect(check.inputs.environment).toEqual(registryAuthEnv("lab", PASSWORD));
             expect(check.secretInputs).toEqual(["environment"]);
@@ -333,7 +334,7 @@ describe("the program under mocks with registryAuth in swarm mode", () => {
         throw new Error(`unexpected command ${command}`);
     };
     const SWARM = { ...AUTH, mode: "swarm", publishMode: "host", replicas: "1", registryPassword: PASSWORD };
-    const spec = specFor({ ...SWARM, registryPassword: SECRET_CONFIG_VALUE }, "dev");
+    const spec = labSpec({ ...SWARM, registryPassword: SECRET_CONFIG_VALUE }, "dev");
     const LINE = htpasswdLine("lab", PASSWORD, "docker-lab-dev");
     let run: ProgramRun;
     let plain: ProgramRun;
@@ -410,7 +411,7 @@ describe("the program under mocks with registryAuth in swarm mode", () => {
     });
 
     test("the swarm checks that push, pull or call the registry API log in; the others are those without auth", () => {
-        const open = specFor({ mode: "swarm", publishMode: "host", replicas: "1" }, "dev");
+        const open = labSpec({ mode: "swarm", publishMode: "host", replicas: "1" }, "dev");
         expect(spec.checks.map((c) => c.id)).toEqual(open.checks.map((c) => c.id));
         const changed = spec.checks.filter((c, i) => JSON.stringify(c) !== JSON.stringify(open.checks[i])).map((c) => c.id);
         expect(changed).toEqual(["01.01-tag-push-pull", "01.01-search", "01.03-registry-catalog"]);

@@ -1,4 +1,4 @@
-import type { LabSpec } from "../../lab";
+import { asClassSpec, type ClassSpec } from "../../lab";
 import { specFor } from "../stack";
 import { BASE_IMAGE, REGISTRY_IMAGE } from "./common";
 
@@ -28,6 +28,6 @@ export function classConfig(students: number): Record<string, unknown> {
 }
 
 /** The bench class's spec. */
-export function benchClassSpec(students: number): LabSpec {
-    return specFor(classConfig(students), CLASS_STACK);
+export function benchClassSpec(students: number): ClassSpec {
+    return asClassSpec(specFor(classConfig(students), CLASS_STACK));
 }

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { docker, dockerOk, PROJECT_ROOT, provisionLab, teardownLab, timed } from "../../engine";
-import { LABEL, type LabSpec, labsOf, PROJECT_NAME } from "../../lab";
+import { appContainers, type ClassSpec, LABEL, labsOf, PROJECT_NAME } from "../../lab";
 import { copyProject, removeProjectCopy } from "../projectCopy";
 import { forgetWorkspace } from "../projectCopyEnv";
 import { DEFAULT_PASSPHRASE } from "../pulumiCli";
@@ -46,7 +46,7 @@ export function parseMemUsage(text: string): number {
 }
 
 /** Memory of each student lab (the sum of its containers) and of the registry, from one `docker stats --no-stream`. */
-async function memoryOf(spec: LabSpec): Promise<{ perLab: number[]; registry: number }> {
+async function memoryOf(spec: ClassSpec): Promise<{ perLab: number[]; registry: number }> {
     const out = await dockerOk(["stats", "--no-stream", "--format", "{{.Name}}\t{{.MemUsage}}"], "reading docker stats", spec.commandEnv);
     const used = new Map(
         out
@@ -55,13 +55,13 @@ async function memoryOf(spec: LabSpec): Promise<{ perLab: number[]; registry: nu
             .map((line) => line.split("\t") as [string, string])
             .map(([name, usage]) => [name, parseMemUsage(usage)]),
     );
-    const perLab = labsOf(spec).map((lab) => lab.replicas.reduce((sum, r) => sum + (used.get(r.name) ?? Number.NaN), 0));
+    const perLab = labsOf(spec).map((lab) => appContainers(lab).reduce((sum, r) => sum + (used.get(r.name) ?? Number.NaN), 0));
     return { perLab, registry: used.get(spec.registry.container.name) ?? Number.NaN };
 }
 
 /** Polls the engine until every replica of the class is healthy; resolves with the ms since `since`. */
-function whenAllHealthy(spec: LabSpec, since: number, stop: { done: boolean }): Promise<number> {
-    const want = labsOf(spec).reduce((n, lab) => n + lab.replicas.length, 0);
+function whenAllHealthy(spec: ClassSpec, since: number, stop: { done: boolean }): Promise<number> {
+    const want = labsOf(spec).reduce((n, lab) => n + appContainers(lab).length, 0);
     return new Promise((resolve) => {
         const poll = async () => {
             if (stop.done) return resolve(Number.NaN);
@@ -98,7 +98,7 @@ function run(file: string, args: string[], cwd: string, env: Record<string, stri
 
 /** The figures after the up, the same either way: verify of every student, the engine memory, then `down`. */
 async function verifyWeighAndDown(
-    spec: LabSpec,
+    spec: ClassSpec,
     imageRef: string,
     cwd: string,
     down: () => Promise<unknown>,
@@ -108,7 +108,7 @@ async function verifyWeighAndDown(
     const [, downMs] = await timed(down);
     return {
         students: LIVE_CLASS_SIZE,
-        replicas: spec.students[0].replicas.length,
+        replicas: appContainers(spec.students[0]).length,
         verifyMs,
         checks: report.checks.length,
         failed: report.failed,
@@ -119,7 +119,7 @@ async function verifyWeighAndDown(
 }
 
 /** The class of LIVE_CLASS_SIZE through the real Pulumi CLI, in a throw-away copy of the project. */
-export async function classWithPulumi(toolchain: PulumiToolchain, spec: LabSpec): Promise<ClassLive> {
+export async function classWithPulumi(toolchain: PulumiToolchain, spec: ClassSpec): Promise<ClassLive> {
     const copy = copyProject("docker-lab-bench-class-");
     const env: Record<string, string | undefined> = {
         ...process.env,
@@ -170,7 +170,7 @@ export async function classWithPulumi(toolchain: PulumiToolchain, spec: LabSpec)
 }
 
 /** The class of LIVE_CLASS_SIZE through the live harness (no Pulumi CLI). */
-export async function classWithHarness(spec: LabSpec, reason: string): Promise<ClassLive> {
+export async function classWithHarness(spec: ClassSpec, reason: string): Promise<ClassLive> {
     try {
         const started = Date.now();
         const lab = await provisionLab(spec);

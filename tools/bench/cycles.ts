@@ -17,6 +17,7 @@ import {
     APP_CONTAINER_PORT,
     APP_DIR,
     APP_HEALTHCHECK_COMMAND,
+    appContainers,
     hostPort,
     hostUrl,
     type LabConfig,
@@ -123,7 +124,7 @@ export async function bareCycle(spec: LabSpec, config: LabConfig): Promise<Cycle
         ], `bare: replica ${i} run`);
     }
     const names = Array.from({ length: config.replicas }, (_, i) => BARE.replica(i));
-    const replicaHealthy = await Promise.all(names.map((n) => waitHealthyByName(n, spec.replicas[0])));
+    const replicaHealthy = await Promise.all(names.map((n) => waitHealthyByName(n, appContainers(spec)[0])));
     const [, curl] = await timed(() => curlAll(names.map((_, i) => hostUrl(config.bindAddress, replicaPort(config, i)))));
 
     const [, teardown] = await timed(async () => {

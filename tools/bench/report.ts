@@ -1,5 +1,5 @@
 import type { CheckResult } from "../../engine";
-import type { LabConfig, LabSpec } from "../../lab";
+import { appContainers, type LabConfig, type LabSpec } from "../../lab";
 import { median, runsOf, STACK, secs, table, verdict } from "./common";
 import type { CycleSteps, LabCycle } from "./cycles";
 import type { ImagePhase } from "./imagePhase";
@@ -58,7 +58,7 @@ function figuresOf({ spec, image, lab, bare }: BenchRuns) {
     const failures = lab.flatMap((c, i) =>
         c.checks.filter((r) => !r.passed).map((r) => `cycle ${i + 1} ${r.id}: ${r.stderr.trim().split("\n").slice(0, 6).join(" | ")}`),
     );
-    const replicaHealthy = spec.replicas.map((_, r) => lab.map((c) => c.replicaHealthy[r]));
+    const replicaHealthy = appContainers(spec).map((_, r) => lab.map((c) => c.replicaHealthy[r]));
     const labCycleMs = median(pick(lab, "cycle"));
     const bareCycleMs = median(pick(bare, "cycle"));
     const ratio = labCycleMs / bareCycleMs;
@@ -144,7 +144,7 @@ function stepRows({ spec, lab, bare }: BenchRuns): string[][] {
         stepRow("build (app cache empty)", (c) => c.build),
         stepRow("push (fresh registry)", (c) => c.push),
         stepRow("rm tag + pull back", (c) => c.pullBack),
-        ...spec.replicas.map((_, r) => stepRow(`replica ${r} start -> healthy`, (c) => c.replicaHealthy[r])),
+        ...appContainers(spec).map((_, r) => stepRow(`replica ${r} start -> healthy`, (c) => c.replicaHealthy[r])),
         stepRow("curl each replica", (c) => c.curl),
         stepRow("teardown", (c) => c.teardown),
         stepRow("whole cycle (wall)", (c) => c.cycle),

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
 import { docker, dockerOk, GWBRIDGE_NETWORK, initSwarm, leaveSwarm, removeSwarmLab, swarmLeftovers, swarmState } from "../../engine";
-import type { LabSpec } from "../../lab";
+import { type LabSpec, oneLab } from "../../lab";
 import { forgetWorkspace } from "../projectCopyEnv";
 import { specFor } from "../stack";
 import { type PulumiToolchain, TOOLCHAIN_HINT } from "../toolchain";
@@ -36,7 +36,7 @@ export const SWARM_CONFIG = {
 } as const;
 
 export function swarmBenchSpec(): LabSpec {
-    return specFor(SWARM_CONFIG, SWARM_STACK);
+    return oneLab(specFor(SWARM_CONFIG, SWARM_STACK));
 }
 
 /** One poll of the app: when (ms since the epoch), and the version it answered or why it did not. */

@@ -249,3 +249,9 @@ async function engineDown(
     }
     return finding("engine", "engine.down", false, `no Docker engine answers at ${where}${said}: fix: ${fix}`);
 }
+
+/** The doctor's checks of what a lab's mode needs of the engine, with the progress line they run under. */
+export interface ModeEngineChecks {
+    progress: string;
+    check(probes: DoctorProbes, config: LabConfig, engine: EngineTarget): Promise<DoctorFinding[]>;
+}

@@ -1,10 +1,11 @@
-// tools/doctor/: the preflight, one module per class of finding (node, config, state, engine and swarm, ports, disk, images), all I/O through probes; it changes nothing and declares no resource.
+// tools/doctor/: the preflight, one module per class of finding (node, config, state, the engine and what the lab's mode needs of it, ports, disk, images), all I/O through probes; it changes nothing and declares no resource.
 
 import { PROJECT_ROOT } from "../../engine";
+import { type LabMode, MODES } from "../../lab";
 import { parseDoctorArgs } from "./args";
 import { checkConfig } from "./config";
 import { checkDisk } from "./disk";
-import { checkEngine } from "./engine";
+import { checkEngine, type ModeEngineChecks } from "./engine";
 import { skipped } from "./findings";
 import { formatFindings } from "./format";
 import { checkImages } from "./images";
@@ -12,8 +13,15 @@ import { checkNode } from "./node";
 import { checkPorts } from "./ports";
 import { realProbes } from "./probes";
 import { checkState } from "./state";
-import { checkSwarm } from "./swarm";
-import { DOCTOR_EXIT_CODES, type DoctorFinding, type DoctorOptions, type DoctorProbes, type DoctorResult, exitCodeOf } from "./types";
+import { swarmEngineChecks } from "./swarm";
+import {
+    DOCTOR_EXIT_CODES,
+    type DoctorFinding,
+    type DoctorOptions,
+    type DoctorProbes,
+    type DoctorResult,
+    exitCodeOf,
+} from "./types";
 
 /**
  * `npm run doctor` and the preflight of `npm run up`: checks everything the lab needs before any
@@ -39,6 +47,11 @@ export {
     type DoctorResult,
     type PortState,
 } from "./types";
+
+/** What a mode needs of the engine beyond that it answers (a swarm manager, say), by mode; none in containers mode. */
+const MODE_ENGINE_CHECKS: { readonly [M in LabMode]?: ModeEngineChecks } = {
+    swarm: swarmEngineChecks,
+};
 
 /** Runs every check for one stack. Never throws for a problem it can describe; returns findings and the exit code. */
 export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
@@ -72,11 +85,12 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
         return done();
     }
 
-    if (config.mode === "swarm") {
-        progress("checking the swarm…");
-        findings.push(...(await checkSwarm(probes, config, engine)));
+    const modeChecks = MODE_ENGINE_CHECKS[config.mode];
+    if (modeChecks) {
+        progress(modeChecks.progress);
+        findings.push(...(await modeChecks.check(probes, config, engine)));
     }
-    progress(`checking ports on ${config.mode === "swarm" ? "every interface" : config.bindAddress}…`);
+    progress(`checking ports on ${MODES[config.mode].portsOnEveryInterface ? "every interface" : config.bindAddress}…`);
     findings.push(...(await checkPorts(probes, config, spec, engine)));
     progress("checking free disk space…");
     findings.push(...(await checkDisk(probes, engine)));

@@ -1,4 +1,4 @@
-import { LABEL, type LabConfig, type LabSpec, LIMITS, labsOf, replicaPort } from "../../lab";
+import { LABEL, type LabConfig, LIMITS, labsOf, MODES, replicaPort, type Spec } from "../../lab";
 import { type EngineTarget, isLocalEngine } from "./engine";
 import { finding } from "./findings";
 import type { DoctorFinding, DoctorProbes } from "./types";
@@ -24,26 +24,11 @@ interface LabPort {
     role: string;
 }
 
-function labPorts(spec: LabSpec): LabPort[] {
+function labPorts(spec: Spec): LabPort[] {
+    const mode = MODES[spec.mode];
     return [
         { port: spec.registry.container.ports[0].external, key: "registryPort", role: "registry, registryPort" },
-        ...spec.replicas.map((r, i) => ({
-            port: r.ports[0].external,
-            key: "appPort" as const,
-            role: i === 0 ? "app replica 0, appPort" : `app replica ${i}, appPort + ${i}`,
-        })),
-        // Swarm mode: one port per app service (per student in a class).
-        ...labsOf(spec).flatMap((lab) =>
-            lab.swarm?.app
-                ? [
-                      {
-                          port: lab.swarm.app.task.ports[0].external,
-                          key: "appPort" as const,
-                          role: lab.student ? `app service of ${lab.student.name}` : "app service, appPort",
-                      },
-                  ]
-                : [],
-        ),
+        ...labsOf(spec).flatMap((lab) => mode.appPorts(lab).map((p) => ({ ...p, key: "appPort" as const }))),
     ];
 }
 
@@ -57,8 +42,8 @@ async function freeAlternative(
 ): Promise<number | undefined> {
     const taken = new Set(ports.map((p) => p.port));
     const isFree = async (p: number) => p <= LIMITS.port.max && !taken.has(p) && (await probes.portHolder(ip, p)) === "free";
-    // The ports a value of `key` publishes: the registry's one port, or one per replica (swarm mode: the app service's one).
-    const appPorts = config.mode === "swarm" ? 1 : config.replicas;
+    // The ports a value of `key` publishes: the registry's one port, or the app's as its mode publishes them.
+    const appPorts = MODES[config.mode].appPortCount(config);
     const portsOf = (value: number) =>
         key === "appPort" ? Array.from({ length: appPorts }, (_, i) => replicaPort({ appPort: value }, i)) : [value];
     let candidate = Math.max(...ports.filter((p) => p.key === key).map((p) => p.port)) + 1;
@@ -76,9 +61,54 @@ async function freeAlternative(
     return undefined;
 }
 
-export async function checkPorts(probes: DoctorProbes, config: LabConfig, spec: LabSpec, engine: EngineTarget): Promise<DoctorFinding[]> {
-    // A swarm service publishes its ports on every interface: they must be free on all of them.
-    const ip = config.mode === "swarm" ? "0.0.0.0" : config.bindAddress;
+/** The lab's own holders of host ports, by port: its containers, and its services where its mode publishes through them. */
+async function portHoldersOfLab(probes: DoctorProbes, spec: Spec, engine: EngineTarget): Promise<Map<number, string>> {
+    const holders = new Map<number, string>();
+    for (const kind of MODES[spec.mode].portHolders) {
+        // Ports published through a routing mesh belong to the service, not to a task container.
+        const listed = await probes.docker(
+            [
+                ...(kind === "service" ? ["service", "ls"] : ["ps"]),
+                "--filter",
+                `label=${LABEL.instance}=${spec.instance}`,
+                "--format",
+                "{{.Names}} {{.Ports}}",
+            ],
+            engine.env,
+        );
+        for (const line of listed.stdout.split("\n").filter((l) => l.trim())) {
+            const [name, ...rest] = line.trim().split(" ");
+            for (const p of publishedHostPorts(rest.join(" "))) holders.set(p, `${kind} ${name}`);
+        }
+    }
+    return holders;
+}
+
+/** The finding for a port another container or program holds, with what to stop or the key to set. */
+async function takenPortFinding(
+    probes: DoctorProbes,
+    engine: EngineTarget,
+    ip: string,
+    p: LabPort,
+    alternative: () => Promise<number | undefined>,
+): Promise<DoctorFinding> {
+    const other = await probes.docker(["ps", "--filter", `publish=${p.port}`, "--format", "{{.Names}}"], engine.env);
+    const containers = other.stdout.split("\n").filter((l) => l.trim());
+    const setKey = `pulumi config set ${p.key} ${(await alternative()) ?? "<another port>"}`;
+    const message =
+        containers.length > 0
+            ? `port ${p.port} on ${ip} (${p.role}) is in use by container ${containers.join(", ")}, not part of this lab: fix: docker stop ${containers[0]}, or ${setKey}`
+            : `port ${p.port} on ${ip} (${p.role}) is in use by another program: fix: stop it (find it with lsof -i :${p.port} or ss -ltnp), or ${setKey}`;
+    return finding("ports", `ports.${p.port}`, false, message);
+}
+
+/** The interface the lab's ports must be free on: the bind address, or every interface where the mode publishes there. */
+export function portsInterface(config: LabConfig): string {
+    return MODES[config.mode].portsOnEveryInterface ? "0.0.0.0" : config.bindAddress;
+}
+
+export async function checkPorts(probes: DoctorProbes, config: LabConfig, spec: Spec, engine: EngineTarget): Promise<DoctorFinding[]> {
+    const ip = portsInterface(config);
     if (!isLocalEngine(engine.address)) {
         return [
             finding(
@@ -101,40 +131,13 @@ export async function checkPorts(probes: DoctorProbes, config: LabConfig, spec: 
             ),
         ];
     }
-
-    let labHolders: Map<number, string> | undefined;
-    const holdersOfThisLab = async () => {
-        if (labHolders) return labHolders;
-        labHolders = new Map();
-        const ps = await probes.docker(
-            ["ps", "--filter", `label=${LABEL.instance}=${spec.instance}`, "--format", "{{.Names}} {{.Ports}}"],
-            engine.env,
-        );
-        for (const line of ps.stdout.split("\n").filter((l) => l.trim())) {
-            const [name, ...rest] = line.trim().split(" ");
-            for (const p of publishedHostPorts(rest.join(" "))) labHolders.set(p, `container ${name}`);
-        }
-        if (config.mode === "swarm") {
-            // Ports published through the ingress mesh belong to the service, not to a task container (host mode: both).
-            const services = await probes.docker(
-                ["service", "ls", "--filter", `label=${LABEL.instance}=${spec.instance}`, "--format", "{{.Name}} {{.Ports}}"],
-                engine.env,
-            );
-            for (const line of services.stdout.split("\n").filter((l) => l.trim())) {
-                const [name, ...rest] = line.trim().split(" ");
-                for (const p of publishedHostPorts(rest.join(" "))) labHolders.set(p, `service ${name}`);
-            }
-        }
-        return labHolders;
-    };
-
+    let labHolders: Promise<Map<number, string>> | undefined;
     // One search per key, however many of its ports are taken.
     const alternatives = new Map<LabPort["key"], Promise<number | undefined>>();
     const alternativeFor = (key: LabPort["key"]) => {
         if (!alternatives.has(key)) alternatives.set(key, freeAlternative(probes, config, ip, ports, key));
         return alternatives.get(key)!;
     };
-
     const findings: DoctorFinding[] = [];
     const okParts: string[] = [];
     for (const [i, p] of ports.entries()) {
@@ -142,35 +145,10 @@ export async function checkPorts(probes: DoctorProbes, config: LabConfig, spec: 
             okParts.push(`${p.port} (${p.role}) free`);
             continue;
         }
-        const ours = (await holdersOfThisLab()).get(p.port);
-        if (ours) {
-            okParts.push(`${p.port} (${p.role}) held by this lab (${ours})`);
-            continue;
-        }
-        const other = await probes.docker(["ps", "--filter", `publish=${p.port}`, "--format", "{{.Names}}"], engine.env);
-        const containers = other.stdout.split("\n").filter((l) => l.trim());
-        const alternative = await alternativeFor(p.key);
-        const setKey = `pulumi config set ${p.key} ${alternative ?? "<another port>"}`;
-        if (containers.length > 0) {
-            const names = containers.join(", ");
-            findings.push(
-                finding(
-                    "ports",
-                    `ports.${p.port}`,
-                    false,
-                    `port ${p.port} on ${ip} (${p.role}) is in use by container ${names}, not part of this lab: fix: docker stop ${containers[0]}, or ${setKey}`,
-                ),
-            );
-        } else {
-            findings.push(
-                finding(
-                    "ports",
-                    `ports.${p.port}`,
-                    false,
-                    `port ${p.port} on ${ip} (${p.role}) is in use by another program: fix: stop it (find it with lsof -i :${p.port} or ss -ltnp), or ${setKey}`,
-                ),
-            );
-        }
+        labHolders ??= portHoldersOfLab(probes, spec, engine);
+        const ours = (await labHolders).get(p.port);
+        if (ours) okParts.push(`${p.port} (${p.role}) held by this lab (${ours})`);
+        else findings.push(await takenPortFinding(probes, engine, ip, p, () => alternativeFor(p.key)));
     }
     if (okParts.length > 0) findings.unshift(finding("ports", "ports.ok", true, `ports on ${ip}: ${okParts.join(", ")}`));
     return findings;

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import type { LabConfig } from "../../lab";
-import { type EngineTarget, isLocalEngine } from "./engine";
+import { type EngineTarget, isLocalEngine, type ModeEngineChecks } from "./engine";
 import { finding } from "./findings";
 import { oneLine } from "./format";
 import type { DoctorFinding, DoctorProbes } from "./types";
@@ -176,3 +176,6 @@ export async function checkSwarm(probes: DoctorProbes, config: LabConfig, engine
     if (config.publishMode === "ingress") findings.push(await checkMesh(probes, engine));
     return findings;
 }
+
+/** The doctor's swarm-mode checks of the engine. */
+export const swarmEngineChecks: ModeEngineChecks = { progress: "checking the swarm…", check: checkSwarm };

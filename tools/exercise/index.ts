@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type CheckResult, PROJECT_ROOT, repoDigestOf, runCheck } from "../../engine";
-import { type LabSpec, shellQuote } from "../../lab";
+import { type Spec, shellQuote } from "../../lab";
 import { type Exercise, exerciseCleanupCommand, exerciseProgressFile, exerciseWorkDir, type Lang, labExercises } from "../../lab/exercises";
 import { damageHeading, describeDamage, labDamage } from "../labGuard";
 import { DEFAULT_STACK } from "../pulumiCli";
@@ -42,7 +42,7 @@ export interface ExerciseIo {
 
 /** One stack's exercises, ready to use. */
 export interface ExerciseLab {
-    spec: LabSpec;
+    spec: Spec;
     stack: string;
     exercises: Exercise[];
     root: string;

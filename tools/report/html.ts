@@ -1,7 +1,7 @@
+import { isClassSpec } from "../../lab";
 import {
     checkCommand,
     checkHeading,
-    checkImageRef,
     checkOutput,
     countText,
     cutNote,
@@ -10,6 +10,7 @@ import {
     overall,
     type ReportSection,
     reportAppUrls,
+    reportReplicas,
     reportRoster,
     reportSections,
     type VerifiedCheck,
@@ -198,9 +199,9 @@ export function renderReportHtml(report: VerifyReport): string {
         "</section>",
         '<figure class="picture">',
         renderLabSvg(report.spec, report.imageRef),
-        report.spec.students.length > 0
+        isClassSpec(report.spec)
             ? `<figcaption>The class: the local registry on the network <code>${e(report.spec.network.name)}</code>, published on the host; each student's lab is in the roster.</figcaption>`
-            : `<figcaption>The lab: ${report.spec.replicas.length} replica${report.spec.replicas.length === 1 ? "" : "s"} of the image and the local registry on the network <code>${e(report.spec.network.name)}</code>, published on the host.</figcaption>`,
+            : `<figcaption>The lab: ${reportReplicas(report.spec).length} replica${reportReplicas(report.spec).length === 1 ? "" : "s"} of the image and the local registry on the network <code>${e(report.spec.network.name)}</code>, published on the host.</figcaption>`,
         "</figure>",
         ...rosterHtml(report),
     ];
@@ -213,7 +214,7 @@ export function renderReportHtml(report: VerifyReport): string {
             "</header>",
             ...(s.checks.length === 0
                 ? ['<p class="empty">No lesson check covers this section.</p>']
-                : s.checks.map((v) => renderCheckHtml(v, checkImageRef(report, v.check)))),
+                : s.checks.map((v) => renderCheckHtml(v, v.imageRef))),
             "</section>",
         );
     }

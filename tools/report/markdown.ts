@@ -2,7 +2,6 @@ import { hostPort } from "../../lab";
 import {
     checkCommand,
     checkHeading,
-    checkImageRef,
     checkOutput,
     countText,
     cutNote,
@@ -10,6 +9,7 @@ import {
     formatTime,
     overall,
     reportAppUrls,
+    reportReplicas,
     reportRoster,
     reportSections,
     shortDigest,
@@ -87,7 +87,7 @@ export function renderReportMarkdown(report: VerifyReport): string {
         `- network ${inlineCode(report.spec.network.name)}`,
         `- registry ${inlineCode(report.spec.registry.container.name)} (${inlineCode(report.spec.registry.image)}), published on ${report.spec.registry.container.ports.map((p) => inlineCode(hostPort(p.ip, p.external))).join(", ")}`,
         `- image ${inlineCode(report.spec.image.name)}${digest ? ` (${inlineCode(digest)})` : ""}`,
-        ...report.spec.replicas.map(
+        ...reportReplicas(report.spec).map(
             (r, i) =>
                 `- replica ${i} ${inlineCode(r.name)}, published on ${r.ports.map((p) => inlineCode(hostPort(p.ip, p.external))).join(", ")}`,
         ),
@@ -118,7 +118,7 @@ export function renderReportMarkdown(report: VerifyReport): string {
                 "",
                 "Command · 命令:",
                 "",
-                fence(checkCommand(check, checkImageRef(report, check)), "sh"),
+                fence(checkCommand(check, v.imageRef), "sh"),
                 "",
                 result.passed ? "Output · 输出:" : "Failure report · 失败报告:",
                 "",

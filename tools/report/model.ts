@@ -1,5 +1,17 @@
 import type { CheckResult } from "../../engine";
-import { type LabSpec, type LessonCheck, labImageRef, labsOf, NOTES_SECTIONS, PASS_MARKER, resolveCheck, studentLab } from "../../lab";
+import {
+    appContainers,
+    type ContainerSpec,
+    isClassSpec,
+    type LessonCheck,
+    labsOf,
+    NOTES_SECTIONS,
+    PASS_MARKER,
+    type RosterEntry,
+    resolveCheck,
+    rosterOf,
+    type Spec,
+} from "../../lab";
 
 /** What the report shows, computed from a verify run: per-check output, sections in the notes' order, durations and times. */
 
@@ -7,6 +19,8 @@ import { type LabSpec, type LessonCheck, labImageRef, labsOf, NOTES_SECTIONS, PA
 export interface VerifiedCheck {
     check: LessonCheck;
     result: CheckResult;
+    /** The image reference the check ran against: in a class, the class digest in its student's repository. */
+    imageRef: string;
 }
 
 /** The result of verifying one running lab. */
@@ -24,7 +38,7 @@ export interface VerifyReport {
     durationMs: number;
     checks: VerifiedCheck[];
     /** The lab the checks ran against (names, ports, URLs), for the report's picture. */
-    spec: LabSpec;
+    spec: Spec;
 }
 
 /** Output shown per check: at most this many lines and characters; the rest is cut with a note. */
@@ -126,16 +140,9 @@ export function cutNote(out: TrimmedOutput): string | undefined {
         : `… ${out.omittedChars} more characters not shown`;
 }
 
-/** One student's row of a class report's roster. */
-export interface RosterRow {
-    student: string;
-    /** The student's app URLs, in replica order. */
-    urls: string[];
-    /** The student's container names, in replica order. */
-    containers: string[];
-    /** The student's repository in the class registry. */
-    repository: string;
-    /** What the student's replicas run: the class digest in the student's repository. */
+/** One student's row of a class report's roster: where their lab is, what it ran, how its checks went. */
+export interface RosterRow extends RosterEntry {
+    /** What the student's app ran: the class digest in the student's repository, as verify used it. */
     imageRef: string;
     passed: number;
     failed: number;
@@ -143,33 +150,17 @@ export interface RosterRow {
 
 /** The roster of a class report: one row per student whose checks ran, in class order; empty for one learner. */
 export function reportRoster(report: VerifyReport): RosterRow[] {
-    return report.spec.students.flatMap((lab) => {
-        const student = lab.student?.name as string;
-        const checks = report.checks.filter((v) => v.check.student === student);
+    return rosterOf(report.spec).flatMap((entry) => {
+        const checks = report.checks.filter((v) => v.check.student === entry.student);
         if (checks.length === 0) return [];
         const passed = checks.filter((v) => v.result.passed).length;
-        return [
-            {
-                student,
-                urls: lab.appUrls,
-                containers: lab.replicas.map((r) => r.name),
-                repository: lab.image.repository,
-                imageRef: checkImageRef(report, checks[0].check),
-                passed,
-                failed: checks.length - passed,
-            },
-        ];
+        return [{ ...entry, imageRef: checks[0].imageRef, passed, failed: checks.length - passed }];
     });
 }
 
-/** The image reference a check ran against: the report's, or in a class the same digest in the check's student's repository. */
-export function checkImageRef(report: VerifyReport, check: LessonCheck): string {
-    if (check.student === undefined) return report.imageRef;
-    try {
-        return labImageRef(studentLab(report.spec, check.student), report.imageRef);
-    } catch {
-        return report.imageRef;
-    }
+/** The one learner's app containers, in replica order; none for a class (each student's are in the roster) or where the mode names none. */
+export function reportReplicas(spec: Spec): ContainerSpec[] {
+    return isClassSpec(spec) ? [] : appContainers(spec);
 }
 
 /** Every app URL of the lab: its own, or in a class every student's. */

@@ -1,5 +1,5 @@
-import { type ContainerSpec, hostPort, type LabSpec } from "../../lab";
-import { shortDigest } from "./model";
+import { type ContainerSpec, hostPort, type Spec } from "../../lab";
+import { reportReplicas, shortDigest } from "./model";
 
 /** Escapes text for HTML and XML content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -48,11 +48,12 @@ const SVG = {
  * The layout is computed from the spec alone: one row per container. `imageRef` (a digest or
  * `repository@sha256:...`) adds the digest's short form to the image.
  */
-export function renderLabSvg(spec: LabSpec, imageRef?: string): string {
+export function renderLabSvg(spec: Spec, imageRef?: string): string {
     const s = SVG;
+    const replicas = reportReplicas(spec);
     const containers: { kind: "registry" | "replica"; c: ContainerSpec; index: number }[] = [
         { kind: "registry", c: spec.registry.container, index: 0 },
-        ...spec.replicas.map((c, index) => ({ kind: "replica" as const, c, index })),
+        ...replicas.map((c, index) => ({ kind: "replica" as const, c, index })),
     ];
     const rowY = (i: number) => s.top + 16 + i * s.row;
     const netTop = s.top;
@@ -63,7 +64,7 @@ export function renderLabSvg(spec: LabSpec, imageRef?: string): string {
     const ports = containers.map(({ c }) => c.ports.map((p) => hostPort(p.ip, p.external)).join(", ")).join(", ");
     const label =
         `Lab ${spec.instance}: network ${spec.network.name} joins the registry ${spec.registry.container.name} ` +
-        `and ${spec.replicas.length} replica${spec.replicas.length === 1 ? "" : "s"} of ${spec.image.name}; published on the host at ${ports}`;
+        `and ${replicas.length} replica${replicas.length === 1 ? "" : "s"} of ${spec.image.name}; published on the host at ${ports}`;
 
     const out: string[] = [];
     out.push(
@@ -158,7 +159,7 @@ export function renderLabSvg(spec: LabSpec, imageRef?: string): string {
         `<text x="${(s.imageX + s.cardX + s.cardW) / 2}" y="${regMid - 6}" text-anchor="middle" font-size="11.5" fill="#92400e">push</text>`,
     );
     // run: a bracket from the image down to every replica.
-    if (spec.replicas.length > 0) {
+    if (replicas.length > 0) {
         const busX = s.netX + s.netW + 20;
         const first = rowY(1) + s.card / 2;
         const last = rowY(containers.length - 1) + s.card / 2;

@@ -4,14 +4,14 @@ import * as path from "node:path";
 import { exerciseProgressFile, exerciseWorkDir } from "../../../lab/exercises";
 import { EXERCISE_EXIT, type ExerciseIo, exerciseCommand } from "../../../tools/exercise";
 import { describeDamage, labDamage } from "../../../tools/labGuard";
-import { specFor } from "../../../tools/stack";
+import { labSpec, replicasOf } from "../../helpers/specs";
 import { fakeDocker } from "./fakeDocker";
 
 // npm run exercise without an engine: list and show never call docker; a corrupt progress file is
 // reported in one line and rebuilt; check refuses a broken lab, naming what is broken and the fix.
 
 const stack = "unit-cli";
-const spec = specFor({}, stack);
+const spec = labSpec({}, stack);
 
 describe("exerciseCommand", () => {
     let root: string;
@@ -85,7 +85,7 @@ describe("exerciseCommand", () => {
     });
 
     test("check on a broken lab runs no check: it names what is broken and how to restore it (exit 3)", async () => {
-        const [r0, r1] = spec.replicas;
+        const [r0, r1] = replicasOf(spec);
         const docker = fakeDocker([
             { pattern: "ps*", stdout: `${spec.registry.container.name}\trunning\n${r0.name}\texited\n` },
             { pattern: "image*", stderr: `Error: No such image: ${spec.image.name}\n`, status: 1 },
@@ -112,7 +112,7 @@ describe("the lab guard", () => {
         const docker = fakeDocker([
             {
                 pattern: "ps*",
-                stdout: [spec.registry.container, ...spec.replicas].map((c) => `${c.name}\trunning`).join("\n"),
+                stdout: [spec.registry.container, ...replicasOf(spec)].map((c) => `${c.name}\trunning`).join("\n"),
             },
             { pattern: "image*", stdout: "sha256:abc\n" },
         ]);

@@ -4,14 +4,14 @@ import * as path from "node:path";
 import { PROJECT_ROOT, runCheck } from "../../../engine";
 import { LABEL, NOTES_SECTIONS, renderCheckScript, resolveCheck } from "../../../lab";
 import { EXERCISE_LABEL, exerciseCleanupCommand, exerciseWorkDir, labExercises } from "../../../lab/exercises";
-import { specFor } from "../../../tools/stack";
+import { classSpec, labSpec, replicasOf } from "../../helpers/specs";
 import { fakeDocker } from "./fakeDocker";
 
 // The exercises as data: every notes section covered, both languages, a check the lab's own engine
 // renders, a solution and a reset that touch only the exercises' own objects.
 
 const stack = "unit-exercises";
-const spec = specFor({ appPort: "47080", registryPort: "47000" }, stack);
+const spec = labSpec({ appPort: "47080", registryPort: "47000" }, stack);
 const exercises = labExercises(spec, stack);
 const imageRef = `${spec.image.repository}@sha256:${"ab".repeat(32)}`;
 const HAN = /[\u4e00-\u9fff]/;
@@ -75,7 +75,7 @@ describe("the exercises", () => {
     });
 
     test("resets and solutions never remove or stop what pulumi up manages", () => {
-        const managed = [spec.registry.container.name, ...spec.replicas.map((r) => r.name), spec.network.name, spec.volume.name];
+        const managed = [spec.registry.container.name, ...replicasOf(spec).map((r) => r.name), spec.network.name, spec.volume.name];
         const destructive = /docker (rm|rmi|stop|kill|image rm|container rm|network rm|volume rm|system prune)\b/;
         for (const e of exercises) {
             for (const command of [...e.reset, ...e.solution.map((s) => s.command)]) {
@@ -109,7 +109,7 @@ describe("the exercises", () => {
     });
 
     test("two stacks' exercises share no object name, label, tag or file", () => {
-        const other = labExercises(specFor({ appPort: "47180", registryPort: "47100" }, "unit-other"), "unit-other");
+        const other = labExercises(labSpec({ appPort: "47180", registryPort: "47100" }, "unit-other"), "unit-other");
         const words = (list: typeof exercises) =>
             new Set(
                 list
@@ -121,8 +121,8 @@ describe("the exercises", () => {
     });
 
     test("a classroom lab (no replicas of its own) is refused with one clear line", () => {
-        const classSpec = { ...spec, replicas: [] };
-        expect(() => labExercises(classSpec, stack)).toThrow(/has no replicas of its own \(a classroom\)/);
+        const cls = classSpec({ appPort: "47080", registryPort: "47000", students: ["alice"] }, stack);
+        expect(() => labExercises(cls, stack)).toThrow(/has no replicas of its own \(a classroom\)/);
     });
 });
 

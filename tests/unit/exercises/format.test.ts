@@ -13,12 +13,12 @@ import {
     renderShow,
     seenOutput,
 } from "../../../tools/exercise";
-import { specFor } from "../../../tools/stack";
+import { labSpec } from "../../helpers/specs";
 
 // What npm run exercise prints: marks, states, expected/seen/hint, colours only when asked for.
 
 const stack = "unit-format";
-const spec = specFor({}, stack);
+const spec = labSpec({}, stack);
 const exercises = labExercises(spec, stack);
 const ESC = "\x1b[";
 const byId = (id: string) => exercises.find((e) => e.id === id)!;

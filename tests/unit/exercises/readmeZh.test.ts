@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { PROJECT_ROOT } from "../../../engine";
 import { CONFIG_KEYS, NOTES_SECTIONS } from "../../../lab";
 import { labExercises } from "../../../lab/exercises";
-import { specFor } from "../../../tools/stack";
+import { labSpec } from "../../helpers/specs";
 
 // README.zh-CN.md keeps up with the code: every config key and every exercise, each under its notes section.
 
@@ -15,7 +15,7 @@ test("every config key has a row", () => {
 });
 
 test("every exercise has a row in the exercise table, after its notes section's first row", () => {
-    const exercises = labExercises(specFor({}, "dev"), "dev");
+    const exercises = labExercises(labSpec({}, "dev"), "dev");
     const table = rows.filter((row) => /^\| (0[0-9.]+)( |$)/.test(row));
     expect(table.map((row) => /`([^`]+)`/.exec(row)?.[1])).toEqual(exercises.map((e) => e.id));
     for (const e of exercises) {

@@ -17,6 +17,7 @@ import {
     type SpecContext,
 } from "../../../lab";
 import { labConfig } from "../../../tools/stack";
+import { replicasOf } from "../../helpers/specs";
 
 const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };
 const spec = buildLabSpec(labConfig(), ctx);
@@ -77,12 +78,12 @@ describe("lessonChecks", () => {
 
     test("there is one 02-http-<i> check per replica, against that replica's URL and hostname", () => {
         const http = threeReplicas.checks.filter((c) => c.id.startsWith("02-http-"));
-        expect(http.map((c) => c.id)).toEqual(threeReplicas.replicas.map((_, i) => `02-http-${i}`));
+        expect(http.map((c) => c.id)).toEqual(replicasOf(threeReplicas).map((_, i) => `02-http-${i}`));
         http.forEach((check, i) => {
             expect(check.command).toContain(threeReplicas.appUrls[i]);
             expect(check.expect.kind).toBe("containsAll");
             if (check.expect.kind === "containsAll") {
-                expect(check.expect.values).toContain(`"hostname":"${threeReplicas.replicas[i].hostname}"`);
+                expect(check.expect.values).toContain(`"hostname":"${replicasOf(threeReplicas)[i].hostname}"`);
                 expect(check.expect.values).toContain(`"lab":"${threeReplicas.instance}"`);
             }
         });

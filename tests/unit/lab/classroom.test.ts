@@ -4,12 +4,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
 import {
-    buildLabSpec,
     classPortPlan,
     FAIL_MARKER,
     hostnameFor,
+    isClassSpec,
     LabConfigError,
-    type LabSpec,
     labImageRef,
     labsOf,
     PASS_MARKER,
@@ -20,16 +19,12 @@ import {
     studentLab,
 } from "../../../lab";
 import { labConfig } from "../../../tools/stack";
+import { classSpec, labSpec, replicasOf } from "../../helpers/specs";
 
 // The classroom: property tests over random classes (sizes 1..50, random appPort, registryPort and
 // replicas) prove the invariants of the layout; example tests pin the names, ports and labels of a
 // class of three. The tests compute what they expect on their own (a port-by-port walk), never with
 // the code under test.
-
-const ctx = { project: "docker-lab", stack: "dev", appDir: "app" };
-
-/** The class spec for raw config values, as the program builds it. */
-const classSpec = (raw: Record<string, unknown>): LabSpec => buildLabSpec(labConfig(raw), ctx);
 
 /** Runs parseLabConfig and returns the LabConfigError it must throw. */
 function configError(raw: Record<string, unknown>): LabConfigError {
@@ -106,7 +101,7 @@ describe("property: any class that fits is laid out without sharing", () => {
                 expect(labs.map((l) => l.student?.name)).toEqual(c.students);
                 expect(repeated(labs.map((l) => l.student?.name))).toEqual([]);
 
-                const ports = labs.flatMap((l) => l.replicas.map((r) => r.ports[0].external));
+                const ports = labs.flatMap((l) => replicasOf(l).map((r) => r.ports[0].external));
                 expect(ports).toHaveLength(c.students.length * c.replicas);
                 expect(repeated(ports)).toEqual([]);
                 for (const p of ports) {
@@ -115,11 +110,11 @@ describe("property: any class that fits is laid out without sharing", () => {
                     expect(p).not.toBe(c.registryPort);
                 }
                 // Each student's block is `replicas` consecutive ports, exactly where the walk puts it.
-                expect(labs.map((l) => l.replicas.map((r) => r.ports[0].external))).toEqual(expected);
+                expect(labs.map((l) => replicasOf(l).map((r) => r.ports[0].external))).toEqual(expected);
 
-                const containers = [spec.registry.container.name, ...labs.flatMap((l) => l.replicas.map((r) => r.name))];
+                const containers = [spec.registry.container.name, ...labs.flatMap((l) => replicasOf(l).map((r) => r.name))];
                 expect(repeated(containers)).toEqual([]);
-                const hostnames = [spec.registry.container.hostname, ...labs.flatMap((l) => l.replicas.map((r) => r.hostname))];
+                const hostnames = [spec.registry.container.hostname, ...labs.flatMap((l) => replicasOf(l).map((r) => r.hostname))];
                 expect(repeated(hostnames)).toEqual([]);
                 for (const h of hostnames) expect(h.length).toBeLessThanOrEqual(63);
                 expect(repeated([spec.network.name, ...labs.map((l) => l.network.name)])).toEqual([]);
@@ -129,14 +124,14 @@ describe("property: any class that fits is laid out without sharing", () => {
                 // Each student's objects carry their label, and their checks run against their own replicas.
                 for (const lab of labs) {
                     const name = lab.student?.name as string;
-                    for (const r of lab.replicas) expect(r.labels["docker-lab.student"]).toBe(name);
+                    for (const r of replicasOf(lab)) expect(r.labels["docker-lab.student"]).toBe(name);
                     expect(lab.network.labels["docker-lab.student"]).toBe(name);
                     expect(lab.checks.every((check) => check.student === name)).toBe(true);
                     expect(lab.image.repository.endsWith(`/docker-lab-dev/${name}/hellodocker`)).toBe(true);
                 }
-                // The class itself runs nothing: its replicas and checks are the students'.
-                expect(spec.replicas).toEqual([]);
-                expect(spec.checks).toEqual([]);
+                // The class itself runs nothing: its app and checks are the students'.
+                expect("app" in spec).toBe(false);
+                expect("checks" in spec).toBe(false);
             }),
             { numRuns: 150 },
         );
@@ -241,28 +236,28 @@ describe("a class of three (examples)", () => {
 
     test("names, ports (bob's block skips the registry port), repositories and labels", () => {
         expect(spec.students.map((s) => s.student?.name)).toEqual(["alice", "bob", "carol"]);
-        expect(alice.replicas.map((r) => [r.name, r.ports[0].external])).toEqual([
+        expect(replicasOf(alice).map((r) => [r.name, r.ports[0].external])).toEqual([
             ["docker-lab-dev-alice-app-0", 9000],
             ["docker-lab-dev-alice-app-1", 9001],
         ]);
         // 9002..9003 would hold the registry port 9003: bob starts right after it, carol after bob.
-        expect(bob.replicas.map((r) => r.ports[0].external)).toEqual([9004, 9005]);
-        expect(carol.replicas.map((r) => r.ports[0].external)).toEqual([9006, 9007]);
+        expect(replicasOf(bob).map((r) => r.ports[0].external)).toEqual([9004, 9005]);
+        expect(replicasOf(carol).map((r) => r.ports[0].external)).toEqual([9006, 9007]);
         expect(bob.appUrls).toEqual(["http://127.0.0.1:9004", "http://127.0.0.1:9005"]);
         expect(bob.network.name).toBe("docker-lab-dev-bob-net");
         expect(bob.image.repository).toBe("localhost:9003/docker-lab-dev/bob/hellodocker");
         expect(bob.image.name).toBe("localhost:9003/docker-lab-dev/bob/hellodocker:1.0.0");
-        expect(bob.replicas[1].labels).toEqual({
+        expect(replicasOf(bob)[1].labels).toEqual({
             "docker-lab.managed": "true",
             "docker-lab.instance": "docker-lab-dev",
             "docker-lab.student": "bob",
             "docker-lab.role": "app",
             "docker-lab.replica": "1",
         });
-        expect(bob.replicas[0].env).toEqual({ PORT: "8080", LAB_INSTANCE: "docker-lab-dev", LAB_STUDENT: "bob" });
+        expect(replicasOf(bob)[0].env).toEqual({ PORT: "8080", LAB_INSTANCE: "docker-lab-dev", LAB_STUDENT: "bob" });
         // A class's healthchecks run less often and may take longer; up waits longer for its replicas.
-        expect(bob.replicas[0].healthcheck).toMatchObject({ intervalSeconds: 5, timeoutSeconds: 10, retries: 5 });
-        expect(bob.replicas[0].waitTimeoutSeconds).toBe(180);
+        expect(replicasOf(bob)[0].healthcheck).toMatchObject({ intervalSeconds: 5, timeoutSeconds: 10, retries: 5 });
+        expect(replicasOf(bob)[0].waitTimeoutSeconds).toBe(180);
     });
 
     test("the class shares one registry, volume and image build; the students share nothing else", () => {
@@ -271,12 +266,12 @@ describe("a class of three (examples)", () => {
             expect(lab.volume).toEqual(spec.volume);
             expect(lab.image.context).toBe(spec.image.context);
             expect(lab.image.buildArgs).toEqual(spec.image.buildArgs);
-            expect(lab.students).toEqual([]);
+            expect(isClassSpec(lab)).toBe(false);
         }
         expect(spec.network.name).toBe("docker-lab-dev-net");
         expect(spec.image.repository).toBe("localhost:9003/docker-lab-dev/hellodocker");
         expect(labsOf(spec)).toBe(spec.students);
-        const one = classSpec({});
+        const one = labSpec({});
         expect(labsOf(one)).toEqual([one]);
     });
 
@@ -301,18 +296,18 @@ describe("a class of three (examples)", () => {
     });
 
     test("the one-learner lab is today's: no student, same names and check commands", () => {
-        const one = classSpec({ appPort: 9000, registryPort: 9003 });
-        expect(one.students).toEqual([]);
+        const one = labSpec({ appPort: 9000, registryPort: 9003 });
+        expect(isClassSpec(one)).toBe(false);
         expect(one.student).toBeUndefined();
-        expect(one.replicas.map((r) => r.name)).toEqual(["docker-lab-dev-app-0", "docker-lab-dev-app-1"]);
+        expect(replicasOf(one).map((r) => r.name)).toEqual(["docker-lab-dev-app-0", "docker-lab-dev-app-1"]);
         expect(one.checks.every((c) => c.student === undefined)).toBe(true);
         expect(one.checks.find((c) => c.id === "01.02-ps")?.command).toBe(
             "docker ps --filter label=docker-lab.instance=docker-lab-dev --filter label=docker-lab.role=app --format '{{.Names}} {{.Status}}'",
         );
         expect(one.checks.find((c) => c.id === "01.02-rm")?.command).toContain("docker create --name docker-lab-dev-lesson-rm ");
         expect(one.checks.find((c) => c.id === "01.01-build")?.command).toMatch(/^docker build --quiet --tag /);
-        expect(one.replicas[0].healthcheck).toMatchObject({ intervalSeconds: 2, timeoutSeconds: 3, retries: 5 });
-        expect(one.replicas[0].waitTimeoutSeconds).toBe(60);
+        expect(replicasOf(one)[0].healthcheck).toMatchObject({ intervalSeconds: 2, timeoutSeconds: 3, retries: 5 });
+        expect(replicasOf(one)[0].waitTimeoutSeconds).toBe(60);
     });
 
     test("a student's image command tags the class digest into their repository and requires the same digest", () => {
@@ -380,7 +375,7 @@ describe("the students config value", () => {
 
     test("an empty string is a free seat: the later students keep their blocks; a class of only free seats is rejected", () => {
         const spec = classSpec({ students: ["alice", "", "carol"], appPort: 9000, registryPort: 5000, replicas: 2 });
-        expect(spec.students.map((s) => [s.student?.name, s.replicas.map((r) => r.ports[0].external)])).toEqual([
+        expect(spec.students.map((s) => [s.student?.name, replicasOf(s).map((r) => r.ports[0].external)])).toEqual([
             ["alice", [9000, 9001]],
             ["carol", [9004, 9005]],
         ]);

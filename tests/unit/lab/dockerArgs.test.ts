@@ -10,10 +10,11 @@ import {
     type SpecContext,
 } from "../../../lab";
 import { labConfig } from "../../../tools/stack";
+import { replicasOf } from "../../helpers/specs";
 
 const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };
 const spec = buildLabSpec(labConfig(), ctx);
-const replica = spec.replicas[0];
+const replica = replicasOf(spec)[0];
 const registry = spec.registry.container;
 const imageName = spec.image.name;
 const networkName = spec.network.name;
@@ -103,8 +104,8 @@ describe("dockerRunArgs", () => {
     test("brackets an IPv6 publish address", () => {
         const c = labConfig({ bindAddress: "::1" });
         const v6 = buildLabSpec(c, ctx);
-        const published = flagValues(dockerRunArgs(v6.replicas[0], v6.image.name, v6.network.name), "--publish");
-        const p = v6.replicas[0].ports[0];
+        const published = flagValues(dockerRunArgs(replicasOf(v6)[0], v6.image.name, v6.network.name), "--publish");
+        const p = replicasOf(v6)[0].ports[0];
         expect(published).toEqual([`[${c.bindAddress}]:${p.external}:${p.internal}/tcp`]);
         const reg = flagValues(dockerRunArgs(v6.registry.container, v6.registry.image, v6.network.name), "--publish");
         expect(reg[0].startsWith(`[${c.bindAddress}]:${c.registryPort}:`)).toBe(true);

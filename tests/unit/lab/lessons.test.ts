@@ -1,4 +1,4 @@
-import { buildLabSpec, lessonChecks, NOTES_SECTIONS, type SpecContext } from "../../../lab";
+import { buildLabSpec, lessonChecks, MODES, NOTES_SECTIONS, type SpecContext } from "../../../lab";
 import { architectureChecks } from "../../../lab/lessons/architecture";
 import { containersChecks } from "../../../lab/lessons/containers";
 import { lessonContext } from "../../../lab/lessons/context";
@@ -53,7 +53,13 @@ describe("lesson checks composed from one file per notes section", () => {
     test("each section's file gives only that section's checks, and lessonChecks joins them in the notes' order", () => {
         const spec = buildLabSpec(labConfig(), ctx);
         const { checks, ...rest } = spec;
-        const lesson = lessonContext(rest, labConfig());
+        const mode = MODES[spec.mode];
+        const lesson = lessonContext(rest, {
+            exec: mode.exec(spec.app),
+            appMemoryMb: mode.execContainer(spec.app).memoryMb,
+            listingChecks: (c) => mode.listingChecks(c, spec.app),
+            httpChecks: (c) => mode.httpChecks(c, spec.app),
+        });
         const bySection: [string, typeof virtualizationChecks][] = [
             ["00", virtualizationChecks],
             ["01.01", imagesChecks],
@@ -69,6 +75,6 @@ describe("lesson checks composed from one file per notes section", () => {
             expect(made.every((c) => c.section === id && c.heading === NOTES_SECTIONS[id])).toBe(true);
         }
         expect(bySection.flatMap(([, checksOf]) => checksOf(lesson))).toEqual(checks);
-        expect(lessonChecks(rest, labConfig())).toEqual(checks);
+        expect(lessonChecks(rest)).toEqual(checks);
     });
 });

@@ -22,6 +22,7 @@ import {
     type SpecContext,
 } from "../../../lab";
 import { labConfig } from "../../../tools/stack";
+import { replicasOf } from "../../helpers/specs";
 
 const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };
 const config = labConfig();
@@ -33,11 +34,11 @@ function objects(s: LabSpec): { kind: string; name: string; labels: Record<strin
         { kind: "network", name: s.network.name, labels: s.network.labels },
         { kind: "volume", name: s.volume.name, labels: s.volume.labels },
         { kind: "registry", name: s.registry.container.name, labels: s.registry.container.labels },
-        ...s.replicas.map((r) => ({ kind: "replica", name: r.name, labels: r.labels })),
+        ...replicasOf(s).map((r) => ({ kind: "replica", name: r.name, labels: r.labels })),
     ];
 }
 
-const containers = (s: LabSpec): ContainerSpec[] => [s.registry.container, ...s.replicas];
+const containers = (s: LabSpec): ContainerSpec[] => [s.registry.container, ...replicasOf(s)];
 
 describe("buildLabSpec", () => {
     test("the instance id derives from project and stack", () => {
@@ -62,7 +63,7 @@ describe("buildLabSpec", () => {
             expect({ kind: o.kind, managed: o.labels[LABEL.managed] }).toEqual({ kind: o.kind, managed: "true" });
             expect(o.labels[LABEL.role]).toEqual(expect.any(String));
         }
-        spec.replicas.forEach((r, i) => {
+        replicasOf(spec).forEach((r, i) => {
             expect(r.labels[LABEL.replica]).toBe(String(i));
         });
     });
@@ -70,8 +71,8 @@ describe("buildLabSpec", () => {
     test("replica i is named replicaName(i) and publishes on appPort+i at bindAddress", () => {
         const c = labConfig({ replicas: "3", appPort: "9100", bindAddress: "0.0.0.0" });
         const s = buildLabSpec(c, ctx);
-        expect(s.replicas).toHaveLength(c.replicas);
-        s.replicas.forEach((r, i) => {
+        expect(replicasOf(s)).toHaveLength(c.replicas);
+        replicasOf(s).forEach((r, i) => {
             expect(r.name).toBe(replicaName(s.instance, i));
             expect(replicaPort(c, i)).toBe(c.appPort + i);
             expect(r.ports).toEqual([{ internal: APP_CONTAINER_PORT, external: c.appPort + i, ip: c.bindAddress }]);
@@ -123,7 +124,7 @@ describe("buildLabSpec", () => {
     test("replicas run as non-root with a read-only root fs, tmpfs /tmp, no capabilities and a memory limit", () => {
         const c = labConfig({ memoryLimitMb: "384", replicas: "2" });
         const s = buildLabSpec(c, ctx);
-        for (const r of s.replicas) {
+        for (const r of replicasOf(s)) {
             expect(r.user).toBeDefined();
             const [uid, gid] = (r.user as string).split(":");
             expect(uid).toMatch(/^\d+$/);
@@ -165,8 +166,8 @@ describe("buildLabSpec", () => {
         // The registry runs as its image's user (65532 in the offline image), never one set here.
         expect(s.registry.container.user).toBeUndefined();
         // Each container gets its own arrays and tmpfs map: editing one spec cannot change another.
-        expect(s.replicas[0].capDrop).not.toBe(s.replicas[1].capDrop);
-        expect(s.replicas[0].tmpfs).not.toBe(s.registry.container.tmpfs);
+        expect(replicasOf(s)[0].capDrop).not.toBe(replicasOf(s)[1].capDrop);
+        expect(replicasOf(s)[0].tmpfs).not.toBe(s.registry.container.tmpfs);
     });
 
     test("the image carries the command that asks the engine for its platform", () => {
@@ -177,7 +178,7 @@ describe("buildLabSpec", () => {
     test("the registry and every replica have healthchecks", () => {
         expect(spec.registry.container.healthcheck.command).toBe(REGISTRY_HEALTHCHECK_COMMAND);
         expect(REGISTRY_HEALTHCHECK_COMMAND).toContain(`:${REGISTRY_CONTAINER_PORT}/v2/`);
-        for (const r of spec.replicas) {
+        for (const r of replicasOf(spec)) {
             expect(r.healthcheck.command).toBe(APP_HEALTHCHECK_COMMAND);
             expect(APP_HEALTHCHECK_COMMAND).toContain(`:${APP_CONTAINER_PORT}/healthz`);
         }

@@ -4,7 +4,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
+    appContainers,
+    buildClassSpec,
     buildLabSpec,
+    buildSpec,
     CONFIG_KEYS,
     LabConfigError,
     type LabSpec,
@@ -24,14 +27,16 @@ import {
     taskHostnameTemplate,
     tmpfsMounts,
 } from "../../../lab";
-import { meshRequests } from "../../../lab/lessons/swarm";
+import { meshRequests } from "../../../lab/modes/swarm/checks";
 import { labConfig } from "../../../tools/stack";
+import { appServiceOf, registryServiceOf, replicasOf, swarmAppOf } from "../../helpers/specs";
 
 // Swarm mode in the pure model: config keys and their validation, the services derived from the
 // containers the containers mode runs, the swarm variants of the checks, and the service inputs.
 
 const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };
 const spec = (raw: Record<string, unknown> = {}) => buildLabSpec(labConfig(raw), ctx);
+const anySpec = (raw: Record<string, unknown> = {}) => buildSpec(labConfig(raw), ctx);
 const HOST = { mode: "swarm", publishMode: "host" };
 const INGRESS = { mode: "swarm" };
 
@@ -93,10 +98,10 @@ describe("spec in swarm mode", () => {
     test("no containers: one app service of `replicas` tasks, a registry service, an attachable overlay network", () => {
         for (const s of [host, ingress]) {
             expect(s.mode).toBe("swarm");
-            expect(s.replicas).toEqual([]);
-            expect(s.swarm?.app?.name).toBe("docker-lab-dev-app");
-            expect(s.swarm?.app?.replicas).toBe(3);
-            expect(s.swarm?.registry.name).toBe("docker-lab-dev-registry");
+            expect(appContainers(s)).toEqual([]);
+            expect(appServiceOf(s).name).toBe("docker-lab-dev-app");
+            expect(appServiceOf(s).replicas).toBe(3);
+            expect(registryServiceOf(s).name).toBe("docker-lab-dev-registry");
             expect(s.network).toEqual({
                 name: "docker-lab-dev-net",
                 labels: containers.network.labels,
@@ -105,13 +110,14 @@ describe("spec in swarm mode", () => {
             });
         }
         expect(containers.mode).toBe("containers");
-        expect(containers.swarm).toBeUndefined();
+        expect(containers.app.mode).toBe("containers");
+        expect(containers.registry.run).toEqual({ mode: "containers" });
         expect(containers.network).toEqual({ name: "docker-lab-dev-net", labels: containers.network.labels });
     });
 
     test("each task runs the containers' replica: same healthcheck, limits and security settings, only its name, hostname and labels differ", () => {
-        const { name, hostname, ports, labels, ...task } = host.swarm!.app!.task;
-        const { name: _n, hostname: _h, ports: _p, labels: replicaLabels, ...replica } = containers.replicas[0];
+        const { name, hostname, ports, labels, ...task } = appServiceOf(host).task;
+        const { name: _n, hostname: _h, ports: _p, labels: replicaLabels, ...replica } = replicasOf(containers)[0];
         expect(task).toEqual(replica);
         expect(name).toBe("docker-lab-dev-app");
         expect(hostname).toBe("docker-lab-dev-app-{{.Task.Slot}}");
@@ -124,28 +130,28 @@ describe("spec in swarm mode", () => {
     });
 
     test("host mode: at most one task per node, stop-first (the old task frees the node's port), no CPU share but a CPU limit", () => {
-        const app = host.swarm!.app!;
+        const app = appServiceOf(host);
         expect(app).toMatchObject({ publishMode: "host", maxReplicasPerNode: 1, constraints: [], nanoCpus: 1_000_000_000 });
         expect(app.update).toEqual({ parallelism: 1, delaySeconds: 0, failureAction: "rollback", monitorSeconds: 10, order: "stop-first" });
         expect(app.rollback).toEqual({ ...app.update, failureAction: "pause" });
     });
 
     test("ingress mode: tasks may share a node, and start-first keeps every old task until its replacement is healthy", () => {
-        const app = ingress.swarm!.app!;
+        const app = appServiceOf(ingress);
         expect(app).toMatchObject({ publishMode: "ingress", maxReplicasPerNode: 0 });
         expect(app.update.order).toBe("start-first");
         expect(app.rollback.order).toBe("start-first");
     });
 
     test("the rollout's monitor period covers the healthcheck's time to healthy, and a failure right after", () => {
-        const h = host.swarm!.app!.task.healthcheck;
+        const h = appServiceOf(host).task.healthcheck;
         expect(monitorSeconds(h)).toBeGreaterThanOrEqual(h.intervalSeconds);
         expect(monitorSeconds(h)).toBe(h.intervalSeconds * h.retries);
-        expect(host.swarm!.app!.update.monitorSeconds).toBe(monitorSeconds(h));
+        expect(appServiceOf(host).update.monitorSeconds).toBe(monitorSeconds(h));
     });
 
     test("up waits for convergence: each task's wait and monitor, polled every 2 s", () => {
-        const app = host.swarm!.app!;
+        const app = appServiceOf(host);
         expect(app.converge.delaySeconds).toBe(2);
         expect(app.converge.timeoutSeconds).toBe(60 + 3 * (60 + 10));
         expect(app.stopGracePeriodSeconds).toBeGreaterThan(0);
@@ -156,7 +162,7 @@ describe("spec in swarm mode", () => {
             [host, "host"],
             [ingress, "ingress"],
         ] as const) {
-            const registry = s.swarm!.registry;
+            const registry = registryServiceOf(s);
             expect(registry).toMatchObject({ replicas: 1, constraints: [MANAGER_CONSTRAINT], publishMode: mode, maxReplicasPerNode: 0 });
             expect(MANAGER_CONSTRAINT).toBe("node.role==manager");
             expect(registry.update.order).toBe("stop-first");
@@ -166,7 +172,7 @@ describe("spec in swarm mode", () => {
     });
 
     test("what a service cannot express is listed, with why: swap, CPU share, PIDs limit, no-new-privileges, the bind address", () => {
-        const settings = host.swarm!.app!.inexpressible.map((e) => e.setting);
+        const settings = appServiceOf(host).inexpressible.map((e) => e.setting);
         expect(settings).toEqual([
             "memorySwapMb 128 (no swap)",
             "cpuShares 512",
@@ -174,13 +180,13 @@ describe("spec in swarm mode", () => {
             "securityOpts no-new-privileges:true",
             "ports on 127.0.0.1",
         ]);
-        for (const e of host.swarm!.app!.inexpressible) expect(e.reason.length).toBeGreaterThan(40);
-        expect(host.swarm!.app!.inexpressible.find((e) => e.setting.startsWith("pidsLimit"))?.reason).toContain("@pulumi/docker 5.x");
+        for (const e of appServiceOf(host).inexpressible) expect(e.reason.length).toBeGreaterThan(40);
+        expect(appServiceOf(host).inexpressible.find((e) => e.setting.startsWith("pidsLimit"))?.reason).toContain("@pulumi/docker 5.x");
     });
 
     test("one URL on this machine; the tasks' hostnames one per slot", () => {
         expect(host.appUrls).toEqual(["http://127.0.0.1:8080"]);
-        expect(host.swarm!.taskHostnames).toEqual(["docker-lab-dev-app-1", "docker-lab-dev-app-2", "docker-lab-dev-app-3"]);
+        expect(swarmAppOf(host).taskHostnames).toEqual(["docker-lab-dev-app-1", "docker-lab-dev-app-2", "docker-lab-dev-app-3"]);
     });
 
     test("images go to localhost:<registryPort> on a swarm (ports bind every interface), or to registryAddress", () => {
@@ -206,33 +212,33 @@ describe("spec in swarm mode", () => {
 
     test("a long stack name still gives every task a hostname within a DNS label", () => {
         const long = buildLabSpec(labConfig({ ...HOST, replicas: "20" }), { ...ctx, stack: "s".repeat(70) });
-        const hostnames = long.swarm!.taskHostnames;
+        const hostnames = swarmAppOf(long).taskHostnames;
         expect(hostnames.every((h) => h.length <= 63)).toBe(true);
         expect(new Set(hostnames).size).toBe(20);
-        expect(long.swarm!.app!.task.hostname).toBe(taskHostnameTemplate(long.swarm!.app!.name));
-        expect(hostnames[19]).toBe(taskHostname(long.swarm!.app!.name, 20));
+        expect(appServiceOf(long).task.hostname).toBe(taskHostnameTemplate(appServiceOf(long).name));
+        expect(hostnames[19]).toBe(taskHostname(appServiceOf(long).name, 20));
     });
 });
 
 describe("a classroom in swarm mode", () => {
-    const cls = spec({ ...HOST, replicas: "2", appPort: "9000", registryPort: "8999", students: ["alice", "bob", "carol"] });
+    const cls = buildClassSpec(labConfig({ ...HOST, replicas: "2", appPort: "9000", registryPort: "8999", students: ["alice", "bob", "carol"] }), ctx);
 
     test("the class has the registry service; each student one app service on a port of their own, on their own overlay network", () => {
-        expect(cls.swarm?.registry.name).toBe("docker-lab-dev-registry");
-        expect(cls.swarm?.app).toBeUndefined();
+        expect(registryServiceOf(cls).name).toBe("docker-lab-dev-registry");
+        expect("app" in cls).toBe(false);
         const labs = labsOf(cls);
-        expect(labs.map((l) => l.swarm?.app?.name)).toEqual([
+        expect(labs.map((l) => appServiceOf(l).name)).toEqual([
             "docker-lab-dev-alice-app",
             "docker-lab-dev-bob-app",
             "docker-lab-dev-carol-app",
         ]);
-        expect(labs.map((l) => l.swarm?.app?.task.ports[0].external)).toEqual([9000, 9001, 9002]);
+        expect(labs.map((l) => appServiceOf(l).task.ports[0].external)).toEqual([9000, 9001, 9002]);
         expect(labs.map((l) => l.appUrls)).toEqual([["http://127.0.0.1:9000"], ["http://127.0.0.1:9001"], ["http://127.0.0.1:9002"]]);
-        expect(labs.every((l) => l.network.driver === "overlay" && l.network.attachable === true && l.replicas.length === 0)).toBe(true);
+        expect(labs.every((l) => l.network.driver === "overlay" && l.network.attachable === true && appContainers(l).length === 0)).toBe(true);
         expect(new Set(labs.map((l) => l.network.name)).size).toBe(3);
-        expect(labs.every((l) => l.swarm?.registry === cls.swarm?.registry)).toBe(true);
-        expect(labs[1].swarm?.app?.task.labels).toMatchObject({ "docker-lab.student": "bob", "docker-lab.role": "app" });
-        expect(labs[1].swarm?.taskHostnames).toEqual(["docker-lab-dev-bob-app-1", "docker-lab-dev-bob-app-2"]);
+        expect(labs.every((l) => registryServiceOf(l) === registryServiceOf(cls))).toBe(true);
+        expect(appServiceOf(labs[1]).task.labels).toMatchObject({ "docker-lab.student": "bob", "docker-lab.role": "app" });
+        expect(swarmAppOf(labs[1]).taskHostnames).toEqual(["docker-lab-dev-bob-app-1", "docker-lab-dev-bob-app-2"]);
     });
 
     test("a class too big for the port range is rejected counting one port per student, not per replica", () => {
@@ -271,10 +277,10 @@ describe("lesson checks in swarm mode", () => {
 
     test("the swarm keys change nothing in containers mode: not the spec, not a class's checks", () => {
         for (const raw of [{}, { replicas: "3" }, { students: ["alice", "bob"] }]) {
-            const { mode: _m, ...plain } = spec(raw);
-            const { mode: _m2, ...withSwarmKeys } = spec({ ...raw, mode: "containers", publishMode: "host" });
+            const { mode: _m, ...plain } = anySpec(raw);
+            const { mode: _m2, ...withSwarmKeys } = anySpec({ ...raw, mode: "containers", publishMode: "host" });
             expect(withSwarmKeys).toEqual(plain);
-            expect(labsOf(spec(raw)).every((lab) => lab.swarm === undefined && lab.mode === "containers")).toBe(true);
+            expect(labsOf(anySpec(raw)).every((lab) => lab.app.mode === "containers" && lab.mode === "containers")).toBe(true);
         }
     });
 
@@ -375,7 +381,7 @@ describe("lesson checks in swarm mode", () => {
     });
 
     test("a student's swarm checks select the student's own tasks", () => {
-        const bob = labsOf(spec({ ...HOST, students: ["alice", "bob"] }))[1];
+        const bob = labsOf(anySpec({ ...HOST, students: ["alice", "bob"] }))[1];
         expect(byId(bob, "01.02-ps").command).toContain(`--filter ${shellQuote("label=docker-lab.student=bob")}`);
         expect(byId(bob, "01.02-service-ps").command).toContain("docker service ps docker-lab-dev-bob-app ");
         expect(byId(bob, "00-shared-kernel").command).toContain(`label=${SERVICE_NAME_LABEL}=docker-lab-dev-bob-app`);
@@ -385,7 +391,7 @@ describe("lesson checks in swarm mode", () => {
 
 describe("service inputs (serviceArgs)", () => {
     const host = spec({ ...HOST, replicas: "2" });
-    const args = serviceArgs(host.swarm!.app!, "localhost:5000/x@sha256:abc", "net-id", [{ os: "linux", architecture: "amd64" }]);
+    const args = serviceArgs(appServiceOf(host), "localhost:5000/x@sha256:abc", "net-id", [{ os: "linux", architecture: "amd64" }]);
 
     test("every value the engine would fill in is sent explicitly", () => {
         expect(args.endpointSpec).toEqual({

@@ -2,6 +2,7 @@ import { type ClassroomPhase, classroomReport } from "../../../tools/bench/class
 import { benchClassSpec, CLASS_APP_PORT, CLASS_REGISTRY_PORT, classNames } from "../../../tools/bench/classroomConfig";
 import { parseMemUsage } from "../../../tools/bench/classroomLive";
 import type { MockRun } from "../../../tools/bench/classroomMocks";
+import { replicasOf } from "../../helpers/specs";
 
 // The classroom rows of npm run bench: its class, the memory parser and the printed rows (figures
 // with their targets; the bench asserts nothing itself).
@@ -11,7 +12,7 @@ test("the bench class: student-01.., its own stack and ports, clear of the other
     const spec = benchClassSpec(10);
     expect(spec.instance).toBe("docker-lab-bench-class");
     expect(spec.students).toHaveLength(10);
-    const ports = spec.students.flatMap((s) => s.replicas.map((r) => r.ports[0].external));
+    const ports = spec.students.flatMap((s) => replicasOf(s).map((r) => r.ports[0].external));
     expect(Math.min(...ports)).toBe(CLASS_APP_PORT);
     expect(Math.max(...ports)).toBe(CLASS_APP_PORT + 19);
     expect(spec.registry.container.ports[0].external).toBe(CLASS_REGISTRY_PORT);

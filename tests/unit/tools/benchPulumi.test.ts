@@ -8,7 +8,8 @@ import { type LabCommandRun, type PulumiRun, shimScript } from "../../../tools/b
 import { bareWithChecksMs, criticalPathText, pulumiReportLines, pulumiSection } from "../../../tools/bench/pulumiReport";
 import { goDurationMs, parseCallLog, parseCliSummary, splitCommand } from "../../../tools/bench/pulumiTimings";
 import { benchReport } from "../../../tools/bench/report";
-import { labConfig, specFor } from "../../../tools/stack";
+import { labConfig } from "../../../tools/stack";
+import { labSpec, replicasOf } from "../../helpers/specs";
 import { runProgram } from "../helpers/program";
 
 // The Pulumi rows of `npm run bench`: event-log parsing into step timings, the critical path, the
@@ -223,7 +224,7 @@ describe("the program's resources, as the bench sorts them", () => {
     // (The mocks record no stack resource and no default provider; the event-log tests cover those.)
     test("every resource the program registers has its part of the lab, with the counts the spec gives", async () => {
         const { resources } = await runProgram({ replicas: "3" }, "bench-pulumi");
-        const spec = specFor({ replicas: "3" }, "bench-pulumi");
+        const spec = labSpec({ replicas: "3" }, "bench-pulumi");
         const counts: Record<string, number> = {};
         for (const r of resources) {
             const stage = stageOf(parseUrn(r.urn));
@@ -237,8 +238,8 @@ describe("the program's resources, as the bench sorts them", () => {
             other: 1,
             image: 1,
             tagCleanup: 1,
-            replicas: spec.replicas.length,
-            replicaPidsLimits: spec.replicas.length,
+            replicas: replicasOf(spec).length,
+            replicaPidsLimits: replicasOf(spec).length,
             checks: spec.checks.length,
         });
     }, 60_000);
@@ -451,7 +452,7 @@ describe("the Pulumi rows of the bench table", () => {
 
 describe("the whole bench report without a Pulumi CLI", () => {
     test("prints the Pulumi rows as n/a with the reason, and counts their targets as n/a, not as misses", () => {
-        const spec = specFor({}, "bench");
+        const spec = labSpec({}, "bench");
         const checks = spec.checks.map((c) => ({
             id: c.id,
             section: c.section,

@@ -12,6 +12,7 @@ import {
     swarmOneNodeNa,
 } from "../../../tools/bench/swarmOneNode";
 import { ONE_NODE_GAP_NOTE, swarmOneNodeRows, swarmReport } from "../../../tools/bench/swarmReport";
+import { appServiceOf, replicasOf } from "../../helpers/specs";
 
 // The swarm rows of npm run bench: the one-node lab's spec and ports, why a phase is n/a, the poll
 // arithmetic of a rolling update and the printed rows (figures; the bench asserts nothing itself).
@@ -22,8 +23,8 @@ describe("the one-node swarm lab of the bench", () => {
     test("swarm mode, host publishing, one task, its own stack and the ports 29500 and 29499", () => {
         const spec = swarmBenchSpec();
         expect(spec.instance).toBe("docker-lab-bench-swarm");
-        expect(spec.swarm?.app?.publishMode).toBe("host");
-        expect(spec.swarm?.app?.replicas).toBe(1);
+        expect(appServiceOf(spec).publishMode).toBe("host");
+        expect(appServiceOf(spec).replicas).toBe(1);
         expect(spec.appUrls).toEqual([`http://127.0.0.1:${SWARM_APP_PORT}`]);
         expect(spec.registry.container.ports[0].external).toBe(SWARM_REGISTRY_PORT);
     });
@@ -35,7 +36,7 @@ describe("the one-node swarm lab of the bench", () => {
             APP_PORT + 1,
             REGISTRY_PORT,
             CLASS_REGISTRY_PORT,
-            ...klass.students.flatMap((s) => s.replicas.map((r) => r.ports[0].external)),
+            ...klass.students.flatMap((s) => replicasOf(s).map((r) => r.ports[0].external)),
             SWARM_BENCH_PORTS.managerPort,
             ...[0, 1, 2].map((i) => SWARM_BENCH_PORTS.hostPortBase + i),
         ]);

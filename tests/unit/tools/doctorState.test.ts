@@ -10,7 +10,7 @@ import {
     preflight,
     stateBackend,
 } from "../../../tools/doctor";
-import { specFor } from "../../../tools/stack";
+import { labSpec, replicasOf } from "../../helpers/specs";
 import { byId, doctor, type FakeWorld, fake, HOME, HOSTNAME, PROJECT_DIR, problems, STACK, world } from "./doctorFake";
 
 /** The stack under test is not the default one, so the fix names it for `npm run up`. */
@@ -28,9 +28,9 @@ const LOCKED_AT = "2026-11-28T10:57:49.42Z";
 const LOCKED_MS = Date.parse(LOCKED_AT);
 const CANCEL = `pulumi cancel --yes --stack ${STACK}`;
 
-const spec = specFor({}, STACK);
-const APP0 = spec.replicas[0].name;
-const APP1 = spec.replicas[1].name;
+const spec = labSpec({}, STACK);
+const APP0 = replicasOf(spec)[0].name;
+const APP1 = replicasOf(spec)[1].name;
 const NETWORK = spec.network.name;
 
 type Files = FakeWorld["files"];

@@ -1,16 +1,16 @@
 import { describeDamage, labDamage } from "../../../tools/labGuard";
-import { specFor } from "../../../tools/stack";
+import { appServiceOf, labSpec, registryServiceOf } from "../../helpers/specs";
 import { fakeDocker } from "../exercises/fakeDocker";
 
 // The lab guard in swarm mode: swarm replaces task containers by itself, so the guard asks for the
 // lab's services (a service removed by hand is what only Pulumi restores), never for containers by name.
 
 const stack = "unit-guard-swarm";
-const spec = specFor({ mode: "swarm", publishMode: "host" }, stack);
+const spec = labSpec({ mode: "swarm", publishMode: "host" }, stack);
 
 test("a whole swarm lab has no damage: the engine is asked for the lab's services and the tag, not for containers", async () => {
     const docker = fakeDocker([
-        { pattern: "service*", stdout: `${spec.swarm!.app!.name}\n${spec.swarm!.registry.name}\n` },
+        { pattern: "service*", stdout: `${appServiceOf(spec).name}\n${registryServiceOf(spec).name}\n` },
         { pattern: "image*", stdout: "sha256:abc\n" },
     ]);
     try {
@@ -26,14 +26,14 @@ test("a whole swarm lab has no damage: the engine is asked for the lab's service
 
 test("a service removed by hand is damage, named with refresh then up", async () => {
     const docker = fakeDocker([
-        { pattern: "service*", stdout: `${spec.swarm!.registry.name}\n` },
+        { pattern: "service*", stdout: `${registryServiceOf(spec).name}\n` },
         { pattern: "image*", stdout: "sha256:abc\n" },
     ]);
     try {
         const damage = await labDamage(spec);
-        expect(damage).toEqual([{ kind: "missing", role: "app-service", name: spec.swarm!.app!.name }]);
+        expect(damage).toEqual([{ kind: "missing", role: "app-service", name: appServiceOf(spec).name }]);
         expect(describeDamage(damage[0], stack, "en")).toBe(
-            `app service ${spec.swarm!.app!.name} was removed: run pulumi refresh --yes --stack ${stack} (passphrase docker-lab), then LAB_STACK=${stack} npm run up (LAB_STACK=${stack} npm run up alone does not notice it is gone)`,
+            `app service ${appServiceOf(spec).name} was removed: run pulumi refresh --yes --stack ${stack} (passphrase docker-lab), then LAB_STACK=${stack} npm run up (LAB_STACK=${stack} npm run up alone does not notice it is gone)`,
         );
         expect(describeDamage({ kind: "missing", role: "registry-service", name: "r" }, stack, "zh")).toMatch(/^仓库服务 r 被删除了/);
     } finally {

@@ -22,6 +22,7 @@ import {
     writeLabReport,
 } from "../../../tools/report";
 import { labConfig } from "../../../tools/stack";
+import { replicasOf } from "../../helpers/specs";
 import { syntheticReport } from "../../helpers/syntheticReport";
 
 const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };
@@ -58,7 +59,7 @@ function visibleText(page: string): string {
 
 describe("the report fixture", () => {
     test("has passing checks, exactly one failing check and three replicas", () => {
-        expect(threeSpec.replicas).toHaveLength(3);
+        expect(replicasOf(threeSpec)).toHaveLength(3);
         expect(report.failed).toBe(1);
         expect(report.passed).toBe(threeSpec.checks.length - 1);
         expect(report.checks.find((c) => !c.result.passed)?.check.id).toBe(FAILING);

@@ -1,5 +1,5 @@
 import type { CheckResult } from "../../../engine";
-import { buildLabSpec, type LabSpec, labsOf, PASS_MARKER } from "../../../lab";
+import { buildClassSpec, buildLabSpec, labImageRef, labsOf, PASS_MARKER, type Spec } from "../../../lab";
 import { renderReportHtml, renderReportMarkdown, type VerifyReport } from "../../../tools/report";
 import { reportRoster } from "../../../tools/report/model";
 import { labConfig } from "../../../tools/stack";
@@ -11,7 +11,8 @@ import { labConfig } from "../../../tools/stack";
 const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
 
 /** A report of a class verified on made-up results: every check passes but `failing` (student/id). */
-function classReport(spec: LabSpec, failing: string[] = []): VerifyReport {
+function classReport(spec: Spec, failing: string[] = []): VerifyReport {
+    const classRef = `${spec.image.repository}@${DIGEST}`;
     const checks = labsOf(spec).flatMap((lab) =>
         lab.checks.map((check) => {
             const passed = !failing.includes(`${check.student}/${check.id}`);
@@ -25,7 +26,8 @@ function classReport(spec: LabSpec, failing: string[] = []): VerifyReport {
                 stderr: passed ? "" : `failure of ${check.student}/${check.id}\n`,
                 durationMs: 10,
             };
-            return { check, result };
+            // As verify runs them: each student's checks against the class digest in the student's own repository.
+            return { check, result, imageRef: labImageRef(lab, classRef) };
         }),
     );
     const passed = checks.filter((c) => c.result.passed).length;
@@ -33,7 +35,7 @@ function classReport(spec: LabSpec, failing: string[] = []): VerifyReport {
         instance: spec.instance,
         startedAt: "2025-11-28T03:57:12.345Z",
         engine: "test engine",
-        imageRef: `${spec.image.repository}@${DIGEST}`,
+        imageRef: classRef,
         passed,
         failed: checks.length - passed,
         durationMs: 1000,
@@ -42,7 +44,7 @@ function classReport(spec: LabSpec, failing: string[] = []): VerifyReport {
     };
 }
 
-const spec = buildLabSpec(labConfig({ students: ["alice", "bob"], appPort: 9000, registryPort: 5000 }), {
+const spec = buildClassSpec(labConfig({ students: ["alice", "bob"], appPort: 9000, registryPort: 5000 }), {
     project: "docker-lab",
     stack: "dev",
     appDir: "app",

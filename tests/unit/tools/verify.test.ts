@@ -1,5 +1,5 @@
 import type { CheckResult } from "../../../engine";
-import type { LessonCheck } from "../../../lab";
+import { type LessonCheck, oneLab } from "../../../lab";
 import { specForStack } from "../../../tools/stack";
 import { formatCheckLine, parseVerifyArgs } from "../../../tools/verify";
 
@@ -44,7 +44,7 @@ describe("npm run verify arguments", () => {
 
 describe("the lab verify checks", () => {
     test("is the program's spec for that stack and config", () => {
-        const spec = specForStack("test-second", { replicas: "3", appPort: "18080", registryPort: "15000" });
+        const spec = oneLab(specForStack("test-second", { replicas: "3", appPort: "18080", registryPort: "15000" }));
         expect(spec.instance).toBe("docker-lab-test-second");
         expect(spec.appUrls).toEqual(["http://127.0.0.1:18080", "http://127.0.0.1:18081", "http://127.0.0.1:18082"]);
         expect(spec.checks.filter((c) => c.id.startsWith("02-http-"))).toHaveLength(3);
@@ -57,9 +57,11 @@ describe("the lab verify checks", () => {
     test("one line per check: mark, section, title, duration", () => {
         const check = { section: "01.02", title: "docker ps lists every replica running and healthy" } as LessonCheck;
         const passed = { passed: true, durationMs: 24 } as CheckResult;
-        expect(formatCheckLine({ check, result: passed })).toMatch(
+        expect(formatCheckLine({ check, result: passed, imageRef: "" })).toMatch(
             /^✓ 01\.02 docker ps lists every replica running and healthy \(24 ms\)$/,
         );
-        expect(formatCheckLine({ check, result: { ...passed, passed: false, durationMs: 1500 } })).toMatch(/^✗ 01\.02 .* \(1\.5 s\)$/);
+        expect(formatCheckLine({ check, result: { ...passed, passed: false, durationMs: 1500 }, imageRef: "" })).toMatch(
+            /^✗ 01\.02 .* \(1\.5 s\)$/,
+        );
     });
 });

@@ -1,5 +1,5 @@
 import type { CheckResult } from "../../../engine";
-import { buildLabSpec, IMAGE_REF_PLACEHOLDER, type LabSpec, type LessonCheck } from "../../../lab";
+import { buildClassSpec, buildLabSpec, type ClassSpec, IMAGE_REF_PLACEHOLDER, type LabSpec, type LessonCheck } from "../../../lab";
 import { labConfig } from "../../../tools/stack";
 import { formatCheckLine, parseVerifyArgs, verifyHeading, verifyLab } from "../../../tools/verify";
 
@@ -7,11 +7,11 @@ import { formatCheckLine, parseVerifyArgs, verifyHeading, verifyLab } from "../.
 // or one student's with --student; lines and headings name the student.
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
-const build = (students: string[]): LabSpec =>
-    buildLabSpec(labConfig({ students, appPort: 9000, registryPort: 5000 }), { project: "docker-lab", stack: "dev", appDir: "app" });
+const CTX = { project: "docker-lab", stack: "dev", appDir: "app" };
+const build = (students: string[]): ClassSpec => buildClassSpec(labConfig({ students, appPort: 9000, registryPort: 5000 }), CTX);
 
 /** The class with each student's checks swapped for two quick ones that print the image they got. */
-function quickClass(students: string[]): LabSpec {
+function quickClass(students: string[]): ClassSpec {
     const spec = build(students);
     const quick = (lab: LabSpec): LessonCheck[] =>
         lab.checks.slice(0, 2).map((check) => ({
@@ -64,13 +64,13 @@ describe("npm run verify -- --student NAME", () => {
         expect(verifyHeading(spec, ref, "bob")).toBe(
             `verifying bob's lab in class docker-lab-dev (${n} checks) against localhost:5000/docker-lab-dev/bob/hellodocker@${DIGEST}`,
         );
-        const one = build([]);
+        const one = buildLabSpec(labConfig({ appPort: 9000, registryPort: 5000 }), CTX);
         expect(verifyHeading(one, ref)).toBe(`verifying lab docker-lab-dev (${one.checks.length} checks) against ${ref}`);
     });
 
     test("a check's line names its student", () => {
         const check = { section: "02", title: "Replica 1 answers HTTP on its published port", student: "bob" } as LessonCheck;
-        expect(formatCheckLine({ check, result: { passed: false, durationMs: 30 } as CheckResult })).toBe(
+        expect(formatCheckLine({ check, result: { passed: false, durationMs: 30 } as CheckResult, imageRef: "" })).toBe(
             "✗ 02    bob: Replica 1 answers HTTP on its published port (30 ms)",
         );
     });

@@ -1,20 +1,13 @@
-import { LABEL } from "../constants";
-import { taskHostnameBase } from "../swarm";
-import type { ServiceSpec, SwarmSpec } from "../types";
-import { escapeRegex, type LessonContext } from "./context";
-import type { LessonCheck } from "./types";
+import { LABEL } from "../../constants";
+import { escapeRegex, type LessonContext } from "../../lessons/context";
+import type { LessonCheck } from "../../lessons/types";
+import { type ServiceSpec, type SwarmApp, taskHostnameBase } from "./services";
 
 /**
  * The swarm variants of the checks that look at the app's containers: in swarm mode the app is one
  * service whose tasks are containers with generated names (<service>.<slot>.<task id>), spread over
- * the nodes, each answering with the hostname of its slot. The containers mode's checks stay as they are.
+ * the nodes, each answering with the hostname of its slot.
  */
-
-function swarmOf(ctx: LessonContext): SwarmSpec & { app: ServiceSpec } {
-    const swarm = ctx.spec.swarm;
-    if (!swarm?.app) throw new Error("swarm checks need a lab in swarm mode that runs the app (spec.swarm.app)");
-    return { ...swarm, app: swarm.app };
-}
 
 /** A task container's name on its node: <service>.<slot>.<task id>. */
 const taskContainerPattern = (service: ServiceSpec) => `${escapeRegex(service.name)}\\.[0-9]+\\.[a-z0-9]+`;
@@ -22,9 +15,9 @@ const taskContainerPattern = (service: ServiceSpec) => `${escapeRegex(service.na
 const tasks = (n: number) => `${n} task${n === 1 ? "" : "s"}`;
 
 /** Section 01.02 in swarm mode: docker ps and docker container ls list the task containers on this engine; docker service ps every task. */
-export function swarmContainerListingChecks(ctx: LessonContext): LessonCheck[] {
+export function swarmContainerListingChecks(ctx: LessonContext, swarm: SwarmApp): LessonCheck[] {
     const { q, section, labFilters } = ctx;
-    const { app } = swarmOf(ctx);
+    const app = swarm.service;
     return [
         {
             id: "01.02-ps",
@@ -79,10 +72,9 @@ export function meshRequests(replicas: number): number {
  * are several). Through the ingress mesh, requests to the one URL spread over the tasks; in host
  * mode each node's port answers for the one task on it, so the check asks every node of the swarm.
  */
-export function swarmHttpChecks(ctx: LessonContext): LessonCheck[] {
+export function swarmHttpChecks(ctx: LessonContext, swarm: SwarmApp): LessonCheck[] {
     const { q, section, spec } = ctx;
-    const swarm = swarmOf(ctx);
-    const { app } = swarm;
+    const app = swarm.service;
     const port = app.task.ports[0].external;
     // Slots are not renumbered after a scale-down, so the answers are counted by distinct task hostname, not matched to slots 1..N.
     const distinct = `distinct task hostnames: ${app.replicas}`;

@@ -1,12 +1,74 @@
-import type { LabConfig } from "./config";
-import { fitWithHash } from "./names";
-import type { ContainerSpec, HealthcheckSpec, ServiceRolloutSpec, ServiceSpec, SwarmSpec } from "./types";
+import type { LabConfig, PublishMode } from "../../config/keys";
+import { fitWithHash } from "../../names";
+import type { AppSpec, ContainerSpec, HealthcheckSpec, RegistryRun } from "../../types";
 
 /**
  * Swarm mode: the app and the registry as Docker Swarm services. Pure: the services are derived
  * from the very ContainerSpecs the containers mode runs, so both modes share one healthcheck, one
  * set of limits and one set of security settings; what a service cannot express is listed, with why.
  */
+
+/** How a swarm service replaces its tasks: on a change (update) or back to the previous spec (rollback). */
+export interface ServiceRolloutSpec {
+    /** Tasks replaced at a time. */
+    parallelism: number;
+    /** Pause between two batches, in seconds. */
+    delaySeconds: number;
+    /** What a failed batch does: roll the service back, or pause it. */
+    failureAction: "rollback" | "pause";
+    /** How long each new task is watched for failure after it is running (healthy), in seconds. */
+    monitorSeconds: number;
+    /** stop-first frees the old task's host port before its replacement starts; start-first overlaps them. */
+    order: "stop-first" | "start-first";
+}
+
+/**
+ * A Docker Swarm service: its tasks run `task`, the same container settings the containers mode uses
+ * (image aside), as far as a service can express them (see `inexpressible`).
+ */
+export interface ServiceSpec {
+    /** Service name, e.g. docker-lab-dev-app. */
+    name: string;
+    /** Labels of the service object itself. */
+    labels: Record<string, string>;
+    /**
+     * What every task runs. `name` is the service's; `hostname` may be a Go template of the task
+     * (`{{.Task.Slot}}`); every port is published with `publishMode`, on every interface (a service has no host address).
+     */
+    task: ContainerSpec;
+    /** Number of tasks (replicated mode). */
+    replicas: number;
+    publishMode: PublishMode;
+    /** At most this many tasks of the service on one node; 0 means no limit. */
+    maxReplicasPerNode: number;
+    /** Placement constraints, e.g. node.role==manager. */
+    constraints: string[];
+    /** CPU limit of each task, in units of 1e-9 CPUs (a service has no CPU share). */
+    nanoCpus: number;
+    update: ServiceRolloutSpec;
+    rollback: ServiceRolloutSpec;
+    /** How often `up` polls, and how long it waits, until the service has converged. */
+    converge: { delaySeconds: number; timeoutSeconds: number };
+    /** How long a task gets to stop after SIGTERM; `down` waits for the tasks to be gone. */
+    stopGracePeriodSeconds: number;
+    /** Settings of `task` that a service cannot express here, each with why: they do not apply to its tasks. */
+    inexpressible: { setting: string; reason: string }[];
+}
+
+/** The app of a lab in swarm mode: one service of `replicas` tasks of the image digest. */
+export interface SwarmApp extends AppSpec {
+    mode: "swarm";
+    service: ServiceSpec;
+    publishMode: PublishMode;
+    /** Hostnames the app's tasks answer with, one per task slot (1..replicas). */
+    taskHostnames: string[];
+}
+
+/** The registry in swarm mode: one task pinned to a manager, since its volume is local to the node (in a class, the class's). */
+export interface SwarmRegistryRun extends RegistryRun {
+    mode: "swarm";
+    service: ServiceSpec;
+}
 
 /** Label the engine puts on every task container of a service: the service's name. */
 export const SERVICE_NAME_LABEL = "com.docker.swarm.service.name";
@@ -21,16 +83,6 @@ export const LAB_NANO_CPUS = 1_000_000_000;
 export const TASK_STOP_GRACE_SECONDS = 10;
 /** How often `up` polls a service until it has converged (the provider's default, 7 s, slows every up). */
 export const CONVERGE_POLL_SECONDS = 2;
-
-/**
- * URL of the registry API from the machine that runs the lab's checks: `http://<registryAddress>`
- * when registryAddress is set (the address every node, and so the machine that deploys to them,
- * reaches the registry at: on a swarm of several machines the registry publishes on its manager,
- * not on this machine), else `fallback` (the registry published on this machine's bindAddress).
- */
-export function registryApiUrl(config: Pick<LabConfig, "registryAddress">, fallback: string): string {
-    return config.registryAddress ? `http://${config.registryAddress}` : fallback;
-}
 
 /** Name of a lab's app service: `<prefix>-app`, the prefix being the instance (or, in a class, `<instance>-<student>`). */
 export function appServiceName(prefix: string): string {
@@ -168,49 +220,4 @@ export function swarmRegistryService(
         constraints: [MANAGER_CONSTRAINT],
         order: "stop-first",
     });
-}
-
-/** The swarm part of a lab: the registry service, and the lab's app service when it runs one (not a class itself). */
-export function swarmSpec(config: Pick<LabConfig, "publishMode">, registry: ServiceSpec, app?: ServiceSpec): SwarmSpec {
-    return {
-        publishMode: config.publishMode,
-        registry,
-        ...(app ? { app } : {}),
-        taskHostnames: app ? Array.from({ length: app.replicas }, (_, i) => taskHostname(app.name, i + 1)) : [],
-    };
-}
-
-/** Lists the swarm's nodes, one per line: hostname, address, state (ready/down) and availability (active/pause/drain). Needs a manager. */
-export const SWARM_NODES_COMMAND =
-    "docker node inspect --format '{{.Description.Hostname}} {{.Status.Addr}} {{.Status.State}} {{.Spec.Availability}}' $(docker node ls --quiet)";
-
-/** One node of the swarm, as SWARM_NODES_COMMAND prints it. */
-export interface SwarmNodeStatus {
-    hostname: string;
-    /** The address the node advertises, e.g. 10.0.0.5. */
-    address: string;
-    state: string;
-    availability: string;
-}
-
-/** The nodes in the output of SWARM_NODES_COMMAND; throws a clear error on anything else. */
-export function parseSwarmNodes(stdout: string): SwarmNodeStatus[] {
-    return stdout
-        .split("\n")
-        .map((line) => line.trim())
-        .filter(Boolean)
-        .map((line) => {
-            const [hostname, address, state, availability, ...rest] = line.split(/\s+/);
-            if (!availability || rest.length > 0) {
-                throw new Error(
-                    `The swarm's node list should have lines "hostname address state availability", but ${JSON.stringify(SWARM_NODES_COMMAND)} printed ${JSON.stringify(line)}; is the engine a swarm manager? (npm run doctor)`,
-                );
-            }
-            return { hostname, address, state, availability };
-        });
-}
-
-/** The URL of `port` on each ready node: where the app answers (every node through the mesh; in host mode the nodes that run a task). */
-export function nodeUrls(nodes: SwarmNodeStatus[], port: number): string[] {
-    return nodes.filter((n) => n.state === "ready").map((n) => `http://${n.address.includes(":") ? `[${n.address}]` : n.address}:${port}`);
 }

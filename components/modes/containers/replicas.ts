@@ -1,8 +1,8 @@
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { ContainerSpec } from "../lab";
-import { containerArgs, pidsLimitCommand } from "../lab";
+import type { ContainerSpec } from "../../../lab";
+import { containerArgs, pidsLimitCommand } from "../../../lab";
 
 export interface AppReplicasArgs {
     /** One spec per replica: name, published port, limits, security settings, healthcheck. Required. */

@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceSpec } from "../lab";
-import { serviceArgs, servicePlatforms } from "../lab";
+import type { ServiceSpec } from "../../../lab";
+import { serviceArgs, servicePlatforms } from "../../../lab";
 
 export interface AppServiceArgs {
     /** The app's service spec (swarm mode): tasks, replicas, publish mode, rollout and convergence. Required. */

@@ -1,6 +1,7 @@
 import type * as docker from "@pulumi/docker";
-import { healthcheckArgs, labelList } from "./dockerArgs";
-import type { ContainerSpec, ServiceRolloutSpec, ServiceSpec } from "./types";
+import { healthcheckArgs, labelList } from "../../dockerArgs";
+import type { ContainerSpec } from "../../types";
+import type { ServiceRolloutSpec, ServiceSpec } from "./services";
 
 /**
  * The mapping of a ServiceSpec to `docker.Service` inputs (swarm mode), beside dockerArgs.ts's

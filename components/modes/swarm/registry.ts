@@ -1,15 +1,15 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { LabSpec, ServiceSpec } from "../lab";
-import { LABEL, labelList, secretFileMount, serviceArgs, servicePlatforms } from "../lab";
+import type { RegistrySpec, ServiceSpec, SharedSpec } from "../../../lab";
+import { LABEL, labelList, secretFileMount, serviceArgs, servicePlatforms } from "../../../lab";
 
 export interface SwarmRegistryArgs {
     /** The registry's service spec (swarm mode): one task pinned to a manager. Required. */
     service: ServiceSpec;
     /** Registry part of the lab spec: image and URL. Required. */
-    registry: LabSpec["registry"];
+    registry: RegistrySpec;
     /** Named volume that keeps pushed images, on the manager the lab's engine is. Required. */
-    volume: LabSpec["volume"];
+    volume: SharedSpec["volume"];
     /** Id of the lab's overlay network the registry joins (alias `registry`). Required. */
     networkId: pulumi.Input<string>;
     /** The engine's platform (os/arch) the tasks are placed on: the image's. Default: none (the engine may record the image's own). */

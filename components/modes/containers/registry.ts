@@ -1,14 +1,14 @@
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { LabSpec } from "../lab";
-import { containerArgs, HTPASSWD_ENV, labelList, pidsLimitCommand, writeHtpasswdCommand } from "../lab";
+import type { RegistrySpec, SharedSpec } from "../../../lab";
+import { containerArgs, HTPASSWD_ENV, labelList, pidsLimitCommand, writeHtpasswdCommand } from "../../../lab";
 
 export interface LocalRegistryArgs {
     /** Registry part of the lab spec: image, container (ports, limits, healthcheck, volume) and URL. Required. */
-    registry: LabSpec["registry"];
+    registry: RegistrySpec;
     /** Named volume that keeps pushed images. Required. */
-    volume: LabSpec["volume"];
+    volume: SharedSpec["volume"];
     /** Name of the lab network the registry joins (alias `registry`). Required. */
     networkName: pulumi.Input<string>;
     /** Environment of the docker CLI command that sets the PIDs limit (DOCKER_HOST when set). Default: the caller's environment. */

@@ -1,0 +1,17 @@
+// components/modes/: what each mode builds (types.ts says what a mode gives the lab); lab/modes holds their models.
+import type { LabMode } from "../../lab";
+import { containersComponents } from "./containers";
+import { swarmComponents } from "./swarm";
+import type { ModeComponents } from "./types";
+
+/** The components of every mode, by the name the `mode` config key gives it. A new mode registers here with one line. */
+export const MODE_COMPONENTS: { readonly [M in LabMode]: ModeComponents } = {
+    containers: containersComponents,
+    swarm: swarmComponents,
+};
+
+export { LocalRegistry, type LocalRegistryArgs } from "./containers/registry";
+export { AppReplicas, type AppReplicasArgs } from "./containers/replicas";
+export { AppService, type AppServiceArgs } from "./swarm/appService";
+export { SwarmRegistry, type SwarmRegistryArgs } from "./swarm/registry";
+export type { ModeApp, ModeAppArgs, ModeComponents, ModeRegistry, ModeRegistryArgs, RegistryLogin } from "./types";

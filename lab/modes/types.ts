@@ -1,0 +1,83 @@
+import type { LabConfig } from "../config/keys";
+import type { LessonContext } from "../lessons/context";
+import type { LessonCheck } from "../lessons/types";
+import type { AppSpec, ContainerSpec, LabCore, NetworkSpec, RegistryRun, RegistrySpec, SharedSpec } from "../types";
+
+/**
+ * A mode: how a lab runs its app and its registry on the engine. Everything that differs between
+ * modes is here, once; the spec, the checks, the components and the tools ask the lab's mode
+ * (MODES[spec.mode], lab/modes/index.ts) instead of deciding on the mode's name.
+ */
+
+/** What the spec gives a mode to make one lab's app from. */
+export interface AppInput {
+    /** Prefix of the names of the lab's objects: the instance, or `<instance>-<student>` in a class. */
+    prefix: string;
+    /** The lab's first app port (a student's block of ports in a class starts here). */
+    firstPort: number;
+    /** Labels of the lab's objects (in a class with the student's label). */
+    labels: Record<string, string>;
+    /** The app's environment: LAB_INSTANCE, and LAB_STUDENT in a class. */
+    env: Record<string, string>;
+    /** A student's lab in a class (more labs on one engine: calmer healthchecks, longer waits). */
+    inClass: boolean;
+}
+
+/** What the objects a learner may break by hand are, as the lab guard names them. */
+export type LabObjectRole = "registry" | "replica" | "registry-service" | "app-service";
+
+/** An object `pulumi up` made that a learner can stop or remove by hand, and the kind of engine object it is. */
+export interface GuardedObject {
+    kind: "container" | "service";
+    role: LabObjectRole;
+    name: string;
+}
+
+/** A host port the app of a lab publishes, and what uses it (as the doctor says it). */
+export interface AppPort {
+    port: number;
+    role: string;
+}
+
+export interface LabModeModel {
+    /** How many host ports one lab's app publishes from its first port on (a class gives each student a block of this size). */
+    appPortCount(config: LabConfig): number;
+    /** The one-learner lab's problems with its app ports and the registry port, each naming the key and the fix. */
+    portProblems(config: LabConfig): string[];
+
+    /** The lab network. */
+    network(name: string, labels: Record<string, string>): NetworkSpec;
+    /** The registry's host as the engine reaches it, unless registryAddress says otherwise. */
+    registryServer(config: LabConfig): string;
+    /** Where the registry reads its htpasswd file with registryAuth. */
+    htpasswdPath: string;
+    /** How the mode runs the registry, from its container spec. */
+    registryRun(config: LabConfig, container: ContainerSpec, labels: Record<string, string>): RegistryRun;
+
+    /** One lab's app, and where this machine reaches it. */
+    app(config: LabConfig, input: AppInput): { app: AppSpec; appUrls: string[] };
+    /** The containers the app runs under names of its own, in order (none where the engine names them). */
+    appContainers(app: AppSpec): ContainerSpec[];
+    /** The names of the app's services (none where it has no service). */
+    appServices(app: AppSpec): string[];
+    /** The names of the registry's services (none where it runs as a container). */
+    registryServices(registry: RegistrySpec): string[];
+
+    /** `docker exec` of a command in the app, as the lesson checks run it. */
+    exec(app: AppSpec): (command: string) => string;
+    /** What the checks' `docker exec` lands in: its memory limit is the one the cgroup check reads. */
+    execContainer(app: AppSpec): ContainerSpec;
+    /** The mode's checks of section 01.02 that list the app's containers. */
+    listingChecks(ctx: LessonContext, app: AppSpec): LessonCheck[];
+    /** The mode's checks of section 02: the packaged app answers HTTP where the mode publishes it. */
+    httpChecks(ctx: LessonContext, app: AppSpec): LessonCheck[];
+
+    /** What of the lab (the shared part and every lab that runs the app) a learner can break by hand, the registry first. */
+    guarded(shared: SharedSpec, labs: LabCore[]): GuardedObject[];
+    /** The host ports a lab's app publishes, for the doctor. */
+    appPorts(lab: LabCore): AppPort[];
+    /** Whether the mode publishes on every interface (so the doctor checks ports there), not on bindAddress. */
+    portsOnEveryInterface: boolean;
+    /** The kinds of engine object that hold the lab's published ports. */
+    portHolders: readonly ("container" | "service")[];
+}
