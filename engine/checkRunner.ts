@@ -48,7 +48,7 @@ export function runCheck(check: LessonCheck, ctx: CheckContext, options: RunChec
             resolve({
                 id: check.id,
                 section: check.section,
-                title: check.title,
+                title: check.title.en,
                 passed: status === 0,
                 status,
                 stdout,

@@ -1,5 +1,5 @@
 import { IMAGE_DIGEST_PLACEHOLDER, IMAGE_REF_PLACEHOLDER, LABEL } from "./constants";
-import { exerciseCleanupCommand } from "./exercises/cleanup";
+import { exerciseLabel, exercisePrefix } from "./names";
 import { shellQuote } from "./shell";
 import type { ImageSpec } from "./types";
 
@@ -52,4 +52,29 @@ export function copyImageCommand(image: ImageSpec): string {
         `case "$out" in *"digest: ${IMAGE_DIGEST_PLACEHOLDER} "*) ;; *) printf '%s\\n' ${q(`${image.name} was pushed, but the registry did not report the class image's digest ${IMAGE_DIGEST_PLACEHOLDER}:`)} "$out" >&2; exit 1 ;; esac`,
         `printf '%s\\n' ${q(`${image.repository}@`)}${IMAGE_DIGEST_PLACEHOLDER}`,
     ].join("\n");
+}
+
+/**
+ * Shell command that removes every exercise container (with its anonymous volumes) and image of one
+ * lab instance: those labelled `docker-lab.exercise=<instance>`, and those named `<instance>-ex-…`
+ * (in case the learner left the label out). Containers go first, so no image is still in use; tags
+ * named so are only untagged, images labelled so are removed.
+ * Prints nothing and succeeds when there is nothing to remove.
+ *
+ * `pulumi destroy` runs it before the lab's own image removal (ImageSpec.removeCommand): an
+ * exercise container still running from the lab's image would otherwise keep that image in use.
+ */
+export function exerciseCleanupCommand(instance: string): string {
+    const label = shellQuote(`label=${exerciseLabel(instance)}`);
+    const prefix = shellQuote(exercisePrefix(instance));
+    const containersNamed = `docker ps -a --format '{{.ID}} {{.Names}}' | awk -v p=${prefix} 'index($2, p) == 1 { print $1 }'`;
+    return [
+        `ids=$( { docker ps -aq --filter ${label}; ${containersNamed}; } | sort -u )`,
+        `[ -z "$ids" ] || docker rm -f -v $ids >/dev/null`,
+        // Named tags are only untagged (a learner may have tagged the lab's own image so); labelled images go by id.
+        `tags=$(docker image ls --format '{{.Repository}}:{{.Tag}}' | awk -v p=${prefix} 'index($1, p) == 1 && $1 !~ /:<none>$/')`,
+        `[ -z "$tags" ] || docker image rm $tags >/dev/null`,
+        `imgs=$(docker image ls -q --filter ${label} | sort -u)`,
+        `[ -z "$imgs" ] || docker image rm -f $imgs >/dev/null`,
+    ].join("; ");
 }

@@ -67,3 +67,37 @@ export const HOSTNAME_MAX = 63;
 export function hostnameFor(name: string): string {
     return fitWithHash(name, HOSTNAME_MAX);
 }
+
+/*
+ * How exercise objects are told apart from the lab's own: every container and image an exercise
+ * makes is named `<instance>-ex-<purpose>` and carries the label `docker-lab.exercise=<instance>`.
+ * The lab's objects (`pulumi up`) carry `docker-lab.managed=true` and never these.
+ */
+
+/** Label key of every object an exercise creates; its value is the lab instance id. */
+export const EXERCISE_LABEL = "docker-lab.exercise";
+
+/** `docker-lab.exercise=<instance>`. */
+export function exerciseLabel(instance: string): string {
+    return `${EXERCISE_LABEL}=${instance}`;
+}
+
+/** Prefix of the names of exercise containers and images: `<instance>-ex-`. */
+export function exercisePrefix(instance: string): string {
+    return `${instance}-ex-`;
+}
+
+/** Name of the exercise object for one purpose, e.g. `docker-lab-dev-ex-kernel`. */
+export function exerciseObjectName(instance: string, purpose: string): string {
+    return `${exercisePrefix(instance)}${purpose}`;
+}
+
+/** Where the learner's files for a stack's exercises go, relative to the project root (git-ignored). */
+export function exerciseWorkDir(stack: string): string {
+    return `.docker-lab/exercises/${stack}`;
+}
+
+/** The progress file of a stack's exercises, relative to the project root (git-ignored). */
+export function exerciseProgressFile(stack: string): string {
+    return `.docker-lab/progress-${stack}.json`;
+}

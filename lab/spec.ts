@@ -3,11 +3,11 @@ import { ADD_STUDENT_HINT, classPortPlan } from "./classroom";
 import { copyImageCommand } from "./commands";
 import { type ConfigSchema, type LabConfig, parseLabConfig } from "./config";
 import { APP_DIR, LABEL, PROJECT_NAME } from "./constants";
-import { lessonChecks } from "./lessons";
-import type { LessonCheck } from "./lessons/types";
 import { MODES } from "./modes";
 import type { AppInput } from "./modes/types";
 import { hostUrl, instanceId } from "./names";
+import { lessonChecks } from "./notes";
+import type { LessonCheck } from "./notes/types";
 import { registryApiUrl, registryAuthSpec, registryContainerSpec } from "./registry";
 import type { LabCore, SharedSpec, SpecContext } from "./types";
 

@@ -1,6 +1,6 @@
 import { docker, dockerOk, explainDockerError } from "../engine";
+import type { Lang } from "../lab";
 import { LABEL, type LabObjectRole, labsOf, MODES, type SharedSpec, type Spec, shellQuote } from "../lab";
-import type { Lang } from "../lab/exercises";
 import { DEFAULT_STACK } from "./pulumiCli";
 
 /**

@@ -122,7 +122,7 @@ async function describeEngine(spec: SharedSpec): Promise<string> {
 export function formatCheckLine(v: VerifiedCheck): string {
     const mark = v.result.passed ? "✓" : "✗";
     const who = v.check.student === undefined ? "" : `${v.check.student}: `;
-    return `${mark} ${v.check.section.padEnd(5)} ${who}${v.check.title} (${formatDuration(v.result.durationMs)})`;
+    return `${mark} ${v.check.section.padEnd(5)} ${who}${v.check.title.en} (${formatDuration(v.result.durationMs)})`;
 }
 
 /** The first line of a verify run: which lab (or class, or student), how many checks, which image. */

@@ -1,9 +1,10 @@
 import { type LabConfig, LIMITS } from "../config/keys";
 import { LABEL } from "../constants";
 import { appContainerSpec } from "../hardening";
-import { escapeRegex, type LessonContext } from "../lessons/context";
-import type { LessonCheck } from "../lessons/types";
 import { hostUrl, registryServer, replicaName } from "../names";
+import { escapeRegex, type LessonContext } from "../notes/context";
+import { t } from "../notes/text";
+import type { LessonCheck } from "../notes/types";
 import { REGISTRY_HTPASSWD_PATH } from "../registry";
 import { shellQuote } from "../shell";
 import type { AppSpec, ContainerSpec } from "../types";
@@ -35,10 +36,11 @@ function listingChecks(ctx: LessonContext, app: AppSpec): LessonCheck[] {
             id: "01.02-ps",
             teaches: ["docker ps"],
             ...section("01.02"),
-            title: "docker ps lists every replica running and healthy",
-            proves: "Each container made from the image is running and its healthcheck passes.",
-            titleZh: "docker ps 列出每个正在运行且健康的副本",
-            provesZh: "由镜像创建的每个容器都在运行，并且通过了健康检查。",
+            title: t("docker ps 列出每个正在运行且健康的副本", "docker ps lists every replica running and healthy"),
+            proves: t(
+                "由镜像创建的每个容器都在运行，并且通过了健康检查。",
+                "Each container made from the image is running and its healthcheck passes.",
+            ),
             command: `docker ps ${labFilters} --filter ${q(`label=${LABEL.role}=app`)} --format '{{.Names}} {{.Status}}'`,
             expect: {
                 kind: "matchesAll",
@@ -49,10 +51,11 @@ function listingChecks(ctx: LessonContext, app: AppSpec): LessonCheck[] {
             id: "01.02-container-ls",
             teaches: ["docker container ls"],
             ...section("01.02"),
-            title: "docker container ls is docker ps",
-            proves: "docker container ls lists the same running containers as docker ps: every replica of the lab.",
-            titleZh: "docker container ls 就是 docker ps",
-            provesZh: "docker container ls 和 docker ps 列出同样的运行中容器：本实验的每个副本。",
+            title: t("docker container ls 就是 docker ps", "docker container ls is docker ps"),
+            proves: t(
+                "docker container ls 和 docker ps 列出同样的运行中容器：本实验的每个副本。",
+                "docker container ls lists the same running containers as docker ps: every replica of the lab.",
+            ),
             command: `docker container ls ${labFilters} --filter ${q(`label=${LABEL.role}=app`)} --format '{{.Names}}'`,
             expect: { kind: "matchesAll", patterns: replicas.map((r) => `^${escapeRegex(r.name)}$`) },
         },
@@ -67,10 +70,11 @@ function httpChecks(ctx: LessonContext, app: AppSpec): LessonCheck[] {
             id: `02-http-${index}`,
             teaches: [],
             ...section("02"),
-            title: `Replica ${index} answers HTTP on its published port`,
-            proves: `The packaged app runs as ${replica.name} and answers on ${spec.appUrls[index]}.`,
-            titleZh: `副本 ${index} 在它发布的端口上响应 HTTP`,
-            provesZh: `打包好的应用作为 ${replica.name} 运行，并在 ${spec.appUrls[index]} 上响应。`,
+            title: t(`副本 ${index} 在它发布的端口上响应 HTTP`, `Replica ${index} answers HTTP on its published port`),
+            proves: t(
+                `打包好的应用作为 ${replica.name} 运行，并在 ${spec.appUrls[index]} 上响应。`,
+                `The packaged app runs as ${replica.name} and answers on ${spec.appUrls[index]}.`,
+            ),
             command: `curl -fsS ${q(`${spec.appUrls[index]}/`)}`,
             expect: {
                 kind: "containsAll",

@@ -1,6 +1,6 @@
 import type { LabConfig } from "../config/keys";
-import type { LessonContext } from "../lessons/context";
-import type { LessonCheck } from "../lessons/types";
+import type { LessonContext } from "../notes/context";
+import type { LessonCheck } from "../notes/types";
 import type { AppSpec, ContainerSpec, LabCore, NetworkSpec, RegistryRun, RegistrySpec, SharedSpec } from "../types";
 
 /**

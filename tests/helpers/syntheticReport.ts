@@ -22,13 +22,13 @@ export function syntheticReport(spec: LabSpec, options: SyntheticReportOptions):
         const result: CheckResult = {
             id: check.id,
             section: check.section,
-            title: check.title,
+            title: check.title.en,
             passed,
             status: passed ? 0 : 1,
             stdout: passed ? `${PASS_MARKER} ${check.id}\n${output(check.id)}\n` : "",
             stderr: passed
                 ? ""
-                : `${FAIL_MARKER} ${check.id} (notes section ${check.section}: ${check.title})\n  command:  ${check.command}\n  expected: the same output\n  exit status: 1\n  got:\n    ${got}\n`,
+                : `${FAIL_MARKER} ${check.id} (notes section ${check.section}: ${check.title.en})\n  command:  ${check.command}\n  expected: the same output\n  exit status: 1\n  got:\n    ${got}\n`,
             durationMs: 100 + i * 37,
         };
         return { check, result, imageRef };

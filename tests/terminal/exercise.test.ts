@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT, provisionLab, removeLeftovers } from "../../engine";
-import { exerciseCleanupCommand, exerciseProgressFile, exerciseWorkDir, labExercises } from "../../lab/exercises";
+import { exerciseCleanupCommand, exerciseProgressFile, exerciseWorkDir, labExercises } from "../../lab";
 import { labSpec, replicasOf } from "../helpers/specs";
 import { gate } from "../helpers/suiteGate";
 import { ENGINE_VERSION, liveImages } from "../live/engine";

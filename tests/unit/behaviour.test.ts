@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isClassSpec, labsOf, PASS_MARKER } from "../../lab";
-import { labExercises } from "../../lab/exercises";
+import { isClassSpec, labExercises, labsOf, PASS_MARKER } from "../../lab";
 import { specFor } from "../../tools/stack";
 import { type ProgramRun, runProgram } from "./helpers/program";
 
@@ -89,14 +88,14 @@ const checkRecord = (c: ReturnType<typeof labsOf>[number]["checks"][number]) =>
         id: c.id,
         section: c.section,
         heading: c.heading,
-        title: { en: c.title, zh: c.titleZh },
-        proves: { en: c.proves, zh: c.provesZh },
+        title: { en: c.title.en, zh: c.title.zh },
+        proves: { en: c.proves.en, zh: c.proves.zh },
         command: c.command,
         expect: c.expect,
         cleanup: c.cleanup,
         substitutes: c.substitutes && {
             notesCommand: c.substitutes.notesCommand,
-            reason: { en: c.substitutes.reason, zh: c.substitutes.reasonZh },
+            reason: { en: c.substitutes.reason.en, zh: c.substitutes.reason.zh },
         },
         teaches: c.teaches,
         student: c.student,

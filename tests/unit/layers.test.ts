@@ -32,7 +32,7 @@ describe("the import graph of the sources", () => {
         expect(files.some((f) => f.startsWith("tests/") || f.startsWith("node_modules/"))).toBe(false);
         expect(files.every((f) => layerOf(f) !== undefined)).toBe(true);
         expect(graph["index.ts"]).toEqual(expect.arrayContaining(["components/index.ts", "lab/index.ts"]));
-        expect(graph["lab/spec.ts"]).toEqual(expect.arrayContaining(["lab/lessons/index.ts", "lab/types.ts"]));
+        expect(graph["lab/spec.ts"]).toEqual(expect.arrayContaining(["lab/notes/index.ts", "lab/modes/index.ts", "lab/types.ts"]));
         expect(graph["scripts/doctor.ts"]).toEqual(["tools/doctor/index.ts", "tools/runMain.ts"]);
     });
 });

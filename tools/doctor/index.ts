@@ -14,14 +14,7 @@ import { checkPorts } from "./ports";
 import { realProbes } from "./probes";
 import { checkState } from "./state";
 import { swarmEngineChecks } from "./swarm";
-import {
-    DOCTOR_EXIT_CODES,
-    type DoctorFinding,
-    type DoctorOptions,
-    type DoctorProbes,
-    type DoctorResult,
-    exitCodeOf,
-} from "./types";
+import { DOCTOR_EXIT_CODES, type DoctorFinding, type DoctorOptions, type DoctorProbes, type DoctorResult, exitCodeOf } from "./types";
 
 /**
  * `npm run doctor` and the preflight of `npm run up`: checks everything the lab needs before any

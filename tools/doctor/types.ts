@@ -100,4 +100,3 @@ export function exitCodeOf(findings: DoctorFinding[]): number {
     const codes = findings.filter(isProblem).map((f) => DOCTOR_EXIT_CODES[f.klass]);
     return codes.length > 0 ? Math.min(...codes) : 0;
 }
-

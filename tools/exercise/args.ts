@@ -1,4 +1,4 @@
-import type { Lang } from "../../lab/exercises";
+import type { Lang } from "../../lab";
 import { ArgumentError, parseArgs, stackAndConfig } from "../args";
 import { labStack } from "../pulumiCli";
 import { parseLang, systemLang } from "./lang";

@@ -1,6 +1,6 @@
 import type { CheckResult } from "../../engine";
-import type { Exercise, Lang } from "../../lab/exercises";
-import { NOTES_SECTIONS } from "../../lab/lessons/types";
+import type { Exercise, Lang } from "../../lab";
+import { NOTES_SECTIONS } from "../../lab";
 import { type ExerciseProgress, type Progress, progressOf } from "./progress";
 
 /** What `npm run exercise` prints, as pure functions of the exercises, the progress and a palette. */

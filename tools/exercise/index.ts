@@ -1,8 +1,16 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type CheckResult, PROJECT_ROOT, repoDigestOf, runCheck } from "../../engine";
-import { type Spec, shellQuote } from "../../lab";
-import { type Exercise, exerciseCleanupCommand, exerciseProgressFile, exerciseWorkDir, type Lang, labExercises } from "../../lab/exercises";
+import {
+    type Exercise,
+    exerciseCleanupCommand,
+    exerciseProgressFile,
+    exerciseWorkDir,
+    type Lang,
+    labExercises,
+    type Spec,
+    shellQuote,
+} from "../../lab";
 import { damageHeading, describeDamage, labDamage } from "../labGuard";
 import { DEFAULT_STACK } from "../pulumiCli";
 import { specForStack } from "../stack";

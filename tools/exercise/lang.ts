@@ -1,4 +1,4 @@
-import { LANGS, type Lang } from "../../lab/exercises";
+import { LANGS, type Lang } from "../../lab";
 
 /**
  * The language of the exercise texts: `--lang zh|en`, else the system locale. The locale is the

@@ -170,5 +170,5 @@ export function reportAppUrls(report: VerifyReport): string[] {
 
 /** How a check is named in the report: its title, after its student's name in a class. */
 export function checkHeading(check: LessonCheck): string {
-    return check.student === undefined ? check.title : `${check.student}: ${check.title}`;
+    return check.student === undefined ? check.title.en : `${check.student}: ${check.title.en}`;
 }

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { exerciseProgressFile, exerciseWorkDir } from "../../../lab/exercises";
+import { exerciseProgressFile, exerciseWorkDir } from "../../../lab";
 import { EXERCISE_EXIT, type ExerciseIo, exerciseCommand } from "../../../tools/exercise";
 import { describeDamage, labDamage } from "../../../tools/labGuard";
 import { labSpec, replicasOf } from "../../helpers/specs";

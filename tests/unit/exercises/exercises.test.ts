@@ -2,8 +2,16 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT, runCheck } from "../../../engine";
-import { LABEL, NOTES_SECTIONS, renderCheckScript, resolveCheck } from "../../../lab";
-import { EXERCISE_LABEL, exerciseCleanupCommand, exerciseWorkDir, labExercises } from "../../../lab/exercises";
+import {
+    EXERCISE_LABEL,
+    exerciseCleanupCommand,
+    exerciseWorkDir,
+    LABEL,
+    labExercises,
+    NOTES_SECTIONS,
+    renderCheckScript,
+    resolveCheck,
+} from "../../../lab";
 import { classSpec, labSpec, replicasOf } from "../../helpers/specs";
 import { fakeDocker } from "./fakeDocker";
 
@@ -61,7 +69,7 @@ describe("the exercises", () => {
         (_id, e) => {
             expect(e.check.id).toBe(e.id);
             expect(e.check.section).toBe(e.section);
-            expect(e.check.titleZh).toMatch(HAN);
+            expect(e.check.title.zh).toMatch(HAN);
             const script = renderCheckScript(resolveCheck(e.check, { imageRef }));
             expect(script).toContain(`# docker-lab lesson check ${e.id} (notes section ${e.section})`);
             expect(spawnSync("/bin/sh", ["-n", "-c", script]).status).toBe(0);

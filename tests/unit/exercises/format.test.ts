@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { NOTES_SECTIONS, renderCheckScript, resolveCheck } from "../../../lab";
-import { labExercises } from "../../../lab/exercises";
+import { labExercises, NOTES_SECTIONS, renderCheckScript, resolveCheck } from "../../../lab";
 import {
     colorEnabled,
     displayWidth,

@@ -1,8 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../../engine";
-import { CONFIG_KEYS, NOTES_SECTIONS } from "../../../lab";
-import { labExercises } from "../../../lab/exercises";
+import { CONFIG_KEYS, labExercises, NOTES_SECTIONS } from "../../../lab";
 import { labSpec } from "../../helpers/specs";
 
 // README.zh-CN.md keeps up with the code: every config key and every exercise, each under its notes section.

@@ -20,8 +20,8 @@ describe("the lab report in Chinese too", () => {
             .replace(/&amp;/g, "&");
         expect(html.split('<p class="title-zh">')).toHaveLength(spec.checks.length + 1);
         for (const check of spec.checks) {
-            expect(text).toContain(`<p class="title-zh">${check.titleZh}</p>`);
-            expect(text).toContain(check.provesZh);
+            expect(text).toContain(`<p class="title-zh">${check.title.zh}</p>`);
+            expect(text).toContain(check.proves.zh);
         }
         expect(html).toContain('Command · <span lang="zh-CN">命令</span>');
         expect(html).toContain('Output · <span lang="zh-CN">输出</span>');
@@ -31,8 +31,8 @@ describe("the lab report in Chinese too", () => {
 
     test("Markdown: each check's Chinese title in bold under its heading, and Chinese labels", () => {
         for (const check of spec.checks)
-            expect(markdown).toContain(`### ${check.id === "01.02-ps" ? "✗" : "✓"} ${check.title}\n\n**${check.titleZh}**\n`);
-        for (const check of spec.checks) expect(markdown).toContain(`\n${check.provesZh}\n`);
+            expect(markdown).toContain(`### ${check.id === "01.02-ps" ? "✗" : "✓"} ${check.title.en}\n\n**${check.title.zh}**\n`);
+        for (const check of spec.checks) expect(markdown).toContain(`\n${check.proves.zh}\n`);
         expect(markdown).toContain("Failure report · 失败报告:");
         expect(markdown).toContain("Output · 输出:");
         expect(markdown).toContain(`Docker 实验报告：${spec.instance}`);

@@ -15,6 +15,7 @@ import {
     renderCheckScript,
     resolveCheck,
     type SpecContext,
+    t,
 } from "../../../lab";
 import { labConfig } from "../../../tools/stack";
 import { replicasOf } from "../../helpers/specs";
@@ -65,8 +66,14 @@ describe("lessonChecks", () => {
 
     test("every check has a title, what it proves and a command", () => {
         for (const check of spec.checks) {
-            for (const field of ["title", "proves", "command"] as const) {
-                expect({ id: check.id, field, empty: check[field].trim() === "" }).toEqual({ id: check.id, field, empty: false });
+            for (const [field, text] of [
+                ["title", check.title.en],
+                ["titleZh", check.title.zh],
+                ["proves", check.proves.en],
+                ["provesZh", check.proves.zh],
+                ["command", check.command],
+            ]) {
+                expect({ id: check.id, field, empty: text.trim() === "" }).toEqual({ id: check.id, field, empty: false });
             }
         }
     });
@@ -128,10 +135,8 @@ describe("resolveCheck", () => {
             id: "t",
             section: "00",
             heading: NOTES_SECTIONS["00"],
-            title: "t",
-            titleZh: "t",
-            proves: "t",
-            provesZh: "t",
+            title: t("t", "t"),
+            proves: t("t", "t"),
             teaches: [],
             command: `echo ${R} ${D} ${R}`,
             expect: expect_,
@@ -181,10 +186,8 @@ describe("renderCheckScript", () => {
         id: "t-check",
         section: "01.02",
         heading: NOTES_SECTIONS["01.02"],
-        title: "A hand-made check",
-        titleZh: "手写的检查",
-        proves: "the script compares output",
-        provesZh: "脚本比较输出",
+        title: t("手写的检查", "A hand-made check"),
+        proves: t("脚本比较输出", "the script compares output"),
         teaches: [],
         ...over,
     });
@@ -200,7 +203,7 @@ describe("renderCheckScript", () => {
         expect(r.stdout).not.toContain(PASS_MARKER);
         expect(r.stderr).toContain(`${FAIL_MARKER} ${check.id}`);
         expect(r.stderr).toContain(check.section);
-        expect(r.stderr).toContain(check.title);
+        expect(r.stderr).toContain(check.title.en);
         expect(r.stderr).toContain(check.command);
         expect(r.stderr).toContain(describeExpectation(check.expect));
         expect(r.stderr).toContain(actual);

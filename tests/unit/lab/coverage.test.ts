@@ -65,6 +65,6 @@ test("a check that cannot run the notes' command as written says why and runs a 
     ]);
     for (const c of substitutes) {
         expect(NOTES).toContain(c.substitutes?.notesCommand.split(" / ")[0]);
-        expect(c.substitutes?.reason.length).toBeGreaterThan(30);
+        expect(c.substitutes?.reason.en.length).toBeGreaterThan(30);
     }
 });

@@ -1,11 +1,15 @@
-import { buildLabSpec, lessonChecks, MODES, NOTES_SECTIONS, type SpecContext } from "../../../lab";
-import { architectureChecks } from "../../../lab/lessons/architecture";
-import { containersChecks } from "../../../lab/lessons/containers";
-import { lessonContext } from "../../../lab/lessons/context";
-import { imagesChecks } from "../../../lab/lessons/images";
-import { packagingChecks } from "../../../lab/lessons/packaging";
-import { registryChecks } from "../../../lab/lessons/registry";
-import { virtualizationChecks } from "../../../lab/lessons/virtualization";
+import {
+    appContainers,
+    buildLabSpec,
+    exerciseContext,
+    labExercises,
+    lessonChecks,
+    lessonContext,
+    MODES,
+    NOTES_SECTIONS,
+    SECTIONS,
+    type SpecContext,
+} from "../../../lab";
 import { labConfig } from "../../../tools/stack";
 
 const ctx: SpecContext = { project: "docker-lab", stack: "dev", appDir: "app" };
@@ -50,31 +54,35 @@ describe("lesson checks composed from one file per notes section", () => {
         expect(ids).toEqual([...DEFAULT_IDS.filter((id) => !id.startsWith("02-")), "02-http-0", "02-http-1", "02-http-2"]);
     });
 
-    test("each section's file gives only that section's checks, and lessonChecks joins them in the notes' order", () => {
+    test("each section's file gives only that section's checks and exercises, and lessonChecks joins them in the notes' order", () => {
         const spec = buildLabSpec(labConfig(), ctx);
         const { checks, ...rest } = spec;
         const mode = MODES[spec.mode];
-        const lesson = lessonContext(rest, {
-            exec: mode.exec(spec.app),
-            appMemoryMb: mode.execContainer(spec.app).memoryMb,
-            listingChecks: (c) => mode.listingChecks(c, spec.app),
-            httpChecks: (c) => mode.httpChecks(c, spec.app),
-        });
-        const bySection: [string, typeof virtualizationChecks][] = [
-            ["00", virtualizationChecks],
-            ["01.01", imagesChecks],
-            ["01.02", containersChecks],
-            ["01.03", registryChecks],
-            ["01.04", architectureChecks],
-            ["02", packagingChecks],
-        ];
-        expect(bySection.map(([id]) => id)).toEqual(Object.keys(NOTES_SECTIONS));
-        for (const [id, checksOf] of bySection) {
-            const made = checksOf(lesson);
+        const lesson = lessonContext(
+            rest,
+            {
+                exec: mode.exec(spec.app),
+                appMemoryMb: mode.execContainer(spec.app).memoryMb,
+                listingChecks: (c) => mode.listingChecks(c, spec.app),
+                httpChecks: (c) => mode.httpChecks(c, spec.app),
+            },
+            NOTES_SECTIONS,
+        );
+        const exercises = exerciseContext(rest, appContainers(spec), "dev", NOTES_SECTIONS);
+        expect(SECTIONS.map((s) => s.id)).toEqual(["00", "01.01", "01.02", "01.03", "01.04", "02"]);
+        expect(Object.keys(NOTES_SECTIONS)).toEqual(SECTIONS.map((s) => s.id));
+        for (const section of SECTIONS) {
+            const made = section.checks(lesson);
             expect(made.length).toBeGreaterThan(0);
-            expect(made.every((c) => c.section === id && c.heading === NOTES_SECTIONS[id])).toBe(true);
+            expect(made.every((c) => c.section === section.id && c.heading === section.heading)).toBe(true);
+            const practised = section.exercises(exercises);
+            expect(practised.length).toBeGreaterThan(0);
+            expect(
+                practised.every((e) => e.section === section.id && e.heading === section.heading && e.check.heading === section.heading),
+            ).toBe(true);
         }
-        expect(bySection.flatMap(([, checksOf]) => checksOf(lesson))).toEqual(checks);
+        expect(SECTIONS.flatMap((section) => section.checks(lesson))).toEqual(checks);
         expect(lessonChecks(rest)).toEqual(checks);
+        expect(SECTIONS.flatMap((section) => section.exercises(exercises))).toEqual(labExercises(spec, "dev"));
     });
 });

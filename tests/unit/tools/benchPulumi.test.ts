@@ -456,7 +456,7 @@ describe("the whole bench report without a Pulumi CLI", () => {
         const checks = spec.checks.map((c) => ({
             id: c.id,
             section: c.section,
-            title: c.title,
+            title: c.title.en,
             passed: true,
             status: 0,
             stdout: "",

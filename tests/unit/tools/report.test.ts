@@ -120,8 +120,8 @@ describe("renderReportHtml", () => {
             const article = part.slice(start, part.indexOf("</article>", start));
             expect(article).toContain(`data-result="${result.passed ? "pass" : "fail"}"`);
             expect(article).toContain(result.passed ? ">✓</span>" : ">✗</span>");
-            expect(visibleText(article)).toContain(check.title);
-            expect(visibleText(article)).toContain(check.proves);
+            expect(visibleText(article)).toContain(check.title.en);
+            expect(visibleText(article)).toContain(check.proves.en);
             expect(article).toMatch(/<pre class="command"><code>[^<]/);
             const shown = result.durationMs < 1000 ? `${result.durationMs} ms` : `${(result.durationMs / 1000).toFixed(1)} s`;
             expect(article).toContain(` · ${shown}</span>`);
@@ -262,7 +262,7 @@ describe("renderReportMarkdown", () => {
 
     test("has each check's title with its mark and each command in a fenced block", () => {
         for (const { check, result } of report.checks) {
-            expect(markdown).toContain(`### ${result.passed ? "✓" : "✗"} ${check.title}\n`);
+            expect(markdown).toContain(`### ${result.passed ? "✓" : "✗"} ${check.title.en}\n`);
         }
         const blocks = [...markdown.matchAll(/^(`{3,})sh\n([\s\S]*?)\n\1$/gm)].map((m) => m[2]);
         expect(blocks).toHaveLength(report.checks.length);

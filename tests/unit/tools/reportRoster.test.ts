@@ -19,7 +19,7 @@ function classReport(spec: Spec, failing: string[] = []): VerifyReport {
             const result: CheckResult = {
                 id: check.id,
                 section: check.section,
-                title: check.title,
+                title: check.title.en,
                 passed,
                 status: passed ? 0 : 1,
                 stdout: passed ? `${PASS_MARKER} ${check.id} for student ${check.student}\nok\n` : "",

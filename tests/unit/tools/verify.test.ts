@@ -55,7 +55,7 @@ describe("the lab verify checks", () => {
     });
 
     test("one line per check: mark, section, title, duration", () => {
-        const check = { section: "01.02", title: "docker ps lists every replica running and healthy" } as LessonCheck;
+        const check = { section: "01.02", title: { en: "docker ps lists every replica running and healthy" } } as LessonCheck;
         const passed = { passed: true, durationMs: 24 } as CheckResult;
         expect(formatCheckLine({ check, result: passed, imageRef: "" })).toMatch(
             /^✓ 01\.02 docker ps lists every replica running and healthy \(24 ms\)$/,

@@ -69,7 +69,7 @@ describe("npm run verify -- --student NAME", () => {
     });
 
     test("a check's line names its student", () => {
-        const check = { section: "02", title: "Replica 1 answers HTTP on its published port", student: "bob" } as LessonCheck;
+        const check = { section: "02", title: { en: "Replica 1 answers HTTP on its published port" }, student: "bob" } as LessonCheck;
         expect(formatCheckLine({ check, result: { passed: false, durationMs: 30 } as CheckResult, imageRef: "" })).toBe(
             "✗ 02    bob: Replica 1 answers HTTP on its published port (30 ms)",
         );

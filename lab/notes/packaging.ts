@@ -1,10 +1,16 @@
 import { APP_CONTAINER_PORT, APP_DIR_IN_IMAGE } from "../constants";
-import { type ExerciseContext, exercise, t } from "./context";
-import type { Exercise } from "./types";
+import type { ExerciseContext, LessonContext, NotesSection } from "./context";
+import { t } from "./text";
+import type { Exercise, LessonCheck } from "./types";
+
+/** Section 02 打包程序: the packaged app answers HTTP where the lab's mode publishes it (every replica, or every task). */
+function packagingChecks(ctx: LessonContext): LessonCheck[] {
+    return ctx.httpChecks();
+}
 
 /** Section 02 打包程序: build the image yourself, run it on a published port, and the notes' Linux review (head, tail, >). */
-export function packagingExercises(ctx: ExerciseContext): Exercise[] {
-    const { q, spec, image, name, label, file, hostAppFile, removeContainer, removeTag, removeFile } = ctx;
+function packagingExercises(ctx: ExerciseContext): Exercise[] {
+    const { q, spec, image, name, label, file, hostAppFile, removeContainer, removeTag, removeFile, exercise } = ctx;
     const built = name("hellodocker");
     const web = name("web");
     const endsFile = file("package-ends.txt");
@@ -158,3 +164,5 @@ export function packagingExercises(ctx: ExerciseContext): Exercise[] {
         }),
     ];
 }
+
+export const packagingSection: NotesSection = { id: "02", heading: "02 打包程序", checks: packagingChecks, exercises: packagingExercises };

@@ -1,10 +1,66 @@
 import { IMAGE_REF_PLACEHOLDER } from "../constants";
-import { type ExerciseContext, exercise, t } from "./context";
-import type { Exercise } from "./types";
+import type { ExerciseContext, LessonContext, NotesSection } from "./context";
+import { t } from "./text";
+import type { Exercise, LessonCheck } from "./types";
+
+/** Section 00 虚拟化容器介绍: containers share the host kernel, isolate processes, limit resources; images are layers. */
+function virtualizationChecks(ctx: LessonContext): LessonCheck[] {
+    const { exec, section, appMemoryMb } = ctx;
+    return [
+        {
+            id: "00-shared-kernel",
+            teaches: [],
+            ...section("00"),
+            title: t("容器运行在宿主机的内核上", "A container runs on the host's kernel"),
+            proves: t(
+                "容器内看到的内核版本就是 Docker 宿主机的内核版本：容器没有自己的内核。",
+                "The kernel release seen inside a container is the engine host's: containers have no kernel of their own.",
+            ),
+            command: exec("uname -r"),
+            expect: { kind: "sameOutputAs", command: "docker info --format '{{.KernelVersion}}'" },
+        },
+        {
+            id: "00-pid-namespace",
+            teaches: [],
+            ...section("00"),
+            title: t("应用是它自己的 PID 命名空间里的 1 号进程", "The app is PID 1 in its own PID namespace"),
+            proves: t(
+                "容器内的进程树从应用开始：容器是一个被隔离的进程，而不是一台机器。",
+                "Inside the container the process tree starts at the app, so the container is an isolated process, not a machine.",
+            ),
+            command: `${exec("cat /proc/1/cmdline")} | tr '\\000' ' '`,
+            expect: { kind: "matchesAll", patterns: ["^node app\\.js ?$"] },
+        },
+        {
+            id: "00-cgroup-memory",
+            teaches: [],
+            ...section("00"),
+            title: t("内存上限是一个 cgroup 限制", "The memory limit is a cgroup limit"),
+            proves: t(
+                "给容器设置的内存上限由内核的 cgroup 执行，在容器内可以看到（cgroup v2 或 v1）。",
+                "The limit set on the container is enforced by the kernel's cgroup, visible from inside (cgroup v2 or v1).",
+            ),
+            command: exec("sh -c 'cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes'"),
+            expect: { kind: "equals", value: String(appMemoryMb * 1024 * 1024) },
+        },
+        {
+            id: "00-image-layers",
+            teaches: ["docker history"],
+            ...section("00"),
+            title: t("镜像是一层层叠起来的", "An image is a stack of layers"),
+            proves: t(
+                "docker history 列出镜像在联合文件系统（Union FS）中的各层，包括复制应用文件的那一层。",
+                "docker history lists the union-filesystem layers of the image, including the one that copied the app in.",
+            ),
+            command: `docker history --no-trunc --format '{{.CreatedBy}}' ${IMAGE_REF_PLACEHOLDER}`,
+            expect: { kind: "matchesAll", patterns: ["COPY", "HEALTHCHECK|healthcheck"] },
+        },
+    ];
+}
 
 /** Section 00 虚拟化容器介绍: a container runs on the host's kernel, is an isolated process, and its image is layers. */
-export function virtualizationExercises(ctx: ExerciseContext): Exercise[] {
-    const { q, image, replica, name, label, file, removeContainer, removeFile } = ctx;
+function virtualizationExercises(ctx: ExerciseContext): Exercise[] {
+    const { q, image, replica, name, label, file, removeContainer, removeFile, exercise } = ctx;
     const kernel = name("kernel");
     const pid1File = file("pid1.txt");
     const layerFile = file("copy-layer.txt");
@@ -154,3 +210,10 @@ export function virtualizationExercises(ctx: ExerciseContext): Exercise[] {
         }),
     ];
 }
+
+export const virtualizationSection: NotesSection = {
+    id: "00",
+    heading: "00 虚拟化容器介绍",
+    checks: virtualizationChecks,
+    exercises: virtualizationExercises,
+};

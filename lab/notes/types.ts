@@ -1,7 +1,10 @@
+import type { Text } from "./text";
+
 /**
- * Lesson checks are data: an id, the notes' section, the command the notes teach and what its
- * output must show. `renderCheckScript` (render.ts) turns one into a POSIX shell script; the Pulumi
- * `local.Command` resources, the live tests and any other runner execute that same script.
+ * Lesson checks and exercises are data. A check: an id, the notes' section, the command the notes
+ * teach and what its output must show; `renderCheckScript` (render.ts) turns one into a POSIX shell
+ * script, which the Pulumi `local.Command` resources, verify and the exercises all run. An exercise:
+ * a step of the notes the learner does by hand, checked by a LessonCheck.
  */
 
 /** What a check's output must satisfy. */
@@ -22,14 +25,10 @@ export interface LessonCheck {
     section: string;
     /** The section heading as the notes write it. */
     heading: string;
-    /** Short English title. */
-    title: string;
-    /** The title in Chinese, in the notes' own terms (镜像, 容器, 仓库 …). */
-    titleZh: string;
+    /** Short title. */
+    title: Text;
     /** One sentence on what passing proves. */
-    proves: string;
-    /** What passing proves, in Chinese. */
-    provesZh: string;
+    proves: Text;
     /** POSIX shell command; may use the image placeholders. */
     command: string;
     expect: Expectation;
@@ -39,7 +38,7 @@ export interface LessonCheck {
      * Set when the notes' own command cannot run here as written (it needs Docker Hub or a
      * terminal): why, and that this check runs the nearest local equivalent instead.
      */
-    substitutes?: { notesCommand: string; reason: string; reasonZh: string };
+    substitutes?: { notesCommand: string; reason: Text };
     /** The commands of the notes this check runs, as the notes spell them (e.g. `docker rmi`, `head`). */
     teaches: string[];
     /** In a classroom: the student whose lab the check runs against; its pass and failure lines name them. */
@@ -59,18 +58,45 @@ export interface RegistryLogin {
     passwordEnv: string;
 }
 
-/** The notes' section headings, as written there. */
-export const NOTES_SECTIONS: Record<string, string> = {
-    "00": "00 虚拟化容器介绍",
-    "01.01": "01.01 镜像 Image",
-    "01.02": "01.02 容器 container",
-    "01.03": "01.03 仓库 Repository",
-    "01.04": "01.04 Docker架构",
-    "02": "02 打包程序",
-};
-
 /** Values known only once the image is pushed. */
 export interface CheckContext {
     /** repository@sha256:..., the pushed image's digest reference. */
     imageRef: string;
+}
+
+/** One command of a reference solution, with what it does. */
+export interface SolutionStep {
+    /** POSIX shell command, run in the project root (where the learner runs `npm run exercise`). */
+    command: string;
+    explain: Text;
+}
+
+export interface Exercise {
+    /** Stable id, e.g. `01.01-tag-push`: the notes section first, so ids sort in the notes' order. */
+    id: string;
+    /** Section number in the notes, e.g. `01.02`. */
+    section: string;
+    /** The section heading as the notes write it. */
+    heading: string;
+    title: Text;
+    /** What to do, with every name filled in (image, containers, files). */
+    instructions: Text;
+    /** Hints, from a nudge to the full command; `check` shows the next one after each failed check. */
+    hints: Text[];
+    /** What the check wants to see, in words (the failure output shows it beside what was seen). */
+    expected: Text;
+    /** The check, run by the lab's check engine. Its id is the exercise's. */
+    check: LessonCheck;
+    /** The reference solution: `solve` prints, explains and runs each command in order. */
+    solution: SolutionStep[];
+    /**
+     * Commands that remove what the exercise (or its solution) created: its containers, image tags
+     * and files. Each is safe to run when there is nothing to remove. They never touch an object
+     * that `pulumi up` manages.
+     */
+    reset: string[];
+    /** Files the learner writes, relative to the project root (all in the stack's work folder). */
+    files: string[];
+    /** The commands of the notes the exercise practises, as the notes spell them. */
+    teaches: string[];
 }

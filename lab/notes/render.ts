@@ -73,7 +73,7 @@ export function renderCheckScript(check: LessonCheck): string {
     const q = shellQuote;
     // In a classroom the id is each student's, so every line that names the check names the student too.
     const who = check.student === undefined ? check.id : `${check.id} for student ${check.student}`;
-    const lines: string[] = [`# docker-lab lesson check ${who} (notes section ${check.section}): ${check.title}`];
+    const lines: string[] = [`# docker-lab lesson check ${who} (notes section ${check.section}): ${check.title.en}`];
     if (check.registryLogin) {
         lines.push(...registryLoginLines(check, who));
     } else if (check.cleanup) {
@@ -102,7 +102,7 @@ export function renderCheckScript(check: LessonCheck): string {
     lines.push(
         `if [ "$status" -eq 0 ] && [ "$ok" -eq 1 ]; then printf '%s %s\\n' ${q(PASS_MARKER)} ${q(who)}; printf '%s\\n' "$out"; exit 0; fi`,
         "{",
-        `  printf '%s %s (notes section %s: %s)\\n' ${q(FAIL_MARKER)} ${q(who)} ${q(check.section)} ${q(check.title)}`,
+        `  printf '%s %s (notes section %s: %s)\\n' ${q(FAIL_MARKER)} ${q(who)} ${q(check.section)} ${q(check.title.en)}`,
         `  printf '  command:  %s\\n' ${q(check.command)}`,
         `  ${expected}`,
         `  printf '  exit status: %s\\n  got:\\n' "$status"`,
@@ -131,7 +131,7 @@ function registryLoginLines(check: LessonCheck, who: string): string[] {
         'rm -rf "$DOCKER_CONFIG"',
     ].join("; ");
     const fail = (cause: string) =>
-        `{ printf '%s %s (notes section %s: %s)\\n  %s\\n' ${q(FAIL_MARKER)} ${q(who)} ${q(check.section)} ${q(check.title)} ${cause} >&2; exit 1; }`;
+        `{ printf '%s %s (notes section %s: %s)\\n  %s\\n' ${q(FAIL_MARKER)} ${q(who)} ${q(check.section)} ${q(check.title.en)} ${cause} >&2; exit 1; }`;
     const fix = "the password is the stack's: pulumi stack output registryPassword --show-secrets; npm run verify reads it itself";
     return [
         `# logs in to ${login.server} as ${login.user} with a private docker config; the password comes from ${variable}`,

@@ -1,9 +1,30 @@
-import { type ExerciseContext, exercise, t } from "./context";
-import type { Exercise } from "./types";
+import type { ExerciseContext, LessonContext, NotesSection } from "./context";
+import { t } from "./text";
+import type { Exercise, LessonCheck } from "./types";
+
+/** Section 01.04 Docker架构: Docker is a client talking to a daemon. */
+function architectureChecks(ctx: LessonContext): LessonCheck[] {
+    const { section } = ctx;
+    return [
+        {
+            id: "01.04-client-server",
+            teaches: [],
+            ...section("01.04"),
+            title: t("docker version 同时得到客户端和守护进程的回答", "docker version answers for client and daemon"),
+            proves: t(
+                "Docker 使用 C/S 模型：客户端发送 API 请求，守护进程（服务端）用它自己的版本作答。",
+                "Docker is client/server: the CLI sends API requests and the daemon answers with its own version.",
+            ),
+            command:
+                "docker version --format 'client {{.Client.Version}} api {{.Client.APIVersion}} / server {{.Server.Version}} api {{.Server.APIVersion}}'",
+            expect: { kind: "matchesAll", patterns: ["^client [^ ]+ api [0-9.]+ / server [^ ]+ api [0-9.]+$"] },
+        },
+    ];
+}
 
 /** Section 01.04 Docker架构: the client and the daemon each answer for themselves; a container is a process of the daemon's host. */
-export function architectureExercises(ctx: ExerciseContext): Exercise[] {
-    const { q, replica, file, removeFile } = ctx;
+function architectureExercises(ctx: ExerciseContext): Exercise[] {
+    const { q, replica, file, removeFile, exercise } = ctx;
     const versionsFile = file("versions.txt");
     const pidFile = file("replica-pid.txt");
     const versions = "docker version --format '{{.Client.Version}}{{println}}{{.Server.Version}}'";
@@ -100,3 +121,10 @@ export function architectureExercises(ctx: ExerciseContext): Exercise[] {
         }),
     ];
 }
+
+export const architectureSection: NotesSection = {
+    id: "01.04",
+    heading: "01.04 Docker架构",
+    checks: architectureChecks,
+    exercises: architectureExercises,
+};

@@ -1,9 +1,44 @@
-import { type ExerciseContext, exercise, t } from "./context";
-import type { Exercise } from "./types";
+import type { ExerciseContext, LessonContext, NotesSection } from "./context";
+import { t } from "./text";
+import type { Exercise, LessonCheck } from "./types";
+
+/** Section 01.03 仓库 Repository: the local registry serves the image; Docker Hub is the default registry. */
+function registryChecks(ctx: LessonContext): LessonCheck[] {
+    const { registryCurl, section, spec } = ctx;
+    return [
+        {
+            id: "01.03-registry-catalog",
+            teaches: [],
+            ...section("01.03"),
+            title: t("仓库目录列出了仓库名和标签", "The registry catalog lists the repository and tag"),
+            proves: t(
+                "本地仓库像 Docker Hub 一样，通过 Registry HTTP API v2 集中存储和分发镜像。",
+                "The local registry stores and distributes the image like Docker Hub does, through the Registry HTTP API v2.",
+            ),
+            command: `${registryCurl(`${spec.registry.url}/v2/_catalog`)} && echo && ${registryCurl(`${spec.registry.url}/v2/${spec.image.registryPath}/tags/list`)}`,
+            expect: {
+                kind: "containsAll",
+                values: [`"${spec.image.registryPath}"`, `"${spec.image.tag}"`],
+            },
+        },
+        {
+            id: "01.03-default-registry",
+            teaches: [],
+            ...section("01.03"),
+            title: t("Docker Hub 是默认仓库", "Docker Hub is the default registry"),
+            proves: t(
+                "不带仓库地址的镜像名（node、registry）从 Docker Hub 拉取，它是引擎的 index server。",
+                "An image name without a registry host (node, registry) is pulled from Docker Hub, the engine's index server.",
+            ),
+            command: "docker info --format '{{.IndexServerAddress}}'",
+            expect: { kind: "matchesAll", patterns: ["^https://index\\.docker\\.io/v1/?$"] },
+        },
+    ];
+}
 
 /** Section 01.03 仓库 Repository: ask the local registry what it stores; find the default registry. */
-export function registryExercises(ctx: ExerciseContext): Exercise[] {
-    const { q, spec, file, removeFile } = ctx;
+function registryExercises(ctx: ExerciseContext): Exercise[] {
+    const { q, spec, file, removeFile, exercise } = ctx;
     const catalogFile = file("registry.txt");
     const defaultFile = file("default-registry.txt");
     const catalogUrl = `${spec.registry.url}/v2/_catalog`;
@@ -110,3 +145,10 @@ export function registryExercises(ctx: ExerciseContext): Exercise[] {
         }),
     ];
 }
+
+export const registrySection: NotesSection = {
+    id: "01.03",
+    heading: "01.03 仓库 Repository",
+    checks: registryChecks,
+    exercises: registryExercises,
+};
