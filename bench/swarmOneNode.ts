@@ -1,11 +1,11 @@
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
-import { docker, dockerOk, GWBRIDGE_NETWORK, initSwarm, leaveSwarm, removeSwarmLab, swarmLeftovers, swarmState } from "../../engine";
-import type { LabSpec } from "../../lab";
-import { forgetWorkspace } from "../projectCopyEnv";
-import { specFor } from "../stack";
-import { type PulumiToolchain, TOOLCHAIN_HINT } from "../toolchain";
+import { docker, dockerOk, GWBRIDGE_NETWORK, initSwarm, leaveSwarm, removeSwarmLab, swarmLeftovers, swarmState } from "../engine";
+import type { LabSpec } from "../lab";
+import { forgetWorkspace } from "../tools/projectCopyEnv";
+import { specFor } from "../tools/stack";
+import { type PulumiToolchain, TOOLCHAIN_HINT } from "../tools/toolchain";
 import { BASE_IMAGE, log, REGISTRY_IMAGE, secs } from "./common";
 import { type LabCommandRun, PulumiBench } from "./pulumiPhase";
 

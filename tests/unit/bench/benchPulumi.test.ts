@@ -2,12 +2,12 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { CycleSteps, LabCycle } from "../../../tools/bench/cycles";
-import { criticalPath, medianPath, parseEventLog, parseUrn, stageOf, type TimedLine } from "../../../tools/bench/pulumiEvents";
-import { type LabCommandRun, type PulumiRun, shimScript } from "../../../tools/bench/pulumiPhase";
-import { bareWithChecksMs, criticalPathText, pulumiReportLines, pulumiSection } from "../../../tools/bench/pulumiReport";
-import { goDurationMs, parseCallLog, parseCliSummary, splitCommand } from "../../../tools/bench/pulumiTimings";
-import { benchReport } from "../../../tools/bench/report";
+import type { CycleSteps, LabCycle } from "../../../bench/cycles";
+import { criticalPath, medianPath, parseEventLog, parseUrn, stageOf, type TimedLine } from "../../../bench/pulumiEvents";
+import { type LabCommandRun, type PulumiRun, shimScript } from "../../../bench/pulumiPhase";
+import { bareWithChecksMs, criticalPathText, pulumiReportLines, pulumiSection } from "../../../bench/pulumiReport";
+import { goDurationMs, parseCallLog, parseCliSummary, splitCommand } from "../../../bench/pulumiTimings";
+import { benchReport } from "../../../bench/report";
 import { labConfig, specFor } from "../../../tools/stack";
 import { runProgram } from "../helpers/program";
 

@@ -1,5 +1,5 @@
-import type { LabSpec } from "../../lab";
-import { specFor } from "../stack";
+import type { LabSpec } from "../lab";
+import { specFor } from "../tools/stack";
 import { BASE_IMAGE, REGISTRY_IMAGE } from "./common";
 
 /** The bench's class: its stack and ports (clear of the other phases'), its sizes and its targets. */

@@ -8,7 +8,7 @@ import {
     type Swarm,
     startManagerRegistry,
     startSwarm,
-} from "../../engine";
+} from "../engine";
 import { BASE_IMAGE, log, REGISTRY_IMAGE, secs, verdict } from "./common";
 
 /** The three-node swarm rows: dind nodes on this machine (engine/swarmNodes.ts), n/a without their image. */
