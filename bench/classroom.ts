@@ -1,4 +1,4 @@
-import { teardownLab } from "../engine";
+import { teardownLab } from "../rig";
 import type { PulumiToolchain } from "../tools/toolchain";
 import { benchClassSpec, CLASS_TARGETS, LIVE_CLASS_SIZE, MOCK_CLASS_SIZES } from "./classroomConfig";
 import { type ClassLive, classWithHarness, classWithPulumi } from "./classroomLive";

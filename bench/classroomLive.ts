@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
-import { docker, dockerOk, PROJECT_ROOT, provisionLab, teardownLab, timed } from "../engine";
+import { docker, dockerOk, PROJECT_ROOT } from "../engine";
 import { LABEL, type LabSpec, labsOf, PROJECT_NAME } from "../lab";
+import { provisionLab, teardownLab, timed } from "../rig";
 import { copyProject, removeProjectCopy } from "../tools/projectCopy";
 import { forgetWorkspace } from "../tools/projectCopyEnv";
 import { DEFAULT_PASSPHRASE } from "../tools/pulumiCli";

@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
 import { performance } from "node:perf_hooks";
-import { PROJECT_ROOT, waitHealthy } from "../engine";
+import { PROJECT_ROOT } from "../engine";
 import { type ContainerSpec, OFFLINE_IMAGES } from "../lab";
+import { waitHealthy } from "../rig";
 
 /** What the bench runs on, its progress log and the arithmetic of its figures. */
 

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { teardownLab } from "../engine";
 import { type LabSpec, shellQuote } from "../lab";
+import { teardownLab } from "../rig";
 import { copyProject, removeProjectCopy } from "../tools/projectCopy";
 import { copyEnv } from "../tools/projectCopyEnv";
 import { DEFAULT_PASSPHRASE } from "../tools/pulumiCli";

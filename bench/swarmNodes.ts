@@ -8,10 +8,10 @@ import {
     type Swarm,
     startManagerRegistry,
     startSwarm,
-} from "../engine";
+} from "../rig";
 import { BASE_IMAGE, log, REGISTRY_IMAGE, secs, verdict } from "./common";
 
-/** The three-node swarm rows: dind nodes on this machine (engine/swarmNodes.ts), n/a without their image. */
+/** The three-node swarm rows: dind nodes on this machine (rig/swarmNodes.ts), n/a without their image. */
 
 /** 127.0.0.1 ports of the phase: the manager's engine, then one per node. */
 export const SWARM_BENCH_PORTS = { managerPort: 55070, hostPortBase: 55071 } as const;

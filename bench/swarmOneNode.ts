@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
-import { docker, dockerOk, GWBRIDGE_NETWORK, initSwarm, leaveSwarm, removeSwarmLab, swarmLeftovers, swarmState } from "../engine";
+import { docker, dockerOk } from "../engine";
 import type { LabSpec } from "../lab";
+import { GWBRIDGE_NETWORK, initSwarm, leaveSwarm, removeSwarmLab, swarmLeftovers, swarmState } from "../rig";
 import { forgetWorkspace } from "../tools/projectCopyEnv";
 import { specFor } from "../tools/stack";
 import { type PulumiToolchain, TOOLCHAIN_HINT } from "../tools/toolchain";

@@ -1,5 +1,5 @@
-import { leftovers, teardownLab } from "../../engine";
 import { type LabSpec, OFFLINE_IMAGES } from "../../lab";
+import { leftovers, teardownLab } from "../../rig";
 import { specFor } from "../../tools/stack";
 import { e2eGate } from "./gate";
 import { describeRun, expectOutput, expectSuccess, httpGet } from "./processes";

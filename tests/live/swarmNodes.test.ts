@@ -15,12 +15,12 @@ import {
     startManagerRegistry,
     startSwarm,
     waitConverged,
-} from "../../engine";
+} from "../../rig";
 import { gate } from "../helpers/suiteGate";
 import { ENGINE_VERSION, liveImages } from "./engine";
 
 // More than one node, for real: three containers of the offline dind image form a Swarm on this
-// machine (engine/swarmNodes.ts). Plain docker CLI against the manager's engine (published on
+// machine (rig/swarmNodes.ts). Plain docker CLI against the manager's engine (published on
 // 127.0.0.1) proves what the lab's swarm mode relies on: a 3-task host-mode service spreads over
 // the nodes, each node's port answers through the 127.0.0.1 port the test published for it, a
 // drained worker's task moves while the app keeps answering, and a stop-first rolling update never

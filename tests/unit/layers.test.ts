@@ -27,7 +27,7 @@ describe("the import graph of the sources", () => {
     test("covers every source folder and sees their imports", () => {
         const files = Object.keys(graph);
         expect(files).toContain("index.ts");
-        for (const layer of ["components", "lab", "engine", "tools", "scripts", "policy"]) {
+        for (const layer of ["components", "lab", "engine", "rig", "tools", "bench", "scripts", "policy"]) {
             expect(files.filter((f) => f.startsWith(`${layer}/`)).length).toBeGreaterThan(0);
         }
         expect(files.some((f) => f.startsWith("tests/") || f.startsWith("node_modules/"))).toBe(false);
@@ -35,6 +35,8 @@ describe("the import graph of the sources", () => {
         expect(graph["index.ts"]).toEqual(expect.arrayContaining(["components/index.ts", "lab/index.ts"]));
         expect(graph["lab/spec.ts"]).toEqual(expect.arrayContaining(["lab/lessons/index.ts", "lab/types.ts"]));
         expect(graph["scripts/doctor.ts"]).toEqual(["tools/doctor/index.ts", "tools/runMain.ts"]);
+        expect(graph["scripts/bench.ts"]).toEqual(["bench/index.ts", "tools/runMain.ts"]);
+        expect(graph["bench/swarmNodes.ts"]).toEqual(expect.arrayContaining(["rig/index.ts"]));
     });
 });
 

@@ -1,5 +1,5 @@
+import { docker, dockerOk } from "../engine";
 import { LABEL, type LabSpec, SERVICE_NAME_LABEL } from "../lab";
-import { docker, dockerOk } from "./dockerCli";
 import { labelled, leftovers, teardownLab } from "./harness";
 
 /**

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { docker, dockerOk } from "./dockerCli";
+import { docker, dockerOk } from "../engine";
 
 /**
  * A Docker Swarm of several nodes on one machine, for the multi-node live test and the bench: each

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { docker, dockerOk, PROJECT_ROOT, repoDigestOf } from "../engine";
 import {
     type ContainerSpec,
     dockerBuildArgs,
@@ -13,8 +14,6 @@ import {
     parseEnginePlatform,
     resolveImageCommand,
 } from "../lab";
-import { docker, dockerOk, repoDigestOf } from "./dockerCli";
-import { PROJECT_ROOT } from "./project";
 
 /**
  * The live harness: maps the lab spec (the one the Pulumi components consume) to docker CLI calls

@@ -1,7 +1,6 @@
 import * as http from "node:http";
 import * as path from "node:path";
-import { docker, dockerOk } from "./dockerCli";
-import { PROJECT_ROOT } from "./project";
+import { docker, dockerOk, PROJECT_ROOT } from "../engine";
 import type { Swarm, SwarmNode } from "./swarmNodes";
 
 /**
