@@ -14,6 +14,7 @@ import {
     parseEnginePlatform,
     resolveImageCommand,
 } from "../lab";
+import { sleep } from "./sleep";
 
 /**
  * The live harness: maps the lab spec (the one the Pulumi components consume) to docker CLI calls
@@ -21,8 +22,6 @@ import {
  * commands (builds, checks) run in the project root (PROJECT_ROOT), as they do under `pulumi up`.
  * The live tests and the benchmark use it.
  */
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until the container's healthcheck reports healthy; returns the time it took from its start. */
 export async function waitHealthy(container: ContainerSpec, env: Record<string, string>): Promise<number> {

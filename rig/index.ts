@@ -15,6 +15,7 @@ export {
     timed,
     waitHealthy,
 } from "./harness";
+export { sleep } from "./sleep";
 export {
     GWBRIDGE_NETWORK,
     initSwarm,

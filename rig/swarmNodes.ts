@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { docker, dockerOk } from "../engine";
+import { sleep } from "./sleep";
 
 /**
  * A Docker Swarm of several nodes on one machine, for the multi-node live test and the bench: each
@@ -95,8 +96,6 @@ export interface Swarm {
     /** Milliseconds: node containers until every dockerd answers, swarm init + joins, image loads. */
     timings: { nodesReadyMs: number; swarmFormedMs: number; imagesLoadedMs: number; totalMs: number };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function defaultRunId(): string {
     return `${process.pid}-${Date.now().toString(36)}`;

@@ -1,6 +1,7 @@
 import * as http from "node:http";
 import * as path from "node:path";
 import { docker, dockerOk, PROJECT_ROOT } from "../engine";
+import { sleep } from "./sleep";
 import type { Swarm, SwarmNode } from "./swarmNodes";
 
 /**
@@ -8,8 +9,6 @@ import type { Swarm, SwarmNode } from "./swarmNodes";
  * live test and the bench: a registry on the manager, the app image built there and pushed, a
  * host-mode service, its convergence, a drain and a rolling update watched from 127.0.0.1.
  */
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `docker -H <manager> ARGS`, throwing an actionable error when it fails. */
 export function managerDocker(swarm: Swarm, args: string[], action: string): Promise<string> {
