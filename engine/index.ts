@@ -3,3 +3,4 @@ export * from "./checkRunner";
 export * from "./dockerCli";
 export * from "./dockerErrors";
 export * from "./project";
+export * from "./shell";

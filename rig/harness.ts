@@ -1,8 +1,7 @@
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { docker, dockerOk, PROJECT_ROOT, repoDigestOf } from "../engine";
+import { docker, dockerOk, PROJECT_ROOT, repoDigestOf, stdoutOf } from "../engine";
 import {
     type ContainerSpec,
     dockerBuildArgs,
@@ -223,11 +222,7 @@ export async function removeLabelled(label: string, env: Record<string, string>)
 
 /** Runs one of the spec's shell commands as the program's local.Command does: /bin/sh in the project root, lab environment. */
 function labShell(command: string, env: Record<string, string>, what: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-        execFile("/bin/sh", ["-c", command], { cwd: PROJECT_ROOT, env: { ...process.env, ...env } }, (err, out, stderr) =>
-            err ? reject(new Error(`${what} failed: ${String(stderr).trim() || err.message}`)) : resolve(String(out)),
-        );
-    });
+    return stdoutOf("/bin/sh", ["-c", command], what, { cwd: PROJECT_ROOT, env });
 }
 
 /** The engine's own os/arch (e.g. linux/amd64) from the spec's platform command, as the program asks it. */
