@@ -37,6 +37,7 @@ export {
     loadImage,
     nodeDocker,
     removeSwarm,
+    SWARM_TEST_INSTANCE,
     SWARM_TEST_LABEL,
     type Swarm,
     type SwarmNode,

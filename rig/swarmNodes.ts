@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { docker, dockerOk } from "../engine";
+import { instanceId, PROJECT_NAME } from "../lab";
 import { sleep } from "./sleep";
 
 /**
@@ -13,7 +14,10 @@ import { sleep } from "./sleep";
  */
 
 /** The label on every container and network a swarm of test nodes is made of. */
-export const SWARM_TEST_LABEL = "docker-lab.swarm-test";
+export const SWARM_TEST_LABEL = `${PROJECT_NAME}.swarm-test`;
+
+/** The instance the test image is named for, as a stack's lab is: `<registry>/docker-lab-swarm-test/<appImageName>`. */
+export const SWARM_TEST_INSTANCE = instanceId(PROJECT_NAME, "swarm-test");
 
 /** The node image built by `scripts/offline-images.sh --with-dind`. */
 export const DIND_IMAGE = "docker-lab-offline/dind:bookworm";
@@ -101,9 +105,14 @@ function defaultRunId(): string {
     return `${process.pid}-${Date.now().toString(36)}`;
 }
 
+/** The run's node network, and the prefix of its node containers: docker-lab-swarm-<runId>. */
+function runName(runId: string): string {
+    return `${PROJECT_NAME}-swarm-${runId}`;
+}
+
 /** Names of the run's node containers: docker-lab-swarm-<runId>-n<i>. */
 function nodeName(runId: string, i: number): string {
-    return `docker-lab-swarm-${runId}-n${i + 1}`;
+    return `${runName(runId)}-n${i + 1}`;
 }
 
 /** `docker ARGS` inside node container `name`, against its own dockerd. */
@@ -248,7 +257,7 @@ export async function startSwarm(opts: SwarmNodesOptions): Promise<Swarm> {
     if (!Number.isInteger(count) || count < 1) throw new Error(`nodes = ${count}: give a whole number of nodes, at least 1`);
     if (!/^[a-z0-9][a-z0-9-]*$/.test(runId)) throw new Error(`runId = "${runId}": use lowercase letters, digits and -`);
     const label = `${SWARM_TEST_LABEL}=${runId}`;
-    const network = `docker-lab-swarm-${runId}`;
+    const network = runName(runId);
     const started = Date.now();
 
     const left = await removeSwarm();
