@@ -142,7 +142,7 @@ async function provision(spec: LabSpec, env: Record<string, string>, started: nu
         );
     }
 
-    // The same platform the program sets on docker.Image; Docker 20.10's legacy builder accepts --platform too.
+    // The same platform the program sets on docker.Image; the legacy builder accepts --platform too.
     const platform = await enginePlatform(spec);
     const [, build] = await timed(() =>
         dockerOk(dockerBuildArgs(spec.image, { platform }), `building ${spec.image.name} for ${platform}`, env, PROJECT_ROOT),

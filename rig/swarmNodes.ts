@@ -4,13 +4,10 @@ import { instanceId, PROJECT_NAME } from "../lab";
 import { sleep } from "./sleep";
 
 /**
- * A Docker Swarm of several nodes on one machine, for the multi-node live test and the bench: each
- * node is a container of the offline dind image (Debian's dockerd on vfs, built by
- * `scripts/offline-images.sh --with-dind`) on a user-defined bridge network. Node 1 is the manager;
- * its engine is published on 127.0.0.1 only, so the lab can be deployed to it with `dockerHost`.
- * Every node publishes the app's host-mode port on its own 127.0.0.1 port. Everything created
- * carries the label `docker-lab.swarm-test=<run id>`, so `removeSwarm()` finds it again, also
- * after an interrupted run.
+ * A Docker Swarm of dind node containers on one machine, for the multi-node tests and the bench. The
+ * manager's engine is published on 127.0.0.1 only, so the lab deploys to it with `dockerHost`; every node
+ * publishes the app's host-mode port on its own 127.0.0.1 port. Everything carries SWARM_TEST_LABEL, so
+ * `removeSwarm()` finds it again after an interrupted run.
  */
 
 /** The label on every container and network a swarm of test nodes is made of. */
@@ -23,11 +20,8 @@ export const SWARM_TEST_INSTANCE = instanceId(PROJECT_NAME, "swarm-test");
 export const DIND_IMAGE = "docker-lab-offline/dind:bookworm";
 
 /**
- * What a node container needs to run dockerd here. `--privileged` is refused in this sandbox (one
- * capability is missing); these work. SYS_PTRACE lets the node's runc enter a container whose
- * process runs as another user (the app's uid 1000): without it every `docker exec` into it, so
- * every HEALTHCHECK, fails with "error executing setns process" and Swarm restarts the task
- * forever. /var/lib/docker is a tmpfs: vfs keeps each image in RAM.
+ * What a node needs to run dockerd without `--privileged`, which some hosts refuse. SYS_PTRACE lets its runc
+ * enter the app's non-root container, as every healthcheck does (README: Swarm mode, More than one machine).
  */
 export const DIND_RUN_FLAGS: readonly string[] = [
     "--cap-add",
@@ -198,9 +192,8 @@ function nodeRunArgs(opts: SwarmNodesOptions, run: NodeRun, name: string, index:
     if (index === 0) {
         publish.push("-p", `127.0.0.1:${opts.managerPort}:2375`);
         if (opts.registryHostPort) publish.push("-p", `127.0.0.1:${opts.registryHostPort}:${opts.registryPort}`);
-        // The engine API listens in the manager's own network namespace: the node network,
-        // and 127.0.0.1 of this machine through the port published above. --tls=false
-        // skips dockerd's 15 s warning pause for an unauthenticated TCP socket.
+        // The engine API listens on the node network and, through the port published above, on this
+        // machine's 127.0.0.1; --tls=false skips dockerd's pause that warns of an unauthenticated socket.
         dockerd.push("-H", "tcp://0.0.0.0:2375", "--tls=false");
     }
     return ["run", "-d", "--name", name, "--hostname", name, "--label", run.label, "--network", run.network].concat(

@@ -13,7 +13,7 @@ import { sleep } from "./sleep";
 import { SWARM_TEST_INSTANCE, SWARM_TEST_LABEL, type Swarm, type SwarmNode } from "./swarmNodes";
 
 /**
- * Plain docker CLI steps on a swarm of test nodes (engine/swarmNodes.ts), shared by the three-node
+ * Plain docker CLI steps on a swarm of test nodes (swarmNodes.ts), shared by the three-node
  * live test and the bench: a registry on the manager, the app image built there and pushed, a
  * host-mode service, its convergence, a drain and a rolling update watched from 127.0.0.1.
  */
