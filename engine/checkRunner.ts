@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
 import { type CheckContext, type LessonCheck, renderCheckScript, resolveCheck } from "../lab";
+import { runShellCommand } from "./shell";
 
 /** What one run of a lesson check produced. */
 export interface CheckResult {
@@ -29,34 +29,16 @@ export interface RunCheckOptions {
 export function runCheck(check: LessonCheck, ctx: CheckContext, options: RunCheckOptions = {}): Promise<CheckResult> {
     const script = renderCheckScript(resolveCheck(check, ctx));
     const started = process.hrtime.bigint();
-    return new Promise((resolve, reject) => {
-        const child = spawn("/bin/sh", ["-c", script], {
-            cwd: options.cwd,
-            env: { ...process.env, ...options.env },
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d) => {
-            stdout += d;
-        });
-        child.stderr.on("data", (d) => {
-            stderr += d;
-        });
-        child.on("error", reject);
-        child.on("close", (status) => {
-            resolve({
-                id: check.id,
-                section: check.section,
-                title: check.title.en,
-                passed: status === 0,
-                status,
-                stdout,
-                stderr,
-                durationMs: Number(process.hrtime.bigint() - started) / 1e6,
-            });
-        });
-    });
+    return runShellCommand(script, { cwd: options.cwd, env: options.env }).then(({ status, stdout, stderr }) => ({
+        id: check.id,
+        section: check.section,
+        title: check.title.en,
+        passed: status === 0,
+        status,
+        stdout,
+        stderr,
+        durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+    }));
 }
 
 /** Runs checks one after another (they share the engine and some inspect the same containers). */

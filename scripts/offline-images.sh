@@ -377,7 +377,7 @@ step "ok $REGISTRY_IMAGE: ${v##* }, user $(docker image inspect -f '{{.Config.Us
 
 # ---------------------------------------------------------------- dind (Swarm node) image
 # Only with --with-dind: Debian's dockerd in a container, one per node of the three-node live
-# test (engine/swarmNodes.ts). Run it with --cap-add SYS_ADMIN --cap-add NET_ADMIN, seccomp and
+# test (rig/swarmNodes.ts). Run it with --cap-add SYS_ADMIN --cap-add NET_ADMIN, seccomp and
 # apparmor unconfined, -v /sys/fs/cgroup:/sys/fs/cgroup:rw and --tmpfs /var/lib/docker:exec; its
 # arguments go to dockerd (e.g. --insecure-registry ADDR -H unix:///var/run/docker.sock -H tcp://0.0.0.0:2375).
 build_dind() {

@@ -1,5 +1,4 @@
-// tools/: the user-facing commands (doctor, verify, report, bench, the Pulumi CLI driver), built on engine/ and lab/; no Pulumi resources, no docker CLI wrappers (engine/).
-export * from "./bench";
+// tools/: the user-facing commands (doctor, verify, report, the Pulumi CLI driver), built on engine/ and lab/; no Pulumi resources, no docker CLI wrappers (engine/).
 export * from "./doctor";
 export * from "./labCommand";
 export * from "./projectCopy";

@@ -9,7 +9,10 @@ import { PROJECT_ROOT } from "../engine";
  * change. The e2e suite and the benchmark drive `npm run up` / `down` and `pulumi` inside one.
  */
 
-/** What a copy holds: what `npm run up` needs, and nothing of the learner's state, reports or tests. */
+/**
+ * What a copy holds: what `npm run up`, `down`, `verify` and `doctor` load, and nothing of the learner's state,
+ * reports or tests. rig/ and bench/ stay out: no command a copy runs loads them (scripts/bench.ts is not run there).
+ */
 export const PROJECT_COPY_ENTRIES = [
     "Pulumi.yaml",
     "package.json",

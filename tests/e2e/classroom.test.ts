@@ -1,5 +1,5 @@
-import { leftovers, teardownLab } from "../../engine";
 import { type ClassSpec, OFFLINE_IMAGES } from "../../lab";
+import { leftovers, teardownLab } from "../../rig";
 import { classSpec, replicasOf } from "../helpers/specs";
 import { e2eGate } from "./gate";
 import { describeRun, expectOutput, expectSuccess, httpGet } from "./processes";

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { leftovers, teardownLab } from "../../engine";
 import { type LabSpec, OFFLINE_IMAGES } from "../../lab";
+import { leftovers, teardownLab } from "../../rig";
 import { labSpec, replicasOf } from "../helpers/specs";
 import { e2eGate } from "./gate";
 import {

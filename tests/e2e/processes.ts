@@ -185,4 +185,4 @@ export function httpGet(url: string, timeoutMs = 10_000): Promise<{ status: numb
     });
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep } from "../../rig";

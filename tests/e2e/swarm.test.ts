@@ -1,16 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import {
-    initSwarm,
-    leaveSwarm,
-    PROJECT_ROOT,
-    removeSwarmLab,
-    runningServiceTasks,
-    serviceImage,
-    swarmLeftovers,
-    swarmState,
-} from "../../engine";
+import { PROJECT_ROOT } from "../../engine";
 import { type LabSpec, OFFLINE_IMAGES } from "../../lab";
+import { initSwarm, leaveSwarm, removeSwarmLab, runningServiceTasks, serviceImage, swarmLeftovers, swarmState } from "../../rig";
 import { appServiceOf, labSpec, registryServiceOf, swarmAppOf } from "../helpers/specs";
 import { e2eGate } from "./gate";
 import { describeRun, expectOutput, expectSuccess, httpGet, sleep } from "./processes";

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { LABEL, type LabSpec, OFFLINE_IMAGES } from "../../lab";
 import {
     DIND_IMAGE,
     leftovers,
@@ -12,15 +13,14 @@ import {
     startSwarm,
     swarmLeftovers,
     type Task,
-} from "../../engine";
-import { LABEL, type LabSpec, OFFLINE_IMAGES } from "../../lab";
+} from "../../rig";
 import { appServiceOf, labSpec, registryServiceOf, swarmAppOf } from "../helpers/specs";
 import { e2eGate } from "./gate";
 import { type CommandRun, describeRun, expectOutput, expectSuccess, httpGet, sleep } from "./processes";
 import { e2eProject, stepLogger } from "./project";
 
 // More than one node, for real, through the lab itself: three containers of the offline dind image
-// form a Swarm on this machine (engine/swarmNodes.ts), and the REAL `npm run up` deploys the lab in
+// form a Swarm on this machine (rig/swarmNodes.ts), and the REAL `npm run up` deploys the lab in
 // swarm mode (publishMode host) to the manager's engine through dockerHost, a port published on
 // 127.0.0.1. The registry is a service pinned to the manager; every node pulls the app image from
 // registryAddress, the manager's address on the node network (which every node's dockerd trusts as

@@ -10,15 +10,19 @@ import * as path from "node:path";
 /**
  * The layers, named by their top folder; the root index.ts (the Pulumi program) is "program".
  * `policy` is the CrossGuard pack: it runs in its own process from its own node_modules, so it imports nothing of the lab.
+ * `rig` (the live harness, swarm test nodes) and `bench` serve the tests and `npm run bench` only, so the
+ * user-facing commands (tools) never load them.
  */
-export type Layer = "program" | "components" | "lab" | "engine" | "tools" | "scripts" | "policy";
+export type Layer = "program" | "components" | "lab" | "engine" | "rig" | "tools" | "bench" | "scripts" | "policy";
 
 /** What each layer may import besides itself. */
 export const ALLOWED_IMPORTS: Record<Layer, readonly Layer[]> = {
     program: ["components", "lab"],
     components: ["lab"],
-    scripts: ["tools"],
+    scripts: ["tools", "bench"],
+    bench: ["rig", "tools", "engine", "lab"],
     tools: ["engine", "lab"],
+    rig: ["engine", "lab"],
     engine: ["lab"],
     lab: [],
     policy: [],

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { type CheckResult, docker, type LiveLab, leftovers, PROJECT_ROOT, provisionLab, removeLeftovers, teardownLab } from "../../engine";
+import { type CheckResult, docker, PROJECT_ROOT } from "../../engine";
 import { FAIL_MARKER, LABEL, PASS_MARKER } from "../../lab";
+import { type LiveLab, leftovers, provisionLab, removeLeftovers, teardownLab } from "../../rig";
 import { type VerifyReport, verifyLab } from "../../tools";
 import { classSpec, replicasOf } from "../helpers/specs";
 import { describeLive, liveImages } from "./engine";

@@ -1,8 +1,9 @@
 import { execFile, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { docker, type LiveLab, leftovers, PROJECT_ROOT, provisionLab, removeLeftovers, teardownLab, waitHealthy } from "../../engine";
+import { docker, PROJECT_ROOT } from "../../engine";
 import { exerciseCleanupCommand, exerciseLabel, exerciseProgressFile, exerciseWorkDir } from "../../lab";
+import { type LiveLab, leftovers, provisionLab, removeLeftovers, teardownLab, waitHealthy } from "../../rig";
 import { verifyLab } from "../../tools";
 import { EXERCISE_EXIT, type ExerciseIo, exerciseCommand, exerciseLab } from "../../tools/exercise";
 import { labSpec, replicasOf } from "../helpers/specs";

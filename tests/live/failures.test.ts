@@ -2,8 +2,9 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DockerCommandError, leftovers, provisionLab, removeLeftovers } from "../../engine";
+import { DockerCommandError } from "../../engine";
 import { LabConfigError } from "../../lab";
+import { leftovers, provisionLab, removeLeftovers } from "../../rig";
 import { labSpec } from "../helpers/specs";
 import { describeLive, liveImages } from "./engine";
 

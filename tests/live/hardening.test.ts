@@ -1,5 +1,6 @@
-import { docker, dockerOk, type LiveLab, leftovers, provisionLab, removeLeftovers, teardownLab } from "../../engine";
+import { docker, dockerOk } from "../../engine";
 import { type ContainerSpec, OFFLINE_IMAGES } from "../../lab";
+import { type LiveLab, leftovers, provisionLab, removeLeftovers, teardownLab } from "../../rig";
 import { labConfig } from "../../tools/stack";
 import { labSpec, replicasOf } from "../helpers/specs";
 import { describeLive, liveImages } from "./engine";

@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type CheckResult, docker, type LiveLab, leftovers, PROJECT_ROOT, provisionLab, removeLeftovers, teardownLab } from "../../engine";
+import { type CheckResult, docker, PROJECT_ROOT } from "../../engine";
 import { FAIL_MARKER, oneLab, PASS_MARKER } from "../../lab";
+import { type LiveLab, leftovers, provisionLab, removeLeftovers, teardownLab } from "../../rig";
 import { type VerifyReport, verifyLab } from "../../tools";
 import { labSpec, replicasOf } from "../helpers/specs";
 import { describeLive, liveImages } from "./engine";

@@ -2,18 +2,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import {
-    docker,
-    explainDockerError,
-    type LiveLab,
-    leftovers,
-    PROJECT_ROOT,
-    provisionLab,
-    removeLeftovers,
-    runChecks,
-    teardownLab,
-} from "../../engine";
+import { docker, explainDockerError, PROJECT_ROOT, runChecks } from "../../engine";
 import { REGISTRY_PASSWORD_ENV, registryAuthEnv } from "../../lab";
+import { type LiveLab, leftovers, provisionLab, removeLeftovers, teardownLab } from "../../rig";
 import { labSpec } from "../helpers/specs";
 import { describeLive, liveImages } from "./engine";
 

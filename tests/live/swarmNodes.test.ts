@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { APP_CONTAINER_PORT, REGISTRY_CONTAINER_PORT } from "../../lab";
 import {
     answers,
     createHostModeService,
@@ -15,12 +16,13 @@ import {
     startManagerRegistry,
     startSwarm,
     waitConverged,
-} from "../../engine";
+} from "../../rig";
+import { labConfig } from "../../tools/stack";
 import { gate } from "../helpers/suiteGate";
 import { ENGINE_VERSION, liveImages } from "./engine";
 
 // More than one node, for real: three containers of the offline dind image form a Swarm on this
-// machine (engine/swarmNodes.ts). Plain docker CLI against the manager's engine (published on
+// machine (rig/swarmNodes.ts). Plain docker CLI against the manager's engine (published on
 // 127.0.0.1) proves what the lab's swarm mode relies on: a 3-task host-mode service spreads over
 // the nodes, each node's port answers through the 127.0.0.1 port the test published for it, a
 // drained worker's task moves while the app keeps answering, and a stop-first rolling update never
@@ -29,8 +31,8 @@ import { ENGINE_VERSION, liveImages } from "./engine";
 // first, found by label).
 
 const PORTS = { managerPort: 55050, hostPortBase: 55051, registryHostPort: 55055 } as const;
-const APP_PORT = 8080; // published in host mode on every node, inside the node
-const REGISTRY_PORT = 5000; // on the manager, inside the node network
+const APP_PORT = APP_CONTAINER_PORT; // published in host mode on every node, inside the node
+const REGISTRY_PORT = REGISTRY_CONTAINER_PORT; // on the manager, inside the node network
 const SERVICE = "hellodocker";
 
 function dindImagePresent(): boolean {
@@ -53,6 +55,7 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 describeSwarm("a swarm of three dind nodes on this machine (plain docker CLI)", () => {
     const images = liveImages();
+    const config = labConfig(images);
     let swarm: Swarm;
     let v1: string;
     const timings: string[] = [];
@@ -66,7 +69,7 @@ describeSwarm("a swarm of three dind nodes on this machine (plain docker CLI)", 
         });
         timings.push(`swarm of 3 formed in ${secs(swarm.timings.swarmFormedMs)} (node dockerds ready ${secs(swarm.timings.nodesReadyMs)})`);
         await startManagerRegistry(swarm, images.registryImage);
-        v1 = await pushAppImage(swarm, images.baseImage, "1");
+        v1 = await pushAppImage(swarm, config, "1");
     }, 600_000);
 
     afterAll(async () => {
@@ -129,7 +132,7 @@ describeSwarm("a swarm of three dind nodes on this machine (plain docker CLI)", 
     });
 
     test("a stop-first rolling update never leaves every node unanswering, and ends on the new image everywhere", async () => {
-        const v2 = await pushAppImage(swarm, images.baseImage, "2");
+        const v2 = await pushAppImage(swarm, config, "2");
         expect(v2).not.toBe(v1);
         const update: RollingUpdate = await rollingUpdate(swarm, SERVICE, v2, 3);
         timings.push(

@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROJECT_ROOT, provisionLab, removeLeftovers } from "../../engine";
+import { PROJECT_ROOT } from "../../engine";
 import { exerciseCleanupCommand, exerciseProgressFile, exerciseWorkDir, labExercises } from "../../lab";
+import { provisionLab, removeLeftovers } from "../../rig";
 import { labSpec, replicasOf } from "../helpers/specs";
 import { gate } from "../helpers/suiteGate";
 import { ENGINE_VERSION, liveImages } from "../live/engine";

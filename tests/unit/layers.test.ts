@@ -10,8 +10,9 @@ import {
 } from "../helpers/importGraph";
 
 // The folders are the architecture: scripts -> tools -> engine -> lab, components -> lab, and the
-// program (index.ts) -> components, lab. A lower layer never imports a higher one, and no file
-// reaches itself through its imports (type-only imports count).
+// program (index.ts) -> components, lab; beside them scripts -> bench -> rig, tools -> engine, lab.
+// A lower layer never imports a higher one, and no file reaches itself through its imports
+// (type-only imports count).
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -26,7 +27,7 @@ describe("the import graph of the sources", () => {
     test("covers every source folder and sees their imports", () => {
         const files = Object.keys(graph);
         expect(files).toContain("index.ts");
-        for (const layer of ["components", "lab", "engine", "tools", "scripts", "policy"]) {
+        for (const layer of ["components", "lab", "engine", "rig", "tools", "bench", "scripts", "policy"]) {
             expect(files.filter((f) => f.startsWith(`${layer}/`)).length).toBeGreaterThan(0);
         }
         expect(files.some((f) => f.startsWith("tests/") || f.startsWith("node_modules/"))).toBe(false);
@@ -34,6 +35,8 @@ describe("the import graph of the sources", () => {
         expect(graph["index.ts"]).toEqual(expect.arrayContaining(["components/index.ts", "lab/index.ts"]));
         expect(graph["lab/spec.ts"]).toEqual(expect.arrayContaining(["lab/notes/index.ts", "lab/modes/index.ts", "lab/types.ts"]));
         expect(graph["scripts/doctor.ts"]).toEqual(["tools/doctor/index.ts", "tools/runMain.ts"]);
+        expect(graph["scripts/bench.ts"]).toEqual(["bench/index.ts", "tools/runMain.ts"]);
+        expect(graph["bench/swarmNodes.ts"]).toEqual(expect.arrayContaining(["rig/index.ts"]));
     });
 });
 
@@ -114,6 +117,34 @@ describe("the import-graph checker", () => {
             "forbidden import: components/lab.ts -> engine/dockerCli.ts (components imports engine; components may import only lab)",
         );
         expect(message).toContain("import cycle: lab/lessons/index.ts -> lab/spec.ts -> lab/lessons/index.ts");
+    });
+
+    test("forbids engine -> rig, rig -> bench and tools -> bench, and finds a cycle through them", () => {
+        const graph: ImportGraph = {
+            "scripts/bench.ts": ["bench/index.ts", "tools/runMain.ts"],
+            "bench/index.ts": ["bench/common.ts", "rig/index.ts", "tools/stack.ts", "engine/index.ts", "lab/index.ts"],
+            "bench/common.ts": ["rig/index.ts"],
+            "rig/index.ts": ["rig/harness.ts"],
+            "rig/harness.ts": ["engine/index.ts", "lab/index.ts", "bench/common.ts"],
+            "engine/index.ts": ["lab/index.ts", "rig/harness.ts"],
+            "tools/stack.ts": ["lab/index.ts", "bench/common.ts"],
+            "tools/runMain.ts": [],
+            "lab/index.ts": [],
+        };
+        const problems = checkImportGraph(graph);
+        expect(problems.forbidden.map((e) => `${e.from} -> ${e.to}`).sort()).toEqual([
+            "engine/index.ts -> rig/harness.ts",
+            "rig/harness.ts -> bench/common.ts",
+            "tools/stack.ts -> bench/common.ts",
+        ]);
+        const message = describeProblems(problems);
+        expect(message).toContain("(engine imports rig; engine may import only lab)");
+        expect(message).toContain("(rig imports bench; rig may import only engine, lab)");
+        expect(message).toContain("(tools imports bench; tools may import only engine, lab)");
+        expect(problems.cycles).toEqual([
+            ["engine/index.ts", "rig/harness.ts", "engine/index.ts"],
+            ["bench/common.ts", "rig/index.ts", "rig/harness.ts", "bench/common.ts"],
+        ]);
     });
 
     test("finds a longer cycle once, whichever file the search starts from", () => {

@@ -1,11 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { teardownLab } from "../../engine";
-import { type LabSpec, shellQuote } from "../../lab";
-import { copyProject, removeProjectCopy } from "../projectCopy";
-import { copyEnv } from "../projectCopyEnv";
-import { DEFAULT_PASSPHRASE } from "../pulumiCli";
-import type { PulumiToolchain } from "../toolchain";
+import { type LabSpec, shellQuote } from "../lab";
+import { teardownLab } from "../rig";
+import { copyProject, removeProjectCopy } from "../tools/projectCopy";
+import { copyEnv } from "../tools/projectCopyEnv";
+import { DEFAULT_PASSPHRASE } from "../tools/pulumiCli";
+import type { PulumiToolchain } from "../tools/toolchain";
 import { BENCH_CONFIG, log, PULUMI_STACK, secs, TMP_PREFIX } from "./common";
 import { type Finished, followLines, runCommand, type SeenLine, tail } from "./processes";
 import { type CriticalPath, criticalPath, parseEventLog } from "./pulumiEvents";

@@ -1,6 +1,6 @@
-import { benchClassSpec, CLASS_REGISTRY_PORT, LIVE_CLASS_SIZE } from "../../../tools/bench/classroomConfig";
-import { APP_PORT, REGISTRY_PORT } from "../../../tools/bench/common";
-import { SWARM_BENCH_PORTS, type SwarmNodesBench, swarmNodesRows } from "../../../tools/bench/swarmNodes";
+import { benchClassSpec, CLASS_REGISTRY_PORT, LIVE_CLASS_SIZE } from "../../../bench/classroomConfig";
+import { APP_PORT, REGISTRY_PORT } from "../../../bench/common";
+import { SWARM_BENCH_PORTS, type SwarmNodesBench, swarmNodesRows } from "../../../bench/swarmNodes";
 import {
     failureLine,
     type Poll,
@@ -10,8 +10,8 @@ import {
     summarizePolls,
     swarmBenchSpec,
     swarmOneNodeNa,
-} from "../../../tools/bench/swarmOneNode";
-import { ONE_NODE_GAP_NOTE, swarmOneNodeRows, swarmReport } from "../../../tools/bench/swarmReport";
+} from "../../../bench/swarmOneNode";
+import { ONE_NODE_GAP_NOTE, swarmOneNodeRows, swarmReport } from "../../../bench/swarmReport";
 import { appServiceOf, replicasOf } from "../../helpers/specs";
 
 // The swarm rows of npm run bench: the one-node lab's spec and ports, why a phase is n/a, the poll

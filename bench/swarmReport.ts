@@ -78,7 +78,7 @@ export function swarmReport(oneNode: SwarmOneNodePhase, threeNodes: SwarmNodesBe
         table(["Figure", "Value", "Note"], swarmOneNodeRows(oneNode)),
         ...failed,
         "",
-        "Swarm, three nodes: 3 dind nodes on this machine (engine/swarmNodes.ts, plain docker CLI), a 3-task host-mode service,",
+        "Swarm, three nodes: 3 dind nodes on this machine (rig/swarmNodes.ts, plain docker CLI), a 3-task host-mode service,",
         `the node ports polled on 127.0.0.1 during a stop-first rolling update. One run. Target: ${ROLLING_TARGET}.`,
         table(["Figure", "Value", "Target"], swarmNodesRows(threeNodes)),
         ...threeFailed,

@@ -1,6 +1,6 @@
 import * as path from "node:path";
+import { BENCH_PHASES, parseBenchArgs } from "../../../bench";
 import { PROJECT_ROOT } from "../../../engine";
-import { BENCH_PHASES, parseBenchArgs } from "../../../tools/bench";
 
 describe("npm run bench arguments", () => {
     const all = [...BENCH_PHASES];

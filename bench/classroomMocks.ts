@@ -2,8 +2,8 @@ import { execFile } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { PROJECT_ROOT } from "../../engine";
-import { PROJECT_NAME } from "../../lab";
+import { PROJECT_ROOT } from "../engine";
+import { PROJECT_NAME } from "../lab";
 import { CLASS_STACK, classConfig } from "./classroomConfig";
 import { MIB } from "./common";
 

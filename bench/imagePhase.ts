@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { dockerOk, PROJECT_ROOT, removeImageTags, teardownLab, timed, waitHealthy } from "../../engine";
-import { dockerBuildArgs, dockerCreateArgs, dockerRunArgs, type ImageSpec, type LabConfig, type LabSpec } from "../../lab";
+import { dockerOk, PROJECT_ROOT } from "../engine";
+import { dockerBuildArgs, dockerCreateArgs, dockerRunArgs, type ImageSpec, type LabConfig, type LabSpec } from "../lab";
+import { removeImageTags, teardownLab, timed, waitHealthy } from "../rig";
 import { log, secs, TMP_PREFIX } from "./common";
 
 /** The image rows of the bench: builds, the app layer's size and what a one-line change pushes. */

@@ -1,3 +1,4 @@
+import { APP_CONTAINER_PORT, REGISTRY_CONTAINER_PORT } from "../lab";
 import {
     createHostModeService,
     DIND_IMAGE,
@@ -8,10 +9,11 @@ import {
     type Swarm,
     startManagerRegistry,
     startSwarm,
-} from "../../engine";
-import { BASE_IMAGE, log, REGISTRY_IMAGE, secs, verdict } from "./common";
+} from "../rig";
+import { labConfig } from "../tools/stack";
+import { BASE_IMAGE, BENCH_CONFIG, log, REGISTRY_IMAGE, secs, verdict } from "./common";
 
-/** The three-node swarm rows: dind nodes on this machine (engine/swarmNodes.ts), n/a without their image. */
+/** The three-node swarm rows: dind nodes on this machine (rig/swarmNodes.ts), n/a without their image. */
 
 /** 127.0.0.1 ports of the phase: the manager's engine, then one per node. */
 export const SWARM_BENCH_PORTS = { managerPort: 55070, hostPortBase: 55071 } as const;
@@ -42,18 +44,25 @@ export async function swarmNodesBench(ports: { managerPort: number; hostPortBase
     const r: SwarmNodesBench = {};
     try {
         log("swarm nodes: starting 3 dind nodes");
-        swarm = await startSwarm({ ...ports, appPort: 8080, registryPort: 5000, managerImages: [BASE_IMAGE, REGISTRY_IMAGE], log });
+        swarm = await startSwarm({
+            ...ports,
+            appPort: APP_CONTAINER_PORT,
+            registryPort: REGISTRY_CONTAINER_PORT,
+            managerImages: [BASE_IMAGE, REGISTRY_IMAGE],
+            log,
+        });
         r.formationMs = swarm.timings.nodesReadyMs + swarm.timings.swarmFormedMs;
         log(`swarm nodes: formed in ${secs(r.formationMs)}; registry and app image on the manager`);
         await startManagerRegistry(swarm, REGISTRY_IMAGE);
-        const v1 = await pushAppImage(swarm, BASE_IMAGE, "1");
-        const v2 = await pushAppImage(swarm, BASE_IMAGE, "2");
+        const config = labConfig(BENCH_CONFIG);
+        const v1 = await pushAppImage(swarm, config, "1");
+        const v2 = await pushAppImage(swarm, config, "2");
         log("swarm nodes: 3-task service");
         const t = Date.now();
-        await createHostModeService(swarm, "hellodocker", v1, 3, 8080);
+        await createHostModeService(swarm, config.appImageName, v1, 3, APP_CONTAINER_PORT);
         r.convergeMs = Date.now() - t;
         log(`swarm nodes: converged in ${secs(r.convergeMs)}; rolling update`);
-        const update = await rollingUpdate(swarm, "hellodocker", v2, 3);
+        const update = await rollingUpdate(swarm, config.appImageName, v2, 3);
         r.rollingUpdateMs = update.ms;
         r.rollingUpdatePolls = update.polls;
         r.rollingUpdateAllDown = update.allDown;

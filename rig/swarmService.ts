@@ -1,16 +1,22 @@
 import * as http from "node:http";
-import * as path from "node:path";
-import { docker, dockerOk } from "./dockerCli";
-import { PROJECT_ROOT } from "./project";
-import type { Swarm, SwarmNode } from "./swarmNodes";
+import { docker, dockerOk, PROJECT_ROOT } from "../engine";
+import {
+    APP_CONTAINER_PORT,
+    APP_DIR,
+    dockerBuildArgs,
+    imageSpec,
+    type LabConfig,
+    REGISTRY_CONTAINER_PORT,
+    REGISTRY_HEALTHCHECK_COMMAND,
+} from "../lab";
+import { sleep } from "./sleep";
+import { SWARM_TEST_INSTANCE, SWARM_TEST_LABEL, type Swarm, type SwarmNode } from "./swarmNodes";
 
 /**
- * Plain docker CLI steps on a swarm of test nodes (engine/swarmNodes.ts), shared by the three-node
+ * Plain docker CLI steps on a swarm of test nodes (swarmNodes.ts), shared by the three-node
  * live test and the bench: a registry on the manager, the app image built there and pushed, a
  * host-mode service, its convergence, a drain and a rolling update watched from 127.0.0.1.
  */
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `docker -H <manager> ARGS`, throwing an actionable error when it fails. */
 export function managerDocker(swarm: Swarm, args: string[], action: string): Promise<string> {
@@ -19,18 +25,18 @@ export function managerDocker(swarm: Swarm, args: string[], action: string): Pro
 
 /**
  * Runs registry image `image` on the manager as a plain container (its storage is local), publishing
- * the swarm's registry port on the manager, and waits until it serves /v2/.
+ * the swarm's registry port on the manager, and waits until its healthcheck (the spec's) passes.
  */
 export async function startManagerRegistry(swarm: Swarm, image: string, timeoutSeconds = 60): Promise<void> {
     const port = swarm.registryAddress.split(":").pop();
-    await managerDocker(swarm, ["run", "-d", "--name", "registry", "-p", `${port}:5000`, image], "starting the registry on the manager");
+    await managerDocker(
+        swarm,
+        ["run", "-d", "--name", "registry", "-p", `${port}:${REGISTRY_CONTAINER_PORT}`, image],
+        "starting the registry on the manager",
+    );
     const deadline = Date.now() + timeoutSeconds * 1000;
     for (;;) {
-        const probe = await docker(
-            ["-H", swarm.managerHost, "exec", "registry", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:5000/v2/"],
-            {},
-            20_000,
-        );
+        const probe = await docker(["-H", swarm.managerHost, "exec", "registry", "sh", "-c", REGISTRY_HEALTHCHECK_COMMAND], {}, 20_000);
         if (probe.status === 0) return;
         if (Date.now() > deadline)
             throw new Error(`the registry on the manager did not serve /v2/ within ${timeoutSeconds}s: ${probe.stderr.trim()}`);
@@ -39,34 +45,27 @@ export async function startManagerRegistry(swarm: Swarm, image: string, timeoutS
 }
 
 /**
- * Builds the app (app/Dockerfile) on the manager from `baseImage` as
- * `<registry address>/docker-lab-swarm-test/hellodocker:<tag>`, pushes it, and returns its digest
- * reference. A different `tag` gives a different image (its revision label), layers shared.
+ * Builds the app on the manager as the spec builds a lab's image, named for SWARM_TEST_INSTANCE in the
+ * swarm's registry (`<registry address>/docker-lab-swarm-test/<appImageName>:<tag>`), pushes it and
+ * returns its digest reference. A different `tag` gives a different image (its revision label), layers shared.
  */
-export async function pushAppImage(swarm: Swarm, baseImage: string, tag: string): Promise<string> {
-    const repository = `${swarm.registryAddress}/docker-lab-swarm-test/hellodocker`;
-    const name = `${repository}:${tag}`;
-    await managerDocker(
-        swarm,
-        [
-            "build",
-            "--quiet",
-            "--build-arg",
-            `BASE_IMAGE=${baseImage}`,
-            "--label",
-            `docker-lab.swarm-test.revision=${tag}`,
-            "-t",
-            name,
-            path.join(PROJECT_ROOT, "app"),
-        ],
+export async function pushAppImage(swarm: Swarm, config: LabConfig, tag: string): Promise<string> {
+    const image = imageSpec({ ...config, appImageTag: tag }, SWARM_TEST_INSTANCE, swarm.registryAddress, APP_DIR);
+    const [build, ...args] = dockerBuildArgs(image, { quiet: true });
+    const revision = `${SWARM_TEST_LABEL}.revision=${tag}`;
+    // The spec's build arguments name the Dockerfile and context relative to the project root.
+    await dockerOk(
+        ["-H", swarm.managerHost, build, "--label", revision, ...args],
         "building the app image on the manager",
+        {},
+        PROJECT_ROOT,
     );
-    await managerDocker(swarm, ["push", "--quiet", name], "pushing the app image to the manager's registry");
+    await managerDocker(swarm, ["push", "--quiet", image.name], "pushing the app image to the manager's registry");
     const digests = JSON.parse(
-        await managerDocker(swarm, ["image", "inspect", "--format", "{{json .RepoDigests}}", name], "reading the digest"),
+        await managerDocker(swarm, ["image", "inspect", "--format", "{{json .RepoDigests}}", image.name], "reading the digest"),
     ) as string[];
-    const ref = digests.find((d) => d.startsWith(`${repository}@`));
-    if (!ref) throw new Error(`${name} has no digest from ${repository} after the push`);
+    const ref = digests.find((d) => d.startsWith(`${image.repository}@`));
+    if (!ref) throw new Error(`${image.name} has no digest from ${image.repository} after the push`);
     return ref;
 }
 
@@ -180,7 +179,7 @@ export async function createHostModeService(swarm: Swarm, name: string, image: s
             "--replicas-max-per-node",
             "1",
             "--publish",
-            `mode=host,published=${appPort},target=8080`,
+            `mode=host,published=${appPort},target=${APP_CONTAINER_PORT}`,
             "--update-parallelism",
             "1",
             "--update-order",

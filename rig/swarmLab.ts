@@ -1,14 +1,13 @@
+import { docker, dockerOk } from "../engine";
 import { LABEL, type LabSpec, SERVICE_NAME_LABEL } from "../lab";
-import { docker, dockerOk } from "./dockerCli";
 import { labelled, leftovers, teardownLab } from "./harness";
+import { sleep } from "./sleep";
 
 /**
  * A lab in swarm mode on one engine, through the docker CLI: the engine's place in a swarm, a
  * one-node swarm made (and left) for a test, the lab's services and their tasks, and a teardown
  * that removes the services before the rest of the lab. The e2e suite uses it around the real CLI.
  */
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The network a swarm leaves behind on a node that leaves it (`docker swarm leave` keeps it). */
 export const GWBRIDGE_NETWORK = "docker_gwbridge";

@@ -1,5 +1,5 @@
-import { asClassSpec, type ClassSpec } from "../../lab";
-import { specFor } from "../stack";
+import { asClassSpec, type ClassSpec } from "../lab";
+import { specFor } from "../tools/stack";
 import { BASE_IMAGE, REGISTRY_IMAGE } from "./common";
 
 /** The bench's class: its stack and ports (clear of the other phases'), its sizes and its targets. */

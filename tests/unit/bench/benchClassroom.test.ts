@@ -1,7 +1,7 @@
-import { type ClassroomPhase, classroomReport } from "../../../tools/bench/classroom";
-import { benchClassSpec, CLASS_APP_PORT, CLASS_REGISTRY_PORT, classNames } from "../../../tools/bench/classroomConfig";
-import { parseMemUsage } from "../../../tools/bench/classroomLive";
-import type { MockRun } from "../../../tools/bench/classroomMocks";
+import { type ClassroomPhase, classroomReport } from "../../../bench/classroom";
+import { benchClassSpec, CLASS_APP_PORT, CLASS_REGISTRY_PORT, classNames } from "../../../bench/classroomConfig";
+import { parseMemUsage } from "../../../bench/classroomLive";
+import type { MockRun } from "../../../bench/classroomMocks";
 import { replicasOf } from "../../helpers/specs";
 
 // The classroom rows of npm run bench: its class, the memory parser and the printed rows (figures

@@ -1,5 +1,5 @@
-import type { CheckResult } from "../../engine";
-import { appContainers, type LabConfig, type LabSpec } from "../../lab";
+import type { CheckResult } from "../engine";
+import { appContainers, type LabConfig, type LabSpec } from "../lab";
 import { median, runsOf, STACK, secs, table, verdict } from "./common";
 import type { CycleSteps, LabCycle } from "./cycles";
 import type { ImagePhase } from "./imagePhase";

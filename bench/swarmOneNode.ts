@@ -1,11 +1,12 @@
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
-import { docker, dockerOk, GWBRIDGE_NETWORK, initSwarm, leaveSwarm, removeSwarmLab, swarmLeftovers, swarmState } from "../../engine";
-import { type LabSpec, oneLab } from "../../lab";
-import { forgetWorkspace } from "../projectCopyEnv";
-import { specFor } from "../stack";
-import { type PulumiToolchain, TOOLCHAIN_HINT } from "../toolchain";
+import { docker, dockerOk } from "../engine";
+import { type LabSpec, oneLab } from "../lab";
+import { GWBRIDGE_NETWORK, initSwarm, leaveSwarm, removeSwarmLab, sleep, swarmLeftovers, swarmState } from "../rig";
+import { forgetWorkspace } from "../tools/projectCopyEnv";
+import { specFor } from "../tools/stack";
+import { type PulumiToolchain, TOOLCHAIN_HINT } from "../tools/toolchain";
 import { BASE_IMAGE, log, REGISTRY_IMAGE, secs } from "./common";
 import { type LabCommandRun, PulumiBench } from "./pulumiPhase";
 
@@ -177,7 +178,7 @@ async function polled<T>(url: string, fn: () => Promise<T>): Promise<{ value: T;
     const poller = (async () => {
         while (running) {
             polls.push(await pollApp(url));
-            await new Promise((r) => setTimeout(r, POLL_MS));
+            await sleep(POLL_MS);
         }
     })();
     const started = Date.now();

@@ -2,17 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import {
-    type CheckResult,
-    dockerOk,
-    labelled,
-    PROJECT_ROOT,
-    provisionLab,
-    removeLabelled,
-    runChecks,
-    teardownLab,
-    timed,
-} from "../../engine";
+import { type CheckResult, dockerOk, PROJECT_ROOT, runChecks } from "../engine";
 import {
     APP_CONTAINER_PORT,
     APP_DIR,
@@ -25,7 +15,8 @@ import {
     REGISTRY_CONTAINER_PORT,
     REGISTRY_HEALTHCHECK_COMMAND,
     replicaPort,
-} from "../../lab";
+} from "../lab";
+import { labelled, provisionLab, removeLabelled, teardownLab, timed } from "../rig";
 import { curlAll, log, REGISTRY_PORT, TMP_PREFIX, waitHealthyByName } from "./common";
 
 /** The same cycle through the live harness (lab) and as literal docker CLI calls (bare), and the cleanup of both. */

@@ -1,7 +1,7 @@
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { docker, dockerOk, PROJECT_ROOT, repoDigestOf, stdoutOf } from "../engine";
 import {
     appContainers,
     type ContainerSpec,
@@ -17,8 +17,7 @@ import {
     type SharedSpec,
     type Spec,
 } from "../lab";
-import { docker, dockerOk, repoDigestOf } from "./dockerCli";
-import { PROJECT_ROOT } from "./project";
+import { sleep } from "./sleep";
 
 /**
  * The live harness: maps the lab spec (the one the Pulumi components consume) to docker CLI calls
@@ -26,8 +25,6 @@ import { PROJECT_ROOT } from "./project";
  * commands (builds, checks) run in the project root (PROJECT_ROOT), as they do under `pulumi up`.
  * The live tests and the benchmark use it.
  */
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until the container's healthcheck reports healthy; returns the time it took from its start. */
 export async function waitHealthy(container: ContainerSpec, env: Record<string, string>): Promise<number> {
@@ -149,7 +146,7 @@ async function provision(spec: Spec, env: Record<string, string>, started: numbe
         );
     }
 
-    // The same platform the program sets on docker.Image; Docker 20.10's legacy builder accepts --platform too.
+    // The same platform the program sets on docker.Image; the legacy builder accepts --platform too.
     const platform = await enginePlatform(spec);
     const [, build] = await timed(() =>
         dockerOk(dockerBuildArgs(spec.image, { platform }), `building ${spec.image.name} for ${platform}`, env, PROJECT_ROOT),
@@ -229,11 +226,7 @@ export async function removeLabelled(label: string, env: Record<string, string>)
 
 /** Runs one of the spec's shell commands as the program's local.Command does: /bin/sh in the project root, lab environment. */
 function labShell(command: string, env: Record<string, string>, what: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-        execFile("/bin/sh", ["-c", command], { cwd: PROJECT_ROOT, env: { ...process.env, ...env } }, (err, out, stderr) =>
-            err ? reject(new Error(`${what} failed: ${String(stderr).trim() || err.message}`)) : resolve(String(out)),
-        );
-    });
+    return stdoutOf("/bin/sh", ["-c", command], what, { cwd: PROJECT_ROOT, env });
 }
 
 /** The engine's own os/arch (e.g. linux/amd64) from the spec's platform command, as the program asks it. */

@@ -1,6 +1,6 @@
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../../engine";
-import { ArgumentError, parseArgs } from "../args";
+import { PROJECT_ROOT } from "../engine";
+import { ArgumentError, parseArgs } from "../tools/args";
 
 /**
  * The bench's phases, as `--only` names them, in the order they run: `lab` (image, lab and bare

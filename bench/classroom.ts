@@ -1,5 +1,5 @@
-import { teardownLab } from "../../engine";
-import type { PulumiToolchain } from "../toolchain";
+import { teardownLab } from "../rig";
+import type { PulumiToolchain } from "../tools/toolchain";
 import { benchClassSpec, CLASS_TARGETS, LIVE_CLASS_SIZE, MOCK_CLASS_SIZES } from "./classroomConfig";
 import { type ClassLive, classWithHarness, classWithPulumi } from "./classroomLive";
 import { type MockRun, mockRunInChild } from "./classroomMocks";

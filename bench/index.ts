@@ -1,11 +1,11 @@
-// tools/bench/: `npm run bench`, the benchmark on a live engine. It measures and prints figures against
+// bench/: `npm run bench`, the benchmark on a live engine. It measures and prints figures against
 // their targets and asserts nothing; README.md (Tests, Benchmark) describes its phases.
 import * as fs from "node:fs";
 import { performance } from "node:perf_hooks";
-import { dockerOk, PROJECT_ROOT } from "../../engine";
-import { APP_DIR, buildLabSpec, type LabConfig, type LabSpec, PROJECT_NAME } from "../../lab";
-import { labConfig } from "../stack";
-import { findToolchain, type PulumiToolchain, TOOLCHAIN_HINT } from "../toolchain";
+import { dockerOk, PROJECT_ROOT } from "../engine";
+import { APP_DIR, buildLabSpec, type LabConfig, type LabSpec, PROJECT_NAME } from "../lab";
+import { labConfig } from "../tools/stack";
+import { findToolchain, type PulumiToolchain, TOOLCHAIN_HINT } from "../tools/toolchain";
 import { BENCH_USAGE, type BenchArgs, parseBenchArgs } from "./args";
 import { classroomPhase, classroomReport, cleanupClassroom } from "./classroom";
 import { BENCH_CONFIG, log, PULUMI_STACK, STACK, secs, T0 } from "./common";

@@ -1,28 +1,27 @@
 import { spawn } from "node:child_process";
-import { docker, dockerOk } from "./dockerCli";
+import { docker, dockerOk } from "../engine";
+import { instanceId, PROJECT_NAME } from "../lab";
+import { sleep } from "./sleep";
 
 /**
- * A Docker Swarm of several nodes on one machine, for the multi-node live test and the bench: each
- * node is a container of the offline dind image (Debian's dockerd on vfs, built by
- * `scripts/offline-images.sh --with-dind`) on a user-defined bridge network. Node 1 is the manager;
- * its engine is published on 127.0.0.1 only, so the lab can be deployed to it with `dockerHost`.
- * Every node publishes the app's host-mode port on its own 127.0.0.1 port. Everything created
- * carries the label `docker-lab.swarm-test=<run id>`, so `removeSwarm()` finds it again, also
- * after an interrupted run.
+ * A Docker Swarm of dind node containers on one machine, for the multi-node tests and the bench. The
+ * manager's engine is published on 127.0.0.1 only, so the lab deploys to it with `dockerHost`; every node
+ * publishes the app's host-mode port on its own 127.0.0.1 port. Everything carries SWARM_TEST_LABEL, so
+ * `removeSwarm()` finds it again after an interrupted run.
  */
 
 /** The label on every container and network a swarm of test nodes is made of. */
-export const SWARM_TEST_LABEL = "docker-lab.swarm-test";
+export const SWARM_TEST_LABEL = `${PROJECT_NAME}.swarm-test`;
+
+/** The instance the test image is named for, as a stack's lab is: `<registry>/docker-lab-swarm-test/<appImageName>`. */
+export const SWARM_TEST_INSTANCE = instanceId(PROJECT_NAME, "swarm-test");
 
 /** The node image built by `scripts/offline-images.sh --with-dind`. */
 export const DIND_IMAGE = "docker-lab-offline/dind:bookworm";
 
 /**
- * What a node container needs to run dockerd here. `--privileged` is refused in this sandbox (one
- * capability is missing); these work. SYS_PTRACE lets the node's runc enter a container whose
- * process runs as another user (the app's uid 1000): without it every `docker exec` into it, so
- * every HEALTHCHECK, fails with "error executing setns process" and Swarm restarts the task
- * forever. /var/lib/docker is a tmpfs: vfs keeps each image in RAM.
+ * What a node needs to run dockerd without `--privileged`, which some hosts refuse. SYS_PTRACE lets its runc
+ * enter the app's non-root container, as every healthcheck does (README: Swarm mode, More than one machine).
  */
 export const DIND_RUN_FLAGS: readonly string[] = [
     "--cap-add",
@@ -96,15 +95,18 @@ export interface Swarm {
     timings: { nodesReadyMs: number; swarmFormedMs: number; imagesLoadedMs: number; totalMs: number };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 function defaultRunId(): string {
     return `${process.pid}-${Date.now().toString(36)}`;
 }
 
+/** The run's node network, and the prefix of its node containers: docker-lab-swarm-<runId>. */
+function runName(runId: string): string {
+    return `${PROJECT_NAME}-swarm-${runId}`;
+}
+
 /** Names of the run's node containers: docker-lab-swarm-<runId>-n<i>. */
 function nodeName(runId: string, i: number): string {
-    return `docker-lab-swarm-${runId}-n${i + 1}`;
+    return `${runName(runId)}-n${i + 1}`;
 }
 
 /** `docker ARGS` inside node container `name`, against its own dockerd. */
@@ -163,6 +165,78 @@ export function loadImage(image: string, node: string): Promise<void> {
     });
 }
 
+/** Creates the node network, labelled `label`, and returns its IPv4 subnet. */
+async function createNodeNetwork(network: string, label: string): Promise<string> {
+    await dockerOk(["network", "create", "--label", label, network], "creating the node network");
+    const subnet = (
+        await dockerOk(["network", "inspect", "--format", "{{range .IPAM.Config}}{{.Subnet}} {{end}}", network], "reading the node network")
+    )
+        .trim()
+        .split(" ")[0];
+    if (!subnet) throw new Error(`network ${network} has no IPv4 subnet`);
+    return subnet;
+}
+
+/** What every node container of one run shares. */
+interface NodeRun {
+    label: string;
+    network: string;
+    subnet: string;
+    image: string;
+}
+
+/** `docker run` arguments of node `index` (0 is the manager), with the arguments of its dockerd after the image. */
+function nodeRunArgs(opts: SwarmNodesOptions, run: NodeRun, name: string, index: number): string[] {
+    const publish = ["-p", `127.0.0.1:${opts.hostPortBase + index}:${opts.appPort}`];
+    const dockerd = ["--insecure-registry", run.subnet, "-H", "unix:///var/run/docker.sock"];
+    if (index === 0) {
+        publish.push("-p", `127.0.0.1:${opts.managerPort}:2375`);
+        if (opts.registryHostPort) publish.push("-p", `127.0.0.1:${opts.registryHostPort}:${opts.registryPort}`);
+        // The engine API listens on the node network and, through the port published above, on this
+        // machine's 127.0.0.1; --tls=false skips dockerd's pause that warns of an unauthenticated socket.
+        dockerd.push("-H", "tcp://0.0.0.0:2375", "--tls=false");
+    }
+    return ["run", "-d", "--name", name, "--hostname", name, "--label", run.label, "--network", run.network].concat(
+        DIND_RUN_FLAGS,
+        publish,
+        [run.image],
+        dockerd,
+    );
+}
+
+/** The address of node container `name` on the node network. */
+async function nodeAddress(name: string, network: string): Promise<string> {
+    const format = `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`;
+    return (await dockerOk(["inspect", "--format", format, name], "reading a node address")).trim();
+}
+
+/** `docker swarm init` on the first node, advertising `managerAddress`; the others join as workers; waits until all are Ready. */
+async function formSwarm(names: string[], managerAddress: string): Promise<void> {
+    const [manager, ...workers] = names;
+    await nodeDockerOk(manager, ["swarm", "init", "--advertise-addr", managerAddress], "docker swarm init");
+    if (workers.length > 0) {
+        const token = await nodeDockerOk(manager, ["swarm", "join-token", "--quiet", "worker"], "reading the worker join token");
+        await Promise.all(
+            workers.map((name) => nodeDockerOk(name, ["swarm", "join", "--token", token, `${managerAddress}:2377`], "docker swarm join")),
+        );
+    }
+    await waitForNodesReady(manager, names.length);
+}
+
+/** Loads `managerImages` into the manager and `allNodeImages` into every node. */
+async function loadNodeImages(names: string[], opts: SwarmNodesOptions): Promise<void> {
+    for (const img of opts.managerImages ?? []) await loadImage(img, names[0]);
+    for (const img of opts.allNodeImages ?? []) await Promise.all(names.map((name) => loadImage(img, name)));
+}
+
+/** `tcp://127.0.0.1:<managerPort>` once the manager's engine answers there. */
+async function managerEngine(managerPort: number): Promise<string> {
+    const managerHost = `tcp://127.0.0.1:${managerPort}`;
+    const version = await docker(["-H", managerHost, "version", "--format", "{{.Server.Version}}"], {}, 20_000);
+    if (version.status !== 0) throw new Error(`the manager's engine does not answer at ${managerHost}: ${version.stderr.trim()}`);
+    return managerHost;
+}
+
 /**
  * Starts `nodes` node containers, waits for their dockerd, forms the swarm (init on the manager,
  * advertising its node-network address; the others join as workers) and loads the given images.
@@ -173,93 +247,37 @@ export async function startSwarm(opts: SwarmNodesOptions): Promise<Swarm> {
     const log = opts.log ?? (() => undefined);
     const runId = opts.runId ?? defaultRunId();
     const count = opts.nodes ?? 3;
-    const image = opts.image ?? DIND_IMAGE;
     if (!Number.isInteger(count) || count < 1) throw new Error(`nodes = ${count}: give a whole number of nodes, at least 1`);
     if (!/^[a-z0-9][a-z0-9-]*$/.test(runId)) throw new Error(`runId = "${runId}": use lowercase letters, digits and -`);
     const label = `${SWARM_TEST_LABEL}=${runId}`;
-    const network = `docker-lab-swarm-${runId}`;
+    const network = runName(runId);
     const started = Date.now();
 
     const left = await removeSwarm();
     if (left.containers + left.networks > 0) log(`removed swarm-test leftovers: ${left.containers} containers, ${left.networks} networks`);
 
     try {
-        await dockerOk(["network", "create", "--label", label, network], "creating the node network");
-        const subnet = (
-            await dockerOk(
-                ["network", "inspect", "--format", "{{range .IPAM.Config}}{{.Subnet}} {{end}}", network],
-                "reading the node network",
-            )
-        )
-            .trim()
-            .split(" ")[0];
-        if (!subnet) throw new Error(`network ${network} has no IPv4 subnet`);
-
+        const run: NodeRun = { label, network, subnet: await createNodeNetwork(network, label), image: opts.image ?? DIND_IMAGE };
         const names = Array.from({ length: count }, (_, i) => nodeName(runId, i));
-        await Promise.all(
-            names.map((name, i) => {
-                const publish = ["-p", `127.0.0.1:${opts.hostPortBase + i}:${opts.appPort}`];
-                const dockerd = ["--insecure-registry", subnet, "-H", "unix:///var/run/docker.sock"];
-                if (i === 0) {
-                    publish.push("-p", `127.0.0.1:${opts.managerPort}:2375`);
-                    if (opts.registryHostPort) publish.push("-p", `127.0.0.1:${opts.registryHostPort}:${opts.registryPort}`);
-                    // The engine API listens in the manager's own network namespace: the node network,
-                    // and 127.0.0.1 of this machine through the port published above. --tls=false
-                    // skips dockerd's 15 s warning pause for an unauthenticated TCP socket.
-                    dockerd.push("-H", "tcp://0.0.0.0:2375", "--tls=false");
-                }
-                return dockerOk(
-                    ["run", "-d", "--name", name, "--hostname", name, "--label", label, "--network", network].concat(
-                        DIND_RUN_FLAGS,
-                        publish,
-                        [image],
-                        dockerd,
-                    ),
-                    `starting swarm node ${name}`,
-                );
-            }),
-        );
+        await Promise.all(names.map((name, i) => dockerOk(nodeRunArgs(opts, run, name, i), `starting swarm node ${name}`)));
         await Promise.all(names.map((name) => waitForDockerd(name, opts.readyTimeoutSeconds ?? 90)));
         const nodesReadyMs = Date.now() - started;
         log(`${count} node dockerds answer after ${(nodesReadyMs / 1000).toFixed(1)} s`);
 
-        const addresses = await Promise.all(
-            names.map(async (name) =>
-                (
-                    await dockerOk(
-                        ["inspect", "--format", `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, name],
-                        "reading a node address",
-                    )
-                ).trim(),
-            ),
-        );
-        const [manager] = names;
-        await nodeDockerOk(manager, ["swarm", "init", "--advertise-addr", addresses[0]], "docker swarm init");
-        if (count > 1) {
-            const token = await nodeDockerOk(manager, ["swarm", "join-token", "--quiet", "worker"], "reading the worker join token");
-            await Promise.all(
-                names
-                    .slice(1)
-                    .map((name) => nodeDockerOk(name, ["swarm", "join", "--token", token, `${addresses[0]}:2377`], "docker swarm join")),
-            );
-        }
-        await waitForNodesReady(manager, count);
+        const addresses = await Promise.all(names.map((name) => nodeAddress(name, network)));
+        await formSwarm(names, addresses[0]);
         const swarmFormedMs = Date.now() - started - nodesReadyMs;
         log(`swarm of ${count} formed in ${(swarmFormedMs / 1000).toFixed(1)} s`);
 
         const loadStart = Date.now();
-        for (const img of opts.managerImages ?? []) await loadImage(img, manager);
-        for (const img of opts.allNodeImages ?? []) await Promise.all(names.map((name) => loadImage(img, name)));
+        await loadNodeImages(names, opts);
         const imagesLoadedMs = Date.now() - loadStart;
-
-        const managerHost = `tcp://127.0.0.1:${opts.managerPort}`;
-        const version = await docker(["-H", managerHost, "version", "--format", "{{.Server.Version}}"], {}, 20_000);
-        if (version.status !== 0) throw new Error(`the manager's engine does not answer at ${managerHost}: ${version.stderr.trim()}`);
+        const managerHost = await managerEngine(opts.managerPort);
 
         return {
             runId,
             network,
-            subnet,
+            subnet: run.subnet,
             managerHost,
             registryAddress: `${addresses[0]}:${opts.registryPort}`,
             nodes: names.map((name, i) => ({

@@ -1,7 +1,7 @@
-import { execFile } from "node:child_process";
 import { performance } from "node:perf_hooks";
-import { PROJECT_ROOT, waitHealthy } from "../../engine";
-import { type ContainerSpec, OFFLINE_IMAGES } from "../../lab";
+import { PROJECT_ROOT, stdoutOf } from "../engine";
+import { type ContainerSpec, OFFLINE_IMAGES } from "../lab";
+import { waitHealthy } from "../rig";
 
 /** What the bench runs on, its progress log and the arithmetic of its figures. */
 
@@ -48,12 +48,7 @@ export function median(values: number[]): number {
 
 /** Runs a program (not docker) and returns stdout; throws with stderr on failure. */
 export function run(file: string, args: string[], env: Record<string, string> = {}): Promise<string> {
-    return new Promise((resolve, reject) => {
-        execFile(file, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-            if (err) reject(new Error(`${file} ${args.join(" ")} failed: ${String(stderr).trim() || err.message}`));
-            else resolve(String(stdout));
-        });
-    });
+    return stdoutOf(file, args, `${file} ${args.join(" ")}`, { cwd: PROJECT_ROOT, env });
 }
 
 /** Fetches each app URL once with curl; fails unless each answers as the app. */

@@ -1,12 +1,13 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
-import { docker, dockerOk, PROJECT_ROOT, provisionLab, teardownLab, timed } from "../../engine";
-import { appContainers, type ClassSpec, LABEL, labsOf, PROJECT_NAME } from "../../lab";
-import { copyProject, removeProjectCopy } from "../projectCopy";
-import { forgetWorkspace } from "../projectCopyEnv";
-import { DEFAULT_PASSPHRASE } from "../pulumiCli";
-import type { PulumiToolchain } from "../toolchain";
-import { verifyLab } from "../verify";
+import { docker, dockerOk, PROJECT_ROOT } from "../engine";
+import { appContainers, type ClassSpec, LABEL, labsOf, PROJECT_NAME } from "../lab";
+import { provisionLab, teardownLab, timed } from "../rig";
+import { copyProject, removeProjectCopy } from "../tools/projectCopy";
+import { forgetWorkspace } from "../tools/projectCopyEnv";
+import { DEFAULT_PASSPHRASE } from "../tools/pulumiCli";
+import type { PulumiToolchain } from "../tools/toolchain";
+import { verifyLab } from "../tools/verify";
 import { CLASS_STACK, classConfig, LIVE_CLASS_SIZE } from "./classroomConfig";
 import { log, MIB, secs } from "./common";
 
