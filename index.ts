@@ -41,10 +41,9 @@ const spec = (() => {
     }
 })();
 
-// The SDK records a stack trace with every promise it makes (for its leak report at exit); through
-// ts-node's source maps that was most of a big class's evaluation (a class of 50 under mocks: 27-39 s
-// with them, 6-8 s without, on a loaded 2-core machine). Resources still get their source position:
-// the SDK asks for that stack itself, with a limit of its own.
+// The SDK records a stack trace with every promise it makes (for its leak report at exit), and through
+// ts-node's source maps that costs a big class most of its evaluation. Resources still get their
+// source position: the SDK asks for that stack itself, with a limit of its own.
 const stackTraceLimit = Error.stackTraceLimit;
 Error.stackTraceLimit = 0;
 let lab: DockerLab;
@@ -61,7 +60,7 @@ export const appUrls = lab.appUrls;
 export const registryUrl = lab.registryUrl;
 export const imageRef = lab.imageRef;
 export const containerNames = lab.containerNames;
-// Swarm mode: the services, and the app's port on every node (both empty in containers mode).
+// The app's and the registry's services, and the app's port on every node of the engine's cluster (both empty where the mode runs no service).
 export const serviceNames = lab.serviceNames;
 export const nodeUrls = lab.nodeUrls;
 // Each check's status and a one-line summary; the full outputs stay in `npm run verify` and the lab report.

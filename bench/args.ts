@@ -1,13 +1,9 @@
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../engine";
 import { ArgumentError, parseArgs } from "../tools/args";
+import { BENCH_PHASES, type BenchPhase } from "./phases";
 
-/**
- * The bench's phases, as `--only` names them, in the order they run: `lab` (image, lab and bare
- * cycles, the real Pulumi CLI: the first table), `classroom`, `swarm` (one node and three nodes).
- */
-export const BENCH_PHASES = ["lab", "classroom", "swarm"] as const;
-export type BenchPhase = (typeof BENCH_PHASES)[number];
+export { BENCH_PHASES, type BenchPhase };
 
 export const BENCH_USAGE = `Usage: npm run bench [-- --json PATH] [--runs N] [--only ${BENCH_PHASES.join(",")}]   (default: bench-results.json, 3 runs, every phase)`;
 
@@ -20,13 +16,13 @@ export interface BenchArgs {
     phases: BenchPhase[];
 }
 
-/** `--only` value: phases separated by commas, e.g. "swarm" or "lab,swarm"; throws naming a bad one. */
+/** `--only` value: phases separated by commas, e.g. "lab" or "lab,classroom"; throws naming a bad one. */
 export function parsePhases(value: string): BenchPhase[] {
     const names = value.split(",").map((s) => s.trim());
     for (const name of names) {
         if (!(BENCH_PHASES as readonly string[]).includes(name))
             throw new ArgumentError(
-                `--only ${JSON.stringify(value)}: ${name ? `unknown phase ${JSON.stringify(name)}` : "an empty phase name"}; the phases are ${BENCH_PHASES.join(", ")} (comma-separated, e.g. --only swarm)`,
+                `--only ${JSON.stringify(value)}: ${name ? `unknown phase ${JSON.stringify(name)}` : "an empty phase name"}; the phases are ${BENCH_PHASES.join(", ")} (comma-separated, e.g. --only ${BENCH_PHASES[BENCH_PHASES.length - 1]})`,
             );
     }
     return BENCH_PHASES.filter((p) => names.includes(p));

@@ -4,6 +4,7 @@ import { benchClassSpec, CLASS_TARGETS, LIVE_CLASS_SIZE, MOCK_CLASS_SIZES } from
 import { type ClassLive, classWithHarness, classWithPulumi } from "./classroomLive";
 import { type MockRun, mockRunInChild } from "./classroomMocks";
 import { log, median, seconds, secs, table, verdict } from "./common";
+import type { BenchPhaseRunner } from "./phase";
 
 /** The classroom rows of the bench: the program under mocks for several class sizes, and a class on the engine. */
 
@@ -103,3 +104,12 @@ export function classroomReport(phase: ClassroomPhase): { text: string; results:
 export async function cleanupClassroom(): Promise<void> {
     await teardownLab(benchClassSpec(LIVE_CLASS_SIZE));
 }
+
+/** The classroom phase: the program under mocks for classes of several sizes, and a class on the engine. */
+export const classroomBenchPhase: BenchPhaseRunner = {
+    async run(toolchain, runs) {
+        log("classroom phase");
+        return { ...classroomReport(await classroomPhase(toolchain, runs)), failed: false };
+    },
+    cleanup: cleanupClassroom,
+};

@@ -5,28 +5,18 @@ import { performance } from "node:perf_hooks";
 import { dockerOk, PROJECT_ROOT } from "../engine";
 import { APP_DIR, buildLabSpec, type LabConfig, type LabSpec, PROJECT_NAME } from "../lab";
 import { labConfig } from "../tools/stack";
-import { findToolchain, type PulumiToolchain, TOOLCHAIN_HINT } from "../tools/toolchain";
+import { findToolchain, TOOLCHAIN_HINT } from "../tools/toolchain";
 import { BENCH_USAGE, type BenchArgs, parseBenchArgs } from "./args";
-import { classroomPhase, classroomReport, cleanupClassroom } from "./classroom";
 import { BENCH_CONFIG, log, PULUMI_STACK, STACK, secs, T0 } from "./common";
 import { bareCycle, type CycleSteps, cleanupAll, type LabCycle, labCycle } from "./cycles";
 import { imagePhase } from "./imagePhase";
+import type { PhaseReport, Toolchain } from "./phase";
+import { MORE_PHASES } from "./phases";
 import { stopRunningCommands } from "./processes";
 import { PulumiBench, type PulumiPhase } from "./pulumiPhase";
 import { type BenchRuns, benchReport } from "./report";
-import { swarmNodesBench } from "./swarmNodes";
-import { cleanupSwarmOneNode, swarmOneNodeBench } from "./swarmOneNode";
-import { swarmReport } from "./swarmReport";
 
 export { BENCH_PHASES, type BenchArgs, type BenchPhase, parseBenchArgs, parsePhases } from "./args";
-
-type Toolchain = PulumiToolchain | { missing: string };
-/** A phase's printed text and its part of bench-results.json; `failed` when a run failed rather than measured. */
-interface PhaseReport {
-    text: string;
-    results: Record<string, unknown>;
-    failed: boolean;
-}
 
 /** The Pulumi phase's bench, or why there is none (no toolchain, or a CLI that does not run). */
 async function openPulumi(toolchain: Toolchain, pulumiSpec: LabSpec): Promise<{ pulumi: PulumiPhase; bench?: PulumiBench }> {
@@ -75,20 +65,6 @@ async function labPhase(spec: LabSpec, pulumiSpec: LabSpec, config: LabConfig, t
     return { image, lab, bare, pulumi };
 }
 
-async function classroomPart(toolchain: Toolchain, runs: number): Promise<PhaseReport> {
-    log("classroom phase");
-    return { ...classroomReport(await classroomPhase(toolchain, runs)), failed: false };
-}
-
-async function swarmPart(toolchain: Toolchain): Promise<PhaseReport> {
-    log("swarm phase: one node");
-    const oneNode = await swarmOneNodeBench(toolchain);
-    log("swarm phase: three nodes");
-    const threeNodes = await swarmNodesBench();
-    const failed = ("error" in oneNode && oneNode.error !== undefined) || threeNodes.error !== undefined;
-    return { ...swarmReport(oneNode, threeNodes), failed };
-}
-
 /** The engine's version; throws when an offline image is missing. */
 async function engineVersion(config: LabConfig): Promise<string> {
     const version = await dockerOk(
@@ -109,16 +85,16 @@ async function runPhases(opts: BenchArgs, spec: LabSpec, pulumiSpec: LabSpec, co
     const engine = await engineVersion(config);
     log(`engine ${engine}; phases ${opts.phases.join(", ")}; removing leftovers of an earlier run`);
     await cleanupAll(spec, pulumiSpec);
-    await cleanupClassroom();
-    await cleanupSwarmOneNode();
+    for (const phase of Object.values(MORE_PHASES)) await phase.cleanup();
     const toolchain = findToolchain(process.env);
     let lab: Omit<BenchRuns, "totalMs"> | undefined;
     if (opts.phases.includes("lab")) {
         lab = { spec, config, engine, runs: opts.runs, ...(await labPhase(spec, pulumiSpec, config, toolchain, opts.runs)) };
     }
     const parts: PhaseReport[] = [];
-    if (opts.phases.includes("classroom")) parts.push(await classroomPart(toolchain, opts.runs));
-    if (opts.phases.includes("swarm")) parts.push(await swarmPart(toolchain));
+    for (const [name, phase] of Object.entries(MORE_PHASES)) {
+        if ((opts.phases as string[]).includes(name)) parts.push(await phase.run(toolchain, opts.runs));
+    }
 
     // The lab's table ends with the total bench time, so it is made once every phase has run.
     const totalMs = performance.now() - T0;
@@ -138,7 +114,7 @@ async function runPhases(opts: BenchArgs, spec: LabSpec, pulumiSpec: LabSpec, co
     process.stdout.write(texts.join(""));
     fs.writeFileSync(opts.json, `${JSON.stringify(results, null, 2)}\n`);
     log(`JSON written to ${opts.json}`);
-    // A failed npm run up/down (or a failed swarm) is a failure, not a figure: the tables are printed, the exit code says it.
+    // A failed npm run up/down (or a failed phase) is a failure, not a figure: the tables are printed, the exit code says it.
     const labFailed = lab?.pulumi.available === true && lab.pulumi.error !== undefined;
     return labFailed || parts.some((p) => p.failed) ? 1 : 0;
 }
@@ -157,7 +133,7 @@ export async function runBench(argv: string[]): Promise<number> {
 
     let cleaning: Promise<void> | undefined;
     const cleanup = () => {
-        cleaning ??= cleanupAll(spec, pulumiSpec).then(cleanupClassroom).then(cleanupSwarmOneNode);
+        cleaning ??= Object.values(MORE_PHASES).reduce((done, phase) => done.then(phase.cleanup), cleanupAll(spec, pulumiSpec));
         return cleaning;
     };
     for (const signal of ["SIGINT", "SIGTERM"] as const) {

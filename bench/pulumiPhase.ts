@@ -64,7 +64,7 @@ export type PulumiPhase =
 const configArgs = (config: Record<string, string | number> = BENCH_CONFIG) =>
     Object.entries(config).flatMap(([key, value]) => ["--plaintext", `${key}=${String(value)}`]);
 
-/** Another stack than the Pulumi phase's, for another phase (the single-node swarm): its name, config, copy prefix and clean-up. */
+/** Another stack than the Pulumi phase's, for another phase: its name, config, copy prefix and clean-up. */
 export interface PulumiBenchOptions {
     /** The stack (default PULUMI_STACK). */
     stack?: string;

@@ -1,6 +1,6 @@
 // engine/: talking to a Docker engine (docker CLI, error explanations, check runner); no Pulumi resources, no user-facing commands. The live harness is rig/.
-export * from "./checkRunner";
-export * from "./dockerCli";
-export * from "./dockerErrors";
-export * from "./project";
-export * from "./shell";
+export { type CheckResult, mapInOrder, type RunCheckOptions, runCheck, runChecks } from "./checkRunner";
+export { DockerCommandError, type DockerResult, docker, dockerOk, repoDigestOf } from "./dockerCli";
+export { type DockerErrorContext, explainDockerError } from "./dockerErrors";
+export { PROJECT_FILE, PROJECT_ROOT } from "./project";
+export { type ProcessOptions, type ProcessRun, runProcess, runShellCommand, stdoutOf } from "./shell";

@@ -1,18 +1,218 @@
-// lab/: the pure model (config, spec, modes, docker argument mapping, shell quoting, lesson checks); no Pulumi resources, no docker calls, no files read.
-export * from "./build";
-export * from "./classroom";
-export * from "./commands";
-export * from "./config";
-export * from "./constants";
-export * from "./dockerArgs";
-export * from "./exercises";
-export * from "./hardening";
-export * from "./modes";
-export * from "./names";
-export * from "./notes";
-export * from "./registry";
-export * from "./registryAuth";
-export * from "./roster";
-export * from "./shell";
-export * from "./spec";
-export * from "./types";
+// lab/: the pure model (config, spec, modes, notes, docker argument mapping, shell quoting); no Pulumi resources, no docker calls, no files read.
+export { imageSpec, studentImageSpec } from "./build";
+export {
+    ADD_STUDENT_HINT,
+    type ClassPortPlan,
+    classPortPlan,
+    classPortProblem,
+    FREE_SEAT_HINT,
+    highestFittingAppPort,
+    isStudentName,
+    MAX_PORT,
+    parseStudents,
+    STUDENT_NAME_MAX,
+    STUDENT_NAME_RULE,
+} from "./classroom";
+export {
+    copyImageCommand,
+    ENGINE_PLATFORM_COMMAND,
+    exerciseCleanupCommand,
+    labImageRemoveCommand,
+    parseEnginePlatform,
+    untagRepositoryCommand,
+} from "./commands";
+export {
+    CONFIG_KEYS,
+    type ConfigKeySchema,
+    type ConfigSchema,
+    defaultConfig,
+    isImageReference,
+    LAB_MODES,
+    type LabConfig,
+    LabConfigError,
+    type LabMode,
+    LIMITS,
+    OFFLINE_IMAGES,
+    PLAIN_TEXT_PASSWORD_PROBLEM,
+    PUBLISH_MODES,
+    type PublishMode,
+    parseConfigSchema,
+    parseLabConfig,
+    REGISTRY_PASSWORD_KEY,
+    SECRET_CONFIG_VALUE,
+} from "./config";
+export {
+    APP_CONTAINER_PORT,
+    APP_DIR,
+    APP_DIR_IN_IMAGE,
+    IMAGE_DIGEST_PLACEHOLDER,
+    IMAGE_REF_PLACEHOLDER,
+    LABEL,
+    PROJECT_NAME,
+    REGISTRY_CONTAINER_PORT,
+} from "./constants";
+export {
+    containerArgs,
+    dockerBuildArgs,
+    dockerCreateArgs,
+    dockerRunArgs,
+    healthcheckArgs,
+    labelList,
+    networkArgs,
+    pidsLimitCommand,
+} from "./dockerArgs";
+export { labExercises } from "./exercises";
+export {
+    APP_HEALTHCHECK_COMMAND,
+    type AppContainerInput,
+    appContainerSpec,
+    CLASS_HEALTH_TIMING,
+    HEALTH_TIMING,
+    LAB_CPU_SHARES,
+    LAB_PIDS_LIMIT,
+    LAB_RESTART_MAX_RETRIES,
+    lockedDown,
+    TMP_TMPFS,
+} from "./hardening";
+export {
+    type AppInput,
+    type AppPort,
+    type ContainersApp,
+    containersApp,
+    containersMode,
+    type GuardedObject,
+    type LabModeModel,
+    type LabObjectRole,
+    MODES,
+} from "./modes";
+export { REGISTRY_SWARM_HTPASSWD_PATH, swarmApp, swarmMode, swarmRegistry } from "./modes/swarm";
+export { meshRequests, swarmContainerListingChecks, swarmHttpChecks } from "./modes/swarm/checks";
+export { nodeUrls, parseSwarmNodes, SWARM_NODES_COMMAND, type SwarmNodeStatus } from "./modes/swarm/nodes";
+export { type ServiceExtras, secretFileMount, serviceArgs, servicePlatforms, tmpfsMounts } from "./modes/swarm/serviceArgs";
+export {
+    appServiceName,
+    CONVERGE_POLL_SECONDS,
+    inexpressibleSettings,
+    LAB_NANO_CPUS,
+    MANAGER_CONSTRAINT,
+    monitorSeconds,
+    SERVICE_NAME_LABEL,
+    type ServiceRolloutSpec,
+    type ServiceSpec,
+    type SwarmApp,
+    type SwarmRegistryRun,
+    swarmAppService,
+    swarmRegistryService,
+    TASK_STOP_GRACE_SECONDS,
+    taskHostname,
+    taskHostnameBase,
+    taskHostnameTemplate,
+} from "./modes/swarm/services";
+export {
+    EXERCISE_LABEL,
+    exerciseLabel,
+    exerciseObjectName,
+    exercisePrefix,
+    exerciseProgressFile,
+    exerciseWorkDir,
+    fitWithHash,
+    HOSTNAME_MAX,
+    hostnameFor,
+    hostPort,
+    hostUrl,
+    instanceId,
+    registryServer,
+    replicaName,
+    replicaPort,
+    studentReplicaName,
+} from "./names";
+export {
+    type AppParts,
+    type CheckContext,
+    describeExpectation,
+    type Exercise,
+    type ExerciseContext,
+    type ExerciseDraft,
+    type Expectation,
+    escapeRegex,
+    exerciseContext,
+    FAIL_MARKER,
+    type Headings,
+    LANGS,
+    type Lang,
+    type LessonCheck,
+    type LessonContext,
+    lessonChecks,
+    lessonContext,
+    NOTES_SECTIONS,
+    type NotesContext,
+    type NotesSection,
+    notesExercises,
+    PASS_MARKER,
+    type RegistryLogin,
+    renderCheckScript,
+    resolveCheck,
+    resolveImageCommand,
+    SECTIONS,
+    type SolutionStep,
+    type Text,
+    t,
+} from "./notes";
+export {
+    REGISTRY_AUTH_HEALTHCHECK_COMMAND,
+    REGISTRY_AUTH_REALM,
+    REGISTRY_HEALTHCHECK_COMMAND,
+    REGISTRY_HTPASSWD_PATH,
+    REGISTRY_MEMORY_MB,
+    registryApiUrl,
+    registryAuthContainerEnv,
+    registryAuthSpec,
+    registryContainerSpec,
+} from "./registry";
+export {
+    GENERATE_PASSWORD_COMMAND,
+    HTPASSWD_BCRYPT_COST,
+    HTPASSWD_ENV,
+    htpasswdLine,
+    htpasswdSalt,
+    REGISTRY_BASIC_AUTH_ENV,
+    REGISTRY_PASSWORD_ENV,
+    REGISTRY_PASSWORD_MAX_BYTES,
+    registryAuthEnv,
+    registryPasswordProblem,
+    writeHtpasswdCommand,
+} from "./registryAuth";
+export { type RosterEntry, rosterOf } from "./roster";
+export { shellQuote } from "./shell";
+export {
+    appContainers,
+    asClassSpec,
+    buildClassSpec,
+    buildLabSpec,
+    buildSpec,
+    type ClassSpec,
+    isClassSpec,
+    type LabSpec,
+    labImageRef,
+    labSpecFor,
+    labsOf,
+    oneLab,
+    type Spec,
+    sharedSpec,
+    studentLab,
+} from "./spec";
+export type {
+    AppSpec,
+    ContainerSpec,
+    HealthcheckSpec,
+    ImageSpec,
+    LabCore,
+    NetworkSpec,
+    PortSpec,
+    RegistryAuthSpec,
+    RegistryRun,
+    RegistrySpec,
+    SharedSpec,
+    SpecContext,
+    StudentSpec,
+} from "./types";

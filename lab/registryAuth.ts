@@ -76,7 +76,7 @@ export const HTPASSWD_ENV = "LAB_REGISTRY_HTPASSWD";
  * onto the registry's volume, before the registry starts, and restarts a registry already running so
  * it reads a changed file. docker.Container's `uploads` cannot do it: the provider extracts every
  * upload at the container's root, which a read-only root filesystem refuses ("container rootfs is
- * marked read-only", measured with provider 5.2). So a throw-away container of the registry image
+ * marked read-only"). So a throw-away container of the registry image
  * itself (its /bin/sh), as locked down as the registry and without a network, writes the file.
  */
 export function writeHtpasswdCommand(registry: ContainerSpec, image: string, auth: RegistryAuthSpec): string {

@@ -101,7 +101,7 @@ export interface RegistryAuthSpec {
     realm: string;
     /**
      * The htpasswd file inside the registry container: on its volume (the root filesystem is
-     * read-only), or in swarm mode the Docker secret's file under /run/secrets.
+     * read-only), or the file of a Docker secret under /run/secrets where the mode keeps it as one.
      */
     htpasswdPath: string;
     /** Registry host `docker login` and the push use, e.g. localhost:5000. */

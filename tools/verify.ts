@@ -30,7 +30,7 @@ export interface VerifyOptions {
     registryPassword?: string;
 }
 
-/** Checks of a one-learner lab verified at once: four of its 26 keep a 2-core engine responsive and take about a third of the time. */
+/** Checks of a one-learner lab verified at once: a few at a time keep a small engine responsive and still save most of the wait. */
 export const VERIFY_CONCURRENCY = 4;
 
 /**

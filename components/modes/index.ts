@@ -10,8 +10,4 @@ export const MODE_COMPONENTS: { readonly [M in LabMode]: ModeComponents } = {
     swarm: swarmComponents,
 };
 
-export { LocalRegistry, type LocalRegistryArgs } from "./containers/registry";
-export { AppReplicas, type AppReplicasArgs } from "./containers/replicas";
-export { AppService, type AppServiceArgs } from "./swarm/appService";
-export { SwarmRegistry, type SwarmRegistryArgs } from "./swarm/registry";
 export type { ModeApp, ModeAppArgs, ModeComponents, ModeRegistry, ModeRegistryArgs, RegistryLogin } from "./types";

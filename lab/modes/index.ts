@@ -11,27 +11,4 @@ export const MODES: { readonly [M in LabMode]: LabModeModel } = {
 };
 
 export { type ContainersApp, containersApp, containersMode } from "./containers";
-export { REGISTRY_SWARM_HTPASSWD_PATH, swarmApp, swarmMode, swarmRegistry } from "./swarm";
-export { swarmContainerListingChecks, swarmHttpChecks } from "./swarm/checks";
-export { nodeUrls, parseSwarmNodes, SWARM_NODES_COMMAND, type SwarmNodeStatus } from "./swarm/nodes";
-export { type ServiceExtras, secretFileMount, serviceArgs, servicePlatforms, tmpfsMounts } from "./swarm/serviceArgs";
-export {
-    appServiceName,
-    CONVERGE_POLL_SECONDS,
-    inexpressibleSettings,
-    LAB_NANO_CPUS,
-    MANAGER_CONSTRAINT,
-    monitorSeconds,
-    SERVICE_NAME_LABEL,
-    type ServiceRolloutSpec,
-    type ServiceSpec,
-    type SwarmApp,
-    type SwarmRegistryRun,
-    swarmAppService,
-    swarmRegistryService,
-    TASK_STOP_GRACE_SECONDS,
-    taskHostname,
-    taskHostnameBase,
-    taskHostnameTemplate,
-} from "./swarm/services";
 export type { AppInput, AppPort, GuardedObject, LabModeModel, LabObjectRole } from "./types";

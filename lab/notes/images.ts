@@ -62,9 +62,8 @@ function imagesChecks(ctx: LessonContext): LessonCheck[] {
                 "docker build --tag (the notes' -t) turns app/Dockerfile and the files beside it into a tagged image that runs the app.",
             ),
             command: [
-                // In a class the students' builds run at once: one that reused another's cached layers
-                // failed when that one's clean-up (docker rmi) deleted them mid-build (measured, Docker
-                // 20.10). Without the cache each build's layers are its own.
+                // In a class the students' builds run at once, and one that reused another's cached layers
+                // fails when that one's clean-up (docker rmi) deletes them mid-build: without the cache each build's layers are its own.
                 docker(dockerBuildArgs({ ...spec.image, name: lessonTag("build") }, { quiet: true, noCache: spec.student !== undefined })),
                 `docker run --rm ${q(lessonTag("build"))} cat ${inImage("package.json")}`,
             ].join(" && "),

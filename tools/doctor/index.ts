@@ -41,7 +41,7 @@ export {
     type PortState,
 } from "./types";
 
-/** What a mode needs of the engine beyond that it answers (a swarm manager, say), by mode; none in containers mode. */
+/** What a mode needs of the engine beyond that it answers (to manage a cluster, say), by mode; none for most. */
 const MODE_ENGINE_CHECKS: { readonly [M in LabMode]?: ModeEngineChecks } = {
     swarm: swarmEngineChecks,
 };

@@ -20,9 +20,33 @@ import { clearProgress, loadProgress, type Progress, progressOf, recordCheck, sa
 import { runShell } from "./run";
 
 export { parseExerciseArgs } from "./args";
-export * from "./format";
+export {
+    colorEnabled,
+    displayWidth,
+    doneCount,
+    hintFor,
+    MARKS,
+    npmExercise,
+    type Palette,
+    palette,
+    renderCheckResult,
+    renderList,
+    renderShow,
+    seenOutput,
+    UI,
+} from "./format";
 export { systemLang } from "./lang";
-export * from "./progress";
+export {
+    clearProgress,
+    type ExerciseProgress,
+    emptyProgress,
+    type LoadedProgress,
+    loadProgress,
+    type Progress,
+    progressOf,
+    recordCheck,
+    saveProgress,
+} from "./progress";
 export { runShell } from "./run";
 
 /**

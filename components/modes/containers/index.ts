@@ -39,3 +39,6 @@ export const containersComponents: ModeComponents = {
     },
     nodeUrls: () => pulumi.output([]),
 };
+
+export { LocalRegistry, type LocalRegistryArgs } from "./registry";
+export { AppReplicas, type AppReplicasArgs } from "./replicas";

@@ -57,3 +57,6 @@ export const swarmComponents: ModeComponents = {
             .apply((r) => parseSwarmNodes(r.stdout))
             .apply((nodes) => labs.flatMap((lab) => nodeUrls(nodes, swarmApp(lab.app).service.task.ports[0].external))),
 };
+
+export { AppService, type AppServiceArgs } from "./appService";
+export { SwarmRegistry, type SwarmRegistryArgs } from "./registry";
