@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { isDir, isFile } from "./files";
 
 /**
  * `--policy-pack DIR` and `--policy-pack-config FILE` arguments of `npm run up | preview`, checked
@@ -15,20 +16,8 @@ export interface PolicyPackProbe {
 }
 
 export const realPolicyPackProbe: PolicyPackProbe = {
-    isDir: (p) => {
-        try {
-            return fs.statSync(p).isDirectory();
-        } catch {
-            return false;
-        }
-    },
-    isFile: (p) => {
-        try {
-            return fs.statSync(p).isFile();
-        } catch {
-            return false;
-        }
-    },
+    isDir,
+    isFile,
     readFile: (p) => fs.readFileSync(p, "utf8"),
 };
 

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { isDir, isFile } from "./files";
 
 /**
  * Finding the Pulumi CLI, its nodejs language host and the docker and command provider plugins.
@@ -41,20 +42,8 @@ export interface ToolchainProbe {
 }
 
 export const realToolchainProbe: ToolchainProbe = {
-    isFile: (file) => {
-        try {
-            return fs.statSync(file).isFile();
-        } catch {
-            return false;
-        }
-    },
-    isDir: (dir) => {
-        try {
-            return fs.statSync(dir).isDirectory();
-        } catch {
-            return false;
-        }
-    },
+    isFile,
+    isDir,
     list: (dir) => {
         try {
             return fs.readdirSync(dir);

@@ -2,7 +2,8 @@ import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { RegistrySpec, SharedSpec } from "../../../lab";
-import { containerArgs, HTPASSWD_ENV, labelList, pidsLimitCommand, writeHtpasswdCommand } from "../../../lab";
+import { containerArgs, HTPASSWD_ENV, pidsLimitCommand, writeHtpasswdCommand } from "../../../lab";
+import { registryBase } from "../../registryVolume";
 
 export interface LocalRegistryArgs {
     /** Registry part of the lab spec: image, container (ports, limits, healthcheck, volume) and URL. Required. */
@@ -37,27 +38,16 @@ export class LocalRegistry extends pulumi.ComponentResource {
     constructor(name: string, args: LocalRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("docker-lab:lab:LocalRegistry", name, {}, opts);
 
-        const volume = new docker.Volume(
-            `${name}-data`,
-            { name: args.volume.name, labels: labelList(args.volume.labels) },
-            { parent: this },
-        );
-
-        const auth = args.registry.auth;
-        if (auth && args.htpasswd === undefined) {
-            throw new Error(`${name}: the registry requires a login (registryAuth), but no htpasswd was given`);
-        }
+        const { volume, login } = registryBase(this, name, args);
         // registryAuth: the htpasswd file written onto the volume before the registry starts (see
         // writeHtpasswdCommand); the line is a secret input, in the command's environment only.
-        const htpasswd = auth
+        const htpasswd = login
             ? new command.local.Command(
                   `${name}-htpasswd`,
                   {
-                      create: writeHtpasswdCommand(args.registry.container, args.registry.image, auth),
+                      create: writeHtpasswdCommand(args.registry.container, args.registry.image, login.auth),
                       environment: pulumi.secret(
-                          pulumi
-                              .output(args.htpasswd as pulumi.Input<string>)
-                              .apply((line) => ({ ...(args.commandEnv ?? {}), [HTPASSWD_ENV]: line })),
+                          pulumi.output(login.htpasswd).apply((line) => ({ ...(args.commandEnv ?? {}), [HTPASSWD_ENV]: line })),
                       ),
                       logging: command.types.enums.local.Logging.StdoutAndStderr,
                   },

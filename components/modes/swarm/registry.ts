@@ -2,6 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { RegistrySpec, ServiceSpec, SharedSpec } from "../../../lab";
 import { LABEL, labelList, secretFileMount, serviceArgs, servicePlatforms } from "../../../lab";
+import { registryBase } from "../../registryVolume";
 
 export interface SwarmRegistryArgs {
     /** The registry's service spec (swarm mode): one task pinned to a manager. Required. */
@@ -40,16 +41,7 @@ export class SwarmRegistry extends pulumi.ComponentResource {
     constructor(name: string, args: SwarmRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("docker-lab:lab:SwarmRegistry", name, {}, opts);
 
-        const volume = new docker.Volume(
-            `${name}-data`,
-            { name: args.volume.name, labels: labelList(args.volume.labels) },
-            { parent: this },
-        );
-
-        const auth = args.registry.auth;
-        if (auth && args.htpasswd === undefined) {
-            throw new Error(`${name}: the registry requires a login (registryAuth), but no htpasswd was given`);
-        }
+        const { volume, login } = registryBase(this, name, args);
         // A Docker secret rather than the containers mode's file on the volume: swarm-native, and
         // the task reads it from memory. Docker secrets are immutable, and the provider marks both
         // data and name as forcing a replacement; it never reads data back (the engine does not
@@ -59,15 +51,11 @@ export class SwarmRegistry extends pulumi.ComponentResource {
         // so the service moves to the new secret first (the engine refuses to delete a secret in use).
         // A name hashed from the content would do the same, but would put a digest of the bcrypt
         // line, something to test password guesses against, in plain text in the state.
-        this.htpasswdSecret = auth
+        this.htpasswdSecret = login
             ? new docker.Secret(
                   `${name}-htpasswd`,
                   {
-                      data: pulumi.secret(
-                          pulumi
-                              .output(args.htpasswd as pulumi.Input<string>)
-                              .apply((line) => Buffer.from(line, "utf8").toString("base64")),
-                      ),
+                      data: pulumi.secret(pulumi.output(login.htpasswd).apply((line) => Buffer.from(line, "utf8").toString("base64"))),
                       labels: labelList({ ...args.service.labels, [LABEL.role]: "registry-htpasswd" }),
                   },
                   { parent: this },
@@ -82,7 +70,7 @@ export class SwarmRegistry extends pulumi.ComponentResource {
                 args.registry.image,
                 args.networkId,
                 args.platform === undefined ? undefined : pulumi.output(args.platform).apply(servicePlatforms),
-                auth && secret ? { secrets: [secretFileMount(auth.htpasswdPath, secret.id, secret.name)] } : {},
+                login && secret ? { secrets: [secretFileMount(login.auth.htpasswdPath, secret.id, secret.name)] } : {},
             ),
             {
                 parent: this,

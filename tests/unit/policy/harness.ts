@@ -51,6 +51,17 @@ export function engineProps(props: Record<string, any>): Record<string, any> {
     return unknownCheckingProxy(deserializeProperties(struct, false));
 }
 
+/** The resource options the engine hands a policy for a resource declared with none. */
+function defaultOpts() {
+    return {
+        protect: false,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+    };
+}
+
 function levelOf(policy: Policies[number], config: PolicyPackConfig): EnforcementLevel {
     const configured = config[policy.name];
     const fromConfig = typeof configured === "string" ? configured : configured?.enforcementLevel;
@@ -99,13 +110,7 @@ export function analyze(policies: Policies, resource: TestResource, config: Poli
                 props,
                 urn: urnOf(resource),
                 name: resource.name,
-                opts: {
-                    protect: false,
-                    ignoreChanges: [],
-                    aliases: [],
-                    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-                    additionalSecretOutputs: [],
-                },
+                opts: defaultOpts(),
                 stackTags: new Map(),
                 isType: (cls: any) => cls?.__pulumiType === resource.type,
                 asType: (cls: any) => (cls?.__pulumiType === resource.type ? (props as any) : undefined),
@@ -132,13 +137,7 @@ export function analyzeStack(policies: Policies, resources: TestResource[], conf
             props,
             urn: urnOf(r),
             name: r.name,
-            opts: {
-                protect: false,
-                ignoreChanges: [],
-                aliases: [],
-                customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-                additionalSecretOutputs: [],
-            },
+            opts: defaultOpts(),
             dependencies: [],
             propertyDependencies: {},
             isType: (cls: any) => cls?.__pulumiType === r.type,
