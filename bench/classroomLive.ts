@@ -4,8 +4,7 @@ import { docker, dockerOk, PROJECT_ROOT } from "../engine";
 import { appContainers, type ClassSpec, LABEL, labsOf, PROJECT_NAME } from "../lab";
 import { provisionLab, teardownLab, timed } from "../rig";
 import { copyProject, removeProjectCopy } from "../tools/projectCopy";
-import { forgetWorkspace } from "../tools/projectCopyEnv";
-import { DEFAULT_PASSPHRASE } from "../tools/pulumiCli";
+import { copyEnv, copyPulumiEnv, forgetWorkspace } from "../tools/projectCopyEnv";
 import type { PulumiToolchain } from "../tools/toolchain";
 import { verifyLab } from "../tools/verify";
 import { CLASS_STACK, classConfig, LIVE_CLASS_SIZE } from "./classroomConfig";
@@ -122,13 +121,7 @@ async function verifyWeighAndDown(
 /** The class of LIVE_CLASS_SIZE through the real Pulumi CLI, in a throw-away copy of the project. */
 export async function classWithPulumi(toolchain: PulumiToolchain, spec: ClassSpec): Promise<ClassLive> {
     const copy = copyProject("docker-lab-bench-class-");
-    const env: Record<string, string | undefined> = {
-        ...process.env,
-        ...toolchain.env,
-        PULUMI_CONFIG_PASSPHRASE: DEFAULT_PASSPHRASE,
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-    };
-    delete env.PULUMI_BACKEND_URL;
+    const env = copyPulumiEnv(copyEnv(process.env), toolchain.env);
     const pulumi = (args: string[]) => run(toolchain.pulumi, args, copy, env);
     let deployed = false;
     try {
