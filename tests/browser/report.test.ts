@@ -89,7 +89,7 @@ describeBrowser("lab report in headless chromium", () => {
         expect(await failed.count()).toBe(1);
         expect(await failed.isVisible()).toBe(true);
         expect(await failed.locator(".mark").textContent()).toBe("✗");
-        expect(await failed.locator("h3").textContent()).toBe(failing.title);
+        expect(await failed.locator("h3").textContent()).toBe(failing.title.en);
         expect(await failed.locator("pre.output").textContent()).toContain(`Error: No such container: ${replicasOf(spec)[0].name}`);
         expect(await page.locator(`section[data-section="${failing.section}"] .section-count`).textContent()).toMatch(/, 1 failed$/);
         // Output is text, not markup.
