@@ -47,8 +47,7 @@ export function containerArgs(
         healthcheck: healthcheckArgs(spec.healthcheck),
         wait: true,
         waitTimeout: spec.waitTimeoutSeconds,
-        restart: "on-failure",
-        maxRetryCount: spec.restartMaxRetries,
+        restart: spec.restartPolicy,
         memory: spec.memoryMb,
         memorySwap: spec.memorySwapMb,
         cpuShares: spec.cpuShares,
@@ -92,7 +91,7 @@ export function dockerRunArgs(spec: ContainerSpec, image: string, networkName: s
         "--health-start-period",
         seconds(h.startPeriodSeconds),
     );
-    args.push("--restart", `on-failure:${spec.restartMaxRetries}`);
+    args.push("--restart", spec.restartPolicy);
     args.push("--memory", `${spec.memoryMb}m`, "--memory-swap", `${spec.memorySwapMb}m`);
     args.push("--cpu-shares", String(spec.cpuShares), "--pids-limit", String(spec.pidsLimit));
     if (spec.user !== undefined) args.push("--user", spec.user);

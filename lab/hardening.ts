@@ -43,7 +43,13 @@ export const LAB_CPU_SHARES = 512;
  * run a few dozen at most, `docker exec` in a lesson check adds a few; 128 leaves room and stops a fork bomb.
  */
 export const LAB_PIDS_LIMIT = 128;
-/** Restart `on-failure` at most this many times (CIS 5.15). */
+/**
+ * Every container restarts `unless-stopped`: after a crash and after the engine restarts (a laptop
+ * reboot), where `on-failure` leaves down a container that exited 0 on the engine's SIGTERM. It
+ * honours a `docker stop` by hand, and meets CIS 5.15 (docker-bench fails only a MaximumRetryCount above 5).
+ */
+export const LAB_RESTART_POLICY = "unless-stopped";
+/** A service's task restarts on failure at most this many times (CIS 5.15). */
 export const LAB_RESTART_MAX_RETRIES = 5;
 /** The one writable path of a read-only container besides its volumes: small, no exec, no setuid. */
 export const TMP_TMPFS = { "/tmp": "rw,noexec,nosuid,size=16m" } as const;
@@ -71,6 +77,7 @@ export function appContainerSpec(config: LabConfig, input: AppContainerInput): C
         labels: input.labels,
         networkAliases: [config.appImageName],
         healthcheck: { command: APP_HEALTHCHECK_COMMAND, ...(inClass ? CLASS_HEALTH_TIMING : HEALTH_TIMING) },
+        restartPolicy: LAB_RESTART_POLICY,
         restartMaxRetries: LAB_RESTART_MAX_RETRIES,
         memoryMb: config.memoryLimitMb,
         memorySwapMb: config.memoryLimitMb,

@@ -1,6 +1,14 @@
 import type { LabConfig } from "./config/keys";
 import { REGISTRY_CONTAINER_PORT } from "./constants";
-import { HEALTH_TIMING, LAB_CPU_SHARES, LAB_PIDS_LIMIT, LAB_RESTART_MAX_RETRIES, lockedDown, TMP_TMPFS } from "./hardening";
+import {
+    HEALTH_TIMING,
+    LAB_CPU_SHARES,
+    LAB_PIDS_LIMIT,
+    LAB_RESTART_MAX_RETRIES,
+    LAB_RESTART_POLICY,
+    lockedDown,
+    TMP_TMPFS,
+} from "./hardening";
 import { hostnameFor } from "./names";
 import { GENERATE_PASSWORD_COMMAND, REGISTRY_BASIC_AUTH_ENV, REGISTRY_PASSWORD_ENV } from "./registryAuth";
 import type { ContainerSpec, RegistryAuthSpec } from "./types";
@@ -69,6 +77,7 @@ export function registryContainerSpec(
         labels,
         networkAliases: ["registry"],
         healthcheck: { command: auth ? REGISTRY_AUTH_HEALTHCHECK_COMMAND : REGISTRY_HEALTHCHECK_COMMAND, ...HEALTH_TIMING },
+        restartPolicy: LAB_RESTART_POLICY,
         restartMaxRetries: LAB_RESTART_MAX_RETRIES,
         memoryMb: REGISTRY_MEMORY_MB,
         memorySwapMb: REGISTRY_MEMORY_MB,

@@ -32,7 +32,9 @@ export interface ContainerSpec {
     /** Lab network and the aliases this container answers to on it. */
     networkAliases: string[];
     healthcheck: HealthcheckSpec;
-    /** Restart policy `on-failure` with this many retries. */
+    /** How the engine restarts the container: after it stops, and after the engine restarts, unless stopped by hand. */
+    restartPolicy: "unless-stopped";
+    /** Where the container runs as a service's task: restarted on failure at most this many times. */
     restartMaxRetries: number;
     /** Memory limit in MiB. */
     memoryMb: number;

@@ -145,7 +145,6 @@ describe("default config", () => {
                 capabilities: inputs.capabilities,
                 securityOpts: inputs.securityOpts,
                 restart: inputs.restart,
-                maxRetryCount: inputs.maxRetryCount,
                 user: inputs.user,
             };
             expect({ resource, ...sent }).toEqual({
@@ -157,8 +156,7 @@ describe("default config", () => {
                 tmpfs: { "/tmp": "rw,noexec,nosuid,size=16m" },
                 capabilities: { drops: ["ALL"] },
                 securityOpts: ["no-new-privileges:true"],
-                restart: "on-failure",
-                maxRetryCount: 5,
+                restart: "unless-stopped",
                 user: c.user,
             });
             expect(c.cpuShares).toBeGreaterThan(0);
@@ -456,8 +454,7 @@ describe("classroom", () => {
                         user: "1000:1000",
                         capabilities: { drops: ["ALL"] },
                         securityOpts: ["no-new-privileges:true"],
-                        restart: "on-failure",
-                        maxRetryCount: 5,
+                        restart: "unless-stopped",
                         wait: true,
                     }),
                 );

@@ -66,7 +66,7 @@ describe("dockerRunArgs", () => {
     });
 
     test("carries restart policy, memory, swap, CPU share, PIDs limit, user, read-only root, tmpfs, cap-drop and security-opt", () => {
-        expect(flagValues(args, "--restart")).toEqual([`on-failure:${replica.restartMaxRetries}`]);
+        expect(flagValues(args, "--restart")).toEqual(["unless-stopped"]);
         expect(flagValues(args, "--memory")).toEqual([`${replica.memoryMb}m`]);
         expect(flagValues(args, "--memory-swap")).toEqual([`${replica.memorySwapMb}m`]);
         expect(replica.memorySwapMb).toBe(replica.memoryMb);
@@ -91,7 +91,7 @@ describe("dockerRunArgs", () => {
         expect(flagValues(r, "--memory-swap")).toEqual([`${registry.memorySwapMb}m`]);
         expect(flagValues(r, "--cpu-shares")).toEqual([String(registry.cpuShares)]);
         expect(flagValues(r, "--pids-limit")).toEqual([String(registry.pidsLimit)]);
-        expect(flagValues(r, "--restart")).toEqual([`on-failure:${registry.restartMaxRetries}`]);
+        expect(flagValues(r, "--restart")).toEqual(["unless-stopped"]);
         expect(r.filter((a) => a === "--read-only")).toHaveLength(1);
         expect(flagValues(r, "--tmpfs")).toEqual(Object.entries(registry.tmpfs).map(([p, o]) => `${p}:${o}`));
         expect(flagValues(r, "--tmpfs")).toHaveLength(1);
@@ -177,8 +177,7 @@ describe("containerArgs and healthcheckArgs", () => {
         },
         wait: true,
         waitTimeout: c.waitTimeoutSeconds,
-        restart: "on-failure",
-        maxRetryCount: c.restartMaxRetries,
+        restart: "unless-stopped",
         memory: c.memoryMb,
         memorySwap: c.memorySwapMb,
         cpuShares: c.cpuShares,
@@ -210,7 +209,8 @@ describe("containerArgs and healthcheckArgs", () => {
         expect(inputs.memory).toBe(registry.memoryMb);
         expect(inputs.memorySwap).toBe(registry.memoryMb);
         expect(inputs.user).toBeUndefined();
-        expect(inputs.maxRetryCount).toBe(5);
+        expect(inputs.restart).toBe("unless-stopped");
+        expect(inputs.maxRetryCount).toBeUndefined();
     });
 
     // containerArgs has no PIDs limit (the full-equality tests above pin every input it sends).

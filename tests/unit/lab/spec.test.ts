@@ -140,7 +140,7 @@ describe("buildLabSpec", () => {
         expect(s.registry.container.securityOpts).toContain("no-new-privileges:true");
     });
 
-    test("every container meets CIS section 5: memory without swap, CPU share, PIDs limit, read-only root, on-failure:5", () => {
+    test("every container meets CIS section 5: memory without swap, CPU share, PIDs limit, read-only root, restarts unless stopped", () => {
         const c = labConfig({ memoryLimitMb: "384", replicas: "3" });
         const s = buildLabSpec(c, ctx);
         for (const container of containers(s)) {
@@ -153,6 +153,7 @@ describe("buildLabSpec", () => {
             expect(container.cpuShares).toBe(LAB_CPU_SHARES);
             expect(container.pidsLimit).toBe(LAB_PIDS_LIMIT);
             expect(container.restartMaxRetries).toBe(LAB_RESTART_MAX_RETRIES);
+            expect(container.restartPolicy).toBe("unless-stopped");
             expect(container.readOnlyRootFilesystem).toBe(true);
             expect(container.tmpfs).toEqual({ "/tmp": "rw,noexec,nosuid,size=16m" });
             expect(container.capDrop).toEqual(["ALL"]);
