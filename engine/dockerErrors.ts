@@ -20,7 +20,7 @@ export function explainDockerError(stderr: string, ctx: DockerErrorContext): str
         text.match(/Bind for ([^ ]+?):(\d+) failed: port is already allocated/) ??
         text.match(/listen tcp[46]? ([^ ]+?):(\d+): bind: address already in use/);
     if (port) {
-        return `Host port ${port[2]} on ${port[1]} is already in use (while ${ctx.action}): stop what holds it (docker ps; lsof -i :${port[2]}) or choose other ports (pulumi config set appPort/registryPort).`;
+        return `Host port ${port[2]} on ${port[1]} is already in use (while ${ctx.action}): stop what holds it (docker ps; lsof -i :${port[2]}) or choose other ports (npm run config -- set appPort/registryPort).`;
     }
     if (
         /Cannot connect to the Docker daemon|error during connect|docker daemon is not running|connect: no such file or directory|connection refused/i.test(
@@ -41,11 +41,11 @@ export function explainDockerError(stderr: string, ctx: DockerErrorContext): str
     ) {
         const host = text.match(/https?:\/\/([^/\s"]+)\/v2\//)?.[1];
         const registry = host ?? "<registry>";
-        return `The registry${host ? ` ${host}` : ""} requires a login and refused this one (while ${ctx.action}): the credentials were missing or the password is wrong; fix: log in with the lab's password: pulumi stack output registryPassword --show-secrets | docker login --username <registryUser> --password-stdin ${registry} (and npm run up if the lab's own push is refused).`;
+        return `The registry${host ? ` ${host}` : ""} requires a login and refused this one (while ${ctx.action}): the credentials were missing or the password is wrong; fix: log in with the lab's password: npm run -s pulumi -- stack output registryPassword --show-secrets | docker login --username <registryUser> --password-stdin ${registry} (and npm run up if the lab's own push is refused).`;
     }
     const missing = text.match(/(?:pull access denied for|manifest for|No such image:|repository does not exist[^:]*:?)\s*([^\s,]+)/i);
     if (missing && /pull access denied|not found|No such image|does not exist/i.test(text)) {
-        return `Image ${missing[1]} is not available (while ${ctx.action}): pull it where the network allows, or build the offline images (bash scripts/offline-images.sh) and select them with pulumi config set baseImage/registryImage.`;
+        return `Image ${missing[1]} is not available (while ${ctx.action}): pull it where the network allows, or build the offline images (bash scripts/offline-images.sh) and select them with npm run config -- set baseImage/registryImage.`;
     }
     return `docker failed while ${ctx.action}: ${text}`;
 }

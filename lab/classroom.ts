@@ -16,7 +16,7 @@ const STUDENT_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 export const STUDENT_NAME_RULE = `lowercase letters, digits and '-', starting and ending with a letter or digit, at most ${STUDENT_NAME_MAX} characters (for example alice or team-2)`;
 
 /** How a teacher adds a student, as the config errors suggest it. */
-export const ADD_STUDENT_HINT = "pulumi config set --path 'students[0]' alice";
+export const ADD_STUDENT_HINT = "npm run config -- set --path 'students[0]' alice";
 
 /** Whether `name` is a valid student name. */
 export function isStudentName(name: string): boolean {
@@ -24,7 +24,7 @@ export function isStudentName(name: string): boolean {
 }
 
 /** How a teacher removes a student without moving anyone else's ports, as the docs and errors say it. */
-export const FREE_SEAT_HINT = "pulumi config set --path 'students[1]' ''";
+export const FREE_SEAT_HINT = "npm run config -- set --path 'students[1]' ''";
 
 /**
  * The student list from a raw config value, and one problem per bad entry (naming the entry, its
@@ -60,7 +60,7 @@ export function parseStudents(raw: unknown): { students: string[]; problems: str
         if (entry === "") return name; // a free seat
         if (typeof entry !== "string") {
             problems.push(
-                `students[${index}] = ${JSON.stringify(entry)}: must be a name in quotes; the CLI stores a number unless told otherwise: pulumi config set --path 'students[${index}]' ${JSON.stringify(String(entry))} --type string`,
+                `students[${index}] = ${JSON.stringify(entry)}: must be a name in quotes; the CLI stores a number unless told otherwise: npm run config -- set --path 'students[${index}]' ${JSON.stringify(String(entry))} --type string`,
             );
         } else if (!isStudentName(entry)) {
             problems.push(
@@ -76,7 +76,7 @@ export function parseStudents(raw: unknown): { students: string[]; problems: str
     });
     if (students.length > 0 && students.every((name) => name === "")) {
         problems.push(
-            `students = ${JSON.stringify(students)}: every seat is empty; name a student (${ADD_STUDENT_HINT}), or remove the key for the one-learner lab (pulumi config rm students)`,
+            `students = ${JSON.stringify(students)}: every seat is empty; name a student (${ADD_STUDENT_HINT}), or remove the key for the one-learner lab (npm run config -- rm students)`,
         );
     }
     return { students, problems };
@@ -152,7 +152,7 @@ export function classPortProblem(appPort: number, replicas: number, registryPort
     return (
         `students: the class needs ${plan.needed} ports from appPort = ${appPort} (${why}), but there are only ${plan.available} from ${appPort} to ${MAX_PORT}; ` +
         (fitting !== undefined
-            ? `the highest appPort this class fits at is ${fitting} (pulumi config set appPort ${fitting}), or use fewer replicas or fewer students`
+            ? `the highest appPort this class fits at is ${fitting} (npm run config -- set appPort ${fitting}), or use fewer replicas or fewer students`
             : "use fewer replicas or fewer students")
     );
 }

@@ -56,7 +56,7 @@ export function htpasswdSalt(password: string, instance: string, user: string, c
 /** `user:bcrypt-hash` plus a newline: the registry's htpasswd file, the same for the same input. */
 export function htpasswdLine(user: string, password: string, instance: string): string {
     const problem = registryPasswordProblem(password);
-    if (problem) throw new Error(`${problem}; fix: pulumi config set --secret registryPassword <password>`);
+    if (problem) throw new Error(`${problem}; fix: npm run config -- set --secret registryPassword <password>`);
     return `${user}:${bcrypt.hashSync(password, htpasswdSalt(password, instance, user))}\n`;
 }
 

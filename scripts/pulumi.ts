@@ -1,5 +1,5 @@
 import { labCommand } from "../tools/labCommand";
 import { runMain } from "../tools/runMain";
 
-// `npm run up | down | preview` (see tools/labCommand.ts).
+// `npm run up | down | preview | config | pulumi` (see tools/labCommand.ts).
 runMain(() => labCommand(process.argv.slice(2), process.env));

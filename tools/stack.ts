@@ -21,7 +21,7 @@ export function labConfig(raw: Partial<Record<string, unknown>> = {}): LabConfig
 }
 
 /**
- * Raw config values of a stack, read from its Pulumi.<stack>.yaml (where `pulumi config set` writes
+ * Raw config values of a stack, read from its Pulumi.<stack>.yaml (where `npm run config -- set` writes
  * them), for tools that run without the Pulumi CLI (doctor, verify). Missing file: no values.
  */
 export function readStackConfig(stack: string, projectDir: string = PROJECT_ROOT, project = PROJECT_NAME): Record<string, unknown> {

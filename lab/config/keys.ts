@@ -94,7 +94,7 @@ export const SECRET_CONFIG_VALUE = Object.freeze({ secret: true });
 
 /** One line for a registry password set in plain text: names the key and the fix. */
 export const PLAIN_TEXT_PASSWORD_PROBLEM =
-    "registryPassword is set in plain text, but a password must be a Pulumi secret; fix: pulumi config rm registryPassword && pulumi config set --secret registryPassword <password> (or leave it unset for a generated one)";
+    "registryPassword is set in plain text, but a password must be a Pulumi secret; fix: npm run config -- rm registryPassword && npm run config -- set --secret registryPassword <password> (or leave it unset for a generated one)";
 
 /** Tags of the air-gapped images that scripts/offline-images.sh builds from Debian packages. */
 export const OFFLINE_IMAGES = {

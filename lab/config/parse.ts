@@ -75,7 +75,7 @@ function readers(raw: Partial<Record<string, unknown>>, schema: ConfigSchema, pr
             const n = typeof v === "number" ? v : typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : Number.NaN;
             if (!Number.isInteger(n) || n < min || n > max) {
                 problems.push(
-                    `${key} = ${JSON.stringify(v)}: must be a whole number from ${min} to ${max} (pulumi config set ${key} <${min}..${max}>)`,
+                    `${key} = ${JSON.stringify(v)}: must be a whole number from ${min} to ${max} (npm run config -- set ${key} <${min}..${max}>)`,
                 );
                 return min;
             }
@@ -85,14 +85,14 @@ function readers(raw: Partial<Record<string, unknown>>, schema: ConfigSchema, pr
             const v = value(key);
             if (typeof v === "boolean") return v;
             if (v === "true" || v === "false") return v === "true";
-            problems.push(`${key} = ${JSON.stringify(v)}: must be true or false (pulumi config set ${key} true)`);
+            problems.push(`${key} = ${JSON.stringify(v)}: must be true or false (npm run config -- set ${key} true)`);
             return false;
         },
         choice<T extends string>(key: keyof LabConfig, allowed: readonly T[]): T {
             const v = text(key);
             if (!(allowed as readonly string[]).includes(v)) {
                 problems.push(
-                    `${key} = ${JSON.stringify(v)}: must be ${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]} (pulumi config set ${key} ${allowed[0]})`,
+                    `${key} = ${JSON.stringify(v)}: must be ${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]} (npm run config -- set ${key} ${allowed[0]})`,
                 );
                 return schema[key].default as T;
             }
@@ -165,12 +165,12 @@ function authProblems(config: LabConfig, raw: Partial<Record<string, unknown>>):
     const problems: string[] = [];
     if (config.registryAuth && !REGISTRY_USER.test(config.registryUser)) {
         problems.push(
-            `registryUser = ${JSON.stringify(config.registryUser)}: must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit (pulumi config set registryUser lab)`,
+            `registryUser = ${JSON.stringify(config.registryUser)}: must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit (npm run config -- set registryUser lab)`,
         );
     }
     if (config.registryAuth && config.students.length > 0) {
         problems.push(
-            "registryAuth = true with students: a class's registry has no login yet (each student's image copy would need it); use one of them: pulumi config set registryAuth false, or pulumi config rm students",
+            "registryAuth = true with students: a class's registry has no login yet (each student's image copy would need it); use one of them: npm run config -- set registryAuth false, or npm run config -- rm students",
         );
     }
     if (typeof raw[REGISTRY_PASSWORD_KEY] === "string") problems.push(PLAIN_TEXT_PASSWORD_PROBLEM);

@@ -132,7 +132,8 @@ function registryLoginLines(check: LessonCheck, who: string): string[] {
     ].join("; ");
     const fail = (cause: string) =>
         `{ printf '%s %s (notes section %s: %s)\\n  %s\\n' ${q(FAIL_MARKER)} ${q(who)} ${q(check.section)} ${q(check.title.en)} ${cause} >&2; exit 1; }`;
-    const fix = "the password is the stack's: pulumi stack output registryPassword --show-secrets; npm run verify reads it itself";
+    const fix =
+        "the password is the stack's: npm run -s pulumi -- stack output registryPassword --show-secrets; npm run verify reads it itself";
     return [
         `# logs in to ${login.server} as ${login.user} with a private docker config; the password comes from ${variable}`,
         "DOCKER_CONFIG=$(mktemp -d) || exit 1",

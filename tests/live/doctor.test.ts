@@ -46,7 +46,7 @@ describeLive("doctor on the real machine", () => {
             const taken = byId(result, "ports.29000");
             expect(taken.ok).toBe(false);
             expect(taken.message).toMatch(
-                /^port 29000 on 127\.0\.0\.1 \(registry, registryPort\) is in use by another program: fix: .*pulumi config set registryPort \d+$/,
+                /^port 29000 on 127\.0\.0\.1 \(registry, registryPort\) is in use by another program: fix: .*npm run config -- set registryPort \d+$/,
             );
             expect(byId(result, "ports.ok").message).toBe(
                 "ports on 127.0.0.1: 29080 (app replica 0, appPort) free, 29081 (app replica 1, appPort + 1) free",
@@ -115,7 +115,7 @@ describeLive("doctor on the real machine", () => {
             const other = await runDoctor({ stack: "test-doctor-other", projectDir: PROJECT_DIR, config });
             expect(byId(other, "ports.29280").message).toMatch(
                 new RegExp(
-                    `^port 29280 on 127\\.0\\.0\\.1 \\(app replica 0, appPort\\) is in use by container ${name}, not part of this lab: fix: docker stop ${name}, or pulumi config set appPort \\d+$`,
+                    `^port 29280 on 127\\.0\\.0\\.1 \\(app replica 0, appPort\\) is in use by container ${name}, not part of this lab: fix: docker stop ${name}, or npm run config -- set appPort \\d+$`,
                 ),
             );
             expect(other.exitCode).toBe(DOCTOR_EXIT_CODES.ports);

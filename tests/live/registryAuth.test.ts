@@ -65,7 +65,9 @@ describeLive("registryAuth on a real engine", () => {
         // The engine's error explained in one line, with the fix.
         const line = explainDockerError(refused.out, { action: `pushing ${tag}` });
         expect(line.split("\n")).toHaveLength(1);
-        expect(line).toMatch(/requires a login.*pulumi stack output registryPassword --show-secrets \| docker login --username/);
+        expect(line).toMatch(
+            /requires a login.*npm run -s pulumi -- stack output registryPassword --show-secrets \| docker login --username/,
+        );
 
         const wrong = shell(
             `printf '%s' not-the-password | docker login --username ${auth.user} --password-stdin ${auth.server}`,

@@ -60,11 +60,11 @@ describe("config", () => {
 
     test("a bad registryAuth or registryUser names the key and the fix", () => {
         expect(problems({ registryAuth: "yes" })).toEqual([
-            'registryAuth = "yes": must be true or false (pulumi config set registryAuth true)',
+            'registryAuth = "yes": must be true or false (npm run config -- set registryAuth true)',
         ]);
         for (const user of ["", "a:b", "-lab", "x".repeat(65), "two words"]) {
             const [line] = problems({ ...AUTH, registryUser: user });
-            expect(line).toMatch(/^registryUser = .*: must be 1 to 64 letters.*\(pulumi config set registryUser lab\)$/);
+            expect(line).toMatch(/^registryUser = .*: must be 1 to 64 letters.*\(npm run config -- set registryUser lab\)$/);
         }
         // Without registryAuth the user name is not used, so it is not checked.
         expect(problems({ registryUser: "a:b" })).toEqual([]);
@@ -73,7 +73,7 @@ describe("config", () => {
     test("a password set in plain text is refused in one line naming the key and the fix; a secret one is accepted", () => {
         expect(problems({ registryPassword: "hunter22" })).toEqual([PLAIN_TEXT_PASSWORD_PROBLEM]);
         expect(problems({ ...AUTH, registryPassword: "hunter22" })).toEqual([PLAIN_TEXT_PASSWORD_PROBLEM]);
-        expect(PLAIN_TEXT_PASSWORD_PROBLEM).toContain("pulumi config set --secret registryPassword");
+        expect(PLAIN_TEXT_PASSWORD_PROBLEM).toContain("npm run config -- set --secret registryPassword");
         expect(PLAIN_TEXT_PASSWORD_PROBLEM).not.toContain("hunter22");
         // As the program passes a secret, and as Pulumi.<stack>.yaml holds one (read by verify and the doctor).
         expect(problems({ ...AUTH, registryPassword: SECRET_CONFIG_VALUE })).toEqual([]);
@@ -84,10 +84,10 @@ describe("config", () => {
         expect(problems({ ...AUTH, mode: "swarm" })).toEqual([]);
         expect(problems({ ...AUTH, mode: "swarm", publishMode: "host" })).toEqual([]);
         expect(problems({ ...AUTH, mode: "swarm", students: ["alice"] })).toEqual([
-            expect.stringMatching(/^registryAuth = true with students: .*pulumi config set registryAuth false/),
+            expect.stringMatching(/^registryAuth = true with students: .*npm run config -- set registryAuth false/),
         ]);
         expect(problems({ ...AUTH, students: ["alice"] })).toEqual([
-            expect.stringMatching(/^registryAuth = true with students: .*pulumi config set registryAuth false/),
+            expect.stringMatching(/^registryAuth = true with students: .*npm run config -- set registryAuth false/),
         ]);
     });
 });
@@ -119,7 +119,7 @@ describe("htpasswd helper", () => {
         for (const bad of ["", " padded", "line\nbreak", "x".repeat(73)]) {
             const problem = registryPasswordProblem(bad);
             expect(problem).toMatch(/^registryPassword /);
-            expect(() => htpasswdLine("lab", bad, "docker-lab-dev")).toThrow(/pulumi config set --secret registryPassword/);
+            expect(() => htpasswdLine("lab", bad, "docker-lab-dev")).toThrow(/npm run config -- set --secret registryPassword/);
         }
         expect(registryPasswordProblem("x".repeat(72))).toBeUndefined();
     });
@@ -199,7 +199,7 @@ describe("spec and checks", () => {
             expect(stderr.trim().split("\n")).toHaveLength(2);
             expect(stderr).toContain("docker-lab check FAILED: 01.01-tag-push-pull");
             expect(stderr).toContain(
-                "LAB_REGISTRY_PASSWORD is empty; the password is the stack's: pulumi stack output registryPassword --show-secrets",
+                "LAB_REGISTRY_PASSWORD is empty; the password is the stack's: npm run -s pulumi -- stack output registryPassword --show-secrets",
             );
             // No login, no push: only the exit trap ran (the check's cleanup, then the logout).
             expect(fs.readFileSync(path.join(dir, "docker.log"), "utf8")).toBe(

@@ -30,7 +30,7 @@ export function checkConfig(options: DoctorOptions): { findings: DoctorFinding[]
                 skipped(
                     "config",
                     "config.skipped",
-                    `Pulumi state, Docker engine, ports, disk space and images not checked: fix the config first (pulumi config set KEY VALUE --stack ${options.stack})`,
+                    `Pulumi state, Docker engine, ports, disk space and images not checked: fix the config first (npm run config -- set KEY VALUE)`,
                 ),
             ],
         };

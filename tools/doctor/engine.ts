@@ -184,7 +184,7 @@ export async function checkEngine(probes: DoctorProbes, config: LabConfig): Prom
     // The lab's Docker provider reads dockerHost or DOCKER_HOST (or DOCKER_CONTEXT), not the CLI's
     // current context: with a context elsewhere it would talk to the platform default socket.
     if (target.source === "context" && target.address !== DEFAULT_DOCKER_HOST && !probes.env.DOCKER_CONTEXT) {
-        const fix = `export DOCKER_HOST=${target.address} (or pulumi config set dockerHost ${target.address})`;
+        const fix = `export DOCKER_HOST=${target.address} (or npm run config -- set dockerHost ${target.address})`;
         if (probes.fileIsSocket(socketPath(DEFAULT_DOCKER_HOST)!)) {
             findings.push(
                 finding(
@@ -226,7 +226,7 @@ async function engineDown(
         );
     }
     const setIt = (address: string) =>
-        target.source === "config" ? `pulumi config set dockerHost ${address}` : `export DOCKER_HOST=${address}`;
+        target.source === "config" ? `npm run config -- set dockerHost ${address}` : `export DOCKER_HOST=${address}`;
     const alternatives = present.filter((s) => `unix://${s.path}` !== target.address);
     let fix: string | undefined;
     const silent: UsualSocket[] = [];
@@ -242,7 +242,7 @@ async function engineDown(
     if (!fix) {
         const start = "start Docker (Docker Desktop, colima start, or sudo systemctl start docker)";
         const unset =
-            target.source === "env" ? ", or unset DOCKER_HOST" : target.source === "config" ? ", or pulumi config rm dockerHost" : "";
+            target.source === "env" ? ", or unset DOCKER_HOST" : target.source === "config" ? ", or npm run config -- rm dockerHost" : "";
         const found =
             silent.length > 0 ? `; also found ${silent.map((s) => `${s.path} (${s.name})`).join(", ")}, not answering either` : "";
         fix = `${start}${unset}${found}`;

@@ -36,11 +36,11 @@ export async function checkImages(probes: DoctorProbes, config: LabConfig, engin
         const offline = OFFLINE_IMAGES[key];
         let fix: string;
         if (image !== offline && (await present(offline))) {
-            fix = `pulumi config set ${key} ${offline} (the air-gapped image is on the engine), or docker pull ${image} where the network allows`;
+            fix = `npm run config -- set ${key} ${offline} (the air-gapped image is on the engine), or docker pull ${image} where the network allows`;
         } else if (image === offline) {
             fix = `build the air-gapped images: bash scripts/offline-images.sh`;
         } else {
-            fix = `docker pull ${image} where the network allows, or build the air-gapped images (bash scripts/offline-images.sh) and pulumi config set ${key} ${offline}`;
+            fix = `docker pull ${image} where the network allows, or build the air-gapped images (bash scripts/offline-images.sh) and npm run config -- set ${key} ${offline}`;
         }
         findings.push(finding("images", id, false, `${key} ${image} is not on the engine and cannot be pulled (${reason}): fix: ${fix}`));
     }

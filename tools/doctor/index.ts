@@ -2,6 +2,7 @@
 
 import { PROJECT_ROOT } from "../../engine";
 import { type LabMode, MODES } from "../../lab";
+import { forStack } from "../pulumiCli";
 import { parseDoctorArgs } from "./args";
 import { checkConfig } from "./config";
 import { checkDisk } from "./disk";
@@ -51,7 +52,15 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
     const probes = options.probes ?? realProbes();
     const progress = options.onProgress ?? (() => {});
     const findings: DoctorFinding[] = [];
-    const done = () => ({ findings, exitCode: exitCodeOf(findings) });
+    // Every fix line names the stack's config and CLI commands as they run on that stack (LAB_STACK=… for any but the default).
+    const done = () => {
+        const onStack = findings.map((f) => ({
+            ...f,
+            message: forStack(f.message, options.stack),
+            ...(f.commands ? { commands: f.commands.map((c) => forStack(c, options.stack)) } : {}),
+        }));
+        return { findings: onStack, exitCode: exitCodeOf(onStack) };
+    };
 
     progress("checking Node.js…");
     findings.push(...checkNode(probes));

@@ -94,7 +94,7 @@ async function takenPortFinding(
 ): Promise<DoctorFinding> {
     const other = await probes.docker(["ps", "--filter", `publish=${p.port}`, "--format", "{{.Names}}"], engine.env);
     const containers = other.stdout.split("\n").filter((l) => l.trim());
-    const setKey = `pulumi config set ${p.key} ${(await alternative()) ?? "<another port>"}`;
+    const setKey = `npm run config -- set ${p.key} ${(await alternative()) ?? "<another port>"}`;
     const message =
         containers.length > 0
             ? `port ${p.port} on ${ip} (${p.role}) is in use by container ${containers.join(", ")}, not part of this lab: fix: docker stop ${containers[0]}, or ${setKey}`
@@ -127,7 +127,7 @@ export async function checkPorts(probes: DoctorProbes, config: LabConfig, spec: 
                 "ports",
                 "ports.address",
                 false,
-                `bindAddress ${ip} is not an address of this machine, so no port can be published on it: fix: pulumi config set bindAddress 127.0.0.1 (or 0.0.0.0 for all interfaces)`,
+                `bindAddress ${ip} is not an address of this machine, so no port can be published on it: fix: npm run config -- set bindAddress 127.0.0.1 (or 0.0.0.0 for all interfaces)`,
             ),
         ];
     }

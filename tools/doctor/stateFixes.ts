@@ -1,5 +1,4 @@
-import { shellQuote } from "../../lab";
-import { DEFAULT_STACK } from "../pulumiCli";
+import { labScript } from "../pulumiCli";
 import { finding } from "./findings";
 import type { DoctorFinding } from "./types";
 
@@ -22,7 +21,7 @@ export interface Fix {
 export function stateFindings(stack: string, fixes: Fix[], findings: DoctorFinding[]): DoctorFinding[] {
     const last = fixes.at(-1);
     // `npm run up` works on LAB_STACK, else the default stack: name any other stack in the command itself.
-    if (last) last.commands.push(stack === DEFAULT_STACK ? "npm run up" : `LAB_STACK=${shellQuote(stack)} npm run up`);
+    if (last) last.commands.push(labScript(stack, "up"));
     const problems = fixes.map((fix) => ({
         ...finding("state", fix.id, false, `${fix.text}: ${fix.lead}: ${fix.commands.join(", then ")}`),
         commands: fix.commands,

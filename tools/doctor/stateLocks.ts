@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { shellQuote } from "../../lab";
+import { labScript } from "../pulumiCli";
 import { finding } from "./findings";
 import type { Fix } from "./stateFixes";
 import type { DoctorFinding, DoctorProbes } from "./types";
@@ -94,7 +94,7 @@ export function leadOf(stack: string, remote: LockState[]): string {
 }
 
 function cancelCommand(stack: string): string {
-    return `pulumi cancel --yes --stack ${shellQuote(stack)}`;
+    return labScript(stack, "pulumi", "cancel --yes");
 }
 
 /** Locks of another host (or of an unknown owner), with those of this host whose update is gone. */

@@ -15,9 +15,9 @@ import type { DoctorFinding, DoctorProbes } from "./types";
 /** What `docker swarm init` makes of a lone engine, and how to join one as a manager instead. */
 const SWARM_FIXES =
     "docker swarm init (this engine becomes a one-node swarm and its manager; add --advertise-addr ADDRESS when it has several addresses), " +
-    "or join a swarm as a manager (on one of its managers, docker swarm join-token manager prints the command), or pulumi config set mode containers";
+    "or join a swarm as a manager (on one of its managers, docker swarm join-token manager prints the command), or npm run config -- set mode containers";
 
-const MESH_FIX = "pulumi config set publishMode host, or load the ip_vs kernel module (sudo modprobe ip_vs)";
+const MESH_FIX = "npm run config -- set publishMode host, or load the ip_vs kernel module (sudo modprobe ip_vs)";
 
 /** The engine's place in a swarm, from `docker info`. */
 interface SwarmState {
@@ -154,7 +154,7 @@ export async function checkSwarm(probes: DoctorProbes, config: LabConfig, engine
                 "engine",
                 "engine.swarm",
                 false,
-                "the engine is a swarm worker, and services are created only through a manager: fix: point the lab at a manager (pulumi config set dockerHost ssh://user@manager), or promote this node on a manager (docker node promote NODE)",
+                "the engine is a swarm worker, and services are created only through a manager: fix: point the lab at a manager (npm run config -- set dockerHost ssh://user@manager), or promote this node on a manager (docker node promote NODE)",
             ),
         );
     } else {
@@ -168,7 +168,7 @@ export async function checkSwarm(probes: DoctorProbes, config: LabConfig, engine
                     "engine",
                     "engine.swarm-nodes",
                     false,
-                    `replicas = ${config.replicas}, but publishMode host runs at most one app task per node and only ${nodes.ready} node${nodes.ready === 1 ? " is" : "s are"} ready and active, so the service would never converge: fix: pulumi config set replicas ${Math.max(1, nodes.ready)}, or add nodes (docker swarm join), or pulumi config set publishMode ingress`,
+                    `replicas = ${config.replicas}, but publishMode host runs at most one app task per node and only ${nodes.ready} node${nodes.ready === 1 ? " is" : "s are"} ready and active, so the service would never converge: fix: npm run config -- set replicas ${Math.max(1, nodes.ready)}, or add nodes (docker swarm join), or npm run config -- set publishMode ingress`,
                 ),
             );
         }

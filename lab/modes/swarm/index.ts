@@ -61,7 +61,7 @@ export const swarmMode: LabModeModel = {
     portProblems: (config) =>
         config.registryPort === config.appPort
             ? [
-                  `registryPort = ${config.registryPort}: equals appPort, the port the app service publishes; choose another registryPort (pulumi config set registryPort ${config.appPort === LIMITS.port.max ? config.appPort - 1 : config.appPort + 1})`,
+                  `registryPort = ${config.registryPort}: equals appPort, the port the app service publishes; choose another registryPort (npm run config -- set registryPort ${config.appPort === LIMITS.port.max ? config.appPort - 1 : config.appPort + 1})`,
               ]
             : [],
     // An overlay that services and `docker run` containers (the checks' scratch ones) can both join.

@@ -6,7 +6,7 @@ describe("explainDockerError turns docker's output into one actionable line", ()
     test.each([
         [
             "Error response from daemon: driver failed programming external connectivity on endpoint x: Bind for 127.0.0.1:8080 failed: port is already allocated",
-            /^Host port 8080 on 127\.0\.0\.1 is already in use \(while starting container docker-lab-dev-app-0\): .*pulumi config set appPort/,
+            /^Host port 8080 on 127\.0\.0\.1 is already in use \(while starting container docker-lab-dev-app-0\): .*npm run config -- set appPort/,
         ],
         [
             "Error starting userland proxy: listen tcp4 0.0.0.0:5000: bind: address already in use",

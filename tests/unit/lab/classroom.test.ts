@@ -361,7 +361,9 @@ describe("a class of three (examples)", () => {
         expect(() => studentLab(spec, "dave")).toThrow(
             'There is no student "dave" in the class docker-lab-dev; its students are: alice, bob, carol',
         );
-        expect(() => studentLab(classSpec({}), "alice")).toThrow(/has no students[\s\S]*pulumi config set --path 'students\[0\]' alice/);
+        expect(() => studentLab(classSpec({}), "alice")).toThrow(
+            /has no students[\s\S]*npm run config -- set --path 'students\[0\]' alice/,
+        );
     });
 });
 
@@ -380,7 +382,7 @@ describe("the students config value", () => {
             ["carol", [9004, 9005]],
         ]);
         expect(configError({ students: ["", ""] }).problems).toEqual([
-            `students = ["",""]: every seat is empty; name a student (pulumi config set --path 'students[0]' alice), or remove the key for the one-learner lab (pulumi config rm students)`,
+            `students = ["",""]: every seat is empty; name a student (npm run config -- set --path 'students[0]' alice), or remove the key for the one-learner lab (npm run config -- rm students)`,
         ]);
     });
 

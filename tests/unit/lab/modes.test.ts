@@ -84,6 +84,6 @@ test("a port problem is the mode's own: containers overlap a range, a service's 
     ]);
     expect(MODES.swarm.portProblems(labConfig({ mode: "swarm", appPort: "9000", replicas: "3", registryPort: "9001" }))).toEqual([]);
     expect(MODES.swarm.portProblems({ ...labConfig({ mode: "swarm" }), appPort: 9000, registryPort: 9000 })).toEqual([
-        "registryPort = 9000: equals appPort, the port the app service publishes; choose another registryPort (pulumi config set registryPort 9001)",
+        "registryPort = 9000: equals appPort, the port the app service publishes; choose another registryPort (npm run config -- set registryPort 9001)",
     ]);
 });

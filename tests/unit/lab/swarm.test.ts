@@ -62,14 +62,14 @@ describe("config: mode, publishMode, registryAddress", () => {
     });
 
     test.each([
-        [{ mode: "kubernetes" }, 'mode = "kubernetes": must be containers or swarm (pulumi config set mode containers)'],
+        [{ mode: "kubernetes" }, 'mode = "kubernetes": must be containers or swarm (npm run config -- set mode containers)'],
         [{ mode: "Swarm" }, 'mode = "Swarm": must be containers or swarm'],
-        [{ publishMode: "nodeport" }, 'publishMode = "nodeport": must be ingress or host (pulumi config set publishMode ingress)'],
+        [{ publishMode: "nodeport" }, 'publishMode = "nodeport": must be ingress or host (npm run config -- set publishMode ingress)'],
         [{ registryAddress: "http://10.0.0.5:5000" }, 'registryAddress = "http://10.0.0.5:5000": must be empty'],
         [{ registryAddress: "10.0.0.5:5000/path" }, "(no scheme, no path)"],
         [
             { ...HOST, registryPort: "8080" },
-            "registryPort = 8080: equals appPort, the port the app service publishes; choose another registryPort (pulumi config set registryPort 8081)",
+            "registryPort = 8080: equals appPort, the port the app service publishes; choose another registryPort (npm run config -- set registryPort 8081)",
         ],
     ])("%j is rejected naming the key, the value and the fix", (raw, message) => {
         expect(configError(raw)).toContain(message);

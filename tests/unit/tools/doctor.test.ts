@@ -133,7 +133,7 @@ describe("doctor: engine discovery", () => {
         const problem = byId(result, "engine.context");
         expect(problem.ok).toBe(false);
         expect(problem.message).toBe(
-            `the docker context "desktop-linux" points at unix://${desktop}, but the lab's Docker provider ignores the current context and unix:///var/run/docker.sock does not exist: fix: export DOCKER_HOST=unix://${desktop} (or pulumi config set dockerHost unix://${desktop})`,
+            `the docker context "desktop-linux" points at unix://${desktop}, but the lab's Docker provider ignores the current context and unix:///var/run/docker.sock does not exist: fix: export DOCKER_HOST=unix://${desktop} (or LAB_STACK=doctortest npm run config -- set dockerHost unix://${desktop})`,
         );
         expect(result.exitCode).toBe(DOCTOR_EXIT_CODES.engine);
     });
@@ -202,12 +202,12 @@ describe("doctor: engine discovery", () => {
         );
     });
 
-    test("configured dockerHost down with an answering socket: suggests pulumi config set dockerHost", async () => {
+    test("configured dockerHost down with an answering socket: suggests npm run config -- set dockerHost", async () => {
         const result = await doctor(world({ engines: { [`unix://${DEFAULT_SOCKET}`]: { version: "28.0.1", api: "1.48" } } }), {
             dockerHost: "unix:///tmp/old.sock",
         });
         expect(byId(result, "engine.down").message).toMatch(
-            /fix: pulumi config set dockerHost unix:\/\/\/var\/run\/docker\.sock \(an engine answers there: the standard socket of Docker Engine\)$/,
+            /fix: LAB_STACK=doctortest npm run config -- set dockerHost unix:\/\/\/var\/run\/docker\.sock \(an engine answers there: the standard socket of Docker Engine\)$/,
         );
     });
 
@@ -300,7 +300,7 @@ describe("doctor: ports", () => {
             ok: false,
             klass: "ports",
             message:
-                "port 8081 on 127.0.0.1 (app replica 1, appPort + 1) is in use by container docker-lab-other-app-0, not part of this lab: fix: docker stop docker-lab-other-app-0, or pulumi config set appPort 8082",
+                "port 8081 on 127.0.0.1 (app replica 1, appPort + 1) is in use by container docker-lab-other-app-0, not part of this lab: fix: docker stop docker-lab-other-app-0, or LAB_STACK=doctortest npm run config -- set appPort 8082",
         });
         expect(result.exitCode).toBe(DOCTOR_EXIT_CODES.ports);
     });
@@ -308,7 +308,7 @@ describe("doctor: ports", () => {
     test("a port held by another program: lsof hint and the next free registry port", async () => {
         const result = await doctor(world({ busy: [5000, 5001] }));
         expect(byId(result, "ports.5000").message).toBe(
-            "port 5000 on 127.0.0.1 (registry, registryPort) is in use by another program: fix: stop it (find it with lsof -i :5000 or ss -ltnp), or pulumi config set registryPort 5002",
+            "port 5000 on 127.0.0.1 (registry, registryPort) is in use by another program: fix: stop it (find it with lsof -i :5000 or ss -ltnp), or LAB_STACK=doctortest npm run config -- set registryPort 5002",
         );
         expect(result.findings.some((f) => f.id === "ports.8080" || f.id === "ports.8081")).toBe(false);
         expect(result.exitCode).toBe(DOCTOR_EXIT_CODES.ports);
@@ -316,13 +316,13 @@ describe("doctor: ports", () => {
 
     test("the suggested appPort skips busy ports and the registry port", async () => {
         const result = await doctor(world({ busy: [8080, 8083] }), { registryPort: "8082" });
-        expect(byId(result, "ports.8080").message).toMatch(/pulumi config set appPort 8084$/);
+        expect(byId(result, "ports.8080").message).toMatch(/LAB_STACK=doctortest npm run config -- set appPort 8084$/);
     });
 
     test("two busy app ports: one search for a free appPort, suggested in both findings", async () => {
         const result = await doctor(world({ busy: [29080, 29081] }), { appPort: "29080", registryPort: "29000", replicas: "2" });
-        expect(byId(result, "ports.29080").message).toMatch(/pulumi config set appPort 29082$/);
-        expect(byId(result, "ports.29081").message).toMatch(/pulumi config set appPort 29082$/);
+        expect(byId(result, "ports.29080").message).toMatch(/LAB_STACK=doctortest npm run config -- set appPort 29082$/);
+        expect(byId(result, "ports.29081").message).toMatch(/LAB_STACK=doctortest npm run config -- set appPort 29082$/);
         expect(result.portProbes).toEqual([29000, 29080, 29081, 29082, 29083]);
     });
 
@@ -334,7 +334,7 @@ describe("doctor: ports", () => {
                 ok: false,
                 klass: "ports",
                 message:
-                    "bindAddress 10.9.8.7 is not an address of this machine, so no port can be published on it: fix: pulumi config set bindAddress 127.0.0.1 (or 0.0.0.0 for all interfaces)",
+                    "bindAddress 10.9.8.7 is not an address of this machine, so no port can be published on it: fix: LAB_STACK=doctortest npm run config -- set bindAddress 127.0.0.1 (or 0.0.0.0 for all interfaces)",
             },
         ]);
     });
@@ -397,7 +397,7 @@ describe("doctor: images", () => {
             id: "images.baseImage",
             ok: false,
             klass: "images",
-            message: `baseImage ${BASE} is not on the engine and cannot be pulled (lookup registry-1.docker.io: no such host): fix: pulumi config set baseImage ${OFFLINE_BASE} (the air-gapped image is on the engine), or docker pull ${BASE} where the network allows`,
+            message: `baseImage ${BASE} is not on the engine and cannot be pulled (lookup registry-1.docker.io: no such host): fix: LAB_STACK=doctortest npm run config -- set baseImage ${OFFLINE_BASE} (the air-gapped image is on the engine), or docker pull ${BASE} where the network allows`,
         });
         expect(result.exitCode).toBe(DOCTOR_EXIT_CODES.images);
     });
@@ -405,7 +405,7 @@ describe("doctor: images", () => {
     test("missing and not pullable, no offline image: build them", async () => {
         const result = await doctor(world({ images: [BASE] }));
         expect(byId(result, "images.registryImage").message).toBe(
-            `registryImage ${REGISTRY} is not on the engine and cannot be pulled (lookup registry-1.docker.io: no such host): fix: docker pull ${REGISTRY} where the network allows, or build the air-gapped images (bash scripts/offline-images.sh) and pulumi config set registryImage ${OFFLINE_REGISTRY}`,
+            `registryImage ${REGISTRY} is not on the engine and cannot be pulled (lookup registry-1.docker.io: no such host): fix: docker pull ${REGISTRY} where the network allows, or build the air-gapped images (bash scripts/offline-images.sh) and LAB_STACK=doctortest npm run config -- set registryImage ${OFFLINE_REGISTRY}`,
         );
         expect(result.exitCode).toBe(DOCTOR_EXIT_CODES.images);
     });

@@ -26,7 +26,7 @@ const CHECKPOINT = path.join(STATE, "stacks", PROJECT_NAME, `${STACK}.json`);
 const PID = 19185;
 const LOCKED_AT = "2026-11-28T10:57:49.42Z";
 const LOCKED_MS = Date.parse(LOCKED_AT);
-const CANCEL = `pulumi cancel --yes --stack ${STACK}`;
+const CANCEL = `LAB_STACK=${STACK} npm run pulumi -- cancel --yes`;
 
 const spec = labSpec({}, STACK);
 const APP0 = replicasOf(spec)[0].name;

@@ -30,7 +30,7 @@ describe("doctor: swarm mode", () => {
         expect(swarm.message).toContain(`the engine at unix://${DEFAULT_SOCKET} is not in a swarm`);
         expect(swarm.message).toContain("fix: docker swarm init");
         expect(swarm.message).toContain("docker swarm join-token manager");
-        expect(swarm.message).toContain("pulumi config set mode containers");
+        expect(swarm.message).toContain("LAB_STACK=doctortest npm run config -- set mode containers");
         expect(result.exitCode).toBe(DOCTOR_EXIT_CODES.engine);
         // Nothing is asked of a manager the engine is not.
         expect(result.calls.some((c) => c.args[0] === "node")).toBe(false);
@@ -40,7 +40,9 @@ describe("doctor: swarm mode", () => {
         const result = await doctor(world({ swarm: { state: "active", manager: false, nodes: [], services: [] } }), HOST);
         const swarm = byId(result, "engine.swarm");
         expect(swarm.ok).toBe(false);
-        expect(swarm.message).toMatch(/swarm worker.*fix: point the lab at a manager \(pulumi config set dockerHost .*docker node promote/);
+        expect(swarm.message).toMatch(
+            /swarm worker.*fix: point the lab at a manager \(LAB_STACK=doctortest npm run config -- set dockerHost .*docker node promote/,
+        );
     });
 
     test.each([
@@ -63,7 +65,7 @@ describe("doctor: swarm mode", () => {
         const nodes = byId(result, "engine.swarm-nodes");
         expect(nodes.ok).toBe(false);
         expect(nodes.message).toBe(
-            "replicas = 3, but publishMode host runs at most one app task per node and only 1 node is ready and active, so the service would never converge: fix: pulumi config set replicas 1, or add nodes (docker swarm join), or pulumi config set publishMode ingress",
+            "replicas = 3, but publishMode host runs at most one app task per node and only 1 node is ready and active, so the service would never converge: fix: LAB_STACK=doctortest npm run config -- set replicas 1, or add nodes (docker swarm join), or LAB_STACK=doctortest npm run config -- set publishMode ingress",
         );
         expect(result.exitCode).toBe(DOCTOR_EXIT_CODES.engine);
     });
@@ -80,7 +82,9 @@ describe("doctor: swarm mode", () => {
         expect(mesh).toMatchObject({ ok: false, klass: "engine" });
         expect(mesh.message).toContain(`kernel ${KERNEL} has no IPVS (no /proc/net/ip_vs, no ip_vs module under /lib/modules/${KERNEL})`);
         expect(mesh.message).toContain("Could not get ipvs family information from the kernel");
-        expect(mesh.message).toContain("fix: pulumi config set publishMode host, or load the ip_vs kernel module (sudo modprobe ip_vs)");
+        expect(mesh.message).toContain(
+            "fix: LAB_STACK=doctortest npm run config -- set publishMode host, or load the ip_vs kernel module (sudo modprobe ip_vs)",
+        );
         expect(result.exitCode).toBe(DOCTOR_EXIT_CODES.engine);
         expect(result.reads).toEqual(expect.arrayContaining(["/proc/sys/kernel/osrelease", "/proc/net/ip_vs"]));
     });
@@ -110,7 +114,7 @@ describe("doctor: swarm mode", () => {
             const mesh = byId(await doctor(w, SWARM), "engine.mesh");
             expect(mesh.ok).toBe(true);
             expect(mesh.message).toMatch(
-                /^note: the ingress routing mesh needs the ip_vs kernel module on every node.*pulumi config set publishMode host/,
+                /^note: the ingress routing mesh needs the ip_vs kernel module on every node.*LAB_STACK=doctortest npm run config -- set publishMode host/,
             );
         }
     });
@@ -139,7 +143,7 @@ describe("doctor: swarm mode", () => {
     test("ports: a busy app port names appPort with a free one (one port per service, not one per replica)", async () => {
         const result = await doctor(world({ swarm: manager(), busy: [29080, 29081] }), { ...HOST, replicas: "1" });
         expect(byId(result, "ports.29080").message).toBe(
-            "port 29080 on 0.0.0.0 (app service, appPort) is in use by another program: fix: stop it (find it with lsof -i :29080 or ss -ltnp), or pulumi config set appPort 29082",
+            "port 29080 on 0.0.0.0 (app service, appPort) is in use by another program: fix: stop it (find it with lsof -i :29080 or ss -ltnp), or LAB_STACK=doctortest npm run config -- set appPort 29082",
         );
     });
 });
