@@ -5,6 +5,7 @@ import { DockerLab } from "./components";
 import {
     buildSpec,
     CONFIG_KEYS,
+    LAB_RESOURCE_NAME,
     LabConfigError,
     parseConfigSchema,
     parseLabConfig,
@@ -28,7 +29,7 @@ const spec = (() => {
         const config = parseLabConfig(raw, parseConfigSchema(fs.readFileSync(projectFile, "utf8"), projectFile));
         const passwordProblem = passwordValue === undefined ? undefined : registryPasswordProblem(passwordValue);
         if (config.registryAuth && passwordProblem) {
-            throw new LabConfigError([`${passwordProblem}; fix: pulumi config set --secret ${REGISTRY_PASSWORD_KEY} <password>`]);
+            throw new LabConfigError([`${passwordProblem}; fix: npm run config -- set --secret ${REGISTRY_PASSWORD_KEY} <password>`]);
         }
         return buildSpec(config, {
             project: pulumi.getProject(),
@@ -48,7 +49,7 @@ const stackTraceLimit = Error.stackTraceLimit;
 Error.stackTraceLimit = 0;
 let lab: DockerLab;
 try {
-    lab = new DockerLab("lab", {
+    lab = new DockerLab(LAB_RESOURCE_NAME, {
         spec,
         registryPassword: passwordValue === undefined ? undefined : pulumi.secret(passwordValue),
     });
@@ -70,6 +71,6 @@ export const instance = spec.instance;
 // A classroom: per student, the URLs, containers and repository. Empty for the one-learner lab (an
 // undefined export would make every `up` warn that it is not shown).
 export const roster = lab.roster;
-// With registryAuth: the registry password, a secret (`pulumi stack output registryPassword --show-secrets`;
+// With registryAuth: the registry password, a secret (`npm run -s pulumi -- stack output registryPassword --show-secrets`;
 // npm run verify reads it so). Empty without registryAuth.
 export const registryPassword = lab.registryPassword;

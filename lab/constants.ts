@@ -2,6 +2,8 @@
 
 /** The Pulumi project name (Pulumi.yaml `name`), the first part of every instance id. */
 export const PROJECT_NAME = "docker-lab";
+/** Name of the program's root component (DockerLab): every resource's name starts with it. */
+export const LAB_RESOURCE_NAME = "lab";
 /** The app folder, relative to the project root, where every lab command runs. */
 export const APP_DIR = "app";
 

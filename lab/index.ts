@@ -47,6 +47,7 @@ export {
     APP_DIR_IN_IMAGE,
     IMAGE_DIGEST_PLACEHOLDER,
     IMAGE_REF_PLACEHOLDER,
+    LAB_RESOURCE_NAME,
     LABEL,
     PROJECT_NAME,
     REGISTRY_CONTAINER_PORT,
@@ -71,6 +72,7 @@ export {
     LAB_CPU_SHARES,
     LAB_PIDS_LIMIT,
     LAB_RESTART_MAX_RETRIES,
+    LAB_RESTART_POLICY,
     lockedDown,
     TMP_TMPFS,
 } from "./hardening";
@@ -109,6 +111,7 @@ export {
     taskHostnameTemplate,
 } from "./modes/swarm/services";
 export {
+    checkResourceName,
     EXERCISE_LABEL,
     exerciseLabel,
     exerciseObjectName,

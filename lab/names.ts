@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { LabConfig } from "./config/keys";
+import { LAB_RESOURCE_NAME } from "./constants";
 
 /** How the lab names things: instance ids, addresses and URLs, containers and their hostnames. Pure. */
 
@@ -9,7 +10,7 @@ export function instanceId(project: string, stack: string): string {
     if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(id)) {
         throw new Error(
             `Stack name ${JSON.stringify(stack)} gives the lab id ${JSON.stringify(id)}, which Docker cannot use in names and repositories; ` +
-                "use a stack name of letters and digits separated by single '-', '_' or '.' (pulumi stack init dev)",
+                "use a stack name of letters and digits separated by single '-', '_' or '.' (LAB_STACK=dev npm run up)",
         );
     }
     return id;
@@ -100,4 +101,12 @@ export function exerciseWorkDir(stack: string): string {
 /** The progress file of a stack's exercises, relative to the project root (git-ignored). */
 export function exerciseProgressFile(stack: string): string {
     return `.docker-lab/progress-${stack}.json`;
+}
+
+/**
+ * The resource name of a lab's lesson check `checkId` in the program: `lab-check-<id>`, or in a class
+ * `lab-<student>-check-<id>` (the root component, the student's lab, their checks).
+ */
+export function checkResourceName(student: string | undefined, checkId: string): string {
+    return `${student === undefined ? LAB_RESOURCE_NAME : `${LAB_RESOURCE_NAME}-${student}`}-check-${checkId}`;
 }

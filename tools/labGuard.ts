@@ -1,24 +1,23 @@
 import { docker, dockerOk, explainDockerError } from "../engine";
 import type { Lang } from "../lab";
-import { LABEL, type LabObjectRole, labsOf, MODES, type SharedSpec, type Spec, shellQuote } from "../lab";
-import { DEFAULT_STACK } from "./pulumiCli";
+import { LABEL, type LabObjectRole, labsOf, MODES, type SharedSpec, type Spec } from "../lab";
+import { labScript } from "./pulumiCli";
 
 /**
  * Guarding the lab: what of the objects `pulumi up` made is broken on the engine (a container
- * stopped or removed by hand, a service removed, the image tag deleted), and how to restore each. `npm run exercise
- * check` and `npm run verify` say so before they run any check.
- *
- * Why these fixes: `npm run up` alone changes nothing after a container was stopped or removed by
- * hand (its state still says the container runs);
- * `pulumi refresh` then `npm run up` recreates it; neither brings back a deleted local image tag,
- * which `docker pull` does (the lab's registry still holds the image).
+ * stopped or removed by hand or stopped by an engine restart, a service or network removed, the
+ * image tag deleted). `npm run exercise check` and `npm run verify` say so before they run any
+ * check, with the one fix, `npm run up`, which heals each (tools/heal.ts).
  */
 
 export type { LabObjectRole };
 
+/** What a damaged object is: one the mode names (a container, a service), or a lab network. */
+export type GuardRole = LabObjectRole | "network";
+
 export type LabDamage =
-    | { kind: "stopped"; role: LabObjectRole; name: string; state: string }
-    | { kind: "missing"; role: LabObjectRole; name: string }
+    | { kind: "stopped"; role: GuardRole; name: string; state: string }
+    | { kind: "missing"; role: GuardRole; name: string }
     | { kind: "image-tag-missing"; image: string };
 
 /**
@@ -29,9 +28,10 @@ export type LabDamage =
 export async function labDamage(spec: Spec): Promise<LabDamage[]> {
     const guarded = MODES[spec.mode].guarded(spec, labsOf(spec));
     const env = spec.commandEnv;
-    const [containers, services] = await Promise.all([
+    const [containers, services, networks] = await Promise.all([
         guarded.some((o) => o.kind === "container") ? containerStates(spec) : new Map<string, string>(),
-        guarded.some((o) => o.kind === "service") ? serviceNames(spec) : new Set<string>(),
+        guarded.some((o) => o.kind === "service") ? labelledNames(spec, "service") : new Set<string>(),
+        labelledNames(spec, "network"),
     ]);
     const damage = guarded.flatMap((o): LabDamage[] => {
         if (o.kind === "service") return services.has(o.name) ? [] : [{ kind: "missing", role: o.role, name: o.name }];
@@ -39,6 +39,8 @@ export async function labDamage(spec: Spec): Promise<LabDamage[]> {
         if (state === undefined) return [{ kind: "missing", role: o.role, name: o.name }];
         return state === "running" ? [] : [{ kind: "stopped", role: o.role, name: o.name, state }];
     });
+    const labNetworks = [spec.network.name, ...labsOf(spec).map((lab) => lab.network.name)];
+    for (const name of new Set(labNetworks)) if (!networks.has(name)) damage.push({ kind: "missing", role: "network", name });
     const image = await docker(["image", "inspect", "--format", "{{.Id}}", spec.image.name], env);
     if (image.status !== 0) {
         if (!/no such image/i.test(image.stderr)) {
@@ -49,11 +51,14 @@ export async function labDamage(spec: Spec): Promise<LabDamage[]> {
     return damage;
 }
 
-/** The lab's services by name (a service's tasks come back by themselves; a removed service only with Pulumi). */
-async function serviceNames(spec: SharedSpec): Promise<Set<string>> {
+/**
+ * The names of the lab's services or networks (by its instance label). A service's tasks come back by
+ * themselves, and a network with containers cannot be removed: what is missing needs Pulumi.
+ */
+async function labelledNames(spec: SharedSpec, kind: "service" | "network"): Promise<Set<string>> {
     const listed = await dockerOk(
-        ["service", "ls", "--filter", `label=${LABEL.instance}=${spec.instance}`, "--format", "{{.Name}}"],
-        "checking the lab's services",
+        [kind, "ls", "--filter", `label=${LABEL.instance}=${spec.instance}`, "--format", "{{.Name}}"],
+        `checking the lab's ${kind}s`,
         spec.commandEnv,
     );
     return new Set(listed.split("\n").filter(Boolean));
@@ -76,30 +81,37 @@ async function containerStates(spec: SharedSpec): Promise<Map<string, string>> {
 
 /** `npm run up` for the stack (LAB_STACK=S for any but the default). */
 function upCommand(stack: string): string {
-    return stack === DEFAULT_STACK ? "npm run up" : `LAB_STACK=${shellQuote(stack)} npm run up`;
+    return labScript(stack, "up");
 }
 
-/** One line: what is broken and the commands that restore it, in the learner's language. */
+const ROLE_NAMES: Record<Lang, Record<GuardRole, string>> = {
+    zh: { registry: "仓库容器", replica: "副本容器", "registry-service": "仓库服务", "app-service": "应用服务", network: "网络" },
+    en: {
+        registry: "registry container",
+        replica: "replica",
+        "registry-service": "registry service",
+        "app-service": "app service",
+        network: "network",
+    },
+};
+
+/** One line: what is broken and the one command that restores it, in the learner's language. */
 export function describeDamage(damage: LabDamage, stack: string, lang: Lang): string {
-    const refresh = `pulumi refresh --yes --stack ${shellQuote(stack)}`;
     const up = upCommand(stack);
-    const what = (role: LabObjectRole, name: string) =>
-        lang === "zh"
-            ? `${{ registry: "仓库容器", replica: "副本容器", "registry-service": "仓库服务", "app-service": "应用服务" }[role]} ${name}`
-            : `${{ registry: "registry container", replica: "replica", "registry-service": "registry service", "app-service": "app service" }[role]} ${name}`;
+    const what = (role: GuardRole, name: string) => `${ROLE_NAMES[lang][role]} ${name}`;
     switch (damage.kind) {
         case "stopped":
             return lang === "zh"
-                ? `${what(damage.role, damage.name)} 已停止（${damage.state}）：用 docker start ${damage.name} 恢复，或者 ${refresh}（口令 docker-lab）之后 ${up}`
-                : `${what(damage.role, damage.name)} is stopped (${damage.state}): restore it with docker start ${damage.name}, or ${refresh} (passphrase docker-lab), then ${up}`;
+                ? `${what(damage.role, damage.name)} 已停止（${damage.state}）：运行 ${up} 恢复它`
+                : `${what(damage.role, damage.name)} is stopped (${damage.state}): restore it with ${up}`;
         case "missing":
             return lang === "zh"
-                ? `${what(damage.role, damage.name)} 被删除了：先 ${refresh}（口令 docker-lab），再 ${up}（只运行 ${up} 不会发现它不见了）`
-                : `${what(damage.role, damage.name)} was removed: run ${refresh} (passphrase docker-lab), then ${up} (${up} alone does not notice it is gone)`;
+                ? `${what(damage.role, damage.name)} 被删除了：运行 ${up} 恢复它`
+                : `${what(damage.role, damage.name)} was removed: restore it with ${up}`;
         case "image-tag-missing":
             return lang === "zh"
-                ? `镜像标签 ${damage.image} 被删除了：用 docker pull ${damage.image} 从本地仓库取回（${up} 不会恢复本地标签）`
-                : `the image tag ${damage.image} was deleted: get it back from the local registry with docker pull ${damage.image} (${up} does not restore a local tag)`;
+                ? `镜像标签 ${damage.image} 被删除了：运行 ${up} 从本地仓库取回它`
+                : `the image tag ${damage.image} was deleted: get it back from the local registry with ${up}`;
     }
 }
 

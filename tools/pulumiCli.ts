@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../engine";
+import { shellQuote } from "../lab";
 
 /**
  * How the lab drives the Pulumi CLI: a local file state backend inside the project, a documented
@@ -32,12 +33,28 @@ export interface Invocation {
     /** Environment to run Pulumi with. */
     env: Record<string, string | undefined>;
     stack: string;
-    /** Pulumi arguments of each step, in order. */
+    /**
+     * Pulumi arguments of each step, in order: selecting the stack (creating it, with the lab's
+     * passphrase, when it is new), then the command. The first runs before the preflight, so a fix
+     * line it prints (`npm run config -- set …`) works as pasted on a fresh clone.
+     */
     steps: string[][];
+    /** Heal what the lab guard finds broken before the update, and after it the image tags (up only). */
+    heal: boolean;
     /** Run the doctor's preflight first and stop on any problem (up only; LAB_SKIP_PREFLIGHT=1 skips it). */
     preflight: boolean;
     /** Run `verify` afterwards: every lesson check again, and the lab report (up only). */
     verifyAfter: boolean;
+}
+
+/** Pulumi arguments of the refresh that lets an update recreate what was removed by hand. */
+export function refreshArgs(stack: string): string[] {
+    return ["refresh", "--yes", "--skip-preview", "--stack", stack];
+}
+
+/** Pulumi arguments of the export the lab reads its checks' last runs from. */
+export function exportArgs(stack: string): string[] {
+    return ["stack", "export", "--stack", stack];
 }
 
 /** Pure: the environment every Pulumi call of the lab runs with (local backend, default passphrase). */
@@ -53,18 +70,52 @@ export function pulumiEnv(env: Record<string, string | undefined>): Record<strin
 
 /** Pure: what to run for a lab command, given the caller's environment and extra arguments. */
 export function planInvocation(command: string, env: Record<string, string | undefined>, extraArgs: string[] = []): Invocation {
-    if (!(command in COMMANDS)) {
-        throw new Error(`Unknown lab command ${JSON.stringify(command)}: use one of ${Object.keys(COMMANDS).join(", ")}`);
-    }
     const stack = labStack(env);
+    // `npm run config -- …` and `npm run pulumi -- …`: the lab's CLI, backend and passphrase on the lab's
+    // stack (selected, and created when new), so the fix lines that name them work as pasted.
+    if (command === "config" || command === "pulumi") {
+        if (command === "pulumi" && extraArgs.length === 0) {
+            throw new Error("npm run pulumi needs the pulumi command to run: npm run pulumi -- stack output");
+        }
+        const main = command === "config" ? ["config", ...extraArgs] : extraArgs;
+        return {
+            env: pulumiEnv(env),
+            stack,
+            preflight: false,
+            verifyAfter: false,
+            heal: false,
+            steps: [["stack", "select", "--create", stack], main],
+        };
+    }
+    if (!(command in COMMANDS)) {
+        throw new Error(
+            `Unknown lab command ${JSON.stringify(command)}: use one of ${[...Object.keys(COMMANDS), "config", "pulumi"].join(", ")}`,
+        );
+    }
     return {
         env: pulumiEnv(env),
         stack,
         preflight: command === "up" && env.LAB_SKIP_PREFLIGHT !== "1",
         verifyAfter: command === "up",
+        heal: command === "up",
         steps: [
             ["stack", "select", "--create", stack],
             [...COMMANDS[command as LabCommand], "--stack", stack, ...extraArgs],
         ],
     };
+}
+
+/**
+ * The shell line that runs `npm run <script> [-- args]` on `stack`: `LAB_STACK=<stack>` first for any
+ * but the default stack, so a fix line works as pasted, whatever the shell's environment.
+ */
+export function labScript(stack: string, script: string, args?: string): string {
+    const prefix = stack === DEFAULT_STACK ? "" : `LAB_STACK=${shellQuote(stack)} `;
+    return `${prefix}npm run ${script}${args ? ` -- ${args}` : ""}`;
+}
+
+/** `text` with every `npm run config|pulumi -- …` it names run on `stack` (see labScript). */
+export function forStack(text: string, stack: string): string {
+    if (stack === DEFAULT_STACK) return text;
+    return text.replace(/(?<!LAB_STACK=\S+ )npm run (-s )?(config|pulumi) --/g, (found) => `LAB_STACK=${shellQuote(stack)} ${found}`);
 }

@@ -1,6 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { PROJECT_ROOT } from "../engine";
-import { REGISTRY_PASSWORD_ENV, registryAuthEnv, type SharedSpec } from "../lab";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { PROJECT_ROOT, runShellCommand } from "../engine";
+import { REGISTRY_PASSWORD_ENV, registryAuthEnv, type SharedSpec, shellQuote } from "../lab";
 import { pulumiEnv } from "./pulumiCli";
 import { findPulumi } from "./toolchain";
 
@@ -15,7 +18,7 @@ export type PasswordLookup = { password: string } | { problem: string };
 /**
  * The registry password of `stack`: LAB_REGISTRY_PASSWORD when set (a lab made by the live harness,
  * or a password you give), else the stack's secret output, read with
- * `pulumi stack output registryPassword --show-secrets` (the secrets passphrase as npm run up uses it).
+ * `npm run -s pulumi -- stack output registryPassword --show-secrets` (the secrets passphrase as npm run up uses it).
  */
 export function registryPassword(stack: string, env: Record<string, string | undefined> = process.env): PasswordLookup {
     const given = env[REGISTRY_PASSWORD_ENV];
@@ -62,4 +65,30 @@ export async function probeRegistryLogin(spec: SharedSpec, password: string): Pr
         return `the registry at ${url} refused the login of ${auth.user} (HTTP 401): the password differs from the registry's htpasswd; fix: npm run up (it gives the registry the htpasswd of the stack's password), or set ${REGISTRY_PASSWORD_ENV} to the right one`;
     }
     return status === 200 ? undefined : `the registry at ${url} answered HTTP ${status} to a login; fix: npm run up`;
+}
+
+/**
+ * Runs `fn` with the environment of a docker CLI logged in to the lab's registry (a private
+ * DOCKER_CONFIG, so the learner's own is untouched), then logs out and removes it.
+ */
+export async function withRegistryLogin<T>(
+    spec: SharedSpec,
+    password: string,
+    fn: (env: Record<string, string>) => Promise<T>,
+): Promise<T> {
+    const auth = spec.registry.auth;
+    if (!auth) return fn({});
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "docker-lab-login-"));
+    const env = { ...spec.commandEnv, DOCKER_CONFIG: dir };
+    try {
+        const login = await runShellCommand(
+            `printf '%s' "$LAB_LOGIN_PASSWORD" | docker login --username ${shellQuote(auth.user)} --password-stdin ${shellQuote(auth.server)}`,
+            { env: { ...env, LAB_LOGIN_PASSWORD: password } },
+        );
+        if (login.status !== 0) throw new Error(`logging in to the registry ${auth.server} failed: ${login.stderr.trim()}`);
+        return await fn({ DOCKER_CONFIG: dir });
+    } finally {
+        await runShellCommand(`docker logout ${shellQuote(auth.server)}`, { env });
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
 }

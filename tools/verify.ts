@@ -1,14 +1,15 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { docker, mapInOrder, PROJECT_ROOT, repoDigestOf, runCheck } from "../engine";
-import { isClassSpec, labImageRef, labsOf, registryAuthEnv, type SharedSpec, type Spec, studentLab } from "../lab";
+import { isClassSpec, type LessonCheck, labImageRef, labsOf, registryAuthEnv, type SharedSpec, type Spec, studentLab } from "../lab";
 import { parseArgs, stackAndConfig } from "./args";
 import { damageHeading, describeDamage, labDamage } from "./labGuard";
 import { pulumiEnv } from "./pulumiCli";
 import { probeRegistryLogin, registryPassword } from "./registryLogin";
-import { formatDuration, type VerifiedCheck, type VerifyReport, writeLabReport } from "./report";
+import { checkTiming, formatDuration, type VerifiedCheck, type VerifyReport, writeLabReport } from "./report";
 import { specForStack } from "./stack";
 import { findPulumi } from "./toolchain";
+import { checkKey } from "./upChecks";
 
 /**
  * Verifying a running lab: `verifyLab` runs every lesson check against it and collects a report;
@@ -28,6 +29,8 @@ export interface VerifyOptions {
     student?: string;
     /** With registryAuth: the registry password, given to the checks in their environment (never their text). Default: none. */
     registryPassword?: string;
+    /** Checks that already ran (in `pulumi up`), by checkKey: kept as they are, not run again. Default: none. */
+    done?: ReadonlyMap<string, VerifiedCheck>;
 }
 
 /** Checks of a one-learner lab verified at once: a few at a time keep a small engine responsive and still save most of the wait. */
@@ -51,15 +54,24 @@ export async function verifyLab(spec: Spec, imageRef: string, options: VerifyOpt
                 auth && options.registryPassword !== undefined
                     ? { ...lab.commandEnv, ...registryAuthEnv(auth.user, options.registryPassword) }
                     : lab.commandEnv;
+            const done = (check: LessonCheck) => options.done?.get(checkKey(check));
+            for (const check of lab.checks) {
+                const earlier = done(check);
+                if (earlier) options.onResult?.(earlier);
+            }
+            const toRun = lab.checks.filter((check) => !done(check));
             // One lab's checks run side by side, as `pulumi up` runs them; a class's students side by side, each
             // student's checks one after another (as up runs them too: a class's checks all at once overload the engine).
             const results = await mapInOrder(
-                lab.checks,
+                toRun,
                 labs.length === 1 ? VERIFY_CONCURRENCY : 1,
                 (check) => runCheck(check, { imageRef: ref }, { cwd: options.cwd, env }),
                 (check, result) => options.onResult?.({ check, result, imageRef: ref }),
             );
-            return lab.checks.map((check, i): VerifiedCheck => ({ check, result: results[i], imageRef: ref }));
+            const ran = new Map(
+                toRun.map((check, i): [LessonCheck, VerifiedCheck] => [check, { check, result: results[i], imageRef: ref }]),
+            );
+            return lab.checks.map((check) => done(check) ?? (ran.get(check) as VerifiedCheck));
         }),
     );
     const checks = perLab.flat();
@@ -122,7 +134,15 @@ async function describeEngine(spec: SharedSpec): Promise<string> {
 export function formatCheckLine(v: VerifiedCheck): string {
     const mark = v.result.passed ? "✓" : "✗";
     const who = v.check.student === undefined ? "" : `${v.check.student}: `;
-    return `${mark} ${v.check.section.padEnd(5)} ${who}${v.check.title.en} (${formatDuration(v.result.durationMs)})`;
+    return `${mark} ${v.check.section.padEnd(5)} ${who}${v.check.title.en} (${checkTiming(v)})`;
+}
+
+/** Where a report's checks ran: here (and how long that took), in `pulumi up`, or some in each. */
+export function whereRun(report: VerifyReport): string {
+    const inUp = report.checks.filter((v) => v.ranInUp !== undefined).length;
+    if (inUp === 0) return `in ${formatDuration(report.durationMs)}`;
+    if (inUp === report.checks.length) return "in pulumi up";
+    return `in ${formatDuration(report.durationMs)} (${inUp} of them in pulumi up)`;
 }
 
 /** The first line of a verify run: which lab (or class, or student), how many checks, which image. */
@@ -152,7 +172,21 @@ export function verifyHeading(spec: Spec, imageRef: string, student?: string): s
  * Returns its exit code (0 all passed, 1 a check failed).
  */
 export async function verifyCommand(argv: string[]): Promise<number> {
-    const args = parseVerifyArgs(argv, process.env);
+    return verifyStack(parseVerifyArgs(argv, process.env));
+}
+
+/** What `npm run up` hands verify: the checks the update ran, and the image it read from the state. */
+export interface AfterUp {
+    /** Checks that ran in `pulumi up`, by checkKey: reported as they ran there, not run again. */
+    done: ReadonlyMap<string, VerifiedCheck>;
+    /** The pushed image, as the stack exports it. */
+    imageRef: string;
+    /** Print one line per check run here only (the update's own are summed up by the caller). Default: every check's line. */
+    quietDone?: boolean;
+}
+
+/** `npm run verify` of `args.stack`, or after `npm run up` the checks the update did not run (`afterUp`). */
+export async function verifyStack(args: VerifyArgs, afterUp?: AfterUp): Promise<number> {
     const spec = specForStack(args.stack, args.config);
     const log = (line: string) => (args.json ? process.stderr : process.stdout).write(`${line}\n`);
     // What the learner broke by hand, and how to restore it, before checks fail for that reason.
@@ -162,10 +196,11 @@ export async function verifyCommand(argv: string[]): Promise<number> {
         for (const d of damage) log(`  - ${describeDamage(d, args.stack, "en")}`);
         if (damage.some((d) => d.kind === "image-tag-missing")) return 2;
     }
+    const toRun = labsOf(spec).flatMap((lab) => lab.checks.filter((check) => !afterUp?.done.has(checkKey(check))));
     // registryAuth: the password (LAB_REGISTRY_PASSWORD, else the stack's secret output), tried once
     // before any check, so a missing or wrong one is one line instead of every registry check failing.
     let password: string | undefined;
-    if (spec.registry.auth) {
+    if (spec.registry.auth && toRun.length > 0) {
         const lookup = registryPassword(args.stack);
         const problem = "problem" in lookup ? lookup.problem : await probeRegistryLogin(spec, lookup.password);
         if (problem) {
@@ -174,14 +209,16 @@ export async function verifyCommand(argv: string[]): Promise<number> {
         }
         password = "password" in lookup ? lookup.password : undefined;
     }
-    const imageRef = imageRefFromStackOutputs(args.stack) ?? (await repoDigestOf(spec));
-    log(verifyHeading(spec, imageRef, args.student));
+    const imageRef = afterUp?.imageRef ?? imageRefFromStackOutputs(args.stack) ?? (await repoDigestOf(spec));
+    if (!afterUp?.quietDone || toRun.length > 0) log(verifyHeading(spec, imageRef, args.student));
     const report: VerifyReport = await verifyLab(spec, imageRef, {
         cwd: PROJECT_ROOT,
         student: args.student,
         registryPassword: password,
         engine: await describeEngine(spec),
+        done: afterUp?.done,
         onResult: (v) => {
+            if (afterUp?.quietDone && v.ranInUp !== undefined) return;
             log(formatCheckLine(v));
             if (!v.result.passed) log(v.result.stderr.replace(/^/gm, "    ").trimEnd());
         },
@@ -190,7 +227,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
         const files = writeLabReport(report, PROJECT_ROOT);
         log(`lab report: ${path.relative(PROJECT_ROOT, files.html)}, ${path.relative(PROJECT_ROOT, files.markdown)}`);
     }
-    log(`${report.passed} passed, ${report.failed} failed in ${formatDuration(report.durationMs)}`);
+    log(`${report.passed} passed, ${report.failed} failed ${whereRun(report)}`);
     if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return report.failed === 0 ? 0 : 1;
 }

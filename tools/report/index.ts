@@ -7,6 +7,6 @@
 
 export { renderReportHtml } from "./html";
 export { renderReportMarkdown } from "./markdown";
-export { checkOutput, formatDuration, trimOutput, type VerifiedCheck, type VerifyReport } from "./model";
+export { checkOutput, checkTiming, formatDuration, formatTime, trimOutput, type VerifiedCheck, type VerifyReport } from "./model";
 export { escapeHtml, renderLabSvg } from "./svg";
 export { writeLabReport } from "./write";

@@ -21,6 +21,8 @@ export interface VerifiedCheck {
     result: CheckResult;
     /** The image reference the check ran against: in a class, the class digest in its student's repository. */
     imageRef: string;
+    /** Set when the check ran in `pulumi up` (whose run is not timed one check at a time): when, as an ISO time. */
+    ranInUp?: string;
 }
 
 /** The result of verifying one running lab. */
@@ -109,6 +111,11 @@ export function reportSections(report: VerifyReport): ReportSection[] {
         const passed = checks.filter((v) => v.result.passed).length;
         return { id, heading: NOTES_SECTIONS[id] ?? checks[0]?.check.heading ?? id, checks, passed, failed: checks.length - passed };
     });
+}
+
+/** How long a check took, or, for one that ran in `pulumi up`, when it ran there. */
+export function checkTiming(v: VerifiedCheck): string {
+    return v.ranInUp === undefined ? formatDuration(v.result.durationMs) : `ran in pulumi up at ${formatTime(v.ranInUp)}`;
 }
 
 /** "412 ms" or "3.2 s". */

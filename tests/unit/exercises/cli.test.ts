@@ -88,6 +88,7 @@ describe("exerciseCommand", () => {
         const [r0, r1] = replicasOf(spec);
         const docker = fakeDocker([
             { pattern: "ps*", stdout: `${spec.registry.container.name}\trunning\n${r0.name}\texited\n` },
+            { pattern: "network*", stdout: `${spec.network.name}\n` },
             { pattern: "image*", stderr: `Error: No such image: ${spec.image.name}\n`, status: 1 },
         ]);
         try {
@@ -97,9 +98,9 @@ describe("exerciseCommand", () => {
         }
         expect(out.split("\n")).toEqual([
             `✗ the lab ${spec.instance} is broken: objects that pulumi up manages are not as it left them:`,
-            `  - replica ${r0.name} is stopped (exited): restore it with docker start ${r0.name}, or pulumi refresh --yes --stack ${stack} (passphrase docker-lab), then LAB_STACK=${stack} npm run up`,
-            `  - replica ${r1.name} was removed: run pulumi refresh --yes --stack ${stack} (passphrase docker-lab), then LAB_STACK=${stack} npm run up (LAB_STACK=${stack} npm run up alone does not notice it is gone)`,
-            `  - the image tag ${spec.image.name} was deleted: get it back from the local registry with docker pull ${spec.image.name} (LAB_STACK=${stack} npm run up does not restore a local tag)`,
+            `  - replica ${r0.name} is stopped (exited): restore it with LAB_STACK=${stack} npm run up`,
+            `  - replica ${r1.name} was removed: restore it with LAB_STACK=${stack} npm run up`,
+            `  - the image tag ${spec.image.name} was deleted: get it back from the local registry with LAB_STACK=${stack} npm run up`,
             "  exercises need the lab whole: restore it, then check again",
             "",
         ]);
@@ -114,12 +115,14 @@ describe("the lab guard", () => {
                 pattern: "ps*",
                 stdout: [spec.registry.container, ...replicasOf(spec)].map((c) => `${c.name}\trunning`).join("\n"),
             },
+            { pattern: "network*", stdout: `${spec.network.name}\n` },
             { pattern: "image*", stdout: "sha256:abc\n" },
         ]);
         try {
             expect(await labDamage(spec)).toEqual([]);
             expect(docker.calls()).toEqual([
                 `ps --all --filter label=docker-lab.instance=${spec.instance} --format {{.Names}}\t{{.State}}`,
+                `network ls --filter label=docker-lab.instance=${spec.instance} --format {{.Name}}`,
                 `image inspect --format {{.Id}} ${spec.image.name}`,
             ]);
         } finally {
@@ -145,13 +148,13 @@ describe("the lab guard", () => {
     test("each kind of damage in Chinese, with the default stack's plain npm run up", () => {
         const dev = "dev";
         expect(describeDamage({ kind: "stopped", role: "registry", name: "r", state: "exited" }, dev, "zh")).toBe(
-            "仓库容器 r 已停止（exited）：用 docker start r 恢复，或者 pulumi refresh --yes --stack dev（口令 docker-lab）之后 npm run up",
+            "仓库容器 r 已停止（exited）：运行 npm run up 恢复它",
         );
         expect(describeDamage({ kind: "missing", role: "replica", name: "a" }, dev, "zh")).toBe(
-            "副本容器 a 被删除了：先 pulumi refresh --yes --stack dev（口令 docker-lab），再 npm run up（只运行 npm run up 不会发现它不见了）",
+            "副本容器 a 被删除了：运行 npm run up 恢复它",
         );
         expect(describeDamage({ kind: "image-tag-missing", image: "i:1" }, dev, "zh")).toBe(
-            "镜像标签 i:1 被删除了：用 docker pull i:1 从本地仓库取回（npm run up 不会恢复本地标签）",
+            "镜像标签 i:1 被删除了：运行 npm run up 从本地仓库取回它",
         );
     });
 });

@@ -11,12 +11,14 @@ const spec = labSpec({ mode: "swarm", publishMode: "host" }, stack);
 test("a whole swarm lab has no damage: the engine is asked for the lab's services and the tag, not for containers", async () => {
     const docker = fakeDocker([
         { pattern: "service*", stdout: `${appServiceOf(spec).name}\n${registryServiceOf(spec).name}\n` },
+        { pattern: "network*", stdout: `${spec.network.name}\n` },
         { pattern: "image*", stdout: "sha256:abc\n" },
     ]);
     try {
         expect(await labDamage(spec)).toEqual([]);
         expect(docker.calls()).toEqual([
             `service ls --filter label=docker-lab.instance=${spec.instance} --format {{.Name}}`,
+            `network ls --filter label=docker-lab.instance=${spec.instance} --format {{.Name}}`,
             `image inspect --format {{.Id}} ${spec.image.name}`,
         ]);
     } finally {
@@ -24,16 +26,17 @@ test("a whole swarm lab has no damage: the engine is asked for the lab's service
     }
 });
 
-test("a service removed by hand is damage, named with refresh then up", async () => {
+test("a service removed by hand is damage, named with the one fix: npm run up", async () => {
     const docker = fakeDocker([
         { pattern: "service*", stdout: `${registryServiceOf(spec).name}\n` },
+        { pattern: "network*", stdout: `${spec.network.name}\n` },
         { pattern: "image*", stdout: "sha256:abc\n" },
     ]);
     try {
         const damage = await labDamage(spec);
         expect(damage).toEqual([{ kind: "missing", role: "app-service", name: appServiceOf(spec).name }]);
         expect(describeDamage(damage[0], stack, "en")).toBe(
-            `app service ${appServiceOf(spec).name} was removed: run pulumi refresh --yes --stack ${stack} (passphrase docker-lab), then LAB_STACK=${stack} npm run up (LAB_STACK=${stack} npm run up alone does not notice it is gone)`,
+            `app service ${appServiceOf(spec).name} was removed: restore it with LAB_STACK=${stack} npm run up`,
         );
         expect(describeDamage({ kind: "missing", role: "registry-service", name: "r" }, stack, "zh")).toMatch(/^仓库服务 r 被删除了/);
     } finally {

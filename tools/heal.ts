@@ -1,0 +1,43 @@
+import { dockerOk } from "../engine";
+import type { SharedSpec } from "../lab";
+import type { LabDamage } from "./labGuard";
+
+/**
+ * What `npm run up` does about what the lab guard finds, so that one command heals the lab: Pulumi's
+ * state still lists what was stopped or removed by hand, so the update alone would change nothing.
+ */
+
+export interface HealPlan {
+    /** Containers stopped by hand or by an engine restart: started again as they are (same id: nothing for Pulumi to change). */
+    start: string[];
+    /** Something was removed (a container, a service, a network): a refresh first, so the update creates it again. */
+    refresh: boolean;
+    /** Deleted local image tags: pulled back from the lab's registry once the update has run (it may restore the registry). */
+    pull: string[];
+}
+
+/** Pure: the healing of this damage. */
+export function healPlan(damage: LabDamage[]): HealPlan {
+    return {
+        start: damage.flatMap((d) => (d.kind === "stopped" ? [d.name] : [])),
+        refresh: damage.some((d) => d.kind === "missing"),
+        pull: damage.flatMap((d) => (d.kind === "image-tag-missing" ? [d.image] : [])),
+    };
+}
+
+/** Whether the plan does anything. */
+export function healsAnything(plan: HealPlan): boolean {
+    return plan.start.length > 0 || plan.refresh || plan.pull.length > 0;
+}
+
+/** Starts what was stopped, the registry first (the guard lists it first). */
+export async function startStopped(spec: SharedSpec, plan: HealPlan): Promise<void> {
+    for (const name of plan.start) await dockerOk(["start", name], `starting ${name} again`, spec.commandEnv);
+}
+
+/** Pulls the deleted image tags back from the lab's registry, logged in with `loginEnv` where it requires a login. */
+export async function pullTags(spec: SharedSpec, plan: HealPlan, loginEnv: Record<string, string> = {}): Promise<void> {
+    for (const image of plan.pull) {
+        await dockerOk(["pull", image], `pulling ${image} back from the lab's registry`, { ...spec.commandEnv, ...loginEnv });
+    }
+}
