@@ -89,6 +89,8 @@ export interface E2eProject {
     pulumi(args: string[], extraEnv?: Record<string, string>): Promise<CommandRun>;
     /** `sh -c COMMAND` in the copy with plain `pulumi`'s environment and LAB_STACK, as a user pastes a command the doctor names. */
     shell(command: string): Promise<CommandRun>;
+    /** `sh -c COMMAND` in the copy in a new user's shell: no LAB_STACK, no passphrase, nothing of Pulumi's; `extraEnv` added. */
+    paste(command: string, extraEnv?: Record<string, string>): Promise<CommandRun>;
     /** `pulumi stack init` and one `pulumi config set` per key, as the README has a user do. */
     configure(config: Record<string, string>): Promise<void>;
     /** `pulumi config set KEY VALUE` on the stack. */
@@ -142,6 +144,7 @@ export function e2eProject(stack: string, prefix: string, npmTimeoutMs?: number)
                 env: { ...pulumiEnv, LAB_STACK: stack },
                 shownEnv: `${shown({ LAB_STACK: stack, PULUMI_CONFIG_PASSPHRASE: DEFAULT_PASSPHRASE }).join(" ")} sh -c`,
             }),
+        paste: (command, extraEnv = {}) => runCommand("sh", ["-c", command], { cwd: dir, env: { ...base, ...extraEnv } }),
         async configure(config) {
             expectSuccess(await project.pulumi(["stack", "init", stack]));
             for (const [key, value] of Object.entries(config)) await project.setConfig(key, value);
