@@ -397,7 +397,7 @@ describe("doctor: images", () => {
             id: "images.baseImage",
             ok: false,
             klass: "images",
-            message: `baseImage ${BASE} is not on the engine and cannot be pulled (lookup registry-1.docker.io: no such host): fix: LAB_STACK=doctortest npm run config -- set baseImage ${OFFLINE_BASE} (the air-gapped image is on the engine), or docker pull ${BASE} where the network allows`,
+            message: `baseImage ${BASE} is not on the engine and cannot be pulled (lookup registry.invalid: no such host): fix: LAB_STACK=doctortest npm run config -- set baseImage ${OFFLINE_BASE} (the air-gapped image is on the engine), or docker pull ${BASE} where the network allows`,
         });
         expect(result.exitCode).toBe(DOCTOR_EXIT_CODES.images);
     });
@@ -405,7 +405,7 @@ describe("doctor: images", () => {
     test("missing and not pullable, no offline image: build them", async () => {
         const result = await doctor(world({ images: [BASE] }));
         expect(byId(result, "images.registryImage").message).toBe(
-            `registryImage ${REGISTRY} is not on the engine and cannot be pulled (lookup registry-1.docker.io: no such host): fix: docker pull ${REGISTRY} where the network allows, or build the air-gapped images (bash scripts/offline-images.sh) and LAB_STACK=doctortest npm run config -- set registryImage ${OFFLINE_REGISTRY}`,
+            `registryImage ${REGISTRY} is not on the engine and cannot be pulled (lookup registry.invalid: no such host): fix: docker pull ${REGISTRY} where the network allows, or build the air-gapped images (bash scripts/offline-images.sh) and LAB_STACK=doctortest npm run config -- set registryImage ${OFFLINE_REGISTRY}`,
         );
         expect(result.exitCode).toBe(DOCTOR_EXIT_CODES.images);
     });

@@ -99,7 +99,7 @@ export function world(overrides: Partial<FakeWorld> = {}): FakeWorld {
         images: [BASE, REGISTRY],
         pullable: [],
         manifestError:
-            'failed to configure transport: error pinging v2 registry: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host',
+            'failed to configure transport: error pinging v2 registry: Get "https://registry.invalid/v2/": dial tcp: lookup registry.invalid: no such host',
         hostname: HOSTNAME,
         files: {},
         processes: {},

@@ -1,0 +1,133 @@
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as path from "node:path";
+import { parse } from "yaml";
+
+// app/Dockerfile is the lab's example to copy: exec-form commands, a pinned base image declared once,
+// and every linter exception listed with its reason in the README (scripts/lint-dockerfile.sh runs the linters).
+
+const ROOT = path.join(__dirname, "..", "..");
+const DOCKERFILE = fs.readFileSync(path.join(ROOT, "app", "Dockerfile"), "utf8");
+const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+
+/** The Dockerfile's instructions, continuation lines joined and comments left out, as [keyword, rest]. */
+function instructions(dockerfile: string): [string, string][] {
+    const joined = dockerfile
+        .split("\n")
+        .filter((line) => !/^\s*#/.test(line))
+        .join("\n")
+        .replace(/\s*\\\n\s*/g, " ");
+    return joined
+        .split("\n")
+        .map((line) => /^\s*([A-Z]+)\s+(.*?)\s*$/.exec(line))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => [m[1], m[2]]);
+}
+
+const steps = instructions(DOCKERFILE);
+const only = (keyword: string) => steps.filter(([k]) => k === keyword).map(([, rest]) => rest);
+
+/** The exec-form argument list of a CMD, or undefined for shell form. */
+function execForm(cmd: string): string[] | undefined {
+    try {
+        const args: unknown = JSON.parse(cmd);
+        return Array.isArray(args) && args.every((a) => typeof a === "string") ? args : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+describe("app/Dockerfile", () => {
+    test("the parser joins continuation lines and skips comments", () => {
+        expect(instructions('# c\nFROM x\nHEALTHCHECK --retries=3 \\\n  CMD ["a", "b"]\n')).toEqual([
+            ["FROM", "x"],
+            ["HEALTHCHECK", '--retries=3 CMD ["a", "b"]'],
+        ]);
+        expect(execForm('["node", "app.js"]')).toEqual(["node", "app.js"]);
+        expect(execForm("node app.js")).toBeUndefined();
+    });
+
+    test("CMD and the HEALTHCHECK's command are exec form: node runs them with no shell in between", () => {
+        expect(only("CMD").map(execForm)).toEqual([["node", "app.js"]]);
+        const [healthcheck] = only("HEALTHCHECK");
+        const probe = execForm(healthcheck.replace(/^.*?\bCMD\s+/, ""));
+        expect(probe?.slice(0, 2)).toEqual(["node", "-e"]);
+        expect(probe?.[2]).toContain("/healthz");
+    });
+
+    test("the healthcheck's probe exits 0 on a 200 from /healthz at $PORT, 1 on another status or no answer", async () => {
+        const [node, ...args] = execForm(only("HEALTHCHECK")[0].replace(/^.*?\bCMD\s+/, "")) ?? [];
+        expect(node).toBe("node");
+        let status = 200;
+        const server = http.createServer((req, res) => res.writeHead(req.url === "/healthz" ? status : 404).end());
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        const env = { PORT: String((server.address() as AddressInfo).port) };
+        const probe = () => new Promise<number | null>((resolve) => spawn(process.execPath, args, { env }).on("exit", resolve));
+        try {
+            expect(await probe()).toBe(0);
+            status = 503;
+            expect(await probe()).toBe(1);
+        } finally {
+            await new Promise((resolve) => server.close(resolve));
+        }
+        expect(await probe()).toBe(1);
+    });
+});
+
+/** The tag of an image reference (`node:24-alpine` → `24-alpine`), or undefined when it names none. */
+function tagOf(image: string): string | undefined {
+    const name = image.split("@")[0];
+    const colon = name.lastIndexOf(":");
+    return colon > name.lastIndexOf("/") ? name.slice(colon + 1) : undefined;
+}
+
+describe("the base image", () => {
+    const declared = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")).config.baseImage.default as string;
+
+    test("is the BASE_IMAGE build arg, with no default in the Dockerfile: Pulumi.yaml declares it, once", () => {
+        expect(steps.filter(([k, rest]) => k === "ARG" && rest.startsWith("BASE_IMAGE"))).toEqual([["ARG", "BASE_IMAGE"]]);
+        expect(only("FROM")).toEqual([`\${BASE_IMAGE}`]);
+        expect(DOCKERFILE).not.toContain(declared);
+    });
+
+    test("Pulumi.yaml's default names a version tag, not latest (Checkov's CKV_DOCKER_7, where the tag lives)", () => {
+        expect([tagOf("node:24-alpine"), tagOf("localhost:5000/app"), tagOf("node"), tagOf("a/b:1@sha256:0")]).toEqual([
+            "24-alpine",
+            undefined,
+            undefined,
+            "1",
+        ]);
+        expect(tagOf(declared)).toMatch(/\d/);
+        expect(tagOf(declared)).not.toBe("latest");
+    });
+});
+
+/** The rules of the README's "Linting the Dockerfile" table: the second column's first code span per row. */
+function readmeExceptions(readme: string): string[] {
+    const section = readme.split(/^### Linting the Dockerfile$/m)[1]?.split(/^#{2,3} /m)[0] ?? "";
+    return section
+        .split("\n")
+        .filter((line) => line.startsWith("| ") && !/^\| (linter|---)/.test(line))
+        .map((line) => /`([^`]+)`/.exec(line.split("|")[2])?.[1] ?? line);
+}
+
+describe("the linters' exceptions", () => {
+    const hadolint = parse(fs.readFileSync(path.join(ROOT, ".hadolint.yaml"), "utf8")) as {
+        ignored?: string[];
+        "failure-threshold"?: string;
+    };
+    const skips = [...DOCKERFILE.matchAll(/#\s*checkov:skip=([A-Z0-9_]+)(?::\s*(.*))?/g)];
+
+    test("each is in the README's table, and the table lists no other", () => {
+        const listed = readmeExceptions(README);
+        expect(listed.length).toBeGreaterThan(0);
+        expect(listed.sort()).toEqual([...(hadolint.ignored ?? []), ...skips.map((m) => m[1])].sort());
+    });
+
+    test("each Checkov skip says why in its comment, and hadolint fails on every finding, style ones included", () => {
+        for (const m of skips) expect({ rule: m[1], reason: (m[2] ?? "").length > 20 }).toEqual({ rule: m[1], reason: true });
+        expect(hadolint["failure-threshold"]).toBe("style");
+    });
+});
