@@ -31,7 +31,7 @@ export async function verifyAfterUp(
 
 /** The no-op's one line: when the checks last ran, and against which image. */
 export function noChangeLine(instance: string, checks: VerifiedCheck[], imageRef: string): string {
-    const last = checks.map((v) => v.ranInUp as string).sort().at(-1) as string;
+    const [last] = checks.map((v) => v.ranInUp ?? "").sort((a, b) => b.localeCompare(a));
     const passed = checks.filter((v) => v.result.passed).length;
     return `no change in lab ${instance}: its ${passed} of ${checks.length} lesson checks passed in the update of ${formatTime(last)}, against ${imageRef} (npm run verify runs them again)`;
 }

@@ -106,7 +106,7 @@ gate.describe("e2e: a learner's first hour", () => {
                 expect(project.hasState()).toBe(false);
                 const defaultsAbsent: string[] = [];
                 for (const [key, image] of [
-                    ["baseImage", spec.baseImage],
+                    ["baseImage", spec.image.buildArgs.BASE_IMAGE],
                     ["registryImage", spec.registry.image],
                 ]) {
                     if ((await docker(["image", "inspect", image])).code !== 0) defaultsAbsent.push(key);
