@@ -175,7 +175,8 @@ gate.describe("e2e: a learner's first hour", () => {
         },
         {
             kind: "a deleted image tag",
-            breakIt: async () => void expectSuccess(await docker(["image", "rm", spec.image.name])),
+            // The replicas use the image: docker untags it only with --force (and keeps the image).
+            breakIt: async () => void expectSuccess(await docker(["image", "rm", "--force", spec.image.name])),
             named: () =>
                 new RegExp(
                     `the image tag ${spec.image.name} was deleted: get it back from the local registry with LAB_STACK=${STACK} npm run up`,

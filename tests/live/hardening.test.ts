@@ -133,10 +133,10 @@ describeLive("CIS section 5 on every container of a running lab", () => {
         expect(h.Devices ?? []).toEqual([]);
     });
 
-    each("%s: restart on-failure with the spec's retries, ports bound to the bind address only", (_name, c) => {
+    each("%s: restart unless-stopped with no retry count (CIS 5.15), ports bound to the bind address only", (_name, c) => {
         const h = (inspected.get(c.name) as Inspected).HostConfig;
-        expect(h.RestartPolicy).toEqual({ Name: "on-failure", MaximumRetryCount: c.restartMaxRetries });
-        expect(c.restartMaxRetries).toBe(5);
+        expect(h.RestartPolicy).toEqual({ Name: "unless-stopped", MaximumRetryCount: 0 });
+        expect(c.restartPolicy).toBe("unless-stopped");
         const bindings = Object.entries(h.PortBindings).flatMap(([port, list]) => list.map((b) => ({ port, ...b })));
         expect(bindings).toEqual(c.ports.map((p) => ({ port: `${p.internal}/tcp`, HostIp: p.ip, HostPort: String(p.external) })));
         for (const b of bindings) expect(b.HostIp).toBe(bindAddress);

@@ -11,7 +11,9 @@ const scripts = Object.keys((JSON.parse(fs.readFileSync(path.join(ROOT, "package
 function npmRunsIn(text: string): { name: string; line: number }[] {
     return text
         .split("\n")
-        .flatMap((line, i) => [...line.matchAll(/\bnpm run ([A-Za-z0-9:_-]+)/g)].map((m) => ({ name: m[1], line: i + 1 })));
+        .flatMap((line, i) =>
+            [...line.matchAll(/\bnpm run (?:-{1,2}[a-z-]+\s+)*([A-Za-z0-9:_][A-Za-z0-9:_-]*)/g)].map((m) => ({ name: m[1], line: i + 1 })),
+        );
 }
 
 /** Every project file a README command runs (`bash scripts/x.sh`, `ts-node scripts/x.ts`). */
@@ -20,10 +22,11 @@ function scriptFilesIn(text: string): string[] {
 }
 
 test("the extraction finds npm run commands (a guard on the regex)", () => {
-    expect(npmRunsIn("run `npm run up -- --diff`, then\nnpm run test:unit and (npm run down)")).toEqual([
+    expect(npmRunsIn("run `npm run up -- --diff`, then\nnpm run test:unit and (npm run down)\nnpm run -s pulumi -- stack output")).toEqual([
         { name: "up", line: 1 },
         { name: "test:unit", line: 2 },
         { name: "down", line: 2 },
+        { name: "pulumi", line: 3 },
     ]);
 });
 
