@@ -1,4 +1,13 @@
-// rig/: the live rig the tests and the bench run the lab on: the harness (the spec as docker CLI calls), a swarm-mode lab's services, and a swarm of dind nodes on one machine.
+// rig/: the live rig the tests and the bench run the lab on: the harness (the spec as docker CLI calls), a swarm-mode lab's services, a swarm of dind nodes on one machine, and engines of other versions in node containers.
+export {
+    ENGINE_IMAGES,
+    ENGINE_NODE_LABEL,
+    type EngineNode,
+    type EngineNodeOptions,
+    type EngineStorage,
+    removeEngineNodes,
+    startEngineNode,
+} from "./engineNodes";
 export {
     enginePlatform,
     type LiveLab,

@@ -23,7 +23,7 @@ export const DIND_IMAGE = "docker-lab-offline/dind:bookworm";
  * What a node needs to run dockerd without `--privileged`, which some hosts refuse. SYS_PTRACE lets its runc
  * enter the app's non-root container, as every healthcheck does (README: Swarm mode, More than one machine).
  */
-export const DIND_RUN_FLAGS: readonly string[] = [
+export const DIND_CAPABILITY_FLAGS: readonly string[] = [
     "--cap-add",
     "SYS_ADMIN",
     "--cap-add",
@@ -36,9 +36,10 @@ export const DIND_RUN_FLAGS: readonly string[] = [
     "apparmor=unconfined",
     "-v",
     "/sys/fs/cgroup:/sys/fs/cgroup:rw",
-    "--tmpfs",
-    "/var/lib/docker:exec",
 ];
+
+/** A swarm node's flags: the capabilities, and its engine's data on a tmpfs (dockerd --storage-driver vfs). */
+export const DIND_RUN_FLAGS: readonly string[] = [...DIND_CAPABILITY_FLAGS, "--tmpfs", "/var/lib/docker:exec"];
 
 export interface SwarmNodesOptions {
     /** 127.0.0.1 port that publishes the manager's engine (its tcp 2375). Required. */
@@ -123,7 +124,7 @@ async function nodeDockerOk(name: string, args: string[], action: string): Promi
 }
 
 /** Waits until the dockerd inside container `name` answers; throws with its last log lines if it stops or times out. */
-async function waitForDockerd(name: string, timeoutSeconds: number): Promise<void> {
+export async function waitForDockerd(name: string, timeoutSeconds: number): Promise<void> {
     const deadline = Date.now() + timeoutSeconds * 1000;
     for (;;) {
         const info = await nodeDocker(name, ["version", "--format", "{{.Server.Version}}"], 20_000);

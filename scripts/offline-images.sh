@@ -3,10 +3,13 @@
 # (no Docker registry is reachable): a Node.js base image and a registry:2 stand-in that runs
 # as the non-root user registry (65532:65532). Each image is skipped when it already exists
 # and is current (an outdated one, e.g. a registry image that runs as root, is rebuilt). Usage:
-#   scripts/offline-images.sh [--self-test] [--print-mirror] [--with-dind]
+#   scripts/offline-images.sh [--self-test] [--print-mirror] [--with-dind] [--with-engines]
 # --print-mirror prints the Debian mirror debootstrap would use, and exits (no docker, no root).
 # --with-dind (or LAB_OFFLINE_DIND=1) also builds the Swarm node image (Debian's dockerd, ~400 MB)
 #      that the three-node live test runs its nodes from; a learner's run does not need it.
+# --with-engines (or LAB_OFFLINE_ENGINES=1) also builds the node images of Docker 26.1 (Debian trixie),
+#      28.5 (sid) and 29 (built once with Go from the moby module), for the engines e2e test
+#      (scripts/offline-engines.sh, which names their variables; ~850 MB, a cold build takes minutes).
 # Env: LAB_OFFLINE_NODE_IMAGE, LAB_OFFLINE_REGISTRY_IMAGE, LAB_OFFLINE_DIND_IMAGE (tags),
 #      LAB_DEBIAN_MIRROR (default: the first deb source of this machine's apt sources with bookworm
 #      main), LAB_APT_ETC (apt config dir to read them from, default /etc/apt), LAB_SELFTEST_PORT
@@ -36,15 +39,17 @@ SELFTEST_TAG="localhost:${SELFTEST_PORT}/selftest:1"
 HARDENED_RUN=(--read-only --tmpfs /tmp:rw,noexec,nosuid,size=16m --cap-drop ALL
   --security-opt no-new-privileges:true --memory 256m --memory-swap 256m --cpu-shares 512)
 
-USAGE="usage: $0 [--self-test] [--print-mirror] [--with-dind]"
+USAGE="usage: $0 [--self-test] [--print-mirror] [--with-dind] [--with-engines]"
 SELF_TEST=0; PRINT_MIRROR=0
 WITH_DIND=0; [[ "${LAB_OFFLINE_DIND:-0}" == 1 ]] && WITH_DIND=1
+WITH_ENGINES=0; [[ "${LAB_OFFLINE_ENGINES:-0}" == 1 ]] && WITH_ENGINES=1
 for arg in "$@"; do
   case "$arg" in
     --self-test) SELF_TEST=1 ;;
     --print-mirror) PRINT_MIRROR=1 ;;
     --with-dind) WITH_DIND=1 ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --with-engines) WITH_ENGINES=1 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "offline-images.sh: ERROR: unknown argument '$arg'; $USAGE" >&2; exit 2 ;;
   esac
 done
@@ -189,6 +194,13 @@ if (( WITH_DIND )); then
   fi
 fi
 
+BUILD_TRIXIE=0; BUILD_SID=0
+if (( WITH_ENGINES )); then
+  # shellcheck source=scripts/offline-engines.sh
+  source "$(dirname "${BASH_SOURCE[0]}")/offline-engines.sh"
+  engines_plan
+fi
+
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/docker-lab-offline.XXXXXX")"
 
 # Host tools. apt-get update runs at most once, and only if something is missing.
@@ -207,7 +219,7 @@ apt_install() {
     || die "apt-get install $* failed; see apt output above"
 }
 need=()
-if (( BUILD_NODE || BUILD_DIND )); then
+if (( BUILD_NODE || BUILD_DIND || BUILD_TRIXIE || BUILD_SID )); then
   command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
   # debootstrap verifies the Release signature with this keyring.
   [[ -f /usr/share/keyrings/debian-archive-keyring.gpg ]] || need+=(debian-archive-keyring)
@@ -236,17 +248,17 @@ pkg_file() {
 }
 
 # ---------------------------------------------------------------- node image
-# debootstrap $SUITE minbase with packages $2 (comma-separated) into $1, then trim it to a runtime
-# rootfs and check that it holds the commands $3.. (space-separated words).
+# debootstrap $SUITE (or $BOOTSTRAP_SUITE from $BOOTSTRAP_MIRROR) minbase with packages $2 (comma-separated)
+# into $1, then trim it to a runtime rootfs and check that it holds the commands $3.. (space-separated words).
 debootstrap_trimmed() {
-  local root="$1" include="$2"; shift 2
+  local root="$1" include="$2" suite="${BOOTSTRAP_SUITE:-$SUITE}" mirror="${BOOTSTRAP_MIRROR:-}"; shift 2
   [[ $EUID -eq 0 ]] || die "debootstrap needs root; re-run with sudo"
-  resolve_mirror
-  step "debootstrap $SUITE minbase + $include from $MIRROR"
-  if ! debootstrap --variant=minbase --include="$include" "$SUITE" "$root" "$MIRROR" >"$WORK/debootstrap.log" 2>&1; then
+  [[ -n "$mirror" ]] || { resolve_mirror; mirror="$MIRROR"; }
+  step "debootstrap $suite minbase + $include from $mirror"
+  if ! debootstrap --variant=minbase --include="$include" "$suite" "$root" "$mirror" >"$WORK/debootstrap.log" 2>&1; then
     tail -n 30 "$WORK/debootstrap.log" >&2
     [[ -f "$root/debootstrap/debootstrap.log" ]] && tail -n 30 "$root/debootstrap/debootstrap.log" >&2
-    die "debootstrap failed (log above); check access to $MIRROR"
+    die "debootstrap failed (log above); check access to $mirror"
   fi
 
   step "trim rootfs ($(du -sm "$root" | cut -f1) MB before)"
@@ -380,34 +392,43 @@ step "ok $REGISTRY_IMAGE: ${v##* }, user $(docker image inspect -f '{{.Config.Us
 # test (rig/swarmNodes.ts). Run it with --cap-add SYS_ADMIN --cap-add NET_ADMIN, seccomp and
 # apparmor unconfined, -v /sys/fs/cgroup:/sys/fs/cgroup:rw and --tmpfs /var/lib/docker:exec; its
 # arguments go to dockerd (e.g. --insecure-registry ADDR -H unix:///var/run/docker.sock -H tcp://0.0.0.0:2375).
-build_dind() {
-  local root="$WORK/dind-rootfs"
-  debootstrap_trimmed "$root" docker.io,iptables,ca-certificates,iproute2,procps \
-    sh dockerd docker containerd runc iptables iptables-legacy ip
-  # vfs: overlay2 cannot sit on the tmpfs the node's /var/lib/docker lives on. The iptables
-  # backend follows what the host kernel accepts (nf_tables, else legacy).
-  cat >"$root/usr/local/bin/dind-entrypoint" <<'EOF'
+# Makes rootfs $1 a dind node and imports it as image $2 (VERSION_LABEL $3), then removes the rootfs:
+# its entrypoint runs dockerd with the words $4 (e.g. --storage-driver vfs) before the container's
+# arguments. The iptables backend follows what the host kernel accepts (nf_tables, else legacy).
+import_dind() {
+  local root="$1" image="$2" version="$3" dockerd_args="$4"
+  {
+    cat <<'EOF'
 #!/bin/sh
-# docker-lab Swarm node: Debian's dockerd on the vfs storage driver, with the arguments given.
+# docker-lab dind node: this image's dockerd with the arguments given.
 set -e
 rm -f /var/run/docker.pid /var/run/docker/containerd/containerd.pid
 if ! iptables -nL >/dev/null 2>&1 && iptables-legacy -nL >/dev/null 2>&1; then
   update-alternatives --quiet --set iptables /usr/sbin/iptables-legacy
   update-alternatives --quiet --set ip6tables /usr/sbin/ip6tables-legacy
 fi
-exec dockerd --storage-driver vfs "$@"
 EOF
+    echo "exec dockerd ${dockerd_args:+$dockerd_args }\"\$@\""
+  } >"$root/usr/local/bin/dind-entrypoint"
   chmod 755 "$root/usr/local/bin/dind-entrypoint"
 
-  step "docker import -> $DIND_IMAGE ($(du -sm "$root" | cut -f1) MB rootfs)"
+  step "docker import -> $image ($(du -sm "$root" | cut -f1) MB rootfs)"
   tar -C "$root" --numeric-owner -c . | docker import \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'VOLUME /var/lib/docker' \
     --change 'EXPOSE 2375' \
     --change 'ENTRYPOINT ["/usr/local/bin/dind-entrypoint"]' \
-    --change "LABEL $VERSION_LABEL=$DIND_IMAGE_VERSION" \
-    - "$DIND_IMAGE" >/dev/null || die "docker import of $DIND_IMAGE failed; check 'docker info' and free disk space"
+    --change "LABEL $VERSION_LABEL=$version" \
+    - "$image" >/dev/null || die "docker import of $image failed; check 'docker info' and free disk space"
   rm -rf --one-file-system "$root"
+}
+
+build_dind() {
+  local root="$WORK/dind-rootfs"
+  debootstrap_trimmed "$root" docker.io,iptables,ca-certificates,iproute2,procps \
+    sh dockerd docker containerd runc iptables iptables-legacy ip
+  # vfs: overlay2 cannot sit on the tmpfs the node's /var/lib/docker lives on.
+  import_dind "$root" "$DIND_IMAGE" "$DIND_IMAGE_VERSION" "--storage-driver vfs"
 }
 
 if (( WITH_DIND )); then
@@ -420,6 +441,9 @@ if (( WITH_DIND )); then
     || die "$DIND_IMAGE cannot run dockerd; remove it (docker image rm $DIND_IMAGE) and re-run with --with-dind"
   step "ok $DIND_IMAGE: ${v%%,*}, $(size_mb "$DIND_IMAGE")"
 fi
+
+# ---------------------------------------------------------------- engine node images
+(( WITH_ENGINES )) && build_engines
 
 # ---------------------------------------------------------------- self-test
 if (( SELF_TEST )); then

@@ -109,8 +109,15 @@ export interface E2eProject {
     remove(): void;
 }
 
-/** A project copy for stack `stack`, its folder named from `prefix`; npm runs are killed after `npmTimeoutMs` (default 280 s). */
-export function e2eProject(stack: string, prefix: string, npmTimeoutMs?: number): E2eProject {
+/** `file args` started under `prefix` (its first word the command) when there is one. */
+const withPrefix = (prefix: string[], file: string, args: string[]): [string, string[]] =>
+    prefix.length ? [prefix[0], [...prefix.slice(1), file, ...args]] : [file, args];
+
+/**
+ * A project copy for stack `stack`, its folder named from `prefix`; npm runs are killed after `npmTimeoutMs` (default 280 s).
+ * `npmPrefix` gives a command the npm runs start under, e.g. `nsenter --net=…` to run them in an engine node's network.
+ */
+export function e2eProject(stack: string, prefix: string, npmTimeoutMs?: number, npmPrefix: () => string[] = () => []): E2eProject {
     const cli = findPulumi(process.env);
     const base = copyEnv(process.env);
     const pulumiEnv = copyPulumiEnv(base, cli.env);
@@ -125,7 +132,7 @@ export function e2eProject(stack: string, prefix: string, npmTimeoutMs?: number)
             dir = copyProject(prefix);
         },
         npm: (script, args = [], extraEnv = {}, options = {}) =>
-            runCommand("npm", ["run", script, ...(args.length ? ["--", ...args] : [])], {
+            runCommand(...withPrefix(npmPrefix(), "npm", ["run", script, ...(args.length ? ["--", ...args] : [])]), {
                 cwd: dir,
                 env: { ...base, LAB_STACK: stack, ...extraEnv },
                 shownEnv: shown({ LAB_STACK: stack, ...extraEnv }).join(" "),

@@ -2,6 +2,7 @@ import * as path from "node:path";
 import type { LabConfig } from "../../lab";
 import { finding } from "./findings";
 import { oneLine } from "./format";
+import { checkStore } from "./store";
 import type { DoctorFinding, DoctorProbes } from "./types";
 
 /** The Docker engine: which one the lab will use (config, DOCKER_HOST, the docker context, the usual sockets), whether it answers, and its version. */
@@ -180,6 +181,7 @@ export async function checkEngine(probes: DoctorProbes, config: LabConfig): Prom
             ),
         );
     }
+    findings.push(...(await checkStore(probes, target.env)));
 
     // The lab's Docker provider reads dockerHost or DOCKER_HOST (or DOCKER_CONTEXT), not the CLI's
     // current context: with a context elsewhere it would talk to the platform default socket.

@@ -43,6 +43,7 @@ describe("doctor: everything fine", () => {
             "state.lock",
             "engine.endpoint",
             "engine.version",
+            "engine.store",
             "ports.ok",
             "disk.free",
             "images.baseImage",

@@ -70,6 +70,8 @@ export interface FakeWorld {
     };
     /** The engine's kernel release (docker info {{.KernelVersion}}). */
     kernel: string;
+    /** The engine's storage driver and DriverStatus (docker info {{.Driver}} and {{json .DriverStatus}}); null: docker info fails. */
+    store: { driver: string; status: string[][] } | null;
 }
 
 export interface Call {
@@ -105,6 +107,13 @@ export function world(overrides: Partial<FakeWorld> = {}): FakeWorld {
         processes: {},
         swarm: { state: "inactive", manager: false, nodes: [], services: [] },
         kernel: "6.1.0-18-amd64",
+        store: {
+            driver: "overlay2",
+            status: [
+                ["Backing Filesystem", "extfs"],
+                ["Supports d_type", "true"],
+            ],
+        },
         ...overrides,
     };
 }
@@ -144,6 +153,9 @@ export function fake(w: FakeWorld) {
                 case "info":
                     if (args.join(" ").includes(".Swarm.")) return ok(`${w.swarm.state} ${w.swarm.manager}`);
                     if (args.join(" ").includes(".KernelVersion")) return ok(w.kernel);
+                    if (args.join(" ").includes(".DriverStatus")) {
+                        return w.store ? ok(`${w.store.driver}|${JSON.stringify(w.store.status)}`) : fail("error during connect: EOF");
+                    }
                     return ok(w.rootDir);
                 case "node":
                     if (args[1] !== "ls") break;
