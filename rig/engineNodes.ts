@@ -113,6 +113,18 @@ export async function startEngineNode(opts: EngineNodeOptions): Promise<EngineNo
 }
 
 /**
+ * Restarts the node's engine as a reboot does: dockerd gets SIGTERM and stops every container, then
+ * starts again on the same data (a node on a volume; a tmpfs would lose it). Returns the node with its
+ * new network namespace (the node's pid changed).
+ */
+export async function restartEngineNode(node: EngineNode, readyTimeoutSeconds = 90): Promise<EngineNode> {
+    await dockerOk(["restart", node.name], `restarting engine node ${node.name}`);
+    await waitForDockerd(node.name, readyTimeoutSeconds);
+    const pid = (await dockerOk(["inspect", "--format", "{{.State.Pid}}", node.name], "reading the node's pid")).trim();
+    return { ...node, netns: `/proc/${pid}/ns/net` };
+}
+
+/**
  * Removes the node containers, volumes and networks of run `runId`, or of every run when none is given
  * (an interrupted run's leftovers). Never throws; returns the counts.
  */

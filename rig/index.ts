@@ -6,6 +6,7 @@ export {
     type EngineNodeOptions,
     type EngineStorage,
     removeEngineNodes,
+    restartEngineNode,
     startEngineNode,
 } from "./engineNodes";
 export {

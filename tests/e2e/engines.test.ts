@@ -2,10 +2,18 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { OFFLINE_IMAGES } from "../../lab";
-import { ENGINE_IMAGES, type EngineNode, type EngineNodeOptions, leftovers, removeEngineNodes, startEngineNode } from "../../rig";
+import {
+    ENGINE_IMAGES,
+    type EngineNode,
+    type EngineNodeOptions,
+    leftovers,
+    removeEngineNodes,
+    restartEngineNode,
+    startEngineNode,
+} from "../../rig";
 import { labSpec } from "../helpers/specs";
 import { e2eGate } from "./gate";
-import { describeRun, expectOutput, expectSuccess } from "./processes";
+import { describeRun, expectOutput, expectSuccess, runCommand, sleep } from "./processes";
 import { e2eProject, jsonOf } from "./project";
 
 // The engines learners run: the one-learner lab, by the REAL `npm run up`, on Docker 26.1 (Debian
@@ -14,7 +22,8 @@ import { e2eProject, jsonOf } from "./project";
 // after another. The node's API is published on 127.0.0.1:55120; npm runs in the node's network
 // namespace (nsenter), where the engine is tcp://127.0.0.1:2375 (dockerHost) and the lab's default
 // ports 8080, 8081 and 5000 meet nothing of this machine. Per engine: the doctor names the image
-// store, a cold up passes every check, a second up changes nothing, down leaves nothing; the node
+// store, a cold up passes every check, a second up changes nothing; on a volume, the engine restarts
+// (as a laptop reboots) and the lab runs and verifies again with no command; down leaves nothing; the node
 // goes, pass or fail. Durations are logged, never asserted.
 // Run it under the engine lock: CI=true flock /tmp/docker-lab-engine.lock npx jest --selectProjects e2e -- tests/e2e/engines.test.ts
 
@@ -24,6 +33,8 @@ const STEP_TIMEOUT = 600_000;
 /** The checks' outputs of each engine, to compare the stores by (README: Troubleshooting). */
 const ARTIFACTS = path.join(__dirname, "..", "..", "artifacts", "engines");
 const NOTHING = { containers: [], networks: [], volumes: [], images: [], tags: [] };
+/** How long the lab may take to be healthy again after its engine restarted. */
+const BACK_WITHIN_MS = 180_000;
 
 interface EngineRun extends Pick<EngineNodeOptions, "image" | "storage" | "dockerdArgs" | "env"> {
     id: string;
@@ -182,6 +193,50 @@ engines("e2e: the one-learner lab on the engines learners run, through dockerHos
                 // One difference the doctor names, seen on the engine itself: only the classic store's push prints Preparing.
                 const push = verify.checks.find((c: { result: { id: string } }) => c.result.id === "01.01-tag-push-pull").result.stdout;
                 expect(/: Preparing$/m.test(push)).toBe(!run.containerd);
+            },
+            STEP_TIMEOUT,
+        );
+
+        /** The lab's containers on the node's engine: name → id and status. */
+        async function labContainers(): Promise<{ ids: Record<string, string>; statuses: string[] }> {
+            const listed = expectSuccess(
+                await runCommand(
+                    "docker",
+                    ["ps", "--all", "--filter", `label=docker-lab.instance=${spec.instance}`, "--format", "{{.Names}}|{{.ID}}|{{.Status}}"],
+                    { cwd: project.dir, env: { ...process.env, DOCKER_HOST: node!.host } as Record<string, string> },
+                ),
+            );
+            const rows = listed.stdout
+                .split("\n")
+                .filter(Boolean)
+                .map((line) => line.split("|"));
+            return {
+                ids: Object.fromEntries(rows.map(([name, id]) => [name, id])),
+                statuses: rows.map(([name, , status]) => `${name}: ${status}`),
+            };
+        }
+
+        // A node on a tmpfs would lose the engine's data on a restart, which no laptop's disk does.
+        (run.storage === "volume" ? test : test.skip)(
+            "the engine restarts (as a laptop reboots): with no command, the registry and every replica run again, verify passes, up changes nothing",
+            async () => {
+                const before = await labContainers();
+                expect(Object.keys(before.ids)).toHaveLength(1 + spec.appUrls.length);
+                node = await timed("engine restart", () => restartEngineNode(node!));
+                const back = await timed("lab healthy again", async () => {
+                    const deadline = Date.now() + BACK_WITHIN_MS;
+                    for (;;) {
+                        const now = await labContainers();
+                        if (now.statuses.every((s) => s.includes("(healthy)"))) return now;
+                        if (Date.now() > deadline) throw new Error(`the lab was not healthy again: ${now.statuses.join("; ")}`);
+                        await sleep(1000);
+                    }
+                });
+                expect(back.ids).toEqual(before.ids); // the same containers, started again by the engine
+                const verify = expectSuccess(await project.npm("verify", ["--no-report"]));
+                const [, passed] = expectOutput(verify, /^(\d+) passed, 0 failed /m);
+                expect(Number(passed)).toBe(spec.checks.length);
+                expectSuccess(await timed("up after restart", () => project.npm("up", ["--expect-no-changes"])));
             },
             STEP_TIMEOUT,
         );

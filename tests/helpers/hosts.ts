@@ -73,3 +73,15 @@ export function isPrivateAddress(host: string): boolean {
 export function isEnginePackageName(mention: HostMention): boolean {
     return mention.host === "docker.io" && mention.token.toLowerCase() === "docker.io";
 }
+
+/** The Go modules' source host, built from its labels like the test's names. */
+const GO_MODULE_HOST = ["github", "com"].join(".");
+
+/**
+ * A Go module path as `go install` takes it (`<host>/<owner>/<repo>[/vN]`, no scheme) on the modules'
+ * source host: an identifier that go resolves through the machine's GOPROXY, not an address the
+ * repository reaches; a registry or mirror host never takes this form.
+ */
+export function isGoModulePath(mention: HostMention): boolean {
+    return mention.host === GO_MODULE_HOST && /^[^/:]+\/[\w.-]+\/[\w.-]+(\/v\d+)?$/.test(mention.token);
+}

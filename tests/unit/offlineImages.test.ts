@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { hostsIn, isEnginePackageName, isLoopback } from "../helpers/hosts";
+import { hostsIn, isEnginePackageName, isGoModulePath, isLoopback } from "../helpers/hosts";
 
 // scripts/offline-images.sh takes debootstrap's Debian mirror from LAB_DEBIAN_MIRROR, else from the
 // machine's apt sources (LAB_APT_ETC stands in for /etc/apt here). --print-mirror only reads files:
@@ -126,7 +126,7 @@ test("the scripts name no URL or host but this machine's: the mirror comes from 
     expect(hostsIn(`deb [arch=amd64] ${MAIN} bookworm main`).map((m) => m.host)).toEqual([new URL(MAIN).hostname]);
     const named = scripts.flatMap((file) =>
         hostsIn(fs.readFileSync(path.join(root, file), "utf8"))
-            .filter((m) => !isLoopback(m.host) && !isEnginePackageName(m))
+            .filter((m) => !isLoopback(m.host) && !isEnginePackageName(m) && !isGoModulePath(m))
             .map((m) => `${file}:${m.line} ${m.token}`),
     );
     expect(named).toEqual([]);
