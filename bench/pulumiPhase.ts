@@ -1,7 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { performance } from "node:perf_hooks";
 import { type LabSpec, shellQuote } from "../lab";
 import { teardownLab } from "../rig";
+import { type LabDamage, labDamage } from "../tools/labGuard";
 import { copyProject, removeProjectCopy } from "../tools/projectCopy";
 import { copyEnv } from "../tools/projectCopyEnv";
 import { DEFAULT_PASSPHRASE } from "../tools/pulumiCli";
@@ -46,12 +48,21 @@ export function shimScript(toolchain: Pick<PulumiToolchain, "pulumi" | "env">): 
 /** One `npm run up|down`: its parts, and what the CLI printed at the end. */
 export interface LabCommandRun extends CommandSplit, CliSummary {}
 
+/** The lab guard (what `npm run up` asks the engine before each update) on the deployed lab, timed in-process. */
+export interface GuardRun {
+    ms: number;
+    /** What it found broken: nothing, on the whole lab a no-op up leaves. */
+    damage: LabDamage[];
+}
+
 /** One run of the Pulumi phase. */
 export interface PulumiRun {
     cold: LabCommandRun;
     /** The cold `pulumi up`'s critical path, or why it could not be read. */
     path: CriticalPath | { error: string };
     noop: LabCommandRun;
+    /** The lab guard right after the no-op up. */
+    guard: GuardRun;
     change: LabCommandRun;
     down: LabCommandRun;
 }
@@ -106,7 +117,7 @@ export class PulumiBench {
         this.appJsOriginal = fs.readFileSync(this.appJs, "utf8");
     }
 
-    /** Copies the project and writes the shim. `spec` is the stack's lab, for the labelled clean-up. */
+    /** Copies the project and writes the shim. `spec` is the stack's lab, for the lab guard and the labelled clean-up. */
     static open(toolchain: PulumiToolchain, spec: LabSpec, options: PulumiBenchOptions = {}): PulumiBench {
         // The caller's environment without anything that would pick another backend, stack or passphrase.
         const baseEnv = copyEnv(process.env, ["PULUMI_DEBUG_COMMANDS", CALL_LOG_ENV]);
@@ -192,6 +203,8 @@ export class PulumiBench {
 
         const noop = (await this.npm("up")).run;
         log(`pulumi run ${n}: no-op npm run up ${secs(noop.totalMs)} (pulumi up ${secs(noop.mainMs)}, ${noop.resources ?? "?"})`);
+        const guard = await this.guard();
+        log(`pulumi run ${n}: lab guard ${secs(guard.ms)} (${guard.damage.length} broken)`);
 
         const sep = this.appJsOriginal.endsWith("\n") ? "" : "\n";
         fs.writeFileSync(this.appJs, `${this.appJsOriginal}${sep}// bench: one-line change ${n} (${new Date().toISOString()})\n`);
@@ -203,7 +216,14 @@ export class PulumiBench {
         const down = await this.down();
         log(`pulumi run ${n}: npm run down ${secs(down.totalMs)} (pulumi destroy ${secs(down.mainMs)}, ${down.resources ?? "?"})`);
         await this.removeStack();
-        return { cold: cold.run, path: coldPath, noop, change, down };
+        return { cold: cold.run, path: coldPath, noop, guard, change, down };
+    }
+
+    /** `labDamage` on the stack's lab, as `npm run up` runs it before the update: its time and what it found. */
+    async guard(): Promise<GuardRun> {
+        const start = performance.now();
+        const damage = await labDamage(this.spec);
+        return { ms: performance.now() - start, damage };
     }
 
     /** `pulumi stack init` of the stack and its config; from then on `close` destroys it. */

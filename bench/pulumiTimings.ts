@@ -32,20 +32,28 @@ export function parseCallLog(text: string): PulumiCall[] {
     return calls;
 }
 
-/** One `npm run up|down`, split at its pulumi calls. beforeMs + pulumiMs + afterMs = totalMs. */
+/**
+ * One `npm run up|down`, split at its pulumi calls: beforeMs + selectMs + betweenMs + mainMs + afterMs = totalMs.
+ * pulumiMs is the time any pulumi call ran, so it also counts the calls inside the between and after parts.
+ */
 export interface CommandSplit {
     totalMs: number;
-    /** Start to the first pulumi call: npm and ts-node start, and for `up` the doctor's preflight. */
+    /** Start to the first pulumi call: npm and ts-node start. */
     beforeMs: number;
-    /** First pulumi call's start to the end of the main one (stack select, then up or destroy). */
-    pulumiMs: number;
-    /** `pulumi stack select --create`. */
+    /** `pulumi stack select --create`, the calls before the main one. */
     selectMs: number;
+    /** From the first pulumi call to the main one, less the selects: for `up` the preflight, the lab guard and any healing. */
+    betweenMs: number;
     /** The main call alone: `pulumi up` or `pulumi destroy`, process start to exit. */
     mainMs: number;
-    /** After the main call: for `up`, verify (every check again and the lab report). */
+    /** The main call's end to the exit: for `up` the stack export and the report (only the checks the update did not run). */
     afterMs: number;
+    /** Pulumi's own time: while any logged call ran (select, refresh, up or destroy, export); the sum of their durations when they run one after another. */
+    pulumiMs: number;
 }
+
+/** A call's start to its end; nothing for one whose end was not logged. */
+const callMs = (c: PulumiCall) => (c.endMs ?? c.startMs) - c.startMs;
 
 /**
  * Splits one command run (`spawnMs` to `exitMs`, ms since the epoch) at the pulumi calls it made.
@@ -57,14 +65,28 @@ export function splitCommand(spawnMs: number, exitMs: number, calls: PulumiCall[
     if (mainCall.endMs === undefined) throw new Error(`"pulumi ${main}" started but its end was not logged`);
     const first = calls[0];
     const selects = calls.filter((c) => c.command.startsWith("stack select") && c.startMs <= mainCall.startMs);
+    const selectMs = selects.reduce((sum, c) => sum + callMs(c), 0);
     return {
         totalMs: exitMs - spawnMs,
         beforeMs: first.startMs - spawnMs,
-        pulumiMs: mainCall.endMs - first.startMs,
-        selectMs: selects.reduce((sum, c) => sum + ((c.endMs ?? c.startMs) - c.startMs), 0),
+        selectMs,
+        betweenMs: mainCall.startMs - first.startMs - selectMs,
         mainMs: mainCall.endMs - mainCall.startMs,
         afterMs: exitMs - mainCall.endMs,
+        pulumiMs: timeCovered(calls),
     };
+}
+
+/** The time at least one of the calls ran: a call inside another (a pulumi a plugin runs) is not counted twice. */
+function timeCovered(calls: PulumiCall[]): number {
+    let covered = 0;
+    let reached = Number.NEGATIVE_INFINITY;
+    for (const c of [...calls].sort((a, b) => a.startMs - b.startMs)) {
+        const end = c.endMs ?? c.startMs;
+        covered += Math.max(0, end - Math.max(c.startMs, reached));
+        reached = Math.max(reached, end);
+    }
+    return covered;
 }
 
 /** What the CLI printed at the end of an update or destroy. */

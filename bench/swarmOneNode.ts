@@ -103,11 +103,11 @@ export function swarmOneNodeNa(
 /** One `npm run up|down` of the phase. */
 export interface SwarmCommand {
     totalMs: number;
-    /** Before the first pulumi call (npm, ts-node and, for up, the doctor's preflight). */
+    /** Before the main pulumi call: npm, ts-node, `pulumi stack select` and, for up, the doctor's preflight and the lab guard. */
     beforeMs: number;
     /** `pulumi up` (which waits until the service has converged) or `pulumi destroy`. */
     mainMs: number;
-    /** After it: for up, verify (every lesson check and the report). */
+    /** After it: for up, `pulumi stack export` and the report (only the checks the update did not run). */
     afterMs: number;
     /** The CLI's Resources: line, e.g. "20 created". */
     resources?: string;
@@ -138,9 +138,10 @@ export function failureLine(error: string): string {
     return [...lines].reverse().find((l) => /^error:/i.test(l)) ?? lines[lines.length - 1] ?? "";
 }
 
-const command = (run: LabCommandRun): SwarmCommand => ({
+/** A command's parts as the swarm rows show them: before + main + after = total. */
+export const swarmCommandOf = (run: LabCommandRun): SwarmCommand => ({
     totalMs: run.totalMs,
-    beforeMs: run.beforeMs,
+    beforeMs: run.beforeMs + run.selectMs + run.betweenMs,
     mainMs: run.mainMs,
     afterMs: run.afterMs,
     resources: run.resources,
@@ -245,11 +246,11 @@ export async function swarmOneNodeBench(toolchain: PulumiToolchain | { missing: 
         await bench.initStack();
 
         const cold = await polled(url, () => bench!.up());
-        r.cold = { ...command(cold.value), polls: summarizePolls(cold.polls, cold.started, VERSIONS.before) };
+        r.cold = { ...swarmCommandOf(cold.value), polls: summarizePolls(cold.polls, cold.started, VERSIONS.before) };
         log(`swarm: cold npm run up ${secs(cold.value.totalMs)} (pulumi up ${secs(cold.value.mainMs)}, ${cold.value.resources ?? "?"})`);
 
         const noop = await bench.up();
-        r.noop = command(noop);
+        r.noop = swarmCommandOf(noop);
         log(`swarm: no-op npm run up ${secs(noop.totalMs)} (${noop.resources ?? "?"})`);
 
         const pkg = path.join(bench.copy, "app", "package.json");
@@ -259,13 +260,13 @@ export async function swarmOneNodeBench(toolchain: PulumiToolchain | { missing: 
         fs.writeFileSync(pkg, changed);
         const update = await polled(url, () => bench!.up());
         const updatePolls = summarizePolls(update.polls, update.started, VERSIONS.after);
-        r.update = { ...command(update.value), polls: updatePolls };
+        r.update = { ...swarmCommandOf(update.value), polls: updatePolls };
         log(
             `swarm: rolling update ${secs(update.value.totalMs)}; ${updatePolls.unanswered}/${updatePolls.polls} polls unanswered, longest gap ${secs(updatePolls.longestGapMs)}`,
         );
 
         const down = await bench.down();
-        r.down = command(down);
+        r.down = swarmCommandOf(down);
         const left = Object.entries(await swarmLeftovers(spec)).flatMap(([kind, names]) => names.map((n) => `${kind}: ${n}`));
         r.leftAfterDown = left;
         log(`swarm: npm run down ${secs(down.totalMs)}${left.length ? `; LEFT ${left.join(", ")}` : ""}`);

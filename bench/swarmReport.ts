@@ -36,13 +36,16 @@ export function swarmOneNodeRows(phase: SwarmOneNodePhase): string[][] {
         value === undefined ? [figure, missing, ""] : [figure, ...cells(value)];
     const { cold, noop, update, down } = r;
     return [
-        row("cold npm run up, until converged and verified", cold, (c) => [secs(c.totalMs), parts(c, "pulumi up", "verify")]),
+        row("cold npm run up, until converged and verified", cold, (c) => [secs(c.totalMs), parts(c, "pulumi up", "export, report")]),
         row("  the app first answered (from the start of the up)", cold, (c) => [
             answered(c.polls.firstAnswerMs),
             "pulumi up returns once the service has converged",
         ]),
-        row("no-op npm run up", noop, (c) => [secs(c.totalMs), parts(c, "pulumi up", "verify")]),
-        row("rolling update: npm run up after a one-line app change", update, (c) => [secs(c.totalMs), parts(c, "pulumi up", "verify")]),
+        row("no-op npm run up", noop, (c) => [secs(c.totalMs), parts(c, "pulumi up", "export, report")]),
+        row("rolling update: npm run up after a one-line app change", update, (c) => [
+            secs(c.totalMs),
+            parts(c, "pulumi up", "export, report"),
+        ]),
         row(`  version ${VERSIONS.after} first answered (from the start of the up)`, update, (c) => [answered(c.polls.firstAnswerMs), ""]),
         row(`  polls of the app (every ~${POLL_MS} ms) with no answer`, update, (c) => [
             `${c.polls.unanswered} of ${c.polls.polls}`,

@@ -9,6 +9,7 @@ import {
     type SwarmOneNode,
     summarizePolls,
     swarmBenchSpec,
+    swarmCommandOf,
     swarmOneNodeNa,
 } from "../../../bench/swarmOneNode";
 import { ONE_NODE_GAP_NOTE, swarmOneNodeRows, swarmReport } from "../../../bench/swarmReport";
@@ -117,16 +118,31 @@ const measured = {
 } satisfies SwarmOneNode;
 
 describe("the one-node rows", () => {
+    test("a command's part before pulumi up holds npm, ts-node, stack select, the preflight and the lab guard: the three parts add up", () => {
+        const run = { totalMs: 20_000, beforeMs: 3000, selectMs: 500, betweenMs: 2500, mainMs: 5000, afterMs: 9000, pulumiMs: 6500 };
+        expect(swarmCommandOf({ ...run, resources: "20 unchanged" })).toEqual({
+            totalMs: 20_000,
+            beforeMs: 6000,
+            mainMs: 5000,
+            afterMs: 9000,
+            resources: "20 unchanged",
+        });
+    });
+
     test("measured: each command with its parts, the app's first answers, the unanswered polls and the longest gap with what it means", () => {
         const rows = swarmOneNodeRows(measured);
         expect(rows).toEqual([
-            ["cold npm run up, until converged and verified", "61.00 s", "before 9.00 s + pulumi up 40.00 s + verify 12.00 s (20 created)"],
+            [
+                "cold npm run up, until converged and verified",
+                "61.00 s",
+                "before 9.00 s + pulumi up 40.00 s + export, report 12.00 s (20 created)",
+            ],
             ["  the app first answered (from the start of the up)", "38.50 s", "pulumi up returns once the service has converged"],
-            ["no-op npm run up", "21.00 s", "before 8.00 s + pulumi up 5.00 s + verify 8.00 s (20 unchanged)"],
+            ["no-op npm run up", "21.00 s", "before 8.00 s + pulumi up 5.00 s + export, report 8.00 s (20 unchanged)"],
             [
                 "rolling update: npm run up after a one-line app change",
                 "45.00 s",
-                "before 8.00 s + pulumi up 29.00 s + verify 8.00 s (3 updated, 17 unchanged)",
+                "before 8.00 s + pulumi up 29.00 s + export, report 8.00 s (3 updated, 17 unchanged)",
             ],
             ["  version 1.0.1 first answered (from the start of the up)", "31.00 s", ""],
             ["  polls of the app (every ~200 ms) with no answer", "12 of 180", "in 1 gap(s)"],
