@@ -16,11 +16,15 @@ interface StateResource {
     created?: string;
 }
 
+/** The resources of an exported deployment (`pulumi stack export` JSON); none when it holds none. */
+function resourcesOf(deployment: unknown): StateResource[] {
+    return (deployment as { deployment?: { resources?: StateResource[] } })?.deployment?.resources ?? [];
+}
+
 /** The check commands of an exported deployment (`pulumi stack export` JSON), by resource name. */
 function checkCommands(deployment: unknown): Map<string, StateResource> {
-    const resources = (deployment as { deployment?: { resources?: StateResource[] } })?.deployment?.resources ?? [];
     const byName = new Map<string, StateResource>();
-    for (const r of resources) {
+    for (const r of resourcesOf(deployment)) {
         if (r.type !== "command:local:Command" || typeof r.urn !== "string") continue;
         byName.set(r.urn.slice(r.urn.lastIndexOf("::") + 2), r);
     }
@@ -29,14 +33,12 @@ function checkCommands(deployment: unknown): Map<string, StateResource> {
 
 /** Whether the exported deployment holds any of the lab's resources (none before the first up, or after a down). */
 export function isDeployed(deployment: unknown): boolean {
-    const resources = (deployment as { deployment?: { resources?: StateResource[] } })?.deployment?.resources ?? [];
-    return resources.some((r) => r.type !== "pulumi:pulumi:Stack" && !r.type?.startsWith("pulumi:providers:"));
+    return resourcesOf(deployment).some((r) => r.type !== "pulumi:pulumi:Stack" && !r.type?.startsWith("pulumi:providers:"));
 }
 
 /** A stack output as the exported deployment holds it (the stack resource's outputs); undefined when absent. */
 export function stackOutput(deployment: unknown, name: string): unknown {
-    const resources = (deployment as { deployment?: { resources?: StateResource[] } })?.deployment?.resources ?? [];
-    return resources.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs?.[name];
+    return resourcesOf(deployment).find((r) => r.type === "pulumi:pulumi:Stack")?.outputs?.[name];
 }
 
 /**
