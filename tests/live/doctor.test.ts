@@ -115,7 +115,7 @@ describeLive("doctor on the real machine", () => {
             const other = await runDoctor({ stack: "test-doctor-other", projectDir: PROJECT_DIR, config });
             expect(byId(other, "ports.29280").message).toMatch(
                 new RegExp(
-                    `^port 29280 on 127\\.0\\.0\\.1 \\(app replica 0, appPort\\) is in use by container ${name}, not part of this lab: fix: docker stop ${name}, or npm run config -- set appPort \\d+$`,
+                    `^port 29280 on 127\\.0\\.0\\.1 \\(app replica 0, appPort\\) is in use by container ${name}, not part of this lab: fix: docker stop ${name}, or LAB_STACK=test-doctor-other npm run config -- set appPort \\d+$`,
                 ),
             );
             expect(other.exitCode).toBe(DOCTOR_EXIT_CODES.ports);
@@ -153,7 +153,7 @@ describeLive("doctor on the real machine: the Pulumi state an interrupted update
     // Unique per run: a test-* stack, so the live suite's set-up removes what an interrupted run leaves.
     const stack = `test-doctor-state-${process.pid}`;
     const config = { ...images, appPort: "29380", registryPort: "29300" };
-    const cancel = `pulumi cancel --yes --stack ${stack}`;
+    const cancel = `LAB_STACK=${stack} npm run pulumi -- cancel --yes`;
     let project: string;
     let bookkeeping: string;
     // The real probes, with the project's default backend (<project>/.pulumi-state) whatever the caller's environment says.

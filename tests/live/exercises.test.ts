@@ -130,22 +130,20 @@ describeLive("exercises on a real lab", () => {
         );
     }
 
-    test("a stopped replica: check and verify name it and the fix; docker start restores the lab", async () => {
+    test("a stopped replica: check and verify name it and the one command that heals it; a docker start restores the lab too", async () => {
         const replica = replicasOf(spec)[1];
         await docker(["stop", "--time", "1", replica.name]);
         try {
             const check = await exercise("check", "02-head-tail");
             expect(check.code).toBe(EXERCISE_EXIT.labBroken);
-            expect(check.out).toContain(
-                `  - replica ${replica.name} is stopped (exited): restore it with docker start ${replica.name}, or pulumi refresh --yes --stack ${STACK} (passphrase docker-lab), then LAB_STACK=${STACK} npm run up\n`,
-            );
+            expect(check.out).toContain(`  - replica ${replica.name} is stopped (exited): restore it with LAB_STACK=${STACK} npm run up\n`);
             const zh = await exercise("check", "02-head-tail", "--lang", "zh");
-            expect(zh.out).toContain(`副本容器 ${replica.name} 已停止（exited）：用 docker start ${replica.name} 恢复`);
+            expect(zh.out).toContain(`副本容器 ${replica.name} 已停止（exited）：运行 LAB_STACK=${STACK} npm run up 恢复它\n`);
             const verify = verifyScript();
             expect(verify.status).toBe(1);
             expect(verify.stdout).toContain(`✗ the lab ${spec.instance} is broken`);
             expect(verify.stdout).toContain(
-                `  - replica ${replica.name} is stopped (exited): restore it with docker start ${replica.name}`,
+                `  - replica ${replica.name} is stopped (exited): restore it with LAB_STACK=${STACK} npm run up\n`,
             );
         } finally {
             await docker(["start", replica.name]);
@@ -154,18 +152,18 @@ describeLive("exercises on a real lab", () => {
         expect((await exercise("check", "02-head-tail")).code).toBe(EXERCISE_EXIT.failed);
     });
 
-    test("a deleted image tag: check and verify name it and the fix; docker pull restores it", async () => {
+    test("a deleted image tag: check and verify name it and the one command that heals it; a docker pull restores it too", async () => {
         expect((await docker(["image", "rm", "--force", spec.image.name])).status).toBe(0);
         try {
             const check = await exercise("check", "00-layers");
             expect(check.code).toBe(EXERCISE_EXIT.labBroken);
             expect(check.out).toContain(
-                `  - the image tag ${spec.image.name} was deleted: get it back from the local registry with docker pull ${spec.image.name}`,
+                `  - the image tag ${spec.image.name} was deleted: get it back from the local registry with LAB_STACK=${STACK} npm run up\n`,
             );
             const verify = verifyScript();
             expect(verify.status).toBe(2);
             expect(verify.stdout).toContain(
-                `  - the image tag ${spec.image.name} was deleted: get it back from the local registry with docker pull ${spec.image.name}`,
+                `  - the image tag ${spec.image.name} was deleted: get it back from the local registry with LAB_STACK=${STACK} npm run up\n`,
             );
         } finally {
             expect((await docker(["pull", spec.image.name])).status).toBe(0);
