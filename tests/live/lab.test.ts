@@ -9,7 +9,8 @@ import { labSpec, replicasOf } from "../helpers/specs";
 import { describeLive, liveImages } from "./engine";
 
 // Two labs at once on one engine, from the same spec the Pulumi program uses: the default
-// settings (offline images selected through the normal config keys) and a second config.
+// settings (offline images selected through the normal config keys; ports of its own, as the
+// learner's own lab on this engine holds the default ones, restarted with the engine) and a second config.
 // The default lab is verified through verifyLab, the second through the `npm run verify` script.
 
 /** Runs scripts/verify.ts as `npm run verify -- ARGS --json` does and parses its report. */
@@ -36,7 +37,7 @@ describeLive("two labs provisioned from the spec on a real engine", () => {
     const images = liveImages();
     const secondConfig = { ...images, replicas: "3", appPort: "18080", registryPort: "15000" };
     const specs = {
-        defaults: labSpec({ ...images }, "test-default"),
+        defaults: labSpec({ ...images, appPort: "28080", registryPort: "25000" }, "test-default"),
         second: labSpec(secondConfig, "test-second"),
     };
     const labs: Partial<Record<keyof typeof specs, LiveLab>> = {};
