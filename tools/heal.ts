@@ -25,6 +25,15 @@ export function healPlan(damage: LabDamage[]): HealPlan {
     };
 }
 
+/**
+ * Pure: the damage to objects Pulumi's state holds (`inState`: the strings of its resources' outputs).
+ * What a changed config adds (a new student's containers, a new image tag) is missing only because the
+ * update has yet to create it: no refresh, no pull.
+ */
+export function damageInState(damage: LabDamage[], inState: ReadonlySet<string>): LabDamage[] {
+    return damage.filter((d) => inState.has(d.kind === "image-tag-missing" ? d.image : d.name));
+}
+
 /** Whether the plan does anything. */
 export function healsAnything(plan: HealPlan): boolean {
     return plan.start.length > 0 || plan.refresh || plan.pull.length > 0;

@@ -1,14 +1,14 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { preflight } from "./doctor";
-import { type HealPlan, healPlan, healsAnything, pullTags, startStopped } from "./heal";
-import { labDamage } from "./labGuard";
+import { damageInState, type HealPlan, healPlan, healsAnything, pullTags, startStopped } from "./heal";
+import { type LabDamage, labDamage } from "./labGuard";
 import { policyPackProblem } from "./policyPack";
 import { exportArgs, type Invocation, PROJECT_ROOT, planInvocation, refreshArgs, STATE_DIR } from "./pulumiCli";
 import { registryPassword, withRegistryLogin } from "./registryLogin";
 import { specForStack } from "./stack";
 import { findPulumi } from "./toolchain";
-import { isDeployed } from "./upChecks";
+import { isDeployed, stateStrings } from "./upChecks";
 import { verifyAfterUp } from "./upVerify";
 
 /** Exit code of a `--policy-pack` / `--policy-pack-config` argument that cannot load (nothing ran). */
@@ -43,16 +43,20 @@ function pulumiRunner(plan: Invocation, env: Record<string, string | undefined>)
  * reports the config problem itself.
  */
 async function healBefore(stack: string, pulumi: Pulumi): Promise<HealPlan | undefined> {
-    let plan: HealPlan;
+    let damage: LabDamage[];
     try {
-        plan = healPlan(await labDamage(specForStack(stack)));
+        damage = await labDamage(specForStack(stack));
     } catch {
         return undefined;
     }
-    if (!healsAnything(plan)) return plan;
+    if (damage.length === 0) return healPlan(damage);
     // Nothing deployed yet (a first up, or after a down): nothing was broken, all is still to create.
     const exported = pulumi(exportArgs(stack), true);
-    if (exported.status !== 0 || !isDeployed(JSON.parse(exported.stdout))) return undefined;
+    if (exported.status !== 0) return undefined;
+    const deployment: unknown = JSON.parse(exported.stdout);
+    if (!isDeployed(deployment)) return undefined;
+    const plan = healPlan(damageInState(damage, stateStrings(deployment)));
+    if (!healsAnything(plan)) return plan;
     const spec = specForStack(stack);
     if (plan.start.length > 0) {
         console.error(`npm run up: starting ${plan.start.join(", ")} again (stopped)`);

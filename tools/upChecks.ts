@@ -36,6 +36,18 @@ export function isDeployed(deployment: unknown): boolean {
     return resourcesOf(deployment).some((r) => r.type !== "pulumi:pulumi:Stack" && !r.type?.startsWith("pulumi:providers:"));
 }
 
+/** Every string the outputs of the deployment's resources hold (names, image references): what Pulumi's state knows of. */
+export function stateStrings(deployment: unknown): Set<string> {
+    const strings = new Set<string>();
+    const collect = (value: unknown): void => {
+        if (typeof value === "string") strings.add(value);
+        else if (Array.isArray(value)) value.forEach(collect);
+        else if (value && typeof value === "object") Object.values(value).forEach(collect);
+    };
+    for (const r of resourcesOf(deployment)) if (r.type !== "pulumi:pulumi:Stack") collect(r.outputs);
+    return strings;
+}
+
 /** A stack output as the exported deployment holds it (the stack resource's outputs); undefined when absent. */
 export function stackOutput(deployment: unknown, name: string): unknown {
     return resourcesOf(deployment).find((r) => r.type === "pulumi:pulumi:Stack")?.outputs?.[name];

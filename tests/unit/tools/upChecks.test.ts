@@ -1,8 +1,9 @@
 import type { CheckResult } from "../../../engine";
-import { checkResourceName, IMAGE_REF_PLACEHOLDER, type LessonCheck, PASS_MARKER } from "../../../lab";
-import { healPlan, healsAnything } from "../../../tools/heal";
+import { checkResourceName, IMAGE_REF_PLACEHOLDER, type LessonCheck, labsOf, MODES, PASS_MARKER } from "../../../lab";
+import { damageInState, healPlan, healsAnything } from "../../../tools/heal";
+import type { LabDamage } from "../../../tools/labGuard";
 import { exportArgs, planInvocation, refreshArgs } from "../../../tools/pulumiCli";
-import { checkKey, checksInState, stackOutput } from "../../../tools/upChecks";
+import { checkKey, checksInState, stackOutput, stateStrings } from "../../../tools/upChecks";
 import { noChangeLine } from "../../../tools/upVerify";
 import { verifyLab } from "../../../tools/verify";
 import { classSpec, labSpec } from "../../helpers/specs";
@@ -137,6 +138,31 @@ describe("npm run up heals what the lab guard finds", () => {
         expect(healsAnything(plan)).toBe(true);
         expect(healPlan([{ kind: "stopped", role: "replica", name: "a0", state: "exited" }]).refresh).toBe(false);
         expect(healsAnything(healPlan([]))).toBe(false);
+    });
+
+    test("what a changed config adds is not damage: a new student's objects are left to the update", async () => {
+        // The state of a class of two, as the program sent it (a container's name and the image's name come back as outputs).
+        const run = await runProgram({ students: '["alice","bob"]' });
+        const state = {
+            deployment: { resources: run.resources.map((r) => ({ urn: r.urn, type: r.type, outputs: r.inputs })) },
+        };
+        // The class of three finds every object and the tag missing: dave's are new, the rest were removed by hand.
+        const grown = classSpec({ students: ["alice", "bob", "dave"] });
+        const damage: LabDamage[] = [
+            ...MODES[grown.mode].guarded(grown, labsOf(grown)).map((o): LabDamage => ({ kind: "missing", role: o.role, name: o.name })),
+            ...labsOf(grown).map((lab): LabDamage => ({ kind: "missing", role: "network", name: lab.network.name })),
+            { kind: "image-tag-missing", image: grown.image.name },
+        ];
+        const kept = damageInState(damage, stateStrings(state)).map((d) => ("name" in d ? d.name : d.image));
+        const before = classSpec({ students: ["alice", "bob"] });
+        expect(kept.sort()).toEqual(
+            [
+                ...MODES[before.mode].guarded(before, labsOf(before)).map((o) => o.name),
+                ...labsOf(before).map((lab) => lab.network.name),
+                before.image.name,
+            ].sort(),
+        );
+        expect(kept.some((name) => name.includes("dave"))).toBe(false);
     });
 
     test("only up heals; the refresh and the export name the stack", () => {
