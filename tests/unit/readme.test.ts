@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { CONFIG_KEYS, parseConfigSchema } from "../../lab";
 
 // The README is the entry point: every command it tells a user to run must exist.
 
@@ -70,4 +71,21 @@ test("the anchor rule follows GitHub's, and a link to a missing heading is found
 
 test.each(READMES)("every in-page link of %s leads to a heading", (readme) => {
     expect(danglingAnchors(fs.readFileSync(path.join(ROOT, readme), "utf8"))).toEqual([]);
+});
+
+describe("the config table of each README", () => {
+    const schema = parseConfigSchema(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+    /** How a README writes a default: in backticks, or an empty string in italics. */
+    const shown = (value: unknown) =>
+        value === "" ? /^\*[(（](?:empty|空)[)）]\*$/ : `\`${JSON.stringify(value).replace(/^"|"$/g, "")}\``;
+
+    test.each(READMES)("%s lists every config key with the default Pulumi.yaml declares", (readme) => {
+        const text = fs.readFileSync(path.join(ROOT, readme), "utf8");
+        for (const key of CONFIG_KEYS) {
+            const row = text.split("\n").find((line) => line.startsWith(`| \`${key}\` |`));
+            const cell = row?.split("|")[2].trim();
+            const expected = shown(schema[key].default);
+            expect({ key, cell }).toEqual({ key, cell: typeof expected === "string" ? expected : expect.stringMatching(expected) });
+        }
+    });
 });
