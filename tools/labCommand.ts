@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import type { Spec } from "../lab";
 import { preflight } from "./doctor";
 import { damageInState, type HealPlan, healPlan, healsAnything, pullTags, startStopped } from "./heal";
 import { type LabDamage, labDamage } from "./labGuard";
@@ -36,28 +37,35 @@ function pulumiRunner(plan: Invocation, env: Record<string, string | undefined>)
     };
 }
 
+/** The healing of one `npm run up`, with the spec it was planned from. */
+interface Healing {
+    spec: Spec;
+    plan: HealPlan;
+}
+
 /**
  * What the lab guard finds broken (stopped or removed by hand, or stopped by an engine restart), healed
- * before the update: stopped containers started, a refresh when something was removed. Returns the plan
- * (its image tags are pulled after the update), or undefined when the spec cannot be read: the update then
- * reports the config problem itself.
+ * before the update: stopped containers started, a refresh when something was removed. Returns the plan and
+ * the spec it read (the plan's image tags are pulled after the update), or undefined when the spec cannot be
+ * read: the update then reports the config problem itself.
  */
-async function healBefore(stack: string, pulumi: Pulumi): Promise<HealPlan | undefined> {
+async function healBefore(stack: string, pulumi: Pulumi): Promise<Healing | undefined> {
+    let spec: Spec;
     let damage: LabDamage[];
     try {
-        damage = await labDamage(specForStack(stack));
+        spec = specForStack(stack);
+        damage = await labDamage(spec);
     } catch {
         return undefined;
     }
-    if (damage.length === 0) return healPlan(damage);
+    if (damage.length === 0) return { spec, plan: healPlan(damage) };
     // Nothing deployed yet (a first up, or after a down): nothing was broken, all is still to create.
     const exported = pulumi(exportArgs(stack), true);
     if (exported.status !== 0) return undefined;
     const deployment: unknown = JSON.parse(exported.stdout);
     if (!isDeployed(deployment)) return undefined;
     const plan = healPlan(damageInState(damage, stateStrings(deployment)));
-    if (!healsAnything(plan)) return plan;
-    const spec = specForStack(stack);
+    if (!healsAnything(plan)) return { spec, plan };
     if (plan.start.length > 0) {
         console.error(`npm run up: starting ${plan.start.join(", ")} again (stopped)`);
         await startStopped(spec, plan);
@@ -67,13 +75,13 @@ async function healBefore(stack: string, pulumi: Pulumi): Promise<HealPlan | und
         const refresh = pulumi(refreshArgs(stack));
         if (refresh.status !== 0) throw new Error(`pulumi refresh --stack ${stack} failed (exit ${refresh.status})`);
     }
-    return plan;
+    return { spec, plan };
 }
 
 /** The image tags deleted by hand, pulled back from the lab's (now healthy) registry, logged in where it requires it. */
-async function healAfter(stack: string, plan: HealPlan | undefined): Promise<void> {
-    if (!plan || plan.pull.length === 0) return;
-    const spec = specForStack(stack);
+async function healAfter(stack: string, healing: Healing | undefined): Promise<void> {
+    if (!healing || healing.plan.pull.length === 0) return;
+    const { spec, plan } = healing;
     console.error(`npm run up: pulling ${plan.pull.join(", ")} back from the lab's registry`);
     if (!spec.registry.auth) return pullTags(spec, plan);
     const lookup = registryPassword(stack);
@@ -112,6 +120,6 @@ export async function labCommand(argv: string[], env: Record<string, string | un
     await healAfter(plan.stack, heal);
     const exported = pulumi(exportArgs(plan.stack), true);
     if (exported.status !== 0) return exported.status;
-    const healed = heal !== undefined && healsAnything(heal);
+    const healed = heal !== undefined && healsAnything(heal.plan);
     return verifyAfterUp(plan.stack, upStartMs, JSON.parse(exported.stdout), { healed, log: (line) => console.log(line) });
 }
