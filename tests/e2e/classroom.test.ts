@@ -3,7 +3,7 @@ import { leftovers, teardownLab } from "../../rig";
 import { classSpec, replicasOf } from "../helpers/specs";
 import { e2eGate } from "./gate";
 import { describeRun, expectOutput, expectSuccess, httpGet } from "./processes";
-import { type Deployment, e2eProject, idsOf, jsonOf, nameOf, stepLogger } from "./project";
+import { e2eProject, fingerprintsOf, idsOf, jsonOf, NOTHING_LEFT, nameOf, stepLogger } from "./project";
 
 // A classroom through the real Pulumi CLI, as a teacher runs it: three students set with
 // `pulumi config set --path`, one `npm run up`, `npm run verify -- --student`, a fourth student added
@@ -19,30 +19,11 @@ const CONFIG: Record<string, string> = {
 };
 const CLASS = ["alice", "bob", "carol"];
 const STEP_TIMEOUT = 900_000;
-const NOTHING = { containers: [], networks: [], volumes: [], images: [], tags: [] };
 
 /** The class's spec as the program derives it. */
 const classSpecOf = (students: string[]): ClassSpec => classSpec({ ...CONFIG, students }, STACK);
 
 const CONTAINER = "docker:index/container:Container";
-/** Pulumi's marker of a secret value in a state file. */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-/**
- * URN → what changes when a resource is replaced or updated: id, outputs and modification time.
- * A secret output counts by its place only: Pulumi re-encrypts it (a new ciphertext) whenever it
- * writes the state, changed or not (docker.Image's __inputs, measured with CLI v3.274).
- */
-const fingerprintsOf = (deployment: Deployment) =>
-    new Map(
-        (deployment.resources ?? [])
-            .filter((r) => r.id)
-            .map((r) => [
-                r.urn,
-                JSON.stringify({ id: r.id, modified: r.modified, outputs: r.outputs }, (_, v) =>
-                    v instanceof Object && SECRET_SIG in v ? "[secret]" : v,
-                ),
-            ]),
-    );
 
 const gate = e2eGate();
 
@@ -182,7 +163,7 @@ gate.describe("e2e: a classroom through npm run and the real Pulumi CLI", () => 
         () =>
             step("down", async () => {
                 expectSuccess(await npm("down"));
-                expect(await leftovers(classSpecOf([...CLASS, "dave"]))).toEqual(NOTHING);
+                expect(await leftovers(classSpecOf([...CLASS, "dave"]))).toEqual(NOTHING_LEFT);
             }),
         STEP_TIMEOUT,
     );

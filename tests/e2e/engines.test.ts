@@ -14,7 +14,7 @@ import {
 import { labSpec } from "../helpers/specs";
 import { e2eGate } from "./gate";
 import { describeRun, expectOutput, expectSuccess, runCommand, sleep } from "./processes";
-import { e2eProject, jsonOf } from "./project";
+import { e2eProject, jsonOf, NOTHING_LEFT } from "./project";
 
 // The engines learners run: the one-learner lab, by the REAL `npm run up`, on Docker 26.1 (Debian
 // trixie), 28.5 (sid; once on overlay2, once on the containerd image store) and 29 (built from the
@@ -32,7 +32,6 @@ const API_PORT = 55120;
 const STEP_TIMEOUT = 600_000;
 /** The checks' outputs of each engine, to compare the stores by (README: Troubleshooting). */
 const ARTIFACTS = path.join(__dirname, "..", "..", "artifacts", "engines");
-const NOTHING = { containers: [], networks: [], volumes: [], images: [], tags: [] };
 /** How long the lab may take to be healthy again after its engine restarted. */
 const BACK_WITHIN_MS = 180_000;
 
@@ -246,7 +245,7 @@ engines("e2e: the one-learner lab on the engines learners run, through dockerHos
             async () => {
                 expectSuccess(await timed("down", () => project.npm("down")));
                 down = true;
-                expect(await left()).toEqual(NOTHING);
+                expect(await left()).toEqual(NOTHING_LEFT);
             },
             STEP_TIMEOUT,
         );

@@ -3,7 +3,7 @@ import { leftovers, teardownLab } from "../../rig";
 import { labSpec, replicasOf } from "../helpers/specs";
 import { e2eGate } from "./gate";
 import { type CommandRun, describeRun, expectOutput, expectSuccess, runCommand } from "./processes";
-import { e2eProject, jsonOf, stepLogger } from "./project";
+import { e2eProject, jsonOf, NOTHING_LEFT, stepLogger } from "./project";
 
 // A learner's first hour, through the real Pulumi CLI: a fresh clone with no stack, `npm run up`
 // stopped by the preflight, each fix line pasted as printed into a new shell until the lab is
@@ -24,7 +24,6 @@ const OFFLINE_NET: Record<string, string> = {
 };
 /** Preflight rounds at most: images, then ports that a pasted port may have moved onto. */
 const MAX_ROUNDS = 4;
-const NOTHING = { containers: [], networks: [], volumes: [], images: [], tags: [] };
 
 /**
  * The commands a learner pastes from a failed preflight: per `fix:` line, the alternative that is a
@@ -211,7 +210,7 @@ gate.describe("e2e: a learner's first hour", () => {
                     ),
                 );
                 expectSuccess(await project.npm("down"));
-                expect(await leftovers(spec)).toEqual(NOTHING);
+                expect(await leftovers(spec)).toEqual(NOTHING_LEFT);
             }),
         STEP_TIMEOUT,
     );

@@ -17,7 +17,7 @@ import {
     killTree,
     sleep,
 } from "./processes";
-import { type Deployment, e2eProject, idsOf, jsonOf, nameOf, stepLogger } from "./project";
+import { type Deployment, e2eProject, fingerprintsOf, idsOf, jsonOf, NOTHING_LEFT, nameOf, stepLogger } from "./project";
 
 // The end-to-end suite: the real Pulumi CLI, driven exactly as a user does (`npm run up|down|doctor|verify`
 // and plain `pulumi …` with the project's backend from Pulumi.yaml), in one throw-away copy of the
@@ -35,17 +35,8 @@ const STEP_TIMEOUT = 600_000;
 
 /** The lab's spec with `replicas` app containers, as the program derives it. */
 const specWith = (replicas: number): LabSpec => labSpec({ ...CONFIG, replicas: String(replicas) }, STACK);
-const NOTHING = { containers: [], networks: [], volumes: [], images: [], tags: [] };
 
 const CONTAINER = "docker:index/container:Container";
-
-/** URN → what changes when a resource is replaced or updated in place: its id, outputs and modification time. */
-const fingerprintsOf = (deployment: Deployment) =>
-    new Map(
-        (deployment.resources ?? [])
-            .filter((r) => r.id)
-            .map((r) => [r.urn, JSON.stringify({ id: r.id, modified: r.modified, outputs: r.outputs })]),
-    );
 
 /** Names whose id (or fingerprint) differs between two URN maps (present in both). */
 const changedIds = (before: Map<string, string>, after: Map<string, string>) =>
@@ -124,7 +115,7 @@ gate.describe("e2e: the lab through npm run and the real Pulumi CLI", () => {
                 const program = expectFailure(await npm("up", [], { LAB_SKIP_PREFLIGHT: "1" }), /replicas = "0"/);
                 if (/preflight found problems/.test(program.output)) throw new Error(describeRun(program, "no preflight"));
                 expect(preflight.command).not.toEqual(program.command);
-                expect(await leftovers(specWith(2))).toEqual(NOTHING);
+                expect(await leftovers(specWith(2))).toEqual(NOTHING_LEFT);
                 const types = ((await stackExport()).resources ?? []).map((r) => r.type);
                 expect(types.filter((t) => /^(docker|command):|^pulumi:providers:(docker|command)$/.test(t))).toEqual([]);
                 await configSet("replicas", "2");
@@ -314,7 +305,7 @@ gate.describe("e2e: the lab through npm run and the real Pulumi CLI", () => {
         () =>
             step("down", async () => {
                 expectSuccess(await npm("down"));
-                expect(await leftovers(specWith(2))).toEqual(NOTHING);
+                expect(await leftovers(specWith(2))).toEqual(NOTHING_LEFT);
             }),
         STEP_TIMEOUT,
     );

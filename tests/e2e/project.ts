@@ -32,6 +32,26 @@ export interface Deployment {
 
 /** The resource name at the end of a URN (`…::lab-app-0`). */
 export const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+/** Pulumi's marker of a secret value in a state file. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+/**
+ * URN → what changes when a resource is replaced or updated in place: its id, outputs and modification time.
+ * A secret output counts by its place only: Pulumi re-encrypts it (a new ciphertext) whenever it writes
+ * the state, changed or not (docker.Image's __inputs).
+ */
+export const fingerprintsOf = (deployment: Deployment) =>
+    new Map(
+        (deployment.resources ?? [])
+            .filter((r) => r.id)
+            .map((r) => [
+                r.urn,
+                JSON.stringify({ id: r.id, modified: r.modified, outputs: r.outputs }, (_, v) =>
+                    v instanceof Object && SECRET_SIG in v ? "[secret]" : v,
+                ),
+            ]),
+    );
+/** What `leftovers` finds of a lab that left nothing on the engine. */
+export const NOTHING_LEFT = { containers: [], networks: [], volumes: [], images: [], tags: [] };
 /** URN → id of every resource that has an id (custom resources and providers), of one type when given. */
 export const idsOf = (deployment: Deployment, type?: string) =>
     new Map((deployment.resources ?? []).filter((r) => r.id && (!type || r.type === type)).map((r) => [r.urn, r.id as string]));

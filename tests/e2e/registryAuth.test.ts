@@ -9,7 +9,7 @@ import { leftovers, teardownLab } from "../../rig";
 import { labSpec, replicasOf } from "../helpers/specs";
 import { e2eGate } from "./gate";
 import { type CommandRun, describeRun, expectExitCode, expectOutput, expectSuccess, httpGet } from "./processes";
-import { e2eProject, jsonOf, stepLogger } from "./project";
+import { type Deployment, e2eProject, fingerprintsOf, jsonOf, NOTHING_LEFT, nameOf, stepLogger } from "./project";
 
 // Registry authentication through the real Pulumi CLI, as a user runs it: `pulumi config set
 // registryAuth true`, `npm run up` (a generated password), then a password of one's own set with
@@ -31,37 +31,12 @@ const CONFIG: Record<string, string> = {
     registryAuth: "true",
 };
 const STEP_TIMEOUT = 600_000;
-const NOTHING = { containers: [], networks: [], volumes: [], images: [], tags: [] };
 
 const spec: LabSpec = labSpec(CONFIG, STACK);
 const auth = spec.registry.auth!;
 
-interface StateResource {
-    urn: string;
-    type: string;
-    id?: string;
-    modified?: string;
-    outputs?: Record<string, unknown>;
-}
-
-const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
-/** Pulumi's marker of a secret value in a state file. */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-/**
- * Resource name → what changes when it is replaced or updated: id, outputs and modification time; a
- * secret counts by its place only (Pulumi re-encrypts secrets whenever it writes the state).
- */
-const fingerprintsOf = (resources: StateResource[]) =>
-    new Map(
-        resources
-            .filter((r) => r.id)
-            .map((r) => [
-                nameOf(r.urn),
-                JSON.stringify({ id: r.id, modified: r.modified, outputs: r.outputs }, (_, v) =>
-                    v instanceof Object && SECRET_SIG in v ? "[secret]" : v,
-                ),
-            ]),
-    );
+/** Resource name → its fingerprint (fingerprintsOf, by URN). */
+const fingerprintsByName = (deployment: Deployment) => new Map([...fingerprintsOf(deployment)].map(([urn, fp]) => [nameOf(urn), fp]));
 
 /** The lines a command printed itself: without npm's `> docker-lab@… script` banner and blank lines. */
 const ownLines = (run: CommandRun) =>
@@ -128,7 +103,8 @@ gate.describe("e2e: registry authentication through npm run and the real Pulumi 
     let generated = "";
 
     const stackExport = async () => expectSuccess(await project.pulumi(["stack", "export", "--stack", STACK]));
-    const resources = async (): Promise<StateResource[]> => jsonOf(await stackExport()).deployment.resources ?? [];
+    const deployment = async (): Promise<Deployment> => jsonOf(await stackExport()).deployment;
+    const resources = async () => (await deployment()).resources ?? [];
     const showPassword = async () =>
         jsonOf(expectSuccess(await project.pulumi(["stack", "output", "registryPassword", "--show-secrets", "--json", "--stack", STACK])));
 
@@ -294,15 +270,15 @@ gate.describe("e2e: registry authentication through npm run and the real Pulumi 
         () =>
             step("up with a given secret password", async () => {
                 const given = crypto.randomBytes(24).toString("base64url");
-                const before = await resources();
+                const before = await deployment();
                 const containers = await labContainers();
                 expectSuccess(await project.pulumi(["config", "set", "--secret", "--stack", STACK, "registryPassword", given]));
                 const up = await upAndVerify();
-                const after = await resources();
+                const after = await deployment();
 
                 // The generated password is gone; the htpasswd is rewritten and every check re-ran with the
                 // new login; the app and the registry containers keep their ids (the image did not change).
-                const [prints, printsAfter] = [fingerprintsOf(before), fingerprintsOf(after)];
+                const [prints, printsAfter] = [fingerprintsByName(before), fingerprintsByName(after)];
                 const removed = [...prints.keys()].filter((n) => !printsAfter.has(n));
                 const changed = [...prints.keys()].filter((n) => printsAfter.has(n) && printsAfter.get(n) !== prints.get(n));
                 console.log(`given password: removed ${removed.join(", ")}; changed ${changed.join(", ")}`);
@@ -333,7 +309,7 @@ gate.describe("e2e: registry authentication through npm run and the real Pulumi 
         () =>
             step("down", async () => {
                 expectSuccess(await project.npm("down"));
-                expect(await leftovers(spec)).toEqual(NOTHING);
+                expect(await leftovers(spec)).toEqual(NOTHING_LEFT);
             }),
         STEP_TIMEOUT,
     );

@@ -6,7 +6,7 @@ import { initSwarm, leaveSwarm, removeSwarmLab, runningServiceTasks, serviceImag
 import { appServiceOf, labSpec, registryServiceOf, swarmAppOf } from "../helpers/specs";
 import { e2eGate } from "./gate";
 import { describeRun, expectOutput, expectSuccess, httpGet, sleep } from "./processes";
-import { e2eProject, stepLogger } from "./project";
+import { e2eProject, NOTHING_LEFT, stepLogger } from "./project";
 
 // Swarm mode end to end: the real Pulumi CLI through `npm run up|down` and plain `pulumi`, in a
 // throw-away project copy, on a one-node swarm of the local engine (made here when the engine is in
@@ -33,7 +33,7 @@ const CONFIG: Record<string, string> = {
 const STEP_TIMEOUT = 600_000;
 const spec: LabSpec = labSpec(CONFIG, STACK);
 const APP_SERVICE = appServiceOf(spec).name;
-const NOTHING = { containers: [], networks: [], volumes: [], images: [], tags: [], services: [], secrets: [] };
+const NOTHING = { ...NOTHING_LEFT, services: [], secrets: [] };
 
 /** What one poll of the app saw: its answer's version, or the error. */
 interface Poll {
