@@ -66,7 +66,7 @@ export function containerArgs(
  * of @pulumi/docker 5.x has no pidsLimit input, so the program runs this after every create; the
  * harness passes `--pids-limit` to `docker run` instead.
  */
-export function pidsLimitCommand(spec: ContainerSpec): string {
+export function pidsLimitCommand(spec: Pick<ContainerSpec, "name" | "pidsLimit">): string {
     return `docker update --pids-limit ${spec.pidsLimit} ${shellQuote(spec.name)}`;
 }
 

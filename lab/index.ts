@@ -83,10 +83,35 @@ export {
     containersApp,
     containersMode,
     type GuardedObject,
+    type LabEngine,
     type LabModeModel,
     type LabObjectRole,
     MODES,
 } from "./modes";
+export {
+    CLASS_CA_CERT_ENV,
+    CLASS_CA_KEY_ENV,
+    CLASS_CA_PARTS,
+    classCaCommand,
+    parseTlsParts,
+    SEAT_CLIENT_ENV,
+    SEAT_ENGINE_PORT,
+    SEAT_TLS_PARTS,
+    type SeatSpec,
+    type SeatsApp,
+    type SeatTlsFile,
+    type SeatTlsInput,
+    type SeatTlsPart,
+    seatBaseImageCommands,
+    seatBaseImagePath,
+    seatClientDir,
+    seatClientEnv,
+    seatClientFilesCommands,
+    seatSpec,
+    seatsApp,
+    seatsMode,
+    seatTlsCommand,
+} from "./modes/seats";
 export { REGISTRY_SWARM_HTPASSWD_PATH, swarmApp, swarmMode, swarmRegistry } from "./modes/swarm";
 export { meshRequests, swarmContainerListingChecks, swarmHttpChecks } from "./modes/swarm/checks";
 export { nodeUrls, parseSwarmNodes, SWARM_NODES_COMMAND, type SwarmNodeStatus } from "./modes/swarm/nodes";

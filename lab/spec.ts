@@ -77,15 +77,38 @@ function labWithApp(config: LabConfig, shared: SharedSpec, input: AppInput, more
  */
 function studentLabSpec(config: LabConfig, shared: SharedSpec, student: string, firstPort: number): LabSpec {
     const { instance } = shared;
+    const mode = MODES[config.mode];
     const prefix = `${instance}-${student}`;
     const labels = { ...shared.labels, [LABEL.student]: student };
-    const image = studentImageSpec(shared.image, config, instance, student);
-    const input = { prefix, firstPort, labels, env: { LAB_INSTANCE: instance, LAB_STUDENT: student }, inClass: true };
-    return labWithApp(config, { ...shared, labels }, input, {
-        network: MODES[config.mode].network(`${prefix}-net`, { ...labels, [LABEL.role]: "network" }),
+    const env = { LAB_INSTANCE: instance, LAB_STUDENT: student };
+    const input: AppInput = { prefix, firstPort, labels, env, inClass: true, student, shared };
+    // The class copies its image into the student's repository on its own engine; a student's engine
+    // of their own (a seat) reaches the same registry under a name of its own.
+    const classCopy = studentImageSpec(shared.image, config, instance, student);
+    const made = mode.app(config, input);
+    const engine = mode.labEngine?.(made.app, shared);
+    const image = engine
+        ? studentImageSpec(
+              {
+                  ...shared.image,
+                  registryServer: engine.registryServer,
+                  buildArgs: { ...shared.image.buildArgs, BASE_IMAGE: engine.baseImage },
+              },
+              config,
+              instance,
+              student,
+          )
+        : classCopy;
+    const core: LabCore = {
+        ...shared,
+        labels,
+        ...(engine ? { commandEnv: engine.commandEnv } : {}),
+        network: mode.network(`${prefix}-net`, { ...labels, [LABEL.role]: "network" }),
         image,
-        student: { name: student, prefix, copyImageCommand: copyImageCommand(image) },
-    });
+        student: { name: student, prefix, copyImageCommand: copyImageCommand(classCopy), classRepository: classCopy.repository },
+        ...made,
+    };
+    return { ...core, checks: lessonChecks(core) };
 }
 
 /** The one learner's lab; throws for a config with students (a class: see buildClassSpec). */
@@ -99,6 +122,7 @@ export function buildLabSpec(config: LabConfig, ctx: SpecContext): LabSpec {
         labels,
         env: { LAB_INSTANCE: instance },
         inClass: false,
+        shared,
     });
 }
 

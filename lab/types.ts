@@ -90,6 +90,8 @@ export interface StudentSpec {
      * unless the registry reports the same digest (IMAGE_DIGEST_PLACEHOLDER). Fill it with `resolveImageCommand`.
      */
     copyImageCommand: string;
+    /** The student's repository as the class's engine pushes to it (the same as the lab's image repository unless the student has an engine of their own). */
+    classRepository: string;
 }
 
 /**

@@ -39,7 +39,8 @@ export async function labDamage(spec: Spec): Promise<LabDamage[]> {
         if (state === undefined) return [{ kind: "missing", role: o.role, name: o.name }];
         return state === "running" ? [] : [{ kind: "stopped", role: o.role, name: o.name, state }];
     });
-    const labNetworks = [spec.network.name, ...labsOf(spec).map((lab) => lab.network.name)];
+    const mode = MODES[spec.mode];
+    const labNetworks = [spec.network.name, ...labsOf(spec).map((lab) => mode.engineNetwork?.(lab) ?? lab.network.name)];
     for (const name of new Set(labNetworks)) if (!networks.has(name)) damage.push({ kind: "missing", role: "network", name });
     const image = await docker(["image", "inspect", "--format", "{{.Id}}", spec.image.name], env);
     if (image.status !== 0) {
@@ -85,12 +86,20 @@ function upCommand(stack: string): string {
 }
 
 const ROLE_NAMES: Record<Lang, Record<GuardRole, string>> = {
-    zh: { registry: "仓库容器", replica: "副本容器", "registry-service": "仓库服务", "app-service": "应用服务", network: "网络" },
+    zh: {
+        registry: "仓库容器",
+        replica: "副本容器",
+        "registry-service": "仓库服务",
+        "app-service": "应用服务",
+        seat: "座位引擎容器",
+        network: "网络",
+    },
     en: {
         registry: "registry container",
         replica: "replica",
         "registry-service": "registry service",
         "app-service": "app service",
+        seat: "seat engine container",
         network: "network",
     },
 };

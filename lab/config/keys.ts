@@ -49,10 +49,15 @@ export interface LabConfig {
     registryAuth: boolean;
     /** User name of the registry login (with registryAuth). */
     registryUser: string;
+    /** Seats mode: the Docker-in-Docker image each student's engine (seat) runs. */
+    seatImage: string;
 }
 
-/** How the app runs: `containers` (one container per replica) or `swarm` (one Docker Swarm service). */
-export const LAB_MODES = ["containers", "swarm"] as const;
+/**
+ * How the app runs: `containers` (one container per replica), `swarm` (one Docker Swarm service) or
+ * `seats` (a class whose students each get a Docker engine of their own, their lab in it as containers).
+ */
+export const LAB_MODES = ["containers", "swarm", "seats"] as const;
 export type LabMode = (typeof LAB_MODES)[number];
 /** How a swarm service publishes a port: through the ingress routing mesh, or on the node that runs the task. */
 export const PUBLISH_MODES = ["ingress", "host"] as const;
@@ -75,6 +80,7 @@ export const CONFIG_KEYS: readonly (keyof LabConfig)[] = [
     "registryAddress",
     "registryAuth",
     "registryUser",
+    "seatImage",
 ];
 
 /**
@@ -100,6 +106,7 @@ export const PLAIN_TEXT_PASSWORD_PROBLEM =
 export const OFFLINE_IMAGES = {
     baseImage: "docker-lab-offline/node:bookworm",
     registryImage: "docker-lab-offline/registry:2",
+    seatImage: "docker-lab-offline/dind:sid",
 } as const;
 
 export const LIMITS = {

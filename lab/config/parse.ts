@@ -121,6 +121,7 @@ function readConfig(raw: Partial<Record<string, unknown>>, schema: ConfigSchema,
         registryAddress: read.text("registryAddress"),
         registryAuth: read.flag("registryAuth"),
         registryUser: read.text("registryUser"),
+        seatImage: read.text("seatImage"),
     };
 }
 
@@ -132,7 +133,7 @@ function formProblems(config: LabConfig, schema: ConfigSchema): string[] {
             `bindAddress = ${JSON.stringify(config.bindAddress)}: must be an IPv4 or IPv6 address such as 127.0.0.1 (loopback only) or 0.0.0.0 (all interfaces)`,
         );
     }
-    for (const key of ["baseImage", "registryImage"] as const) {
+    for (const key of ["baseImage", "registryImage", "seatImage"] as const) {
         if (!isImageReference(config[key])) {
             problems.push(`${key} = ${JSON.stringify(config[key])}: must be an image reference such as ${schema[key].default}`);
         }
@@ -198,6 +199,7 @@ export function parseLabConfig(raw: Partial<Record<string, unknown>>, schema: Co
     config.students = students.students;
     problems.push(...students.problems, ...formProblems(config, schema), ...authProblems(config, raw));
     if (numbersValid) problems.push(...portProblems(config));
+    problems.push(...(MODES[config.mode].configProblems?.(config) ?? []));
     if (problems.length > 0) throw new LabConfigError(problems);
     return config;
 }

@@ -1,6 +1,7 @@
 // lab/modes/: how a lab runs its app and registry, one model per mode (types.ts says what a mode decides).
 import type { LabMode } from "../config/keys";
 import { containersMode } from "./containers";
+import { seatsMode } from "./seats";
 import { swarmMode } from "./swarm";
 import type { LabModeModel } from "./types";
 
@@ -8,7 +9,8 @@ import type { LabModeModel } from "./types";
 export const MODES: { readonly [M in LabMode]: LabModeModel } = {
     containers: containersMode,
     swarm: swarmMode,
+    seats: seatsMode,
 };
 
 export { type ContainersApp, containersApp, containersMode } from "./containers";
-export type { AppInput, AppPort, GuardedObject, LabModeModel, LabObjectRole } from "./types";
+export type { AppInput, AppPort, GuardedObject, LabEngine, LabModeModel, LabObjectRole } from "./types";

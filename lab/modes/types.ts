@@ -21,10 +21,24 @@ export interface AppInput {
     env: Record<string, string>;
     /** A student's lab in a class (more labs on one engine: calmer healthchecks, longer waits). */
     inClass: boolean;
+    /** The student whose lab it is, in a class. */
+    student?: string;
+    /** What the lab shares with the class (or is, for the one learner): its registry, network and image build. */
+    shared: SharedSpec;
+}
+
+/** The engine a lab's own objects and checks live on, where it is not the class's (seats mode). */
+export interface LabEngine {
+    /** Environment of the docker CLI that reaches the lab's engine. */
+    commandEnv: Record<string, string>;
+    /** The registry's host as the lab's engine reaches it. */
+    registryServer: string;
+    /** The base image as the lab's engine pulls it (the BASE_IMAGE of the lessons' build). */
+    baseImage: string;
 }
 
 /** What the objects a learner may break by hand are, as the lab guard names them. */
-export type LabObjectRole = "registry" | "replica" | "registry-service" | "app-service";
+export type LabObjectRole = "registry" | "replica" | "registry-service" | "app-service" | "seat";
 
 /** An object `pulumi up` made that a learner can stop or remove by hand, and the kind of engine object it is. */
 export interface GuardedObject {
@@ -44,6 +58,12 @@ export interface LabModeModel {
     appPortCount(config: LabConfig): number;
     /** The one-learner lab's problems with its app ports and the registry port, each naming the key and the fix. */
     portProblems(config: LabConfig): string[];
+    /** The mode's own problems with the config (beyond ports), each naming the key and the fix. Default: none. */
+    configProblems?(config: LabConfig): string[];
+    /** The network of a lab on the class's engine, where the lab's own network is elsewhere (in its seat). Default: the lab's network. */
+    engineNetwork?(lab: LabCore): string;
+    /** Where a student's lab has an engine of its own: how its checks reach it. Default: the class's engine. */
+    labEngine?(app: AppSpec, shared: SharedSpec): LabEngine;
 
     /** The lab network. */
     network(name: string, labels: Record<string, string>): NetworkSpec;

@@ -207,7 +207,7 @@ describe("swarm mode, other configs", () => {
     });
 
     test.each([
-        [{ mode: "kubernetes" }, /mode = "kubernetes": must be containers or swarm/],
+        [{ mode: "kubernetes" }, /mode = "kubernetes": must be containers, swarm or seats/],
         [{ mode: "swarm", publishMode: "nodeport" }, /publishMode = "nodeport": must be ingress or host/],
         [{ mode: "swarm", registryAddress: "http://x" }, /registryAddress = "http:\/\/x"/],
     ])("%j is rejected with its key and value, and declares nothing", async (config, message) => {

@@ -1,5 +1,5 @@
 import { MODE_COMPONENTS } from "../../../components";
-import { buildSpec, isClassSpec, LAB_MODES, type LabConfig, labsOf, MODES, type Spec } from "../../../lab";
+import { buildSpec, isClassSpec, LAB_MODES, type LabConfig, type LabCore, labsOf, MODES, type Spec, seatsApp } from "../../../lab";
 import { labConfig } from "../../../tools/stack";
 
 // The mode seam: every mode the config accepts has a model (lab/modes) and components (components/modes),
@@ -15,13 +15,21 @@ test("every mode the config accepts is registered once in the model and in the c
     expect(Object.keys(MODES).sort()).toEqual([...LAB_MODES].sort());
     expect(Object.keys(MODE_COMPONENTS).sort()).toEqual([...LAB_MODES].sort());
     for (const mode of LAB_MODES) {
-        expect(labConfig({ mode }).mode).toBe(mode);
+        expect(labConfig({ mode, students: ["alice"] }).mode).toBe(mode);
     }
 });
 
+// Seats mode is for a class only: its smallest lab is a class of one.
+const classOnly = (mode: string) => mode === "seats";
+/** What of a lab sits on the class's engine for a learner to break: its app, or the seat the app runs in. */
+const engineObjects = (lab: LabCore): string[] =>
+    lab.app.mode === "seats"
+        ? [seatsApp(lab.app).seat.name]
+        : [...MODES[lab.mode].appContainers(lab.app).map((c) => c.name), ...MODES[lab.mode].appServices(lab.app)];
+
 describe.each(LAB_MODES)("mode %s", (mode) => {
     const raw = { mode, publishMode: "host", replicas: "2", appPort: "9000", registryPort: "8999" };
-    const one = specOf(raw);
+    const one = specOf(classOnly(mode) ? { ...raw, students: ["solo"] } : raw);
     const cls = specOf({ ...raw, students: ["alice", "", "bob"] });
     const model = MODES[mode];
 
@@ -51,11 +59,11 @@ describe.each(LAB_MODES)("mode %s", (mode) => {
             expect(guarded[0].role).toMatch(/^registry/);
             const names = guarded.map((o) => o.name);
             for (const lab of labsOf(spec)) {
-                const appNames = [...model.appContainers(lab.app).map((c) => c.name), ...model.appServices(lab.app)];
+                const appNames = engineObjects(lab);
                 expect(appNames.length).toBeGreaterThan(0);
                 expect(names).toEqual(expect.arrayContaining(appNames));
             }
-            expect(isClassSpec(spec)).toBe(spec === cls.spec);
+            expect(isClassSpec(spec)).toBe(spec === cls.spec || classOnly(mode));
         }
     });
 

@@ -62,8 +62,8 @@ describe("config: mode, publishMode, registryAddress", () => {
     });
 
     test.each([
-        [{ mode: "kubernetes" }, 'mode = "kubernetes": must be containers or swarm (npm run config -- set mode containers)'],
-        [{ mode: "Swarm" }, 'mode = "Swarm": must be containers or swarm'],
+        [{ mode: "kubernetes" }, 'mode = "kubernetes": must be containers, swarm or seats (npm run config -- set mode containers)'],
+        [{ mode: "Swarm" }, 'mode = "Swarm": must be containers, swarm or seats'],
         [{ publishMode: "nodeport" }, 'publishMode = "nodeport": must be ingress or host (npm run config -- set publishMode ingress)'],
         [{ registryAddress: "http://10.0.0.5:5000" }, 'registryAddress = "http://10.0.0.5:5000": must be empty'],
         [{ registryAddress: "10.0.0.5:5000/path" }, "(no scheme, no path)"],
