@@ -74,3 +74,5 @@ export const roster = lab.roster;
 // With registryAuth: the registry password, a secret (`npm run -s pulumi -- stack output registryPassword --show-secrets`;
 // npm run verify reads it so). Empty without registryAuth.
 export const registryPassword = lab.registryPassword;
+// In seats mode, per student: their seat's engine and TLS client files, a secret (npm run seat -- env NAME writes them out). Empty else.
+export const seatClients = lab.seatClients;

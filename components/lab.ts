@@ -5,7 +5,7 @@ import type { CheckStatus } from "./checkCommands";
 import { AppImage } from "./image";
 import { buildLabApp } from "./labApp";
 import { MODE_COMPONENTS } from "./modes";
-import type { ModeRegistry, RegistryLogin } from "./modes/types";
+import type { ModeRegistry, ModeStudentLab, RegistryLogin } from "./modes/types";
 import { RegistryCredentials } from "./registryCredentials";
 import { StudentLab } from "./student";
 
@@ -45,6 +45,8 @@ interface Labs {
     checks: pulumi.Output<Record<string, CheckStatus>>;
     checkSummary: pulumi.Output<string>;
     roster: pulumi.Output<RosterRow[]>;
+    /** Per student, how their own docker CLI reaches their lab where the mode gives them an engine (a secret); empty else. */
+    seatClients: pulumi.Output<Record<string, unknown>>;
 }
 
 /**
@@ -73,6 +75,8 @@ export class DockerLab extends pulumi.ComponentResource {
     readonly roster: pulumi.Output<RosterRow[]>;
     /** With registryAuth: the registry password, a secret (read it with --show-secrets); empty without. */
     readonly registryPassword: pulumi.Output<string>;
+    /** In seats mode, per student: their seat's engine and TLS client files, a secret (npm run seat reads it); empty else. */
+    readonly seatClients: pulumi.Output<Record<string, unknown>>;
 
     constructor(name: string, args: DockerLabArgs, opts?: pulumi.ComponentResourceOptions) {
         super("docker-lab:lab:DockerLab", name, {}, opts);
@@ -90,6 +94,7 @@ export class DockerLab extends pulumi.ComponentResource {
         this.registryUrl = shared.registry.url;
         this.imageRef = shared.image.repoDigest;
         this.registryPassword = shared.credentials ? shared.credentials.password : pulumi.output("");
+        this.seatClients = labs.seatClients;
 
         this.registerOutputs({
             appUrls: this.appUrls,
@@ -102,6 +107,7 @@ export class DockerLab extends pulumi.ComponentResource {
             checkSummary: this.checkSummary,
             roster: this.roster,
             registryPassword: this.registryPassword,
+            seatClients: this.seatClients,
         });
     }
 
@@ -156,19 +162,28 @@ export class DockerLab extends pulumi.ComponentResource {
             checks: app.checks,
             checkSummary: app.checkSummary,
             roster: pulumi.output([]),
+            seatClients: pulumi.output({}) as pulumi.Output<Record<string, unknown>>,
         };
     }
 
     /** A StudentLab per student; the checks keyed by student and id (alice/02-http-0), the roster in class order. */
     private buildClass(name: string, spec: ClassSpec, shared: Shared): Labs {
-        const students = spec.students.map(
-            (lab) =>
-                new StudentLab(
-                    `${name}-${lab.student?.name}`,
-                    { lab, classImageRef: shared.image.repoDigest, registry: shared.registry.waitFor, platform: shared.platform },
-                    shared.withEngine,
-                ),
+        const mode = MODE_COMPONENTS[spec.mode];
+        const classLabs = mode.classLabs?.(
+            name,
+            { spec, classImageRef: shared.image.repoDigest, registry: shared.registry.waitFor, network: shared.network },
+            shared.withEngine,
         );
+        const students: ModeStudentLab[] =
+            classLabs?.students ??
+            spec.students.map(
+                (lab) =>
+                    new StudentLab(
+                        `${name}-${lab.student?.name}`,
+                        { lab, classImageRef: shared.image.repoDigest, registry: shared.registry.waitFor, platform: shared.platform },
+                        shared.withEngine,
+                    ),
+            );
         const checks = pulumi
             .all(students.map((s) => s.checks))
             .apply((all) =>
@@ -192,6 +207,7 @@ export class DockerLab extends pulumi.ComponentResource {
                 return `${passed} of ${all.length} lesson checks passed (${students.length} student${students.length === 1 ? "" : "s"})`;
             }),
             roster: pulumi.all(roster),
+            seatClients: classLabs?.clients ?? (pulumi.output({}) as pulumi.Output<Record<string, unknown>>),
         };
     }
 }

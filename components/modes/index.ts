@@ -1,6 +1,7 @@
 // components/modes/: what each mode builds (types.ts says what a mode gives the lab); lab/modes holds their models.
 import type { LabMode } from "../../lab";
 import { containersComponents } from "./containers";
+import { seatsComponents } from "./seats";
 import { swarmComponents } from "./swarm";
 import type { ModeComponents } from "./types";
 
@@ -8,6 +9,17 @@ import type { ModeComponents } from "./types";
 export const MODE_COMPONENTS: { readonly [M in LabMode]: ModeComponents } = {
     containers: containersComponents,
     swarm: swarmComponents,
+    seats: seatsComponents,
 };
 
-export type { ModeApp, ModeAppArgs, ModeComponents, ModeRegistry, ModeRegistryArgs, RegistryLogin } from "./types";
+export type {
+    ModeApp,
+    ModeAppArgs,
+    ModeClass,
+    ModeClassArgs,
+    ModeComponents,
+    ModeRegistry,
+    ModeRegistryArgs,
+    ModeStudentLab,
+    RegistryLogin,
+} from "./types";

@@ -1,6 +1,7 @@
 import type * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
-import type { LabCore, SharedSpec } from "../../lab";
+import type { ClassSpec, LabCore, SharedSpec } from "../../lab";
+import type { CheckStatus } from "../checkCommands";
 
 /**
  * What a mode builds: the registry and a lab's app, as its model in lab/modes describes them. DockerLab
@@ -62,6 +63,37 @@ export interface ModeApp {
     dependsOn: pulumi.Resource[];
 }
 
+/** What the class needs of one student's lab: where it is, what it runs, how its checks went. */
+export interface ModeStudentLab {
+    student: string;
+    appUrls: pulumi.Output<string[]>;
+    containerNames: pulumi.Output<string[]>;
+    serviceNames: pulumi.Output<string>[];
+    /** repository@sha256:... the student's app runs. */
+    imageRef: pulumi.Output<string>;
+    checks: pulumi.Output<Record<string, CheckStatus>>;
+    checkSummary: pulumi.Output<string>;
+}
+
+export interface ModeClassArgs {
+    /** The class. Required. */
+    spec: ClassSpec;
+    /** The class image as built and pushed once (repository@sha256:...). Required. */
+    classImageRef: pulumi.Output<string>;
+    /** What the students' checks wait for of the registry (as hardened). Required. */
+    registry: pulumi.Resource[];
+    /** The class network (the registry's). Required. */
+    network: docker.Network;
+}
+
+/** A class's labs as a mode makes them where the students do not share the class's engine. */
+export interface ModeClass {
+    /** One per student, in class order. */
+    students: ModeStudentLab[];
+    /** Per student, how their own docker CLI reaches their lab (a secret). */
+    clients: pulumi.Output<Record<string, unknown>>;
+}
+
 export interface ModeComponents {
     /** The engine's platform, asked once for the whole lab when the mode places what it runs by it; undefined: the image asks itself. */
     platform(parent: pulumi.Resource, spec: SharedSpec): pulumi.Output<string> | undefined;
@@ -69,6 +101,8 @@ export interface ModeComponents {
     registry(name: string, args: ModeRegistryArgs, opts: pulumi.ComponentResourceOptions): ModeRegistry;
     /** A lab's app, named `name`. */
     app(name: string, args: ModeAppArgs, opts: pulumi.ComponentResourceOptions): ModeApp;
+    /** A class's labs, named `<name>-<student>`, where the mode gives each student more than a lab on the class's engine. Default: a StudentLab each. */
+    classLabs?(name: string, args: ModeClassArgs, opts: pulumi.ComponentResourceOptions): ModeClass;
     /** Where the labs' apps answer on every node of the engine's cluster (empty where the engine is one machine). */
     nodeUrls(parent: pulumi.Resource, spec: SharedSpec, labs: LabCore[]): pulumi.Output<string[]>;
 }

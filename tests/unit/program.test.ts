@@ -240,9 +240,12 @@ describe("default config", () => {
                 "registryPassword",
                 "registryUrl",
                 "roster",
+                "seatClients",
                 "serviceNames",
             ].sort(),
         );
+        // Seats mode's clients, empty here.
+        expect(run.outputs.seatClients).toEqual({});
         // registryAuth's password, empty without it (defined, so no up warns of an undefined output).
         expect(run.outputs.registryPassword).toBe("");
         // Swarm mode's outputs, empty here: defined, so no up warns of an undefined output.

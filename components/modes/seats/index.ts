@@ -1,0 +1,64 @@
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import { CLASS_CA_PARTS, classCaCommand, parseTlsParts, seatBaseImageCommands, seatBaseImagePath } from "../../../lab";
+import { containersComponents } from "../containers";
+import type { ModeComponents } from "../types";
+import { type ClassCa, SeatLab } from "./seatLab";
+
+/**
+ * Seats mode: the class registry and the image build on the class's engine, as in containers mode;
+ * the class CA and the base image in the class registry once; then each student's SeatLab (their
+ * own engine, and their lab in it).
+ */
+export const seatsComponents: ModeComponents = {
+    platform: () => undefined,
+    registry: (name, args, opts) => containersComponents.registry(name, args, opts),
+    app() {
+        throw new Error("seats mode runs each app in its student's seat (classLabs); the config refuses seats without students");
+    },
+    classLabs(name, args, opts) {
+        const { spec } = args;
+        // Commands take no providers: only their parent.
+        const parent = { parent: opts.parent };
+        const caCommand = new command.local.Command(
+            `${name}-seat-ca`,
+            { create: classCaCommand(spec.instance), interpreter: ["/bin/sh", "-c"] },
+            { ...parent, additionalSecretOutputs: ["stdout"] },
+        );
+        const caParts = pulumi.secret(caCommand.stdout.apply((out) => parseTlsParts(out, CLASS_CA_PARTS)));
+        const ca: ClassCa = { key: caParts.apply((p) => p["ca-key"]), cert: caParts.apply((p) => p["ca-cert"]) };
+
+        const base = seatBaseImageCommands(
+            spec.image.buildArgs.BASE_IMAGE,
+            `${spec.image.registryServer}/${seatBaseImagePath(spec.instance)}`,
+        );
+        const basePush = new command.local.Command(
+            `${name}-seat-base`,
+            { ...base, interpreter: ["/bin/sh", "-c"], environment: spec.commandEnv, triggers: [args.classImageRef] },
+            { ...parent, dependsOn: args.registry },
+        );
+
+        const students = spec.students.map(
+            (lab) =>
+                new SeatLab(
+                    `${name}-${lab.student?.name}`,
+                    {
+                        lab,
+                        classImageRef: args.classImageRef,
+                        classReady: [...args.registry, basePush],
+                        ca,
+                        classNetworkName: args.network.name,
+                        classEnv: spec.commandEnv,
+                    },
+                    opts,
+                ),
+        );
+        const clients = pulumi.secret(
+            pulumi.all(students.map((s) => s.client)).apply((all) => Object.fromEntries(all.map((c, i) => [students[i].student, c]))),
+        );
+        return { students, clients };
+    },
+    nodeUrls: () => pulumi.output([]),
+};
+
+export { type ClassCa, type SeatClient, SeatLab, type SeatLabArgs } from "./seatLab";
