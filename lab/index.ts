@@ -93,6 +93,7 @@ export {
     CLASS_CA_KEY_ENV,
     CLASS_CA_PARTS,
     classCaCommand,
+    lessonSheet,
     parseTlsParts,
     SEAT_CLIENT_ENV,
     SEAT_ENGINE_PORT,
@@ -111,6 +112,10 @@ export {
     seatsApp,
     seatsMode,
     seatTlsCommand,
+    WORKSTATION_HOME,
+    WORKSTATION_USER,
+    type WorkstationSpec,
+    workstationSpec,
 } from "./modes/seats";
 export { REGISTRY_SWARM_HTPASSWD_PATH, swarmApp, swarmMode, swarmRegistry } from "./modes/swarm";
 export { meshRequests, swarmContainerListingChecks, swarmHttpChecks } from "./modes/swarm/checks";

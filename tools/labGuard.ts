@@ -92,6 +92,7 @@ const ROLE_NAMES: Record<Lang, Record<GuardRole, string>> = {
         "registry-service": "仓库服务",
         "app-service": "应用服务",
         seat: "座位引擎容器",
+        workstation: "工作站容器",
         network: "网络",
     },
     en: {
@@ -100,6 +101,7 @@ const ROLE_NAMES: Record<Lang, Record<GuardRole, string>> = {
         "registry-service": "registry service",
         "app-service": "app service",
         seat: "seat engine container",
+        workstation: "workstation container",
         network: "network",
     },
 };

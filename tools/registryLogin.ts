@@ -1,11 +1,9 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PROJECT_ROOT, runShellCommand } from "../engine";
+import { runShellCommand } from "../engine";
 import { REGISTRY_PASSWORD_ENV, registryAuthEnv, type SharedSpec, shellQuote } from "../lab";
-import { pulumiEnv } from "./pulumiCli";
-import { findPulumi } from "./toolchain";
+import { stackOutput } from "./stackOutput";
 
 /**
  * The registry login of a lab with registryAuth, for the tools that run its checks outside `pulumi up`
@@ -24,26 +22,9 @@ export function registryPassword(stack: string, env: Record<string, string | und
     const given = env[REGISTRY_PASSWORD_ENV];
     if (given) return { password: given };
     const fix = `fix: npm run up (it creates the password), or set ${REGISTRY_PASSWORD_ENV}`;
-    const cli = findPulumi(env);
-    if (cli.downloads) {
-        return { problem: `the registry requires a login, but no Pulumi CLI is at hand to read stack ${stack}'s password; ${fix}` };
-    }
-    const [bin, ...binArgs] = cli.argv;
-    const out = spawnSync(bin, [...binArgs, "stack", "output", "registryPassword", "--show-secrets", "--stack", stack], {
-        cwd: PROJECT_ROOT,
-        env: { ...pulumiEnv(env), ...cli.env },
-        encoding: "utf8",
-    });
-    const password = out.status === 0 ? out.stdout.trim() : "";
-    if (password) return { password };
-    const why =
-        out.status === 0 ? "the stack has no registryPassword output yet" : lastLine(out.stderr) || `pulumi exited with ${out.status}`;
-    const passphrase = /passphrase|decrypt/i.test(why) ? "; the secrets passphrase is PULUMI_CONFIG_PASSPHRASE (default docker-lab)" : "";
-    return { problem: `the registry requires a login, but stack ${stack}'s password could not be read (${why})${passphrase}; ${fix}` };
-}
-
-function lastLine(text: string | null | undefined): string {
-    return (text ?? "").trim().split("\n").filter(Boolean).pop()?.trim() ?? "";
+    const out = stackOutput(stack, "registryPassword", { secrets: true }, env);
+    if ("value" in out) return { password: out.value };
+    return { problem: `the registry requires a login, but stack ${stack}'s password could not be read (${out.problem}); ${fix}` };
 }
 
 /**

@@ -1,14 +1,12 @@
-import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { docker, mapInOrder, PROJECT_ROOT, repoDigestOf, runCheck } from "../engine";
 import { isClassSpec, type LessonCheck, labImageRef, labsOf, registryAuthEnv, type SharedSpec, type Spec, studentLab } from "../lab";
 import { parseArgs, stackAndConfig } from "./args";
 import { damageHeading, describeDamage, labDamage } from "./labGuard";
-import { pulumiEnv } from "./pulumiCli";
 import { probeRegistryLogin, registryPassword } from "./registryLogin";
 import { checkTiming, formatDuration, type VerifiedCheck, type VerifyReport, writeLabReport } from "./report";
 import { specForStack } from "./stack";
-import { findPulumi } from "./toolchain";
+import { stackOutput } from "./stackOutput";
 import { checkKey } from "./upChecks";
 
 /**
@@ -113,16 +111,8 @@ export function parseVerifyArgs(argv: string[], env: Record<string, string | und
 
 /** The image digest the stack exported, if a Pulumi CLI is at hand and the stack has outputs. */
 function imageRefFromStackOutputs(stack: string): string | undefined {
-    const cli = findPulumi(process.env);
-    if (cli.downloads) return undefined; // only the downloading launcher: not worth a download here
-    const [bin, ...binArgs] = cli.argv;
-    const out = spawnSync(bin, [...binArgs, "stack", "output", "imageRef", "--stack", stack], {
-        cwd: PROJECT_ROOT,
-        env: { ...pulumiEnv(process.env), ...cli.env },
-        encoding: "utf8",
-    });
-    const ref = out.status === 0 ? out.stdout.trim() : "";
-    return ref.includes("@sha256:") ? ref : undefined;
+    const out = stackOutput(stack, "imageRef");
+    return "value" in out && out.value.includes("@sha256:") ? out.value : undefined;
 }
 
 async function describeEngine(spec: SharedSpec): Promise<string> {

@@ -38,7 +38,7 @@ export interface LabEngine {
 }
 
 /** What the objects a learner may break by hand are, as the lab guard names them. */
-export type LabObjectRole = "registry" | "replica" | "registry-service" | "app-service" | "seat";
+export type LabObjectRole = "registry" | "replica" | "registry-service" | "app-service" | "seat" | "workstation";
 
 /** An object `pulumi up` made that a learner can stop or remove by hand, and the kind of engine object it is. */
 export interface GuardedObject {

@@ -8,6 +8,7 @@ import {
     type LabSpec,
     labelList,
     labImageRef,
+    lessonSheet,
     networkArgs,
     parseTlsParts,
     pidsLimitCommand,
@@ -22,6 +23,7 @@ import {
 } from "../../../lab";
 import { type CheckStatus, LessonCheckCommands } from "../../checkCommands";
 import { containersComponents } from "../containers";
+import { SeatWorkstation } from "./workstation";
 
 /** The class CA, as the class's SeatClass made it: its key and certificate (secrets). */
 export interface ClassCa {
@@ -89,6 +91,19 @@ export class SeatLab extends pulumi.ComponentResource {
                 .apply(([ca, p]) => ({ engineHost: seat.engineHost, ca, cert: p["client-cert"], key: p["client-key"] })),
         );
         const clientFiles = this.clientFiles(name, lab);
+        const { workstation } = seatsApp(lab.app);
+        new SeatWorkstation(
+            `${name}-workstation`,
+            {
+                spec: workstation,
+                networkName: seatPids.network.name,
+                client: this.client,
+                appDir: lab.image.context,
+                lessons: lessonSheet(lab.student.name, lab.image.name, lab.checks),
+                classEnv: args.classEnv,
+            },
+            { parent: this },
+        );
         const engine = new docker.Provider(
             `${name}-seat-engine`,
             {
@@ -163,7 +178,7 @@ export class SeatLab extends pulumi.ComponentResource {
         seat: SeatSpec,
         parts: pulumi.Output<Record<SeatTlsPart, string>>,
         args: SeatLabArgs,
-    ): { container: docker.Container; pidsLimit: command.local.Command } {
+    ): { container: docker.Container; pidsLimit: command.local.Command; network: docker.Network } {
         const network = new docker.Network(`${name}-seat-network`, networkArgs(seat.network), { parent: this });
         const volume = new docker.Volume(
             `${name}-seat-data`,
@@ -185,7 +200,7 @@ export class SeatLab extends pulumi.ComponentResource {
             { create: pidsLimitCommand(seat), environment: args.classEnv, triggers: [container.id] },
             { parent: this },
         );
-        return { container, pidsLimit };
+        return { container, pidsLimit, network };
     }
 
     /** The student's client files, which the checks' docker CLI reads (DOCKER_CERT_PATH); rewritten with a new seat, removed with it. */

@@ -5,6 +5,7 @@ import type { AppSpec } from "../../types";
 import { type ContainersApp, containersApp, containersMode } from "../containers";
 import type { LabModeModel } from "../types";
 import { type SeatSpec, seatClientDir, seatClientEnv, seatSpec } from "./seat";
+import { type WorkstationSpec, workstationSpec } from "./workstation";
 
 /**
  * Seats mode, for a class: each student's lab runs in a Docker engine of its own (a seat, seat.ts),
@@ -18,6 +19,8 @@ export interface SeatsApp extends AppSpec {
     /** The app as containers mode runs it, inside the seat (its ports published on every interface of the seat). */
     inner: ContainersApp;
     seat: SeatSpec;
+    /** Where the student works: a shell beside the seat, its docker CLI pointed at it. */
+    workstation: WorkstationSpec;
 }
 
 /** The app of a lab in seats mode; throws for another mode's. */
@@ -70,7 +73,7 @@ export const seatsMode: LabModeModel = {
             registryName: shared.registry.container.name,
             classNetwork: shared.network.name,
         });
-        const app: SeatsApp = { mode: "seats", inner, seat };
+        const app: SeatsApp = { mode: "seats", inner, seat, workstation: workstationSpec(seat, input.labels) };
         return { app, appUrls: inner.replicas.map((r) => hostUrl(config.bindAddress, r.ports[0].external)) };
     },
     engineNetwork: (lab) => seatsApp(lab.app).seat.network.name,
@@ -91,7 +94,10 @@ export const seatsMode: LabModeModel = {
     httpChecks: (ctx, app) => containersMode.httpChecks(ctx, seatsApp(app).inner),
     guarded: (shared, labs) => [
         { kind: "container", role: "registry", name: shared.registry.container.name },
-        ...labs.map((lab) => ({ kind: "container" as const, role: "seat" as const, name: seatsApp(lab.app).seat.name })),
+        ...labs.flatMap((lab) => [
+            { kind: "container" as const, role: "seat" as const, name: seatsApp(lab.app).seat.name },
+            { kind: "container" as const, role: "workstation" as const, name: seatsApp(lab.app).workstation.name },
+        ]),
     ],
     appPorts: (lab) => {
         const { seat } = seatsApp(lab.app);
@@ -126,6 +132,13 @@ export {
     type SeatTlsPart,
     seatTlsCommand,
 } from "./tls";
+export {
+    lessonSheet,
+    WORKSTATION_HOME,
+    WORKSTATION_USER,
+    type WorkstationSpec,
+    workstationSpec,
+} from "./workstation";
 
 /** The commands that put the class's base image into the class registry (where every seat's lesson build pulls it from), and take its tag away. */
 export function seatBaseImageCommands(baseImage: string, target: string): { create: string; delete: string } {
