@@ -58,6 +58,8 @@ export interface LabModeModel {
     appPortCount(config: LabConfig): number;
     /** The one-learner lab's problems with its app ports and the registry port, each naming the key and the fix. */
     portProblems(config: LabConfig): string[];
+    /** The config keys of the images the mode runs beside the base and registry images (for the doctor). Default: none. */
+    images?: readonly "seatImage"[];
     /** The mode's own problems with the config (beyond ports), each naming the key and the fix. Default: none. */
     configProblems?(config: LabConfig): string[];
     /** The network of a lab on the class's engine, where the lab's own network is elsewhere (in its seat). Default: the lab's network. */

@@ -1,10 +1,11 @@
+import { classPortPlan } from "../../classroom";
 import type { LabConfig } from "../../config/keys";
 import { hostUrl } from "../../names";
 import { shellQuote } from "../../shell";
 import type { AppSpec } from "../../types";
 import { type ContainersApp, containersApp, containersMode } from "../containers";
 import type { LabModeModel } from "../types";
-import { type SeatSpec, seatClientDir, seatClientEnv, seatSpec } from "./seat";
+import { SEAT_ENGINE_PORT, type SeatSpec, seatClientDir, seatClientEnv, seatSpec } from "./seat";
 import { type WorkstationSpec, workstationSpec } from "./workstation";
 
 /**
@@ -47,6 +48,14 @@ function configProblems(config: LabConfig): string[] {
             `mode = seats with dockerHost = ${JSON.stringify(config.dockerHost)}: the seats' engines are published on this machine's bindAddress, so the class's engine must be this machine's; run npm run up on the engine's own machine (npm run config -- rm dockerHost)`,
         );
     }
+    // Inside a seat the app ports keep their numbers, and the seat's own engine listens on SEAT_ENGINE_PORT.
+    const { starts } = classPortPlan(config.appPort, config.replicas + 1, config.registryPort, config.students.length);
+    const clash = starts.findIndex((start) => SEAT_ENGINE_PORT >= start && SEAT_ENGINE_PORT < start + config.replicas);
+    if (clash >= 0) {
+        problems.push(
+            `appPort = ${config.appPort}: in seats mode the app ports of students[${clash}] would include ${SEAT_ENGINE_PORT}, where each seat's engine listens; choose an appPort above it (npm run config -- set appPort 8080)`,
+        );
+    }
     return problems;
 }
 
@@ -55,6 +64,7 @@ export const seatsMode: LabModeModel = {
     appPortCount: (config) => config.replicas + 1,
     portProblems: () => [],
     configProblems,
+    images: ["seatImage"],
     network: (name, labels) => ({ name, labels }),
     registryServer: containersMode.registryServer,
     htpasswdPath: containersMode.htpasswdPath,
@@ -144,7 +154,8 @@ export {
 export function seatBaseImageCommands(baseImage: string, target: string): { create: string; delete: string } {
     const q = shellQuote;
     return {
-        create: `docker tag ${q(baseImage)} ${q(target)} && docker push ${q(target)} >/dev/null`,
+        // BuildKit may have used the base image without keeping it in the image store: pull it then.
+        create: `{ docker image inspect ${q(baseImage)} >/dev/null 2>&1 || docker pull ${q(baseImage)} >/dev/null; } && docker tag ${q(baseImage)} ${q(target)} && docker push ${q(target)} >/dev/null`,
         delete: `docker image rm ${q(target)} >/dev/null 2>&1 || true`,
     };
 }

@@ -217,6 +217,8 @@ export function seatClientFilesCommands(dir: string): {
             "set -eu",
             "umask 077",
             `mkdir -p ${d}`,
+            // umask applies to new files only: files left from before go first.
+            `rm -f ${d}/ca.pem ${d}/cert.pem ${d}/key.pem`,
             write("ca.pem", SEAT_CLIENT_ENV.ca),
             write("cert.pem", SEAT_CLIENT_ENV.cert),
             write("key.pem", SEAT_CLIENT_ENV.key),

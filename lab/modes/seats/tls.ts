@@ -141,6 +141,7 @@ export function parseTlsParts<P extends string>(stdout: string, parts: readonly 
     for (const line of stdout.split("\n")) {
         const header = /^# ([a-z-]+)$/.exec(line.trim());
         if (header) {
+            if (found.has(header[1])) throw new Error(`the seat TLS command printed ${header[1]} twice; run npm run up again`);
             current = [];
             found.set(header[1], current);
         } else if (current && line.trim() !== "") {
@@ -151,7 +152,7 @@ export function parseTlsParts<P extends string>(stdout: string, parts: readonly 
     for (const part of parts) {
         const lines = found.get(part);
         const pem = lines ? `${lines.join("\n")}\n` : "";
-        if (!/^-----BEGIN [A-Z ]+-----\n[\s\S]+\n-----END [A-Z ]+-----\n$/.test(pem)) {
+        if (!/^-----BEGIN [A-Z ]+-----\n[\s\S]+\n-----END [A-Z ]+-----\n$/.test(pem) || pem.split("-----BEGIN ").length !== 2) {
             throw new Error(
                 `the seat TLS command printed no PEM block for ${part}; run npm run up again, or npm run doctor to check openssl`,
             );
