@@ -1,5 +1,6 @@
-import { dockerOk } from "../engine";
-import type { SharedSpec } from "../lab";
+import { setTimeout as delay } from "node:timers/promises";
+import { docker, dockerOk } from "../engine";
+import { appContainers, labsOf, type SharedSpec, type Spec } from "../lab";
 import type { LabDamage } from "./labGuard";
 
 /**
@@ -42,6 +43,28 @@ export function healsAnything(plan: HealPlan): boolean {
 /** Starts what was stopped, the registry first (the guard lists it first). */
 export async function startStopped(spec: SharedSpec, plan: HealPlan): Promise<void> {
     for (const name of plan.start) await dockerOk(["start", name], `starting ${name} again`, spec.commandEnv);
+}
+
+/** How long `npm run up` waits for the apps of a lab it started again to be healthy. */
+export const RESTARTED_APP_WAIT_MS = 120_000;
+
+/**
+ * Waits until every lab's app containers are healthy again (a started seat restarts the lab inside
+ * it; a started replica its app), each on its lab's engine, for at most `timeoutMs` in all: what is
+ * still not healthy then is for the checks to report.
+ */
+export async function waitForHealthyApps(spec: Spec, timeoutMs = RESTARTED_APP_WAIT_MS): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const format = "{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}";
+    for (const lab of labsOf(spec)) {
+        for (const container of appContainers(lab)) {
+            while (Date.now() < deadline) {
+                const state = await docker(["inspect", "--format", format, container.name], lab.commandEnv);
+                if (state.status === 0 && ["healthy", "running"].includes(state.stdout.trim())) break;
+                await delay(1000);
+            }
+        }
+    }
 }
 
 /** Pulls the deleted image tags back from the lab's registry, logged in with `loginEnv` where it requires a login. */

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import type { Spec } from "../lab";
 import { preflight } from "./doctor";
-import { damageInState, type HealPlan, healPlan, healsAnything, pullTags, startStopped } from "./heal";
+import { damageInState, type HealPlan, healPlan, healsAnything, pullTags, startStopped, waitForHealthyApps } from "./heal";
 import { type LabDamage, labDamage } from "./labGuard";
 import { policyPackProblem } from "./policyPack";
 import { exportArgs, type Invocation, PROJECT_ROOT, planInvocation, refreshArgs, STATE_DIR } from "./pulumiCli";
@@ -69,6 +69,7 @@ async function healBefore(stack: string, pulumi: Pulumi): Promise<Healing | unde
     if (plan.start.length > 0) {
         console.error(`npm run up: starting ${plan.start.join(", ")} again (stopped)`);
         await startStopped(spec, plan);
+        await waitForHealthyApps(spec);
     }
     if (plan.refresh) {
         console.error("npm run up: part of the lab was removed by hand; refreshing Pulumi's state so the update creates it again");
