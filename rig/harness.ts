@@ -16,6 +16,7 @@ import {
     resolveImageCommand,
     type SharedSpec,
     type Spec,
+    seatBaseImagePath,
 } from "../lab";
 import { sleep } from "./sleep";
 
@@ -199,11 +200,13 @@ export async function labelled(kind: "container" | "network" | "volume" | "image
 export async function leftovers(spec: Spec): Promise<Record<string, string[]>> {
     const env = spec.commandEnv;
     const label = `${LABEL.instance}=${spec.instance}`;
-    // The lab's repository, and in a class every student's too.
-    const references = [spec.image, ...(isClassSpec(spec) ? spec.students : []).map((s) => s.image)].flatMap((image) => [
-        "--filter",
-        `reference=${image.repository}:*`,
-    ]);
+    // The lab's repository, in a class every student's as the class's engine tags it, and the base image a class of seats pushes.
+    const repositories = [
+        spec.image.repository,
+        ...(isClassSpec(spec) ? spec.students : []).map((s) => s.student?.classRepository ?? s.image.repository),
+        `${spec.image.registryServer}/${seatBaseImagePath(spec.instance).replace(/:[^:/]*$/, "")}`,
+    ];
+    const references = repositories.flatMap((repository) => ["--filter", `reference=${repository}:*`]);
     const tags = await dockerOk(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", ...references], "listing lab image tags", env);
     return {
         containers: await labelled("container", label, env),

@@ -1,0 +1,243 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { docker } from "../../engine";
+import { appContainers, type ClassSpec, OFFLINE_IMAGES, seatClientDir, seatsApp } from "../../lab";
+import { leftovers, teardownLab } from "../../rig";
+import { classSpec } from "../helpers/specs";
+import { e2eGate } from "./gate";
+import { describeRun, expectOutput, expectSuccess, httpGet } from "./processes";
+import { type Deployment, e2eProject, fingerprintsOf, idsOf, NOTHING_LEFT, nameOf, stepLogger } from "./project";
+
+// A class of seats through the real Pulumi CLI: three students, each with a Docker engine of their own
+// reached with TLS client certificates, their lab inside it and a workstation beside it. One `npm run up`,
+// every student verified, a clean no-op and refresh, the isolation between seats, a fourth student, a
+// removed one, `npm run down`. One throw-away copy of the project; stack e2e-seats, ports 39100.., registry 39199.
+
+const STACK = "e2e-seats";
+const CONFIG: Record<string, string> = {
+    baseImage: OFFLINE_IMAGES.baseImage,
+    registryImage: OFFLINE_IMAGES.registryImage,
+    seatImage: OFFLINE_IMAGES.seatImage,
+    mode: "seats",
+    appPort: "39100",
+    registryPort: "39199",
+};
+const CLASS = ["alice", "bob", "carol"];
+const STEP_TIMEOUT = 900_000;
+const CONTAINER = "docker:index/container:Container";
+
+const specOf = (students: string[]): ClassSpec => classSpec({ ...CONFIG, students }, STACK);
+const seatOf = (students: string[], student: string) => {
+    const lab = specOf(students).students.find((s) => s.student?.name === student);
+    if (!lab) throw new Error(`no ${student} in ${students.join(", ")}`);
+    return { lab, ...seatsApp(lab.app) };
+};
+
+const gate = e2eGate();
+
+gate.describe("e2e: a class of seats through npm run and the real Pulumi CLI", () => {
+    const project = e2eProject(STACK, "docker-lab-e2e-seats-", STEP_TIMEOUT - 60_000);
+    const step = stepLogger("e2e seats");
+    const { npm, pulumi, deployment } = project;
+    const everyone = [...CLASS, "dave"];
+    const clientDirs = fs.mkdtempSync(path.join(os.tmpdir(), "docker-lab-e2e-seat-clients-"));
+    const setStudent = async (index: number, name: string) =>
+        expectSuccess(await pulumi(["config", "set", "--stack", STACK, "--path", `students[${index}]`, name]));
+    /** `npm run seat -- env NAME --dir …`: the environment its lines set. */
+    const clientEnv = async (student: string): Promise<Record<string, string>> => {
+        const run = expectSuccess(await npm("seat", ["env", student, "--dir", path.join(clientDirs, student)]));
+        return Object.fromEntries([...run.stdout.matchAll(/^export (\w+)='?([^'\n]*)'?$/gm)].map((m) => [m[1], m[2]]));
+    };
+    /** `docker ARGS` in a student's workstation, as the student. */
+    const inWorkstation = (students: string[], student: string, args: string[]) =>
+        docker(["exec", "-u", "student", seatOf(students, student).workstation.name, ...args]);
+    /** URNs added and removed between two states, by resource name. */
+    const changed = (before: Deployment, after: Deployment) => {
+        const [b, a] = [new Set((before.resources ?? []).map((r) => r.urn)), new Set((after.resources ?? []).map((r) => r.urn))];
+        return { added: [...a].filter((u) => !b.has(u)).map(nameOf), removed: [...b].filter((u) => !a.has(u)).map(nameOf) };
+    };
+    /** The resources both states hold keep their ids, outputs and modification times. */
+    const expectKept = (before: Deployment, after: Deployment) => {
+        const fpAfter = fingerprintsOf(after);
+        const changedNames = [...fingerprintsOf(before)]
+            .filter(([urn, fp]) => fpAfter.has(urn) && fpAfter.get(urn) !== fp)
+            .map(([urn]) => nameOf(urn));
+        expect(changedNames).toEqual([]);
+    };
+
+    beforeAll(async () => {
+        await step("setup: copy the project", async () => {
+            await teardownLab(specOf(everyone));
+            project.create();
+        });
+    }, STEP_TIMEOUT);
+
+    afterAll(async () => {
+        await step("teardown: npm run down, safety net, remove the copy", async () => {
+            try {
+                if (project.hasState()) {
+                    const down = await npm("down");
+                    if (down.code !== 0) console.log(`teardown: ${describeRun(down, "exit 0")}`);
+                }
+                await teardownLab(specOf(everyone));
+            } finally {
+                project.remove();
+                fs.rmSync(clientDirs, { recursive: true, force: true });
+            }
+        });
+    }, STEP_TIMEOUT);
+
+    test(
+        "one npm run up gives each of three students a seat with their lab verified in it, and npm run verify passes for the class",
+        () =>
+            step("class of three seats: up, verify", async () => {
+                await project.configure(CONFIG);
+                for (const [i, name] of CLASS.entries()) await setStudent(i, name);
+                const up = expectSuccess(await npm("up"));
+                const spec = specOf(CLASS);
+                const total = spec.students.reduce((n, s) => n + s.checks.length, 0);
+                expect(Number(expectOutput(up, /^(\d+) passed, 0 failed in /m)[1])).toBe(total);
+                const verify = expectSuccess(await npm("verify", ["--no-report"]));
+                expect(Number(expectOutput(verify, /^(\d+) passed, 0 failed in /m)[1])).toBe(total);
+                for (const lab of spec.students) {
+                    for (const [i, url] of lab.appUrls.entries()) {
+                        const { status, body } = await httpGet(url);
+                        expect({ url, status, hostname: JSON.parse(body).hostname }).toEqual({
+                            url,
+                            status: 200,
+                            hostname: appContainers(lab)[i].hostname,
+                        });
+                    }
+                }
+                // The keys are secrets: never in plain text in the state or the outputs.
+                const state = expectSuccess(await pulumi(["stack", "export", "--stack", STACK])).stdout;
+                const outputs = expectSuccess(await pulumi(["stack", "output", "--json", "--stack", STACK])).stdout;
+                expect({ state: /PRIVATE KEY/.test(state), outputs: /PRIVATE KEY/.test(outputs) }).toEqual({
+                    state: false,
+                    outputs: false,
+                });
+            }),
+        STEP_TIMEOUT,
+    );
+
+    test(
+        "a second up and a refresh of the class change nothing",
+        () =>
+            step("no-op up and refresh", async () => {
+                expectSuccess(await npm("up", ["--expect-no-changes"]));
+                expectSuccess(await pulumi(["refresh", "--yes", "--expect-no-changes", "--stack", STACK]));
+                expectSuccess(await npm("up", ["--expect-no-changes"]));
+            }),
+        STEP_TIMEOUT,
+    );
+
+    test(
+        "isolation: alice's certificate opens her seat only; her workstation sees only her lab, and reaches neither bob's seat nor the host's Docker socket",
+        () =>
+            step("isolation", async () => {
+                const alice = await clientEnv("alice");
+                const bob = seatOf(CLASS, "bob");
+                expect(alice.DOCKER_HOST).toBe(seatOf(CLASS, "alice").seat.engineHost);
+                const own = await docker(["ps", "-a", "--format", "{{.Names}}"], alice);
+                expect(own.status).toBe(0);
+                expect(own.stdout.trim().split("\n").sort()).toEqual(
+                    appContainers(seatOf(CLASS, "alice").lab)
+                        .map((c) => c.name)
+                        .sort(),
+                );
+                const refused = await docker(["ps"], { ...alice, DOCKER_HOST: bob.seat.engineHost });
+                expect(refused.status).not.toBe(0);
+                expect(refused.stderr).toMatch(/certificate/i);
+
+                const listed = await inWorkstation(CLASS, "alice", ["docker", "ps", "-a", "--format", "{{.Names}}"]);
+                expect(listed.status).toBe(0);
+                expect(listed.stdout.trim().split("\n").sort()).toEqual(
+                    appContainers(seatOf(CLASS, "alice").lab)
+                        .map((c) => c.name)
+                        .sort(),
+                );
+
+                const addresses = await docker([
+                    "inspect",
+                    "--format",
+                    "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}",
+                    bob.seat.name,
+                ]);
+                const bobAddresses = addresses.stdout.trim().split(/\s+/);
+                expect(bobAddresses).toHaveLength(2);
+                for (const address of bobAddresses) {
+                    const reach = await inWorkstation(CLASS, "alice", ["timeout", "3", "bash", "-c", `echo > /dev/tcp/${address}/2376`]);
+                    expect({ address, reached: reach.status === 0 }).toEqual({ address, reached: false });
+                }
+                const ownSeat = await inWorkstation(CLASS, "alice", [
+                    "timeout",
+                    "3",
+                    "bash",
+                    "-c",
+                    `echo > /dev/tcp/${seatOf(CLASS, "alice").seat.name}/2376`,
+                ]);
+                expect(ownSeat.status).toBe(0);
+                const socket = await inWorkstation(CLASS, "alice", ["docker", "-H", "unix:///var/run/docker.sock", "ps"]);
+                expect(socket.status).not.toBe(0);
+                expect(socket.stderr).toMatch(/Cannot connect to the Docker daemon at unix:\/\/\/var\/run\/docker\.sock/);
+            }),
+        STEP_TIMEOUT,
+    );
+
+    test(
+        "stopping alice's seat engine leaves bob's lab verified, and npm run up brings alice's seat back verified",
+        () =>
+            step("a stopped seat", async () => {
+                expect((await docker(["stop", seatOf(CLASS, "alice").seat.name])).status).toBe(0);
+                const bob = expectSuccess(await npm("verify", ["--student", "bob", "--no-report"]));
+                expect(Number(expectOutput(bob, /^(\d+) passed, 0 failed in /m)[1])).toBe(seatOf(CLASS, "bob").lab.checks.length);
+                expectSuccess(await npm("up"));
+                const alice = expectSuccess(await npm("verify", ["--student", "alice", "--no-report"]));
+                expect(Number(expectOutput(alice, /^(\d+) passed, 0 failed in /m)[1])).toBe(seatOf(CLASS, "alice").lab.checks.length);
+            }),
+        STEP_TIMEOUT,
+    );
+
+    test(
+        "a fourth student gets only their seat, and a removed student loses only theirs; the others keep their ids",
+        () =>
+            step("add dave, free bob's seat", async () => {
+                const before = await deployment();
+                await setStudent(3, "dave");
+                expectSuccess(await npm("up"));
+                const withDave = await deployment();
+                const added = changed(before, withDave);
+                expect(added.removed).toEqual([]);
+                expect(added.added.length).toBeGreaterThan(0);
+                expect(added.added.filter((n) => !/^lab-dave(-|$)/.test(n))).toEqual([]);
+                expectKept(before, withDave);
+                const seats = [...idsOf(withDave, CONTAINER).keys()].map(nameOf).filter((n) => /-seat$/.test(n));
+                expect(seats.sort()).toEqual(["lab-alice-seat", "lab-bob-seat", "lab-carol-seat", "lab-dave-seat"]);
+
+                await setStudent(1, "");
+                expectSuccess(await npm("up"));
+                const withoutBob = await deployment();
+                const removed = changed(withDave, withoutBob);
+                expect(removed.added).toEqual([]);
+                expect(removed.removed.length).toBeGreaterThan(0);
+                expect(removed.removed.filter((n) => !/^lab-bob(-|$)/.test(n))).toEqual([]);
+                expectKept(withDave, withoutBob);
+                const gone = await docker(["inspect", seatOf(CLASS, "bob").seat.name]);
+                expect(gone.status).not.toBe(0);
+                expectSuccess(await npm("up", ["--expect-no-changes"]));
+            }),
+        STEP_TIMEOUT,
+    );
+
+    test(
+        "npm run down leaves nothing of the class: no container, network, volume, image tag or client file",
+        () =>
+            step("down", async () => {
+                expectSuccess(await npm("down"));
+                expect(await leftovers(specOf(everyone))).toEqual(NOTHING_LEFT);
+                expect(fs.existsSync(path.join(project.dir, path.dirname(seatClientDir(specOf(CLASS).instance, "alice"))))).toBe(false);
+            }),
+        STEP_TIMEOUT,
+    );
+});
