@@ -1,0 +1,390 @@
+import {
+    buildSpec,
+    isClassSpec,
+    type LabConfig,
+    LabConfigError,
+    type LabSpec,
+    labsOf,
+    MODES,
+    SEAT_CLIENT_ENV,
+    SEAT_ENGINE_PORT,
+    type SeatSpec,
+    type Spec,
+    seatClientFilesCommands,
+    seatsApp,
+} from "../../../lab";
+import { SEAT_CAPABILITIES, SEAT_SECURITY_LABEL, SEAT_SECURITY_OPTS } from "../../../lab/modes/seats/seat";
+import { labConfig } from "../../../tools/stack";
+
+// Seats mode's pure model: one Docker engine (a seat) per student, reached with TLS, running the
+// student's lab as containers mode runs it; the class registry and image build stay on the class's engine.
+
+const ctx = { project: "docker-lab", stack: "dev", appDir: "app" };
+const specOf = (raw: Record<string, unknown>): { config: LabConfig; spec: Spec } => {
+    const config = labConfig(raw);
+    return { config, spec: buildSpec(config, ctx) };
+};
+const seatOf = (lab: LabSpec): SeatSpec => seatsApp(lab.app).seat;
+const labOf = (spec: Spec, student: string): LabSpec => {
+    const lab = labsOf(spec).find((l) => l.student?.name === student);
+    if (!lab) throw new Error(`no lab for ${student}`);
+    return lab;
+};
+/** The seats among what a learner can break, in order. */
+const seatsGuarded = (spec: Spec) => MODES.seats.guarded(spec, labsOf(spec)).filter((o) => o.role === "seat");
+/** The error parseLabConfig throws for `raw`, with its problems; fails the test when it throws none. */
+const configError = (raw: Record<string, unknown>): LabConfigError => {
+    try {
+        labConfig(raw);
+    } catch (err) {
+        if (err instanceof LabConfigError) return err;
+        throw err;
+    }
+    throw new Error(`config ${JSON.stringify(raw)} was accepted`);
+};
+
+const CLASS = { mode: "seats", replicas: "2", appPort: "9000", registryPort: "9020" };
+
+describe("a class in seats mode", () => {
+    const { config, spec } = specOf({ ...CLASS, students: ["alice", "bob"] });
+    const alice = labOf(spec, "alice");
+    const bob = labOf(spec, "bob");
+
+    test("is a class of one lab per student, each in mode seats with a seat <instance>-<student>-seat", () => {
+        expect(isClassSpec(spec)).toBe(true);
+        expect(spec.mode).toBe("seats");
+        expect(labsOf(spec).map((l) => [l.student?.name, l.app.mode, seatOf(l).name])).toEqual([
+            ["alice", "seats", "docker-lab-dev-alice-seat"],
+            ["bob", "seats", "docker-lab-dev-bob-seat"],
+        ]);
+        expect(seatOf(alice).hostname).toBe("docker-lab-dev-alice-seat");
+        expect(seatOf(alice).image).toBe(config.seatImage);
+        expect(seatOf(alice).labels).toEqual({
+            "docker-lab.managed": "true",
+            "docker-lab.instance": "docker-lab-dev",
+            "docker-lab.student": "alice",
+            "docker-lab.role": "seat",
+        });
+    });
+
+    test("each seat has its own network and data volume on the class's engine, and joins the class network", () => {
+        expect(seatOf(alice).network).toEqual({
+            name: "docker-lab-dev-alice-seat-net",
+            labels: {
+                "docker-lab.managed": "true",
+                "docker-lab.instance": "docker-lab-dev",
+                "docker-lab.student": "alice",
+                "docker-lab.role": "seat-network",
+            },
+        });
+        expect(seatOf(bob).network.name).toBe("docker-lab-dev-bob-seat-net");
+        expect(seatOf(alice).volume).toEqual({
+            name: "docker-lab-dev-alice-seat-data",
+            labels: {
+                "docker-lab.managed": "true",
+                "docker-lab.instance": "docker-lab-dev",
+                "docker-lab.student": "alice",
+                "docker-lab.role": "seat-data",
+            },
+        });
+        expect(seatOf(bob).volume.name).toBe("docker-lab-dev-bob-seat-data");
+        for (const lab of [alice, bob]) expect(seatOf(lab).classNetwork).toBe("docker-lab-dev-net");
+        // The student's lab network lives inside the seat; the class's engine sees the seat's network.
+        expect(alice.network.name).toBe("docker-lab-dev-alice-net");
+        expect(MODES.seats.engineNetwork?.(alice)).toBe("docker-lab-dev-alice-seat-net");
+        expect(MODES.seats.engineNetwork?.(bob)).toBe("docker-lab-dev-bob-seat-net");
+    });
+
+    test("ports: the app ports from the student's first port, then the engine port, all on bindAddress", () => {
+        expect(seatOf(alice).ports).toEqual([
+            { internal: 9000, external: 9000, ip: "127.0.0.1" },
+            { internal: 9001, external: 9001, ip: "127.0.0.1" },
+            { internal: SEAT_ENGINE_PORT, external: 9002, ip: "127.0.0.1" },
+        ]);
+        expect(seatOf(alice).enginePort).toBe(9002);
+        expect(seatOf(bob).ports).toEqual([
+            { internal: 9003, external: 9003, ip: "127.0.0.1" },
+            { internal: 9004, external: 9004, ip: "127.0.0.1" },
+            { internal: 2376, external: 9005, ip: "127.0.0.1" },
+        ]);
+        expect(seatOf(bob).enginePort).toBe(9005);
+        expect(seatOf(alice).engineHost).toBe("tcp://127.0.0.1:9002");
+        expect(seatOf(bob).engineHost).toBe("tcp://127.0.0.1:9005");
+        expect(MODES.seats.appPortCount(config)).toBe(3);
+        // The replicas inside the seat publish the same port numbers on every interface of the seat.
+        expect(seatsApp(alice.app).inner.replicas.map((r) => r.ports)).toEqual([
+            [{ internal: 8080, external: 9000, ip: "0.0.0.0" }],
+            [{ internal: 8080, external: 9001, ip: "0.0.0.0" }],
+        ]);
+        expect(alice.appUrls).toEqual(["http://127.0.0.1:9000", "http://127.0.0.1:9001"]);
+        expect(MODES.seats.appPorts(alice)).toEqual([
+            { port: 9000, role: "app replica 0 of alice" },
+            { port: 9001, role: "app replica 1 of alice" },
+            { port: 9002, role: "the seat engine of alice" },
+        ]);
+    });
+
+    test("the blocks of replicas+1 ports per student are clear of each other and of registryPort, also when a block must skip it", () => {
+        // registryPort 9004 falls in bob's plain block 9003..9005: bob's block starts after it.
+        const skip = specOf({ ...CLASS, registryPort: "9004", students: ["alice", "bob", "carol"] }).spec;
+        const ports = labsOf(skip).map((l) => seatOf(l).ports.map((p) => p.external));
+        expect(ports).toEqual([
+            [9000, 9001, 9002],
+            [9005, 9006, 9007],
+            [9008, 9009, 9010],
+        ]);
+        const all = ports.flat();
+        expect(new Set(all).size).toBe(all.length);
+        expect(all).not.toContain(9004);
+        expect(labsOf(skip).map((l) => seatOf(l).enginePort)).toEqual([9002, 9007, 9010]);
+    });
+
+    test('a free seat "" keeps the later students\' ports, and has no seat of its own', () => {
+        const freed = specOf({ ...CLASS, students: ["alice", "", "bob"] }).spec;
+        const full = specOf({ ...CLASS, students: ["alice", "carol", "bob"] }).spec;
+        expect(labsOf(freed).map((l) => l.student?.name)).toEqual(["alice", "bob"]);
+        expect(seatOf(labOf(freed, "bob")).ports).toEqual(seatOf(labOf(full, "bob")).ports);
+        expect(seatOf(labOf(freed, "bob")).ports.map((p) => p.external)).toEqual([9006, 9007, 9008]);
+        expect(seatOf(labOf(freed, "bob"))).toEqual(seatOf(labOf(full, "bob")));
+        expect(seatsGuarded(freed).map((o) => o.name)).toEqual(["docker-lab-dev-alice-seat", "docker-lab-dev-bob-seat"]);
+    });
+
+    test("engineHost and the server certificate's addresses: a wildcard bindAddress is reached on loopback", () => {
+        const wild = seatOf(labOf(specOf({ ...CLASS, bindAddress: "0.0.0.0", students: ["alice"] }).spec, "alice"));
+        expect(wild.engineHost).toBe("tcp://127.0.0.1:9002");
+        expect(wild.ports.every((p) => p.ip === "0.0.0.0")).toBe(true);
+        expect(wild.tls.ips).toEqual(["127.0.0.1"]);
+        const lan = seatOf(labOf(specOf({ ...CLASS, bindAddress: "192.168.56.10", students: ["alice"] }).spec, "alice"));
+        expect(lan.engineHost).toBe("tcp://192.168.56.10:9002");
+        expect(lan.ports.every((p) => p.ip === "192.168.56.10")).toBe(true);
+        expect(lan.tls.ips).toEqual(["127.0.0.1", "192.168.56.10"]);
+        const v6 = seatOf(labOf(specOf({ ...CLASS, bindAddress: "::", students: ["alice"] }).spec, "alice"));
+        expect(v6.engineHost).toBe("tcp://[::1]:9002");
+        expect(v6.tls.ips).toEqual(["127.0.0.1", "::1"]);
+        expect(seatOf(alice).tls).toEqual({
+            instance: "docker-lab-dev",
+            student: "alice",
+            seatName: "docker-lab-dev-alice-seat",
+            ips: ["127.0.0.1"],
+            dnsNames: ["localhost", "docker-lab-dev-alice-seat"],
+        });
+    });
+
+    test("dockerd: TLS with client certificates of the seat's clients CA only, no plain tcp listener, the class registry as insecure", () => {
+        const seat = seatOf(alice);
+        expect(seat.dockerdArgs).toEqual([
+            "--host=unix:///var/run/docker.sock",
+            "--host=tcp://0.0.0.0:2376",
+            "--tlsverify",
+            "--tlscacert=/etc/docker-lab/tls/clients-ca.pem",
+            "--tlscert=/etc/docker-lab/tls/server-cert.pem",
+            "--tlskey=/etc/docker-lab/tls/server-key.pem",
+            "--insecure-registry=docker-lab-dev-registry:5000",
+        ]);
+        const tcp = seat.dockerdArgs.filter((a) => a.startsWith("--host=tcp://"));
+        expect(tcp).toEqual([`--host=tcp://0.0.0.0:${SEAT_ENGINE_PORT}`]);
+        expect(seat.dockerdArgs.join(" ")).not.toContain("2375");
+        expect(seat.dockerdArgs).not.toContain("--tls=false");
+        // The CA dockerd trusts for clients is the file that holds the seat's clients CA.
+        const clientsCa = seat.tlsFiles.find((f) => f.part === "clients-ca-cert");
+        expect(seat.dockerdArgs).toContain(`--tlscacert=${clientsCa?.path}`);
+        expect(seat.tlsFiles.map((f) => f.part).sort()).toEqual(["clients-ca-cert", "server-cert", "server-key"]);
+        // No client key and no class CA key goes into the seat.
+        expect(seat.tlsFiles.map((f) => f.part)).not.toContain("client-key");
+        expect(seat.registryServer).toBe("docker-lab-dev-registry:5000");
+        expect(seat.registryServer).toBe(`${spec.registry.container.name}:5000`);
+        expect(seat.entrypoint.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
+        expect(seat.entrypoint[2]).toContain('exec dockerd "$@"');
+    });
+
+    test("the student's lab: its docker CLI reaches the seat with TLS and the student's client files", () => {
+        expect(alice.commandEnv).toEqual({
+            DOCKER_HOST: "tcp://127.0.0.1:9002",
+            DOCKER_TLS_VERIFY: "1",
+            DOCKER_CERT_PATH: ".docker-lab/seats/docker-lab-dev/alice",
+        });
+        expect(bob.commandEnv).toEqual({
+            DOCKER_HOST: "tcp://127.0.0.1:9005",
+            DOCKER_TLS_VERIFY: "1",
+            DOCKER_CERT_PATH: ".docker-lab/seats/docker-lab-dev/bob",
+        });
+        expect(alice.commandEnv.DOCKER_HOST).toBe(seatOf(alice).engineHost);
+        // The class's own commands stay on the class's engine.
+        expect(spec.commandEnv).toEqual({});
+        expect(MODES.seats.labEngine?.(alice.app, spec)).toEqual({
+            commandEnv: alice.commandEnv,
+            registryServer: "docker-lab-dev-registry:5000",
+            baseImage: "docker-lab-dev-registry:5000/docker-lab-dev/base:lab",
+        });
+    });
+
+    test("the student's image is named as the seat reaches the class registry; the class copies it under localhost:<registryPort>", () => {
+        expect(alice.image.registryServer).toBe("docker-lab-dev-registry:5000");
+        expect(alice.image.repository).toBe("docker-lab-dev-registry:5000/docker-lab-dev/alice/hellodocker");
+        expect(alice.image.name).toBe(`docker-lab-dev-registry:5000/docker-lab-dev/alice/hellodocker:${config.appImageTag}`);
+        expect(alice.student?.classRepository).toBe("localhost:9020/docker-lab-dev/alice/hellodocker");
+        expect(bob.student?.classRepository).toBe("localhost:9020/docker-lab-dev/bob/hellodocker");
+        // The class copies into the class repository, on its own engine.
+        expect(alice.student?.copyImageCommand).toContain("docker push localhost:9020/docker-lab-dev/alice/hellodocker:");
+        expect(alice.student?.copyImageCommand).not.toContain("docker-lab-dev-registry:5000");
+        // The class image itself stays the class's.
+        expect(spec.image.registryServer).toBe("localhost:9020");
+        expect(spec.image.repository).toBe("localhost:9020/docker-lab-dev/hellodocker");
+    });
+
+    test("BASE_IMAGE of the student's lessons' build points into the class registry; the class build keeps the configured base", () => {
+        expect(alice.image.buildArgs.BASE_IMAGE).toBe("docker-lab-dev-registry:5000/docker-lab-dev/base:lab");
+        expect(bob.image.buildArgs.BASE_IMAGE).toBe("docker-lab-dev-registry:5000/docker-lab-dev/base:lab");
+        expect(alice.image.buildArgs.LAB_INSTANCE).toBe("docker-lab-dev");
+        expect(spec.image.buildArgs.BASE_IMAGE).toBe(config.baseImage);
+    });
+
+    test("the seat runs with exactly NET_ADMIN, SYS_ADMIN and SYS_PTRACE, never privileged, its security options also a label", () => {
+        for (const lab of [alice, bob]) {
+            const seat = seatOf(lab);
+            expect(seat.capAdd).toEqual(["CAP_NET_ADMIN", "CAP_SYS_ADMIN", "CAP_SYS_PTRACE"]);
+            expect(seat.capAdd).toEqual([...SEAT_CAPABILITIES]);
+            expect(seat.capAdd).not.toContain("ALL");
+            expect(seat).not.toHaveProperty("privileged");
+            expect(JSON.stringify(seat)).not.toMatch(/privileged/i);
+            expect(seat.securityOpts).toEqual(["seccomp=unconfined", "apparmor=unconfined", "systempaths=unconfined"]);
+            expect(seat.containerLabels[SEAT_SECURITY_LABEL]).toBe(seat.securityOpts.join(" "));
+            expect(seat.containerLabels).toEqual({
+                ...seat.labels,
+                "docker-lab.seat-security-opts": "seccomp=unconfined apparmor=unconfined systempaths=unconfined",
+            });
+            expect([...SEAT_SECURITY_OPTS]).toEqual(seat.securityOpts);
+        }
+    });
+
+    test("the seat's limits: memory for its engine and every replica, one CPU, a PIDs limit, a healthcheck on its own socket", () => {
+        const seat = seatOf(alice);
+        expect(seat.memoryMb).toBe(512 + 2 * config.memoryLimitMb);
+        expect(seat.cpus).toBe("1.0");
+        expect(seat.pidsLimit).toBe(2048);
+        expect(seat.healthcheck.command).toBe("docker -H unix:///var/run/docker.sock version >/dev/null");
+        // Under a minute, so the engine reports it back as given.
+        expect(seat.healthcheck.startPeriodSeconds).toBeLessThan(60);
+        expect(seat.binds).toEqual([{ hostPath: "/sys/fs/cgroup", containerPath: "/sys/fs/cgroup" }]);
+    });
+
+    test("what a learner can break: the class registry first, then each student's seat, in class order", () => {
+        const guarded = MODES.seats.guarded(spec, labsOf(spec));
+        expect(guarded[0]).toEqual({ kind: "container", role: "registry", name: "docker-lab-dev-registry" });
+        expect(guarded.filter((o) => o.role === "registry")).toHaveLength(1);
+        expect(seatsGuarded(spec)).toEqual([
+            { kind: "container", role: "seat", name: "docker-lab-dev-alice-seat" },
+            { kind: "container", role: "seat", name: "docker-lab-dev-bob-seat" },
+        ]);
+        // Each student's seat comes before anything of the next student's.
+        const at = (name: string) => guarded.findIndex((o) => o.name === name);
+        expect(at("docker-lab-dev-alice-seat")).toBe(1);
+        expect(guarded.slice(0, at("docker-lab-dev-bob-seat")).some((o) => o.name.startsWith("docker-lab-dev-bob-"))).toBe(false);
+        // Only containers: a seat has no service, and the replicas inside the seats are no object of the class's engine.
+        expect(guarded.every((o) => o.kind === "container")).toBe(true);
+        expect(guarded.map((o) => o.name)).not.toContain("docker-lab-dev-alice-app-0");
+        // The replicas live inside the seats: the checks list and exec them there.
+        expect(MODES.seats.appContainers(alice.app).map((c) => c.name)).toEqual([
+            "docker-lab-dev-alice-app-0",
+            "docker-lab-dev-alice-app-1",
+        ]);
+        expect(MODES.seats.exec(alice.app)("true")).toContain("docker-lab-dev-alice-app-0");
+    });
+
+    test("a lab in another mode has no seat", () => {
+        const containers = labsOf(specOf({ students: ["alice"] }).spec)[0];
+        expect(() => seatsApp(containers.app)).toThrow("A lab in mode containers has no seat");
+    });
+});
+
+describe("seats mode's config problems", () => {
+    test("mode seats without students: names the key, the value and the fix", () => {
+        const err = configError({ mode: "seats" });
+        expect(err.problems).toEqual([
+            "mode = seats: seats are one Docker engine per student, and there are no students; add them (npm run config -- set --path 'students[0]' alice), or use npm run config -- set mode containers",
+        ]);
+        expect(err.message).toContain("nothing was created");
+    });
+
+    test("mode seats with a tcp:// dockerHost is refused, naming the value and the fix", () => {
+        const err = configError({ mode: "seats", students: ["alice"], dockerHost: "tcp://10.0.0.5:2376" });
+        expect(err.problems).toEqual([
+            "mode = seats with dockerHost = \"tcp://10.0.0.5:2376\": the seats' engines are published on this machine's bindAddress, so the class's engine must be this machine's; run npm run up on the engine's own machine (npm run config -- rm dockerHost)",
+        ]);
+        expect(configError({ mode: "seats", students: ["alice"], dockerHost: "ssh://teacher@host" }).problems[0]).toMatch(
+            /^mode = seats with dockerHost = "ssh:\/\/teacher@host"/,
+        );
+    });
+
+    test("an app port on the seat engine's own port 2376 is refused, naming appPort and the student", () => {
+        expect(configError({ mode: "seats", students: ["alice", "bob"], appPort: "2372", registryPort: "5000" }).problems).toEqual([
+            "appPort = 2372: in seats mode the app ports of students[1] would include 2376, where each seat's engine listens; choose an appPort above it (npm run config -- set appPort 8080)",
+        ]);
+        // The engine port of a block (its last) may be 2376 on the class's engine: only the app ports reach inside the seat.
+        expect(labConfig({ mode: "seats", students: ["alice"], appPort: "2374", registryPort: "5000" }).appPort).toBe(2374);
+    });
+
+    test("both problems together: no students and a remote engine", () => {
+        expect(configError({ mode: "seats", dockerHost: "tcp://10.0.0.5:2376" }).problems).toHaveLength(2);
+    });
+
+    test("a unix:// dockerHost (this machine's engine) is accepted, and the class's commands use it", () => {
+        const config = labConfig({ mode: "seats", students: ["alice"], dockerHost: "unix:///run/user/1000/docker.sock" });
+        expect(config.dockerHost).toBe("unix:///run/user/1000/docker.sock");
+        expect(MODES.seats.configProblems?.(config)).toEqual([]);
+        const spec = buildSpec(config, ctx);
+        expect(spec.commandEnv).toEqual({ DOCKER_HOST: "unix:///run/user/1000/docker.sock" });
+        // The student's lab talks to the seat, not to the class's engine.
+        expect(labsOf(spec)[0].commandEnv.DOCKER_HOST).toBe("tcp://127.0.0.1:8082");
+    });
+
+    test("the other modes have no seats problems", () => {
+        expect(() => labConfig({ mode: "containers", dockerHost: "tcp://10.0.0.5:2376" })).not.toThrow();
+        expect(() => labConfig({ mode: "swarm" })).not.toThrow();
+    });
+});
+
+describe("seatClientFilesCommands", () => {
+    const dir = ".docker-lab/seats/docker-lab-dev/alice";
+    const files = seatClientFilesCommands(dir);
+
+    test("writes ca.pem, cert.pem and key.pem with umask 077, from the environment only", () => {
+        expect(files.create.split("\n")).toEqual([
+            "set -eu",
+            "umask 077",
+            `mkdir -p ${dir}`,
+            `rm -f ${dir}/ca.pem ${dir}/cert.pem ${dir}/key.pem`,
+            `printf '%s\\n' "$LAB_SEAT_CLIENT_CA" > ${dir}/ca.pem`,
+            `printf '%s\\n' "$LAB_SEAT_CLIENT_CERT" > ${dir}/cert.pem`,
+            `printf '%s\\n' "$LAB_SEAT_CLIENT_KEY" > ${dir}/key.pem`,
+        ]);
+        // umask before anything is made.
+        expect(files.create.indexOf("umask 077")).toBeLessThan(files.create.indexOf("mkdir"));
+        expect(SEAT_CLIENT_ENV).toEqual({ ca: "LAB_SEAT_CLIENT_CA", cert: "LAB_SEAT_CLIENT_CERT", key: "LAB_SEAT_CLIENT_KEY" });
+    });
+
+    test("the PEMs go in the environment, trimmed, and never into the script", () => {
+        const client = {
+            ca: "-----BEGIN CERTIFICATE-----\nQ0E=\n-----END CERTIFICATE-----\n",
+            cert: "-----BEGIN CERTIFICATE-----\nQ0VSVA==\n-----END CERTIFICATE-----\n",
+            key: "-----BEGIN EC PRIVATE KEY-----\nS0VZ\n-----END EC PRIVATE KEY-----\n\n",
+        };
+        expect(files.environment(client)).toEqual({
+            LAB_SEAT_CLIENT_CA: "-----BEGIN CERTIFICATE-----\nQ0E=\n-----END CERTIFICATE-----",
+            LAB_SEAT_CLIENT_CERT: "-----BEGIN CERTIFICATE-----\nQ0VSVA==\n-----END CERTIFICATE-----",
+            LAB_SEAT_CLIENT_KEY: "-----BEGIN EC PRIVATE KEY-----\nS0VZ\n-----END EC PRIVATE KEY-----",
+        });
+        expect(`${files.create}\n${files.delete}`).not.toMatch(/-----BEGIN|PRIVATE KEY|Q0VSVA==/);
+    });
+
+    test("delete removes the student's folder, then the class's folder when it is empty", () => {
+        expect(files.delete).toBe(`rm -rf ${dir}; rmdir .docker-lab/seats/docker-lab-dev 2>/dev/null || true`);
+    });
+
+    test("a folder with a space is quoted", () => {
+        const spaced = seatClientFilesCommands("my seats/alice");
+        expect(spaced.create).toContain("mkdir -p 'my seats/alice'");
+        expect(spaced.create).toContain(`> 'my seats/alice'/key.pem`);
+        expect(spaced.delete).toBe("rm -rf 'my seats/alice'; rmdir 'my seats' 2>/dev/null || true");
+    });
+});
