@@ -25,7 +25,7 @@ export const TYPES = {
 
 /** The label that says what a lab object is, and its values the pack relies on. */
 export const ROLE_LABEL = "docker-lab.role";
-export const ROLE = { registry: "registry", app: "app", network: "network" } as const;
+export const ROLE = { registry: "registry", app: "app", network: "network", seat: "seat" } as const;
 
 /** Marks a value the engine does not know yet: computed from another resource during a preview. */
 export const UNKNOWN: unique symbol = Symbol("unknown during preview");
@@ -109,6 +109,9 @@ export function isLoopback(address: unknown): boolean {
 
 /** Entries of a list property that are objects (unknown entries left out). */
 export const entries = (list: unknown): any[] => (Array.isArray(list) ? list.filter((e) => e instanceof Object) : []);
+
+/** CAP_NET_RAW and NET_RAW are the same capability; compare without the prefix, in capitals. */
+export const capName = (cap: string) => cap.toUpperCase().replace(/^CAP_/, "");
 
 /** Whether a list of strings holds `value`, case-insensitively. */
 export const hasString = (list: unknown, value: string): boolean =>

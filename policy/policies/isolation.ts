@@ -1,19 +1,36 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { containerSpecOf, describe, entries, forType, hasString, isUnknown, TYPES } from "./common";
+import { capName, containerSpecOf, describe, entries, forType, hasString, isUnknown, TYPES } from "./common";
+import { isSeatSecurityOpt, judgeSeat, SEAT_CAPABILITIES, seatAllowed, seatNote, UNCONFINED_OPT } from "./seat";
 
 /**
- * Isolation: what keeps a container a container. No privileged mode, no host namespaces, every
- * capability dropped (at most an allow-list added back), no-new-privileges, a read-only root.
+ * Isolation: what keeps a container a container. No privileged mode (nor the confinement it turns
+ * off), no host namespaces, every capability dropped (at most an allow-list added back),
+ * no-new-privileges, a read-only root. A seat (seat.ts) keeps Docker's default capabilities and
+ * adds its own, turns seccomp, AppArmor and systempaths off, and runs on a writable root without
+ * no-new-privileges: what dockerd needs, and only when it meets the seat's conditions.
  */
 
 export const noPrivileged: ResourceValidationPolicy = {
     name: "no-privileged",
-    description: "No privileged container or service: privileged mode gives the container every capability and every host device.",
+    description:
+        "No privileged container or service: privileged mode gives the container every capability and every host device. No container turns off seccomp, AppArmor or the masked paths either (securityOpts unconfined), but a seat (label docker-lab.role=seat, with TLS).",
     validateResource: [
         forType(TYPES.container, (c, report) => {
             if (c.props.privileged === true) {
                 report(
                     `${describe(c)}: privileged is true; fix: remove privileged (or set it to false) and add back only the capabilities the process needs with capabilities.adds, from the capabilities-dropped allow-list`,
+                );
+            }
+            // Part of what privileged mode turns off, one option at a time: only a seat's dockerd may (seat.ts).
+            const opts = c.props.securityOpts;
+            if (isUnknown(opts) || !Array.isArray(opts)) return;
+            const seat = judgeSeat(c);
+            const unconfined = opts.filter((o): o is string => typeof o === "string" && UNCONFINED_OPT.test(o));
+            const found = unconfined.filter((o) => !(seatAllowed(seat) && isSeatSecurityOpt(o)));
+            if (found.length > 0) {
+                const note = found.some(isSeatSecurityOpt) ? seatNote(seat) : { why: "", fix: "" };
+                report(
+                    `${describe(c)}: securityOpts has ${found.join(", ")}, which turns off confinement that privileged mode also turns off${note.why}; fix: remove ${found.join(", ")} from securityOpts, so Docker's default confinement applies (its seccomp and AppArmor profiles, SELinux labels, masked paths)${note.fix}`,
                 );
             }
         }),
@@ -63,13 +80,19 @@ export const noHostNamespaces: ResourceValidationPolicy = {
 /** Capabilities that may be added back after dropping ALL, unless the policy config says otherwise. */
 export const DEFAULT_ALLOWED_CAPABILITIES = ["NET_BIND_SERVICE"];
 
-/** CAP_NET_RAW and NET_RAW are the same capability; compare without the prefix, in capitals. */
-const capName = (cap: string) => cap.toUpperCase().replace(/^CAP_/, "");
-
 function allowedCapabilities(config: Record<string, unknown>): string[] {
     const list = config.allowedCapabilities;
     return Array.isArray(list) ? list.filter((c): c is string => typeof c === "string").map(capName) : DEFAULT_ALLOWED_CAPABILITIES;
 }
+
+/** How a seat changes the check: drops not required, its capabilities allowed (a seat), or why not (note, for a refused one). */
+interface SeatCapabilities {
+    /** A seat meeting its conditions: it keeps Docker's default set and may add SEAT_CAPABILITIES. */
+    allowed: boolean;
+    note: { why: string; fix: string };
+}
+
+const NO_SEAT: SeatCapabilities = { allowed: false, note: { why: "", fix: "" } };
 
 function checkCapabilities(
     where: string,
@@ -78,14 +101,22 @@ function checkCapabilities(
     fields: { drops: string; adds: string },
     allowed: string[],
     report: (message: string) => void,
+    seat: SeatCapabilities = NO_SEAT,
 ) {
-    if (!isUnknown(drops) && !hasString(drops, "ALL")) {
-        report(`${where}: ${fields.drops} does not drop ALL; fix: set ${fields.drops} to ["ALL"] and add back only what the process needs`);
-    }
-    const extra = (Array.isArray(adds) ? adds : []).filter((cap) => typeof cap === "string" && !allowed.includes(capName(cap)));
-    if (extra.length > 0) {
+    if (!seat.allowed && !isUnknown(drops) && !hasString(drops, "ALL")) {
         report(
-            `${where}: ${fields.adds} adds ${extra.join(", ")}, outside the allow-list (${allowed.join(", ") || "empty"}); fix: remove ${extra.join(", ")} from ${fields.adds}, or list it under allowedCapabilities of the capabilities-dropped policy in a --policy-pack-config file`,
+            `${where}: ${fields.drops} does not drop ALL${seat.note.why}; fix: set ${fields.drops} to ["ALL"] and add back only what the process needs${seat.note.fix}`,
+        );
+    }
+    const permitted = seat.allowed ? [...allowed, ...SEAT_CAPABILITIES] : allowed;
+    const extra = (Array.isArray(adds) ? adds : []).filter((cap) => typeof cap === "string" && !permitted.includes(capName(cap)));
+    if (extra.length > 0) {
+        const list = seat.allowed
+            ? `${allowed.join(", ") || "empty"}, and a seat's ${SEAT_CAPABILITIES.join(", ")}`
+            : allowed.join(", ") || "empty";
+        const note = extra.some((cap) => SEAT_CAPABILITIES.includes(capName(cap))) ? seat.note : NO_SEAT.note;
+        report(
+            `${where}: ${fields.adds} adds ${extra.join(", ")}, outside the allow-list (${list})${note.why}; fix: remove ${extra.join(", ")} from ${fields.adds}, or list it under allowedCapabilities of the capabilities-dropped policy in a --policy-pack-config file${note.fix}`,
         );
     }
 }
@@ -107,6 +138,7 @@ export const capabilitiesDropped: ResourceValidationPolicy = {
         forType(TYPES.container, (c, report) => {
             if (isUnknown(c.props.capabilities)) return;
             const caps = c.props.capabilities ?? {};
+            const seat = judgeSeat(c);
             checkCapabilities(
                 describe(c),
                 caps.drops,
@@ -114,6 +146,7 @@ export const capabilitiesDropped: ResourceValidationPolicy = {
                 { drops: "capabilities.drops", adds: "capabilities.adds" },
                 allowedCapabilities(c.config),
                 report,
+                { allowed: seatAllowed(seat), note: seatNote(seat) },
             );
         }),
         forType(TYPES.service, (s, report) => {
@@ -140,7 +173,13 @@ export const noNewPrivileges: ResourceValidationPolicy = {
         const opts = c.props.securityOpts;
         if (isUnknown(opts)) return;
         if (!(Array.isArray(opts) && opts.some((o) => typeof o === "string" && NO_NEW_PRIVILEGES.test(o)))) {
-            report(`${describe(c)}: securityOpts lacks no-new-privileges; fix: add "no-new-privileges:true" to securityOpts`);
+            // A seat's dockerd runs setuid programs in its containers (seat.ts).
+            const seat = judgeSeat(c);
+            if (seatAllowed(seat)) return;
+            const note = seatNote(seat);
+            report(
+                `${describe(c)}: securityOpts lacks no-new-privileges${note.why}; fix: add "no-new-privileges:true" to securityOpts${note.fix}`,
+            );
         }
     }),
 };
@@ -151,8 +190,12 @@ export const readOnlyRootFilesystem: ResourceValidationPolicy = {
     validateResource: [
         forType(TYPES.container, (c, report) => {
             if (c.props.readOnly !== true && !isUnknown(c.props.readOnly)) {
+                // A seat's dockerd writes its root filesystem (seat.ts).
+                const seat = judgeSeat(c);
+                if (seatAllowed(seat)) return;
+                const note = seatNote(seat);
                 report(
-                    `${describe(c)}: readOnly is ${c.props.readOnly ?? "not set"}, so the root filesystem is writable; fix: set readOnly to true and mount the paths it writes as tmpfs (e.g. tmpfs {"/tmp": "rw,noexec,nosuid,size=16m"}) or as a named volume`,
+                    `${describe(c)}: readOnly is ${c.props.readOnly ?? "not set"}, so the root filesystem is writable${note.why}; fix: set readOnly to true and mount the paths it writes as tmpfs (e.g. tmpfs {"/tmp": "rw,noexec,nosuid,size=16m"}) or as a named volume${note.fix}`,
                 );
             }
         }),

@@ -1,12 +1,19 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { describe, forType, isUnknown, TYPES } from "./common";
+import { judgeSeat, seatAllowed, seatNote } from "./seat";
 
 /**
  * Resources: a memory limit with swap equal to it (no swap at all), and a CPU weight, on every
  * container; a memory and a CPU limit on every service (swarm has no swap or CPU-share setting).
+ * A seat (label docker-lab.role=seat, meeting its conditions: seat.ts) may have a CPU limit (cpus)
+ * instead of the weight.
  */
 
 const positive = (n: unknown): boolean => typeof n === "number" && n > 0;
+
+/** A `cpus` limit Docker accepts as more than nothing: a positive decimal, as the provider sends it ("1.0"). */
+const positiveCpus = (cpus: unknown): boolean =>
+    (typeof cpus === "string" && /^\d*\.?\d+$/.test(cpus.trim()) && Number(cpus) > 0) || positive(cpus);
 
 export const memorySwapCpuLimits: ResourceValidationPolicy = {
     name: "memory-swap-cpu-limits",
@@ -27,8 +34,18 @@ export const memorySwapCpuLimits: ResourceValidationPolicy = {
                 );
             }
             if (!isUnknown(cpuShares) && !positive(cpuShares)) {
+                const seat = judgeSeat(c);
+                const cpus = c.props.cpus;
+                if (seatAllowed(seat) && (isUnknown(cpus) || positiveCpus(cpus))) return;
+                if (seatAllowed(seat)) {
+                    report(
+                        `${describe(c)}: cpuShares is ${cpuShares ?? "not set"} and cpus is ${cpus ?? "not set"}, so the seat has no CPU limit or weight of its own; fix: set cpus (a seat's CPU limit, e.g. "1.0") or cpuShares`,
+                    );
+                    return;
+                }
+                const note = positiveCpus(cpus) ? seatNote(seat) : { why: "", fix: "" };
                 report(
-                    `${describe(c)}: cpuShares is ${cpuShares ?? "not set"}, so the container has no CPU weight of its own; fix: set cpuShares (Docker's default weight is 1024; e.g. 512 for a lab app)`,
+                    `${describe(c)}: cpuShares is ${cpuShares ?? "not set"}, so the container has no CPU weight of its own${note.why}; fix: set cpuShares (Docker's default weight is 1024; e.g. 512 for a lab app)${note.fix}`,
                 );
             }
         }),

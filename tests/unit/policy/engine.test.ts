@@ -7,7 +7,7 @@ import type { Policies } from "../../../policy/node_modules/@pulumi/policy";
 import * as analyzerproto from "../../../policy/node_modules/@pulumi/pulumi/proto/analyzer_pb";
 import { policies, TYPES } from "../../../policy/policies";
 import { runProgram } from "../helpers/program";
-import { appContainer, labStack, registryContainer } from "./fixtures";
+import { appContainer, labStack, registryContainer, seatContainer } from "./fixtures";
 import { analyze, analyzeStack, type Finding, fromProgram, type TestResource, UNKNOWN, urnOf } from "./harness";
 import { makeAnalyzeRpcFun, makeAnalyzeStackRpcFun, Struct } from "./sdk";
 
@@ -96,6 +96,10 @@ describe("the harness agrees with @pulumi/policy's own analyze functions", () =>
             appContainer({ privileged: true, networkMode: "host", restart: "no", image: "hellodocker:1.0.0" }),
             registryContainer({ ports: [{ internal: 5000, external: 5000, ip: "0.0.0.0" }], readOnly: false }),
             appContainer({ image: UNKNOWN, ports: [{ internal: 1, external: 1, ip: UNKNOWN }], securityOpts: UNKNOWN }),
+            // A seat (allowed what dockerd needs), one without TLS (refused it), one whose command is not known yet.
+            seatContainer(),
+            seatContainer({ command: ["--host=tcp://0.0.0.0:2375"] }),
+            seatContainer({ command: UNKNOWN, privileged: UNKNOWN }),
         ];
         let total = 0;
         for (const r of resources) {

@@ -71,6 +71,58 @@ export function registryContainer(props: Record<string, any> = {}): TestResource
     };
 }
 
+/**
+ * A student's seat as the seats mode declares it (components/modes/seats/seatLab.ts, seatContainerArgs):
+ * dockerd from a Docker-in-Docker image by name, the seat's capabilities added to Docker's default set,
+ * seccomp, AppArmor and systempaths unconfined, the host's cgroup tree, a writable root, a CPU limit
+ * (cpus) instead of a weight, and its engine with TLS on 2376, published with the app ports on 127.0.0.1.
+ */
+export function seatContainer(props: Record<string, any> = {}, name = "lab-alice-seat"): TestResource {
+    const dockerName = `docker-lab-dev-${name.replace(/^lab-/, "")}`;
+    return {
+        type: TYPES.container,
+        name,
+        props: {
+            name: dockerName,
+            hostname: dockerName,
+            image: "docker-lab-offline/dind:sid",
+            entrypoints: ["/bin/sh", "-c", 'exec dockerd "$@"', "seat"],
+            command: [
+                "--host=unix:///var/run/docker.sock",
+                "--host=tcp://0.0.0.0:2376",
+                "--tlsverify",
+                "--tlscacert=/etc/docker-lab/tls/clients-ca.pem",
+                "--tlscert=/etc/docker-lab/tls/server-cert.pem",
+                "--tlskey=/etc/docker-lab/tls/server-key.pem",
+                "--insecure-registry=docker-lab-dev-registry:5000",
+            ],
+            labels: [...labels("seat"), { label: "docker-lab.student", value: "alice" }],
+            networkMode: "bridge",
+            networksAdvanced: [{ name: `${dockerName}-net` }, { name: NETWORK_NAME }],
+            ports: [
+                { internal: 8080, external: 8080, ip: "127.0.0.1", protocol: "tcp" },
+                { internal: 8081, external: 8081, ip: "127.0.0.1", protocol: "tcp" },
+                { internal: 2376, external: 8082, ip: "127.0.0.1", protocol: "tcp" },
+            ],
+            capabilities: { adds: ["CAP_NET_ADMIN", "CAP_SYS_ADMIN", "CAP_SYS_PTRACE"] },
+            securityOpts: ["seccomp=unconfined", "apparmor=unconfined", "systempaths=unconfined"],
+            volumes: [
+                { volumeName: `${dockerName}-data`, containerPath: "/var/lib/docker" },
+                { hostPath: "/sys/fs/cgroup", containerPath: "/sys/fs/cgroup" },
+            ],
+            memory: 768,
+            memorySwap: 768,
+            cpus: "1.0",
+            restart: "unless-stopped",
+            healthcheck: { tests: ["CMD-SHELL", "docker -H unix:///var/run/docker.sock version >/dev/null"], interval: "5s", retries: 12 },
+            wait: true,
+            waitTimeout: 120,
+            mustRun: true,
+            ...props,
+        },
+    };
+}
+
 /** A swarm service shaped the safe way (swarm has no bind address, so it publishes nothing). */
 export function appService(containerSpec: Record<string, any> = {}, props: Record<string, any> = {}): TestResource {
     return {

@@ -26,6 +26,26 @@ const CASES: Record<string, Case[]> = {
     "no-privileged": [
         { title: "a privileged container", resource: appContainer({ privileged: true }), expect: ["privileged is true"] },
         { title: "a service adding ALL capabilities back", resource: appService({ capAdds: ["ALL"] }), expect: ["capAdds adds ALL"] },
+        {
+            title: "an app container with seccomp, AppArmor and systempaths unconfined, and SELinux labels off (only a seat may: seats.test.ts)",
+            resource: appContainer({
+                securityOpts: [
+                    "no-new-privileges:true",
+                    "seccomp=unconfined",
+                    "apparmor:unconfined",
+                    "systempaths=unconfined",
+                    "label=disable",
+                ],
+            }),
+            expect: ["securityOpts has seccomp=unconfined, apparmor:unconfined, systempaths=unconfined, label=disable"],
+        },
+        {
+            title: "a seccomp profile and an AppArmor profile of its own (still confined)",
+            resource: appContainer({
+                securityOpts: ["no-new-privileges:true", "seccomp=/etc/docker/seccomp.json", "apparmor=docker-default"],
+            }),
+            expect: [],
+        },
         { title: "the lab's app container (privileged unset)", resource: appContainer(), expect: [] },
         { title: "privileged: false", resource: appContainer({ privileged: false }), expect: [] },
         { title: "a service without capAdds", resource: appService(), expect: [] },

@@ -3,7 +3,8 @@ import { OFFLINE_IMAGES, SWARM_NODES_COMMAND } from "../../../lab";
 import type { PolicyPackConfig } from "../../../policy/node_modules/@pulumi/policy";
 import { policies, TYPES } from "../../../policy/policies";
 import { type ProgramRun, runProgram } from "../helpers/program";
-import { analyzeAll, asPreview, fromProgram, summary, type TestResource, UNKNOWN } from "./harness";
+import { seatTlsStdout } from "../helpers/seatTlsStdout";
+import { analyzeAll, asPreview, type Finding, fromProgram, summary, type TestResource, UNKNOWN } from "./harness";
 
 // The real program (index.ts under Pulumi mocks) through the whole pack: what it registers for the
 // default config is compliant, both as an update sends it and as a first preview does (computed
@@ -150,6 +151,12 @@ describe("the real program through the policy pack", () => {
             caughtBy: ["capabilities-dropped"],
         },
         { title: "no no-new-privileges", resource: "lab-app-0", change: (p) => (p.securityOpts = []), caughtBy: ["no-new-privileges"] },
+        {
+            title: "seccomp unconfined (only a seat may)",
+            resource: "lab-app-1",
+            change: (p) => p.securityOpts.push("seccomp=unconfined"),
+            caughtBy: ["no-privileged"],
+        },
         {
             title: "image by tag",
             resource: "lab-app-0",
@@ -336,6 +343,127 @@ describe("the real program in swarm mode through the policy pack", () => {
         });
         const findings = analyzeAll(policies, resources, ALLOW_ALL_INTERFACES).filter((f) => f.resource === "lab-app-service");
         expect(summary(findings)).toEqual(u.caughtBy.map((policy) => `${policy}: lab-app-service`).sort());
+        for (const f of findings) expect(f.message).toMatch(/; fix: \S/);
+    });
+});
+
+describe("the real program in seats mode through the policy pack", () => {
+    const commandStdout = (name: string) => seatTlsStdout(name) ?? `mock stdout of ${name}`;
+    const STUDENTS = ["alice", "bob"];
+    const SEATS_CONFIG = { ...OFFLINE_IMAGES, mode: "seats", students: JSON.stringify(STUDENTS) };
+    const SEATS = STUDENTS.map((s) => `lab-${s}-seat`);
+
+    /**
+     * What the seats mode sends today that the pack refuses, none of it a seat: inside each seat the
+     * replicas publish on every interface of the seat (lab/modes/seats/index.ts gives the inner app
+     * bindAddress 0.0.0.0), which the class network every seat joins reaches too; and each student's
+     * workstation (lab/modes/seats/workstation.ts) is a container the pack knows nothing special of:
+     * no cpuShares, a writable root, CHOWN, DAC_OVERRIDE, FOWNER, SETGID and SETUID added back, its
+     * image by tag, and no healthcheck (advisory). Both are the program's to change (or another
+     * allowance's): this list says exactly what they are, so that a change shows here.
+     */
+    const KNOWN = STUDENTS.flatMap((s) => [
+        `published-ports-on-bind-address: lab-${s}-app-0`,
+        `published-ports-on-bind-address: lab-${s}-app-1`,
+        `capabilities-dropped: lab-${s}-workstation-container`,
+        `images-by-digest: lab-${s}-workstation-container`,
+        `read-only-root-filesystem: lab-${s}-workstation-container`,
+    ]).sort();
+
+    let seatsResources: TestResource[];
+    beforeAll(async () => {
+        seatsResources = fromProgram(await runProgram(SEATS_CONFIG, "dev", { commandStdout }));
+    });
+
+    /** The seats-mode resources with one resource's inputs changed. */
+    function seatVariant(name: string, change: (props: Record<string, any>) => void): TestResource[] {
+        const found = seatsResources.find((r) => r.name === name);
+        if (!found) throw new Error(`no resource named ${name}: ${seatsResources.map((r) => r.name).join(", ")}`);
+        return seatsResources.map((r) => {
+            if (r !== found) return r;
+            const props = structuredClone(r.props);
+            change(props);
+            return { ...r, props };
+        });
+    }
+
+    test("a seat per student as the pack sees it: role seat, the seat's capabilities and options, TLS on 127.0.0.1, the seat image by name", () => {
+        for (const name of SEATS) {
+            const seat = seatsResources.find((r) => r.name === name)!;
+            expect(seat.type).toBe(TYPES.container);
+            expect(seat.props.labels).toContainEqual({ label: "docker-lab.role", value: "seat" });
+            expect(seat.props.image).toBe(OFFLINE_IMAGES.seatImage);
+            expect(seat.props.capabilities.adds).toEqual(["CAP_NET_ADMIN", "CAP_SYS_ADMIN", "CAP_SYS_PTRACE"]);
+            expect(seat.props.securityOpts).toEqual(["seccomp=unconfined", "apparmor=unconfined", "systempaths=unconfined"]);
+            expect(seat.props.command).toEqual(expect.arrayContaining(["--tlsverify", expect.stringMatching(/^--tlscacert=\//)]));
+            expect(seat.props.ports.map((p: any) => p.ip)).toEqual(["127.0.0.1", "127.0.0.1", "127.0.0.1"]);
+        }
+    });
+
+    test("the seats: zero findings, mandatory or advisory, as an update and as a first preview send them", () => {
+        const onSeats = (findings: Finding[]) => findings.filter((f) => SEATS.includes(f.resource ?? ""));
+        expect(onSeats(analyzeAll(policies, seatsResources))).toEqual([]);
+        expect(onSeats(analyzeAll(policies, asPreview(seatsResources)))).toEqual([]);
+    });
+
+    test("the whole class: exactly the known findings, none on a seat, the stack's wiring or the class registry", () => {
+        expect(summary(analyzeAll(policies, seatsResources))).toEqual(KNOWN);
+        expect(summary(analyzeAll(policies, asPreview(seatsResources)))).toEqual(KNOWN);
+    });
+
+    test("the every-interface allowance clears the replicas' ports inside the seats, and nothing else", () => {
+        expect(summary(analyzeAll(policies, seatsResources, ALLOW_ALL_INTERFACES))).toEqual(
+            KNOWN.filter((f) => !f.startsWith("published-ports-on-bind-address")),
+        );
+    });
+
+    test("bindAddress 0.0.0.0: the seats' ports are caught as every container's; the allowance clears them, and the seats keep theirs", async () => {
+        const resources = fromProgram(await runProgram({ ...SEATS_CONFIG, bindAddress: "0.0.0.0" }, "dev", { commandStdout }));
+        const findings = summary(analyzeAll(policies, resources));
+        const onSeats = (lines: string[]) => lines.filter((f) => SEATS.some((s) => f.endsWith(`: ${s}`)));
+        expect(onSeats(findings)).toEqual(SEATS.map((s) => `published-ports-on-bind-address: ${s}`));
+        expect(onSeats(summary(analyzeAll(policies, resources, ALLOW_ALL_INTERFACES)))).toEqual([]);
+    });
+
+    /** What a seat is allowed and every other container refused: the findings on a seat that loses its allowance. */
+    const SEAT_ALLOWANCE = [
+        "capabilities-dropped",
+        "images-by-digest",
+        "memory-swap-cpu-limits",
+        "no-host-mounts",
+        "no-new-privileges",
+        "no-privileged",
+        "read-only-root-filesystem",
+    ];
+    const UNSAFE_SEAT: { title: string; change: (p: Record<string, any>) => void; caughtBy: string[] }[] = [
+        {
+            title: "the seat role label taken away (the seat's capabilities on another container)",
+            change: (p) => (p.labels = p.labels.filter((l: any) => l.label !== "docker-lab.role")),
+            caughtBy: SEAT_ALLOWANCE,
+        },
+        {
+            title: "no --tlsverify",
+            change: (p) => (p.command = p.command.filter((a: string) => a !== "--tlsverify")),
+            caughtBy: SEAT_ALLOWANCE,
+        },
+        {
+            title: "a plain tcp://0.0.0.0:2375 host",
+            change: (p) =>
+                (p.command = p.command.map((a: string) => a.replace(/^--host=tcp:\/\/0\.0\.0\.0:2376$/, "--host=tcp://0.0.0.0:2375"))),
+            caughtBy: SEAT_ALLOWANCE,
+        },
+        {
+            title: "its ports on 0.0.0.0",
+            change: (p) => (p.ports = p.ports.map((port: any) => ({ ...port, ip: "0.0.0.0" }))),
+            caughtBy: ["published-ports-on-bind-address"],
+        },
+        { title: "privileged", change: (p) => (p.privileged = true), caughtBy: SEAT_ALLOWANCE },
+        { title: "capabilities.adds ALL", change: (p) => p.capabilities.adds.push("ALL"), caughtBy: SEAT_ALLOWANCE },
+    ];
+
+    test.each(UNSAFE_SEAT.map((u) => [u.title, u] as const))("unsafe seat caught: %s", (_, u) => {
+        const findings = analyzeAll(policies, seatVariant("lab-alice-seat", u.change)).filter((f) => f.resource === "lab-alice-seat");
+        expect(summary(findings)).toEqual(u.caughtBy.map((policy) => `${policy}: lab-alice-seat`).sort());
         for (const f of findings) expect(f.message).toMatch(/; fix: \S/);
     });
 });
