@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { isClassSpec, labExercises, labsOf, PASS_MARKER } from "../../lab";
 import { specFor } from "../../tools/stack";
 import { type ProgramRun, runProgram } from "./helpers/program";
+import { seatTlsStdout } from "./helpers/seatTlsStdout";
 
 // What the program sends to the engine, for labs of every mode and shape, against a record kept in
 // tests/unit/fixtures/: any change in a resource's name, parent, inputs, dependencies or options, or
@@ -23,6 +24,7 @@ const LABS: { name: string; config: Record<string, string>; secretKeys?: string[
     { name: "class with a free seat", config: { students: '["alice","","bob"]', replicas: "2" } },
     { name: "swarm host", config: { mode: "swarm", publishMode: "host", replicas: "2" } },
     { name: "swarm ingress class", config: { mode: "swarm", students: '["alice","bob"]' } },
+    { name: "seats class", config: { mode: "seats", students: '["alice","bob"]' } },
     { name: "registryAuth generated", config: { registryAuth: "true" } },
     {
         name: "swarm registryAuth given",
@@ -37,7 +39,11 @@ const LABS: { name: string; config: Record<string, string>; secretKeys?: string[
 
 /** A passing check's script prints the pass marker and its id first; other commands print their name. */
 const commandStdout = (name: string) =>
-    name.includes("-check-") ? `${PASS_MARKER} ${name}\n` : name.endsWith("generated-password") ? "generated" : `stdout of ${name}`;
+    name.includes("-check-")
+        ? `${PASS_MARKER} ${name}\n`
+        : name.endsWith("generated-password")
+          ? "generated"
+          : (seatTlsStdout(name) ?? `stdout of ${name}`);
 
 /** A value as recorded: itself when short, else a hash of it (a check's script is kilobytes; the key still shows which value changed). */
 function recordOf(value: unknown): unknown {

@@ -1,12 +1,10 @@
 import {
-    CLASS_CA_PARTS,
     type ClassSpec,
     classCaCommand,
     type LabSpec,
     PASS_MARKER,
     renderCheckScript,
     resolveCheck,
-    SEAT_TLS_PARTS,
     type SeatSpec,
     seatClientFilesCommands,
     seatsApp,
@@ -14,6 +12,7 @@ import {
 } from "../../lab";
 import { classSpec } from "../helpers/specs";
 import { fakeDigest, named, ofType, type ProgramRun, type RecordedResource, runProgram, TYPES } from "./helpers/program";
+import { mockTlsPart, seatTlsStdout } from "./helpers/seatTlsStdout";
 
 // The program under Pulumi mocks in seats mode: every assertion is on what index.ts sent. The TLS
 // commands' stdout is mocked with PEM-shaped blocks (the real openssl runs in tests/unit/lab/seatTls.test.ts).
@@ -24,18 +23,14 @@ const CLASS = ["alice", "bob"];
 const configOf = (students: string[]) => ({ mode: "seats", students: JSON.stringify(students) });
 const specOf = (students: string[]): ClassSpec => classSpec({ mode: "seats", students });
 
-/** A PEM-shaped block whose body names what it stands for, so each part can be told apart. */
-const pem = (label: string, what: string) => `-----BEGIN ${label}-----\n${Buffer.from(what).toString("base64")}\n-----END ${label}-----\n`;
-const labelOf = (part: string) => (part.endsWith("-key") ? "EC PRIVATE KEY" : "CERTIFICATE");
-const CA = { "ca-key": pem("EC PRIVATE KEY", "class ca key"), "ca-cert": pem("CERTIFICATE", "class ca cert") };
+const CA = { "ca-key": mockTlsPart("class", "ca-key"), "ca-cert": mockTlsPart("class", "ca-cert") };
 /** The mocked PEM of a seat's TLS part. */
-const seatPart = (student: string, part: string) => pem(labelOf(part), `${student} ${part}`);
+const seatPart = (student: string, part: string) => mockTlsPart(student, part);
 
 /** Mocked stdout: the class CA's and each seat's TLS parts as openssl prints them; every check passes. */
 const stdoutOf = (name: string): string => {
-    if (name === "lab-seat-ca") return CLASS_CA_PARTS.map((p) => `# ${p}\n${CA[p]}`).join("");
-    const tls = /^lab-([a-z0-9-]+)-seat-tls$/.exec(name);
-    if (tls) return SEAT_TLS_PARTS.map((p) => `# ${p}\n${seatPart(tls[1], p)}`).join("");
+    const tls = seatTlsStdout(name);
+    if (tls) return tls;
     const check = /^lab-([a-z0-9-]+)-check-(.+)$/.exec(name);
     if (check) return `${PASS_MARKER} ${check[2]}\n`;
     return `mock stdout of ${name}`;

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { labelList, pidsLimitCommand, type WorkstationSpec } from "../../../lab";
+import { healthcheckArgs, labelList, pidsLimitCommand, type WorkstationSpec } from "../../../lab";
 
 export interface SeatWorkstationArgs {
     /** The workstation, from workstationSpec. Required. */
@@ -58,6 +58,8 @@ export class SeatWorkstation extends pulumi.ComponentResource {
                 securityOpts: spec.securityOpts,
                 memory: spec.memoryMb,
                 memorySwap: spec.memoryMb,
+                cpuShares: spec.cpuShares,
+                healthcheck: healthcheckArgs(spec.healthcheck),
                 restart: spec.restartPolicy,
                 uploads: [
                     tlsFile("ca.pem", (c) => c.ca),

@@ -1,7 +1,8 @@
 import { IMAGE_DIGEST_PLACEHOLDER, IMAGE_REF_PLACEHOLDER, LABEL } from "../../constants";
-import { LAB_RESTART_POLICY } from "../../hardening";
+import { LAB_CPU_SHARES, LAB_RESTART_POLICY } from "../../hardening";
 import { hostnameFor } from "../../names";
 import type { LessonCheck } from "../../notes/types";
+import type { HealthcheckSpec } from "../../types";
 import type { SeatSpec } from "./seat";
 import { SEAT_ENGINE_PORT } from "./seat";
 
@@ -49,8 +50,11 @@ export interface WorkstationSpec {
     capDrop: string[];
     securityOpts: string[];
     memoryMb: number;
+    cpuShares: number;
     pidsLimit: number;
     restartPolicy: typeof LAB_RESTART_POLICY;
+    /** Healthy while the student's docker CLI reaches their seat: the door works. */
+    healthcheck: HealthcheckSpec;
 }
 
 /** Memory of a workstation in MiB: a shell and the docker CLI. */
@@ -81,8 +85,16 @@ export function workstationSpec(seat: SeatSpec, labels: Record<string, string>):
         capDrop: ["ALL"],
         securityOpts: ["no-new-privileges:true"],
         memoryMb: WORKSTATION_MEMORY_MB,
+        cpuShares: LAB_CPU_SHARES,
         pidsLimit: WORKSTATION_PIDS_LIMIT,
         restartPolicy: LAB_RESTART_POLICY,
+        healthcheck: {
+            command: "docker version --format '{{.Server.Version}}' >/dev/null",
+            intervalSeconds: 30,
+            timeoutSeconds: 10,
+            retries: 3,
+            startPeriodSeconds: 30,
+        },
     };
 }
 
