@@ -50,6 +50,16 @@ export const fingerprintsOf = (deployment: Deployment) =>
                 ),
             ]),
     );
+/** The names of the resources `after` adds to `before`, and of those it removes. */
+export function stateChanges(before: Deployment, after: Deployment): { added: string[]; removed: string[] } {
+    const [b, a] = [new Set((before.resources ?? []).map((r) => r.urn)), new Set((after.resources ?? []).map((r) => r.urn))];
+    return { added: [...a].filter((u) => !b.has(u)).map(nameOf), removed: [...b].filter((u) => !a.has(u)).map(nameOf) };
+}
+/** The names of the resources both states hold that were replaced or updated in between (see fingerprintsOf). */
+export function changedInBoth(before: Deployment, after: Deployment): string[] {
+    const fpAfter = fingerprintsOf(after);
+    return [...fingerprintsOf(before)].filter(([urn, fp]) => fpAfter.has(urn) && fpAfter.get(urn) !== fp).map(([urn]) => nameOf(urn));
+}
 /** What `leftovers` finds of a lab that left nothing on the engine. */
 export const NOTHING_LEFT = { containers: [], networks: [], volumes: [], images: [], tags: [] };
 /** URN → id of every resource that has an id (custom resources and providers), of one type when given. */

@@ -7,7 +7,7 @@ import { leftovers, teardownLab } from "../../rig";
 import { classSpec } from "../helpers/specs";
 import { e2eGate } from "./gate";
 import { describeRun, expectOutput, expectSuccess, httpGet } from "./processes";
-import { type Deployment, e2eProject, fingerprintsOf, idsOf, NOTHING_LEFT, nameOf, stepLogger } from "./project";
+import { changedInBoth, e2eProject, idsOf, NOTHING_LEFT, nameOf, stateChanges, stepLogger } from "./project";
 
 // A class of seats through the real Pulumi CLI: three students, each with a Docker engine of their own
 // reached with TLS client certificates, their lab inside it and a workstation beside it. One `npm run up`,
@@ -52,20 +52,6 @@ gate.describe("e2e: a class of seats through npm run and the real Pulumi CLI", (
     /** `docker ARGS` in a student's workstation, as the student. */
     const inWorkstation = (students: string[], student: string, args: string[]) =>
         docker(["exec", "-u", "student", seatOf(students, student).workstation.name, ...args]);
-    /** URNs added and removed between two states, by resource name. */
-    const changed = (before: Deployment, after: Deployment) => {
-        const [b, a] = [new Set((before.resources ?? []).map((r) => r.urn)), new Set((after.resources ?? []).map((r) => r.urn))];
-        return { added: [...a].filter((u) => !b.has(u)).map(nameOf), removed: [...b].filter((u) => !a.has(u)).map(nameOf) };
-    };
-    /** The resources both states hold keep their ids, outputs and modification times. */
-    const expectKept = (before: Deployment, after: Deployment) => {
-        const fpAfter = fingerprintsOf(after);
-        const changedNames = [...fingerprintsOf(before)]
-            .filter(([urn, fp]) => fpAfter.has(urn) && fpAfter.get(urn) !== fp)
-            .map(([urn]) => nameOf(urn));
-        expect(changedNames).toEqual([]);
-    };
-
     beforeAll(async () => {
         await step("setup: copy the project", async () => {
             await teardownLab(specOf(everyone));
@@ -207,22 +193,22 @@ gate.describe("e2e: a class of seats through npm run and the real Pulumi CLI", (
                 await setStudent(3, "dave");
                 expectSuccess(await npm("up"));
                 const withDave = await deployment();
-                const added = changed(before, withDave);
+                const added = stateChanges(before, withDave);
                 expect(added.removed).toEqual([]);
                 expect(added.added.length).toBeGreaterThan(0);
                 expect(added.added.filter((n) => !/^lab-dave(-|$)/.test(n))).toEqual([]);
-                expectKept(before, withDave);
+                expect(changedInBoth(before, withDave)).toEqual([]);
                 const seats = [...idsOf(withDave, CONTAINER).keys()].map(nameOf).filter((n) => /-seat$/.test(n));
                 expect(seats.sort()).toEqual(["lab-alice-seat", "lab-bob-seat", "lab-carol-seat", "lab-dave-seat"]);
 
                 await setStudent(1, "");
                 expectSuccess(await npm("up"));
                 const withoutBob = await deployment();
-                const removed = changed(withDave, withoutBob);
+                const removed = stateChanges(withDave, withoutBob);
                 expect(removed.added).toEqual([]);
                 expect(removed.removed.length).toBeGreaterThan(0);
                 expect(removed.removed.filter((n) => !/^lab-bob(-|$)/.test(n))).toEqual([]);
-                expectKept(withDave, withoutBob);
+                expect(changedInBoth(withDave, withoutBob)).toEqual([]);
                 const gone = await docker(["inspect", seatOf(CLASS, "bob").seat.name]);
                 expect(gone.status).not.toBe(0);
                 expectSuccess(await npm("up", ["--expect-no-changes"]));
