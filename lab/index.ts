@@ -112,6 +112,7 @@ export {
     seatsApp,
     seatsMode,
     seatTlsCommand,
+    seatTlsResourceName,
     WORKSTATION_HOME,
     WORKSTATION_USER,
     type WorkstationSpec,

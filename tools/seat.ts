@@ -8,15 +8,17 @@ import {
     type Spec,
     seatClientDir,
     seatsApp,
+    seatTlsResourceName,
     shellQuote,
     studentLab,
     WORKSTATION_HOME,
     WORKSTATION_USER,
 } from "../lab";
 import { ArgumentError, parseArgs, stackAndConfig } from "./args";
+import { labCommand } from "./labCommand";
 import { labScript } from "./pulumiCli";
 import { specForStack } from "./stack";
-import { stackOutput } from "./stackOutput";
+import { stackOutput, stackResourceUrn } from "./stackOutput";
 
 /**
  * `npm run seat -- env NAME` and `npm run seat -- shell NAME`: the two doors into a student's seat.
@@ -25,10 +27,12 @@ import { stackOutput } from "./stackOutput";
  */
 
 const SEAT_ARGS = { options: { stack: "NAME", dir: "DIR" }, positionals: true, help: true } as const;
+const ACTIONS = ["env", "shell", "rotate"];
 
 export const SEAT_USAGE = [
     "usage: npm run seat -- env NAME [--stack S] [--dir DIR]   write NAME's client files (default .docker-lab/seats/<lab>/NAME) and print DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH",
     "       npm run seat -- shell NAME [--stack S]             open a shell as NAME in their seat's workstation",
+    "       npm run seat -- rotate NAME [--stack S]            new keys and certificates for NAME's seat (npm run up --replace); no other seat changes",
 ].join("\n");
 
 /** A student's client of their seat, as the stack's secret output seatClients holds it. */
@@ -82,8 +86,10 @@ export async function seatCommand(argv: string[], env: Record<string, string | u
         return 0;
     }
     const [action, student, ...rest] = positionals;
-    if (!["env", "shell"].includes(action ?? "") || !student || rest.length > 0) {
-        throw new ArgumentError(`expected env NAME or shell NAME, got ${JSON.stringify(positionals.join(" "))}\n${SEAT_USAGE}`);
+    if (!ACTIONS.includes(action ?? "") || !student || rest.length > 0) {
+        throw new ArgumentError(
+            `expected env NAME, shell NAME or rotate NAME, got ${JSON.stringify(positionals.join(" "))}\n${SEAT_USAGE}`,
+        );
     }
     const { stack } = stackAndConfig(options, env);
     const { spec, lab, app } = seatLabOf(stack, student);
@@ -93,6 +99,18 @@ export async function seatCommand(argv: string[], env: Record<string, string | u
         const again = labScript(stack, "-s seat", `env ${student}${options.dir ? ` --dir ${shellQuote(options.dir)}` : ""}`);
         console.error(`# ${student}'s docker CLI works in their seat once these lines run: eval "$(${again})"`);
         return 0;
+    }
+    if (action === "rotate") {
+        // The seat's certificates come from one command, made once: replacing it makes new ones, and
+        // with them a new seat container, new client files and a new provider for that seat only.
+        const urn = stackResourceUrn(stack, seatTlsResourceName(student));
+        if ("problem" in urn) throw new Error(`${student}'s seat cannot be rotated (${urn.problem}); fix: ${labScript(stack, "up")}`);
+        const code = await labCommand(["up", "--replace", urn.value], { ...env, LAB_STACK: stack });
+        if (code === 0)
+            console.error(
+                `# ${student} has new certificates: hand them the new client files (${labScript(stack, "seat", `env ${student}`)})`,
+            );
+        return code;
     }
     const ws = app.workstation.name;
     const shell = spawnSync(

@@ -1,4 +1,5 @@
 import { labsOf } from "../lab";
+import { waitForHealthyApps } from "./heal";
 import { formatTime, type VerifiedCheck } from "./report";
 import { specForStack } from "./stack";
 import { checkKey, checksInState, stackOutput } from "./upChecks";
@@ -26,6 +27,8 @@ export async function verifyAfterUp(
     const noChange = !options.healed && ranNow.length === 0 && inState.length === total && total > 0;
     const done = new Map<string, VerifiedCheck>((noChange ? inState : ranNow).map((v) => [checkKey(v.check), v]));
     if (noChange) log(noChangeLine(spec.instance, inState, imageRef));
+    // What the update replaced without running the checks (a seat with new certificates) restarts the apps in it.
+    else await waitForHealthyApps(spec);
     return verifyStack({ stack, json: false, report: true }, { done, imageRef, quietDone: noChange });
 }
 

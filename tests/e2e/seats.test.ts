@@ -186,6 +186,28 @@ gate.describe("e2e: a class of seats through npm run and the real Pulumi CLI", (
     );
 
     test(
+        "npm run seat -- rotate alice: new certificates for alice's seat only; her old client files are refused, the new ones work",
+        () =>
+            step("rotate alice's certificates", async () => {
+                const before = await deployment();
+                const old = await clientEnv("alice");
+                expectSuccess(await npm("seat", ["rotate", "alice"]));
+                const after = await deployment();
+                expect(stateChanges(before, after)).toEqual({ added: [], removed: [] });
+                const changedNames = changedInBoth(before, after);
+                expect(changedNames).toEqual(expect.arrayContaining(["lab-alice-seat-tls", "lab-alice-seat"]));
+                expect(changedNames.filter((n) => !/^lab-alice(-|$)/.test(n))).toEqual([]);
+                const refused = await docker(["ps"], old);
+                expect(refused.status).not.toBe(0);
+                const fresh = await clientEnv("alice");
+                expect((await docker(["ps"], fresh)).status).toBe(0);
+                const verified = expectSuccess(await npm("verify", ["--student", "alice", "--no-report"]));
+                expect(Number(expectOutput(verified, /^(\d+) passed, 0 failed in /m)[1])).toBe(seatOf(CLASS, "alice").lab.checks.length);
+            }),
+        STEP_TIMEOUT,
+    );
+
+    test(
         "a fourth student gets only their seat, and a removed student loses only theirs; the others keep their ids",
         () =>
             step("add dave, free bob's seat", async () => {

@@ -141,6 +141,7 @@ export {
     type SeatTlsInput,
     type SeatTlsPart,
     seatTlsCommand,
+    seatTlsResourceName,
 } from "./tls";
 export {
     lessonSheet,

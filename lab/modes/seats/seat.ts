@@ -39,9 +39,13 @@ export const SEAT_SECURITY_LABEL = "docker-lab.seat-security-opts";
 /**
  * The seat's entrypoint: dockerd with the arguments given, through the image's own wrapper where it
  * has one (docker:dind's dockerd-entrypoint.sh, which sets up cgroups for a nested engine; the
- * offline images' dind-entrypoint, which picks the iptables the kernel accepts).
+ * offline images' dind-entrypoint, which picks the iptables the kernel accepts). Where the host's
+ * cgroups are v1 (the seat mounts their tree), the seat's containers go below the seat's own cgroup:
+ * the seat's limits then hold them, and removing the seat removes their cgroups with its own.
  */
 export const SEAT_LAUNCHER = [
+    "parent=$(sed -n 's/^[0-9]*:memory:\\(.*\\)$/\\1/p' /proc/self/cgroup)",
+    'case "$parent" in ""|/) ;; *) set -- "$@" "--cgroup-parent=$parent/seat" ;; esac',
     'if command -v dockerd-entrypoint.sh >/dev/null 2>&1; then exec dockerd-entrypoint.sh dockerd "$@"',
     'elif [ -x /usr/local/bin/dind-entrypoint ]; then exec /usr/local/bin/dind-entrypoint "$@"',
     'else exec dockerd "$@"; fi',

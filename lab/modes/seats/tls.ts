@@ -15,6 +15,11 @@ export const CLASS_CA_DAYS = 3650;
 /** Days a seat's certificates are valid: the longest a client such as a browser accepts. */
 export const SEAT_CERT_DAYS = 825;
 
+/** The Pulumi name of the command that makes `student`'s seat certificates (under the lab's root component `lab`). */
+export function seatTlsResourceName(student: string): string {
+    return `lab-${student}-seat-tls`;
+}
+
 /** Environment variables that hand the class CA to a seat's command: never on a command line. */
 export const CLASS_CA_KEY_ENV = "LAB_SEAT_CA_KEY";
 export const CLASS_CA_CERT_ENV = "LAB_SEAT_CA_CERT";
