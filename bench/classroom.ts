@@ -3,7 +3,7 @@ import type { PulumiToolchain } from "../tools/toolchain";
 import { benchClassSpec, CLASS_TARGETS, LIVE_CLASS_SIZE, MOCK_CLASS_SIZES } from "./classroomConfig";
 import { type ClassLive, classWithHarness, classWithPulumi } from "./classroomLive";
 import { type MockRun, mockRunInChild } from "./classroomMocks";
-import { log, median, seconds, secs, table, verdict } from "./common";
+import { log, median, mib, seconds, secs, table, verdict } from "./common";
 import type { BenchPhaseRunner } from "./phase";
 
 /** The classroom rows of the bench: the program under mocks for several class sizes, and a class on the engine. */
@@ -41,8 +41,6 @@ export async function classroomPhase(toolchain: PulumiToolchain | { missing: str
     }
     return { mocks, live };
 }
-
-const mib = (n: number) => (Number.isFinite(n) ? `${n.toFixed(1)} MiB` : "n/a");
 
 /** The classroom rows as text, and as JSON for bench-results.json. */
 export function classroomReport(phase: ClassroomPhase): { text: string; results: Record<string, unknown> } {

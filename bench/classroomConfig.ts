@@ -17,7 +17,7 @@ export function classNames(n: number): string[] {
 }
 
 /** The bench class's raw config, as `pulumi config` would hold it. */
-export function classConfig(students: number): Record<string, unknown> {
+export function classConfig(students: number): Record<string, string | number | string[]> {
     return {
         baseImage: BASE_IMAGE,
         registryImage: REGISTRY_IMAGE,

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { docker, dockerOk, PROJECT_ROOT } from "../engine";
-import { appContainers, type ClassSpec, LABEL, labsOf, PROJECT_NAME } from "../lab";
+import { appContainers, type ClassSpec, LABEL, labsOf } from "../lab";
 import { provisionLab, teardownLab, timed } from "../rig";
 import { copyProject, removeProjectCopy } from "../tools/projectCopy";
 import { copyEnv, copyPulumiEnv, forgetWorkspace } from "../tools/projectCopyEnv";
@@ -9,6 +9,7 @@ import type { PulumiToolchain } from "../tools/toolchain";
 import { verifyLab } from "../tools/verify";
 import { CLASS_STACK, classConfig, LIVE_CLASS_SIZE } from "./classroomConfig";
 import { log, MIB, secs } from "./common";
+import { configSetAllJson } from "./pulumiPhase";
 
 /** A class on the engine: through the real Pulumi CLI when there is one, else through the live harness. */
 
@@ -45,23 +46,37 @@ export function parseMemUsage(text: string): number {
     return Number(m[1]) * factor;
 }
 
-/** Memory of each student lab (the sum of its containers) and of the registry, from one `docker stats --no-stream`. */
-async function memoryOf(spec: ClassSpec): Promise<{ perLab: number[]; registry: number }> {
-    const out = await dockerOk(["stats", "--no-stream", "--format", "{{.Name}}\t{{.MemUsage}}"], "reading docker stats", spec.commandEnv);
-    const used = new Map(
+/** Memory of each container of an engine (`env`, run in `cwd`), by name, from one `docker stats --no-stream`. */
+export async function memoryByName(env: Record<string, string>, cwd?: string): Promise<Map<string, number>> {
+    const out = await dockerOk(["stats", "--no-stream", "--format", "{{.Name}}\t{{.MemUsage}}"], "reading docker stats", env, cwd);
+    return new Map(
         out
             .split("\n")
             .filter(Boolean)
             .map((line) => line.split("\t") as [string, string])
             .map(([name, usage]) => [name, parseMemUsage(usage)]),
     );
+}
+
+/** Memory of each student lab (the sum of its containers) and of the registry, from one `docker stats --no-stream`. */
+async function memoryOf(spec: ClassSpec): Promise<{ perLab: number[]; registry: number }> {
+    const used = await memoryByName(spec.commandEnv);
     const perLab = labsOf(spec).map((lab) => appContainers(lab).reduce((sum, r) => sum + (used.get(r.name) ?? Number.NaN), 0));
     return { perLab, registry: used.get(spec.registry.container.name) ?? Number.NaN };
 }
 
-/** Polls the engine until every replica of the class is healthy; resolves with the ms since `since`. */
-function whenAllHealthy(spec: ClassSpec, since: number, stop: { done: boolean }): Promise<number> {
-    const want = labsOf(spec).reduce((n, lab) => n + appContainers(lab).length, 0);
+/**
+ * Polls the engine every `everyMs` until `want` containers of the class with role `role` are healthy;
+ * resolves with the ms since `since` (NaN when `stop.done` came first).
+ */
+export function whenHealthy(
+    spec: ClassSpec,
+    role: string,
+    want: number,
+    since: number,
+    stop: { done: boolean },
+    everyMs = 250,
+): Promise<number> {
     return new Promise((resolve) => {
         const poll = async () => {
             if (stop.done) return resolve(Number.NaN);
@@ -71,7 +86,7 @@ function whenAllHealthy(spec: ClassSpec, since: number, stop: { done: boolean })
                     "--filter",
                     `label=${LABEL.instance}=${spec.instance}`,
                     "--filter",
-                    `label=${LABEL.role}=app`,
+                    `label=${LABEL.role}=${role}`,
                     "--filter",
                     "health=healthy",
                     "--quiet",
@@ -79,10 +94,16 @@ function whenAllHealthy(spec: ClassSpec, since: number, stop: { done: boolean })
                 spec.commandEnv,
             );
             if (out.stdout.split("\n").filter(Boolean).length >= want) return resolve(Date.now() - since);
-            setTimeout(poll, 250);
+            setTimeout(poll, everyMs);
         };
         void poll();
     });
+}
+
+/** Polls the engine until every replica of the class is healthy; resolves with the ms since `since`. */
+function whenAllHealthy(spec: ClassSpec, since: number, stop: { done: boolean }): Promise<number> {
+    const want = labsOf(spec).reduce((n, lab) => n + appContainers(lab).length, 0);
+    return whenHealthy(spec, "app", want, since, stop);
 }
 
 function run(file: string, args: string[], cwd: string, env: Record<string, string | undefined>): Promise<string> {
@@ -126,14 +147,7 @@ export async function classWithPulumi(toolchain: PulumiToolchain, spec: ClassSpe
     let deployed = false;
     try {
         await pulumi(["stack", "init", CLASS_STACK]);
-        const config = classConfig(LIVE_CLASS_SIZE);
-        const values = Object.fromEntries(
-            Object.entries(config).map(([k, v]) => [
-                `${PROJECT_NAME}:${k}`,
-                Array.isArray(v) ? { value: JSON.stringify(v), objectValue: v, secret: false } : { value: String(v), secret: false },
-            ]),
-        );
-        await pulumi(["config", "set-all", "--stack", CLASS_STACK, "--json", JSON.stringify(values)]);
+        await pulumi(["config", "set-all", "--stack", CLASS_STACK, "--json", configSetAllJson(classConfig(LIVE_CLASS_SIZE))]);
 
         deployed = true;
         const started = Date.now();

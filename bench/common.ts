@@ -27,6 +27,8 @@ export const runsOf = (values: number[]) => values.map(seconds).join(" / ");
 export const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
 
 export const MIB = 1024 * 1024;
+/** MiB with one decimal, e.g. "12.5 MiB"; "n/a" for a figure that could not be read. */
+export const mib = (n: number) => (Number.isFinite(n) ? `${n.toFixed(1)} MiB` : "n/a");
 
 /** A plain text table: a header, a rule, the rows; columns padded to their widest cell. */
 export function table(header: string[], rows: string[][]): string {

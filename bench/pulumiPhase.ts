@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { type LabSpec, shellQuote } from "../lab";
+import { type LabSpec, PROJECT_NAME, type Spec, shellQuote } from "../lab";
 import { teardownLab } from "../rig";
 import { type LabDamage, labDamage } from "../tools/labGuard";
 import { copyProject, removeProjectCopy } from "../tools/projectCopy";
@@ -71,27 +71,43 @@ export type PulumiPhase =
     | { available: true; cli: string; version: string; runs: PulumiRun[]; error?: string }
     | { available: false; reason: string };
 
-/** A config's keys as `pulumi config set-all` arguments (BENCH_CONFIG by default). */
-const configArgs = (config: Record<string, string | number> = BENCH_CONFIG) =>
-    Object.entries(config).flatMap(([key, value]) => ["--plaintext", `${key}=${String(value)}`]);
+/** A raw config as `pulumi config` holds it: plain values, and lists (such as `students`). */
+export type BenchConfig = Record<string, string | number | readonly string[]>;
+
+/** A config as `pulumi config set-all --json` takes it: a list as an object value (the type Pulumi.yaml declares), the rest as text. */
+export function configSetAllJson(config: BenchConfig): string {
+    const values = Object.entries(config).map(([key, value]) => [
+        `${PROJECT_NAME}:${key}`,
+        Array.isArray(value)
+            ? { value: JSON.stringify(value), objectValue: value, secret: false }
+            : { value: String(value), secret: false },
+    ]);
+    return JSON.stringify(Object.fromEntries(values));
+}
+
+/** A config's keys as `pulumi config set-all` arguments (BENCH_CONFIG by default): `--plaintext KEY=VALUE`s, or `--json` with a list among them. */
+const configArgs = (config: BenchConfig = BENCH_CONFIG) =>
+    Object.values(config).some((value) => Array.isArray(value))
+        ? ["--json", configSetAllJson(config)]
+        : Object.entries(config).flatMap(([key, value]) => ["--plaintext", `${key}=${String(value)}`]);
 
 /** Another stack than the Pulumi phase's, for another phase: its name, config, copy prefix and clean-up. */
-export interface PulumiBenchOptions {
+export interface PulumiBenchOptions<S extends Spec = LabSpec> {
     /** The stack (default PULUMI_STACK). */
     stack?: string;
     /** Its config, set with `pulumi config set-all` (default BENCH_CONFIG). */
-    config?: Record<string, string | number>;
+    config?: BenchConfig;
     /** Prefix of the copy's temp folder (default docker-lab-bench-pulumi-). */
     prefix?: string;
     /** The labelled clean-up of `spec` that `close` runs (default teardownLab). */
-    cleanup?: (spec: LabSpec) => Promise<unknown>;
+    cleanup?: (spec: S) => Promise<unknown>;
 }
 
 /**
  * A copy of the project with the shim, ready for runs; `close` destroys the stack (when anything is
  * deployed) and removes the copy, and runs the labelled clean-up of `spec` (the stack's lab) as a safety net.
  */
-export class PulumiBench {
+export class PulumiBench<S extends Spec = LabSpec> {
     private deployed = false;
     private readonly appJs: string;
     private readonly appJsOriginal: string;
@@ -99,15 +115,15 @@ export class PulumiBench {
     private calls = 0;
 
     private readonly stack: string;
-    private readonly config: Record<string, string | number>;
-    private readonly cleanup: (spec: LabSpec) => Promise<unknown>;
+    private readonly config: BenchConfig;
+    private readonly cleanup: (spec: S) => Promise<unknown>;
 
     private constructor(
         readonly copy: string,
         readonly toolchain: PulumiToolchain,
-        private readonly spec: LabSpec,
+        private readonly spec: S,
         private readonly baseEnv: Record<string, string | undefined>,
-        options: PulumiBenchOptions,
+        options: PulumiBenchOptions<S>,
     ) {
         this.stack = options.stack ?? PULUMI_STACK;
         this.config = options.config ?? BENCH_CONFIG;
@@ -117,8 +133,8 @@ export class PulumiBench {
         this.appJsOriginal = fs.readFileSync(this.appJs, "utf8");
     }
 
-    /** Copies the project and writes the shim. `spec` is the stack's lab, for the lab guard and the labelled clean-up. */
-    static open(toolchain: PulumiToolchain, spec: LabSpec, options: PulumiBenchOptions = {}): PulumiBench {
+    /** Copies the project and writes the shim. `spec` is the stack's lab (or class), for the lab guard and the labelled clean-up. */
+    static open<S extends Spec = LabSpec>(toolchain: PulumiToolchain, spec: S, options: PulumiBenchOptions<S> = {}): PulumiBench<S> {
         // The caller's environment without anything that would pick another backend, stack or passphrase.
         const baseEnv = copyEnv(process.env, ["PULUMI_DEBUG_COMMANDS", CALL_LOG_ENV]);
         const copy = copyProject(options.prefix ?? `${TMP_PREFIX}pulumi-`);
@@ -155,18 +171,11 @@ export class PulumiBench {
         eventLog?: string,
     ): Promise<{ run: LabCommandRun; events?: SeenLine[]; upStartMs: number; upEndMs: number }> {
         const callLog = path.join(this.work, `calls-${++this.calls}.log`);
-        const env = {
-            ...this.baseEnv,
-            ...extraEnv,
-            LAB_STACK: this.stack,
-            PATH: [path.join(this.work, "bin"), this.baseEnv.PATH ?? ""].filter(Boolean).join(path.delimiter),
-            [CALL_LOG_ENV]: callLog,
-        };
         const follower = eventLog ? followLines(eventLog) : undefined;
         let events: SeenLine[] | undefined;
         let finished: Finished;
         try {
-            finished = await runCommand("npm", ["run", script, ...(args.length ? ["--", ...args] : [])], this.copy, env);
+            finished = await this.npmScript(script, args, { ...extraEnv, [CALL_LOG_ENV]: callLog });
         } finally {
             events = follower?.stop();
         }
@@ -182,6 +191,20 @@ export class PulumiBench {
             upStartMs: mainCall.startMs,
             upEndMs: mainCall.endMs!,
         };
+    }
+
+    /**
+     * `npm run <script> [-- args]` in the copy, as a user runs it there (LAB_STACK set, the shim first on
+     * PATH, logging only with CALL_LOG_ENV in `extraEnv`); resolves whatever its exit code.
+     */
+    npmScript(script: string, args: string[] = [], extraEnv: Record<string, string> = {}): Promise<Finished> {
+        const env = {
+            ...this.baseEnv,
+            ...extraEnv,
+            LAB_STACK: this.stack,
+            PATH: [path.join(this.work, "bin"), this.baseEnv.PATH ?? ""].filter(Boolean).join(path.delimiter),
+        };
+        return runCommand("npm", ["run", script, ...(args.length ? ["--", ...args] : [])], this.copy, env);
     }
 
     /** One run: fresh stack, cold up (with its event log), no-op up, one-line change and up, down; the stack removed. */

@@ -6,7 +6,7 @@ describe("npm run bench arguments", () => {
     const all = [...BENCH_PHASES];
 
     test("defaults: bench-results.json in the project root, 3 runs, every phase", () => {
-        expect(all).toEqual(["lab", "classroom", "swarm"]);
+        expect(all).toEqual(["lab", "classroom", "swarm", "seats"]);
         expect(parseBenchArgs([])).toEqual({ json: path.join(PROJECT_ROOT, "bench-results.json"), runs: 3, phases: all });
     });
 
@@ -34,14 +34,14 @@ describe("npm run bench arguments", () => {
             throw new Error(`${argv.join(" ")} was accepted`);
         };
         expect(oneLine(["--only", "swarn"])).toBe(
-            '--only "swarn": unknown phase "swarn"; the phases are lab, classroom, swarm (comma-separated, e.g. --only swarm)',
+            '--only "swarn": unknown phase "swarn"; the phases are lab, classroom, swarm, seats (comma-separated, e.g. --only seats)',
         );
         expect(oneLine(["--only", "lab,pulumi"])).toMatch(
-            /^--only "lab,pulumi": unknown phase "pulumi"; the phases are lab, classroom, swarm/,
+            /^--only "lab,pulumi": unknown phase "pulumi"; the phases are lab, classroom, swarm, seats/,
         );
         expect(oneLine(["--only", "lab,,swarm"])).toMatch(/^--only "lab,,swarm": an empty phase name; the phases are/);
-        expect(oneLine(["--only"])).toBe("--only needs a value: --only lab,classroom,swarm");
-        expect(oneLine(["--only="])).toBe("--only needs a value: --only lab,classroom,swarm");
+        expect(oneLine(["--only"])).toBe("--only needs a value: --only lab,classroom,swarm,seats");
+        expect(oneLine(["--only="])).toBe("--only needs a value: --only lab,classroom,swarm,seats");
     });
 
     test("-h and --help ask for the usage, wherever they are", () => {
@@ -58,7 +58,7 @@ describe("npm run bench arguments", () => {
         expect(() => parseBenchArgs(["--json"])).toThrow(new Error("--json needs a value: --json PATH"));
         expect(() => parseBenchArgs(["--json", "--runs", "2"])).toThrow(new Error("--json needs a value: --json PATH"));
         expect(() => parseBenchArgs(["--fast"])).toThrow(
-            new Error('unknown option "--fast": use --json PATH, --runs N, --only lab,classroom,swarm (or --help)'),
+            new Error('unknown option "--fast": use --json PATH, --runs N, --only lab,classroom,swarm,seats (or --help)'),
         );
         expect(() => parseBenchArgs(["swarm"])).toThrow(/^unexpected argument "swarm": use --json PATH/);
     });
