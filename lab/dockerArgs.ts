@@ -1,6 +1,6 @@
 import type * as docker from "@pulumi/docker";
 import { shellQuote } from "./shell";
-import type { ContainerSpec, HealthcheckSpec, ImageSpec, NetworkSpec } from "./types";
+import type { ContainerSpec, HealthcheckSpec, ImageSpec, NetworkSpec, PortSpec } from "./types";
 
 /**
  * The two mappings of a ContainerSpec: to `docker.Container` inputs (for Pulumi) and to
@@ -19,6 +19,11 @@ export function healthcheckArgs(h: HealthcheckSpec): docker.types.input.Containe
         retries: h.retries,
         startPeriod: seconds(h.startPeriodSeconds),
     };
+}
+
+/** `docker.Container` port inputs of published ports (TCP). */
+export function portArgs(ports: PortSpec[]): docker.types.input.ContainerPort[] {
+    return ports.map((p) => ({ internal: p.internal, external: p.external, ip: p.ip, protocol: "tcp" }));
 }
 
 /** `docker.Network` inputs for the lab network: its driver and options only where the mode sets them. */
@@ -40,7 +45,7 @@ export function containerArgs(
         name: spec.name,
         hostname: spec.hostname,
         image,
-        ports: spec.ports.map((p) => ({ internal: p.internal, external: p.external, ip: p.ip, protocol: "tcp" })),
+        ports: portArgs(spec.ports),
         envs: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
         labels: labelList(spec.labels),
         networksAdvanced: [{ name: networkName, aliases: spec.networkAliases }],

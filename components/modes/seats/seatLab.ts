@@ -12,6 +12,7 @@ import {
     networkArgs,
     parseTlsParts,
     pidsLimitCommand,
+    portArgs,
     resolveImageCommand,
     SEAT_TLS_PARTS,
     type SeatSpec,
@@ -23,7 +24,7 @@ import {
 } from "../../../lab";
 import { type CheckStatus, LessonCheckCommands } from "../../checkCommands";
 import { containersComponents } from "../containers";
-import { SeatWorkstation } from "./workstation";
+import { type AppFile, SeatWorkstation } from "./workstation";
 
 /** The class CA, as the class's SeatClass made it: its key and certificate (secrets). */
 export interface ClassCa {
@@ -50,6 +51,8 @@ export interface SeatLabArgs {
     ca: ClassCa;
     /** The class network's name: where the seat reaches the class registry. Required. */
     classNetworkName: pulumi.Input<string>;
+    /** The app's source files, for the student's workstation (read once for the class). Required. */
+    appFiles: AppFile[];
     /** Environment of the docker CLI on the class's engine (DOCKER_HOST when set). Default: the caller's environment. */
     classEnv?: Record<string, string>;
 }
@@ -98,7 +101,7 @@ export class SeatLab extends pulumi.ComponentResource {
                 spec: workstation,
                 networkName: seatPids.network.name,
                 client: this.client,
-                appDir: lab.image.context,
+                appFiles: args.appFiles,
                 lessons: lessonSheet(lab.student.name, lab.image.name, lab.checks),
                 classEnv: args.classEnv,
             },
@@ -260,7 +263,7 @@ function seatContainerArgs(
         command: seat.dockerdArgs,
         labels: labelList(seat.containerLabels),
         networksAdvanced: [{ name: network }, { name: classNetwork }],
-        ports: seat.ports.map((p) => ({ internal: p.internal, external: p.external, ip: p.ip, protocol: "tcp" })),
+        ports: portArgs(seat.ports),
         capabilities: { adds: seat.capAdd },
         securityOpts: seat.securityOpts,
         volumes: [
