@@ -4,6 +4,7 @@ import { CLASS_CA_PARTS, classCaCommand, parseTlsParts, seatBaseImageCommands, s
 import { containersComponents } from "../containers";
 import type { ModeComponents } from "../types";
 import { type ClassCa, SeatLab } from "./seatLab";
+import { readAppFiles } from "./workstation";
 
 /**
  * Seats mode: the class registry and the image build on the class's engine, as in containers mode;
@@ -38,6 +39,7 @@ export const seatsComponents: ModeComponents = {
             { ...parent, dependsOn: args.registry },
         );
 
+        const appFiles = readAppFiles(spec.image.context);
         const students = spec.students.map(
             (lab) =>
                 new SeatLab(
@@ -48,6 +50,7 @@ export const seatsComponents: ModeComponents = {
                         classReady: [...args.registry, basePush],
                         ca,
                         classNetworkName: args.network.name,
+                        appFiles,
                         classEnv: spec.commandEnv,
                     },
                     opts,

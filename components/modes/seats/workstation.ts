@@ -5,6 +5,22 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { healthcheckArgs, labelList, pidsLimitCommand, type WorkstationSpec } from "../../../lab";
 
+/** One file of the app's source. */
+export interface AppFile {
+    name: string;
+    content: string;
+}
+
+/** The files of the app's source folder (relative to the project root), in name order: read once for a whole class. */
+export function readAppFiles(appDir: string): AppFile[] {
+    return fs
+        .readdirSync(appDir, { withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => entry.name)
+        .sort()
+        .map((name) => ({ name, content: fs.readFileSync(path.join(appDir, name), "utf8") }));
+}
+
 export interface SeatWorkstationArgs {
     /** The workstation, from workstationSpec. Required. */
     spec: WorkstationSpec;
@@ -12,8 +28,8 @@ export interface SeatWorkstationArgs {
     networkName: pulumi.Input<string>;
     /** The student's TLS files for their seat (a secret). Required. */
     client: pulumi.Output<{ ca: string; cert: string; key: string }>;
-    /** The app's source folder on this machine, relative to the project root, copied into the student's home. Required. */
-    appDir: string;
+    /** The app's source files (name and text), copied into the student's home. Required. */
+    appFiles: AppFile[];
     /** The lessons file's text. Required. */
     lessons: string;
     /** Environment of the docker CLI on the class's engine (DOCKER_HOST when set). Default: the caller's environment. */
@@ -36,13 +52,8 @@ export class SeatWorkstation extends pulumi.ComponentResource {
             content: args.client.apply(pick),
             permissions: "0600",
         });
-        // The app's tracked files, read once here: the workstation is replaced when one changes.
-        const appFiles = fs
-            .readdirSync(args.appDir, { withFileTypes: true })
-            .filter((entry) => entry.isFile())
-            .map((entry) => entry.name)
-            .sort()
-            .map((file) => ({ file: `${spec.appDir}/${file}`, content: fs.readFileSync(path.join(args.appDir, file), "utf8") }));
+        // The workstation is replaced when an app file changes.
+        const appFiles = args.appFiles.map((f) => ({ file: `${spec.appDir}/${f.name}`, content: f.content }));
 
         this.container = new docker.Container(
             `${name}-container`,
