@@ -61,6 +61,7 @@ export {
     labelList,
     networkArgs,
     pidsLimitCommand,
+    portArgs,
 } from "./dockerArgs";
 export { labExercises } from "./exercises";
 export {
@@ -105,6 +106,7 @@ export {
     type SeatTlsPart,
     seatBaseImageCommands,
     seatBaseImagePath,
+    seatBaseRepositoryPath,
     seatClientDir,
     seatClientEnv,
     seatClientFilesCommands,

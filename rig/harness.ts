@@ -16,7 +16,7 @@ import {
     resolveImageCommand,
     type SharedSpec,
     type Spec,
-    seatBaseImagePath,
+    seatBaseRepositoryPath,
 } from "../lab";
 import { sleep } from "./sleep";
 
@@ -204,7 +204,7 @@ export async function leftovers(spec: Spec): Promise<Record<string, string[]>> {
     const repositories = [
         spec.image.repository,
         ...(isClassSpec(spec) ? spec.students : []).map((s) => s.student?.classRepository ?? s.image.repository),
-        `${spec.image.registryServer}/${seatBaseImagePath(spec.instance).replace(/:[^:/]*$/, "")}`,
+        `${spec.image.registryServer}/${seatBaseRepositoryPath(spec.instance)}`,
     ];
     const references = repositories.flatMap((repository) => ["--filter", `reference=${repository}:*`]);
     const tags = await dockerOk(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", ...references], "listing lab image tags", env);

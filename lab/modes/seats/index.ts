@@ -30,9 +30,14 @@ export function seatsApp(app: AppSpec): SeatsApp {
     return app as SeatsApp;
 }
 
-/** Where the class's base image goes in the class registry, so that each seat builds from it without a pull from outside. */
+/** Where the class's base image goes in the class registry (path and tag), so that each seat builds from it without a pull from outside. */
 export function seatBaseImagePath(instance: string): string {
-    return `${instance}/base:lab`;
+    return `${seatBaseRepositoryPath(instance)}:lab`;
+}
+
+/** The repository path of the class's base image in the class registry. */
+export function seatBaseRepositoryPath(instance: string): string {
+    return `${instance}/base`;
 }
 
 /** The config problems of seats mode: it needs a class, on this machine's engine. */
