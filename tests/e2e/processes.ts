@@ -80,7 +80,17 @@ export function tail(text: string, n = 40): string {
 /** One message for a command that did not end as expected: the command, its exit and the last 40 lines of its output. */
 export function describeRun(run: CommandRun, expected: string): string {
     const ended = run.code !== null ? `exited ${run.code}` : `was killed by ${run.signal}`;
-    return `${run.command} ${ended} (expected ${expected}) after ${(run.ms / 1000).toFixed(1)} s; last 40 lines of its output:\n${tail(run.output)}`;
+    // Pulumi prints a failed resource's error far above its summary: the error lines first, each once.
+    const errors = [
+        ...new Set(
+            run.output
+                .split("\n")
+                .filter((line) => /\berror:/.test(line))
+                .map((line) => line.trim()),
+        ),
+    ].slice(0, 10);
+    const errorLines = errors.length > 0 ? `; its error lines:\n${errors.join("\n")}\n` : "";
+    return `${run.command} ${ended} (expected ${expected}) after ${(run.ms / 1000).toFixed(1)} s${errorLines}; last 40 lines of its output:\n${tail(run.output)}`;
 }
 
 /** Throws with describeRun unless the command exited 0. */
