@@ -32,6 +32,9 @@ export function networkArgs(network: NetworkSpec): docker.NetworkArgs {
         name: network.name,
         labels: labelList(network.labels),
         ...(network.driver ? { driver: network.driver, attachable: network.attachable } : {}),
+        ...(network.ipam
+            ? { ipamConfigs: [{ subnet: network.ipam.subnet, gateway: network.ipam.gateway, ipRange: network.ipam.ipRange }] }
+            : {}),
     };
 }
 

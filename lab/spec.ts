@@ -75,13 +75,13 @@ function labWithApp(config: LabConfig, shared: SharedSpec, input: AppInput, more
  * `<instance>-<student>-net`, repository `<registry>/<instance>/<student>/<appImageName>`, app on its
  * own block of ports from `firstPort`, and its own checks. Every object carries docker-lab.student=<student>.
  */
-function studentLabSpec(config: LabConfig, shared: SharedSpec, student: string, firstPort: number): LabSpec {
+function studentLabSpec(config: LabConfig, shared: SharedSpec, student: string, place: number, firstPort: number): LabSpec {
     const { instance } = shared;
     const mode = MODES[config.mode];
     const prefix = `${instance}-${student}`;
     const labels = { ...shared.labels, [LABEL.student]: student };
     const env = { LAB_INSTANCE: instance, LAB_STUDENT: student };
-    const input: AppInput = { prefix, firstPort, labels, env, inClass: true, student, shared };
+    const input: AppInput = { prefix, firstPort, labels, env, inClass: true, student, place, shared };
     // The class copies its image into the student's repository on its own engine; a student's engine
     // of their own (a seat) reaches the same registry under a name of its own.
     const classCopy = studentImageSpec(shared.image, config, instance, student);
@@ -132,7 +132,9 @@ export function buildClassSpec(config: LabConfig, ctx: SpecContext): ClassSpec {
     const portsPerLab = MODES[config.mode].appPortCount(config);
     const { starts } = classPortPlan(config.appPort, portsPerLab, config.registryPort, config.students.length);
     // Seat k keeps its block whatever happens to the other seats.
-    const students = config.students.flatMap((student, k) => (student === "" ? [] : [studentLabSpec(config, shared, student, starts[k])]));
+    const students = config.students.flatMap((student, k) =>
+        student === "" ? [] : [studentLabSpec(config, shared, student, k, starts[k])],
+    );
     return { ...shared, students };
 }
 

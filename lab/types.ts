@@ -137,6 +137,8 @@ export interface NetworkSpec {
     labels: Record<string, string>;
     driver?: "overlay";
     attachable?: boolean;
+    /** A subnet of its own, its gateway and the range Docker allocates from (a seat's network, where the seat has a fixed address outside it). Default: one from Docker's pools. */
+    ipam?: { subnet: string; gateway: string; ipRange: string };
 }
 
 /** The local registry: what it runs (a container spec, whatever the mode makes of it), where it answers, its login. */

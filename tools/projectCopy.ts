@@ -20,6 +20,8 @@ export const PROJECT_COPY_ENTRIES = [
     "tsconfig.pulumi.json",
     "index.ts",
     "app",
+    // The seats' workstation image's build context.
+    "workstation",
     // Holds only its .gitignore: the backend of Pulumi.yaml needs the folder to exist.
     ".pulumi-state/.gitignore",
     "components",

@@ -51,6 +51,8 @@ export interface LabConfig {
     registryUser: string;
     /** Seats mode: the Docker-in-Docker image each student's engine (seat) runs. */
     seatImage: string;
+    /** Seats mode: the private IPv4 range the seats' own networks come from, a /28 per seat in class order. */
+    seatSubnets: string;
 }
 
 /**
@@ -81,6 +83,7 @@ export const CONFIG_KEYS: readonly (keyof LabConfig)[] = [
     "registryAuth",
     "registryUser",
     "seatImage",
+    "seatSubnets",
 ];
 
 /**

@@ -2,6 +2,7 @@ import * as net from "node:net";
 import { parse as parseYaml } from "yaml";
 import { classPortProblem, parseStudents } from "../classroom";
 import { MODES } from "../modes";
+import { seatSubnetsProblem } from "../modes/seats/subnets";
 import {
     CONFIG_KEYS,
     type ConfigKeySchema,
@@ -122,6 +123,7 @@ function readConfig(raw: Partial<Record<string, unknown>>, schema: ConfigSchema,
         registryAuth: read.flag("registryAuth"),
         registryUser: read.text("registryUser"),
         seatImage: read.text("seatImage"),
+        seatSubnets: read.text("seatSubnets"),
     };
 }
 
@@ -138,6 +140,9 @@ function formProblems(config: LabConfig, schema: ConfigSchema): string[] {
             problems.push(`${key} = ${JSON.stringify(config[key])}: must be an image reference such as ${schema[key].default}`);
         }
     }
+    // The range's form, in every mode; whether it holds the class's seats is seats mode's to say.
+    const subnets = seatSubnetsProblem(config.seatSubnets, 0);
+    if (subnets) problems.push(subnets);
     if (!REPOSITORY_NAME.test(config.appImageName)) {
         problems.push(
             `appImageName = ${JSON.stringify(config.appImageName)}: must be lowercase letters and digits, optionally separated by '.', '_' or '-' (for example hellodocker)`,

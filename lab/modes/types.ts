@@ -23,6 +23,8 @@ export interface AppInput {
     inClass: boolean;
     /** The student whose lab it is, in a class. */
     student?: string;
+    /** The student's place in the class (their index in students, which free seats keep), in a class. */
+    place?: number;
     /** What the lab shares with the class (or is, for the one learner): its registry, network and image build. */
     shared: SharedSpec;
 }

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { docker } from "../../engine";
-import { appContainers, type ClassSpec, OFFLINE_IMAGES, seatClientDir, seatsApp } from "../../lab";
+import { appContainers, type ClassSpec, OFFLINE_IMAGES, REGISTRY_CONTAINER_PORT, seatClientDir, seatsApp } from "../../lab";
 import { leftovers, teardownLab } from "../../rig";
 import { classSpec } from "../helpers/specs";
 import { e2eGate } from "./gate";
@@ -144,26 +144,41 @@ gate.describe("e2e: a class of seats through npm run and the real Pulumi CLI", (
                         .sort(),
                 );
 
-                const addresses = await docker([
+                // The seats share no network: bob's seat is on his own only, at its fixed address, with the class registry.
+                const networks = await docker([
                     "inspect",
                     "--format",
-                    "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}",
+                    "{{range $name, $n := .NetworkSettings.Networks}}{{$name}}={{$n.IPAddress}} {{end}}",
                     bob.seat.name,
                 ]);
-                const bobAddresses = addresses.stdout.trim().split(/\s+/);
-                expect(bobAddresses).toHaveLength(2);
-                for (const address of bobAddresses) {
-                    const reach = await inWorkstation(CLASS, "alice", ["timeout", "3", "bash", "-c", `echo > /dev/tcp/${address}/2376`]);
-                    expect({ address, reached: reach.status === 0 }).toEqual({ address, reached: false });
-                }
-                const ownSeat = await inWorkstation(CLASS, "alice", [
-                    "timeout",
-                    "3",
-                    "bash",
-                    "-c",
-                    `echo > /dev/tcp/${seatOf(CLASS, "alice").seat.name}/2376`,
+                expect(networks.stdout.trim()).toBe(`${bob.seat.network.name}=${bob.seat.address}`);
+                const { registry, network } = specOf(CLASS);
+                const registryNetworks = await docker([
+                    "inspect",
+                    "--format",
+                    "{{json .NetworkSettings.Networks}}",
+                    registry.container.name,
                 ]);
-                expect(ownSeat.status).toBe(0);
+                expect(Object.keys(JSON.parse(registryNetworks.stdout)).sort()).toEqual(
+                    [network.name, ...CLASS.map((s) => seatOf(CLASS, s).seat.network.name)].sort(),
+                );
+                const tcp = (host: string, port: number) =>
+                    inWorkstation(CLASS, "alice", ["timeout", "3", "bash", "-c", `echo > /dev/tcp/${host}/${port}`]);
+                // Neither bob's engine nor his app, whose replicas publish on his seat's address inside it.
+                for (const port of [2376, bob.seat.ports[0].internal]) {
+                    const reach = await tcp(bob.seat.address, port);
+                    expect({ port, reached: reach.status === 0 }).toEqual({ port, reached: false });
+                }
+                // Her own seat's engine and app, and the class registry, she reaches.
+                const aliceSeat = seatOf(CLASS, "alice").seat;
+                for (const [host, port] of [
+                    [aliceSeat.name, 2376],
+                    [aliceSeat.address, aliceSeat.ports[0].internal],
+                    [registry.container.name, REGISTRY_CONTAINER_PORT],
+                ] as const) {
+                    const reach = await tcp(host, port);
+                    expect({ host, port, reached: reach.status === 0 }).toEqual({ host, port, reached: true });
+                }
                 const socket = await inWorkstation(CLASS, "alice", ["docker", "-H", "unix:///var/run/docker.sock", "ps"]);
                 expect(socket.status).not.toBe(0);
                 expect(socket.stderr).toMatch(/Cannot connect to the Docker daemon at unix:\/\/\/var\/run\/docker\.sock/);

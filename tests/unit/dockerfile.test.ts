@@ -4,12 +4,16 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { WORKSTATION_HOME, WORKSTATION_UID, workstationImageSpec } from "../../lab";
+import { classSpec } from "../helpers/specs";
 
 // app/Dockerfile is the lab's example to copy: exec-form commands, a pinned base image declared once,
 // and every linter exception listed with its reason in the README (scripts/lint-dockerfile.sh runs the linters).
+// workstation/Dockerfile, the seats' workstation, keeps the same rules.
 
 const ROOT = path.join(__dirname, "..", "..");
 const DOCKERFILE = fs.readFileSync(path.join(ROOT, "app", "Dockerfile"), "utf8");
+const WORKSTATION_DOCKERFILE = fs.readFileSync(path.join(ROOT, "workstation", "Dockerfile"), "utf8");
 const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
 
 /** The Dockerfile's instructions, continuation lines joined and comments left out, as [keyword, rest]. */
@@ -118,7 +122,7 @@ describe("the linters' exceptions", () => {
         ignored?: string[];
         "failure-threshold"?: string;
     };
-    const skips = [...DOCKERFILE.matchAll(/#\s*checkov:skip=([A-Z0-9_]+)(?::\s*(.*))?/g)];
+    const skips = [DOCKERFILE, WORKSTATION_DOCKERFILE].flatMap((text) => [...text.matchAll(/#\s*checkov:skip=([A-Z0-9_]+)(?::\s*(.*))?/g)]);
 
     test("each is in the README's table, and the table lists no other", () => {
         const listed = readmeExceptions(README);
@@ -129,5 +133,33 @@ describe("the linters' exceptions", () => {
     test("each Checkov skip says why in its comment, and hadolint fails on every finding, style ones included", () => {
         for (const m of skips) expect({ rule: m[1], reason: (m[2] ?? "").length > 20 }).toEqual({ rule: m[1], reason: true });
         expect(hadolint["failure-threshold"]).toBe("style");
+    });
+});
+
+describe("workstation/Dockerfile", () => {
+    const ws = instructions(WORKSTATION_DOCKERFILE);
+    const of = (keyword: string) => ws.filter(([k]) => k === keyword).map(([, rest]) => rest);
+    const declared = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")).config.seatImage.default as string;
+    const image = workstationImageSpec(classSpec({ mode: "seats", students: ["alice"] }).image, "docker-lab-dev", declared);
+
+    test("is built on the SEAT_IMAGE build arg, with no default in the Dockerfile: Pulumi.yaml declares it, once, with a version tag", () => {
+        expect(of("FROM")).toEqual([`\${SEAT_IMAGE}`]);
+        expect(of("ARG").filter((a) => a.startsWith("SEAT_IMAGE"))).toEqual(["SEAT_IMAGE"]);
+        expect(WORKSTATION_DOCKERFILE).not.toContain(declared);
+        expect(tagOf(declared)).toMatch(/\d/);
+    });
+
+    test("takes exactly the build args the program passes, and runs as the student it makes", () => {
+        const args = of("ARG").map((a) => a.split("=")[0]);
+        expect(Object.keys(image.buildArgs).sort()).toEqual(args.sort());
+        expect(of("USER")).toEqual([`\${STUDENT_UID}:\${STUDENT_UID}`]);
+        expect(image.buildArgs.STUDENT_UID).toBe(String(WORKSTATION_UID));
+        expect(of("WORKDIR")).toEqual([WORKSTATION_HOME]);
+        expect(image.dockerfile).toBe("workstation/Dockerfile");
+    });
+
+    test("its entrypoint and healthcheck are exec form", () => {
+        expect(execForm(of("ENTRYPOINT")[0])).toEqual(expect.arrayContaining(["/bin/sh", "-c"]));
+        expect(execForm(of("HEALTHCHECK")[0].replace(/^.*?CMD\s+/, ""))).toEqual(["docker", "version", "--format", "{{.Server.Version}}"]);
     });
 });

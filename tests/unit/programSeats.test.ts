@@ -1,8 +1,11 @@
+import { readAppFiles } from "../../components/modes/seats/workstation";
 import {
     type ClassSpec,
     classCaCommand,
+    homeFilesCommand,
     type LabSpec,
     PASS_MARKER,
+    registryJoinCommands,
     renderCheckScript,
     resolveCheck,
     type SeatSpec,
@@ -120,23 +123,49 @@ describe("seats mode, a class of alice and bob", () => {
         ]);
     });
 
-    test("each seat is on its own network and the class network, its /var/lib/docker on its own volume", () => {
-        for (const student of CLASS) {
+    test("each seat is on its own network only, at its fixed address there, its /var/lib/docker on its own volume", () => {
+        for (const [student, address, subnet] of [
+            ["alice", "172.16.0.2", "172.16.0.0/28"],
+            ["bob", "172.16.0.18", "172.16.0.16/28"],
+        ]) {
             const r = named(run, `lab-${student}-seat`);
-            expect(r.inputs.networksAdvanced).toEqual([{ name: `docker-lab-dev-${student}-seat-net` }, { name: "docker-lab-dev-net" }]);
+            expect(r.inputs.networksAdvanced).toEqual([{ name: `docker-lab-dev-seat-${student}-net`, ipv4Address: address }]);
+            expect(named(run, `lab-${student}-seat-network`).inputs.ipamConfigs).toEqual([
+                {
+                    subnet,
+                    gateway: address.replace(/\d+$/, (n) => String(Number(n) - 1)),
+                    ipRange: subnet.replace(/\.(\d+)\/28$/, (_, n) => `.${Number(n) + 8}/29`),
+                },
+            ]);
             expect(r.inputs.volumes).toEqual(
                 expect.arrayContaining([{ volumeName: `docker-lab-dev-${student}-seat-data`, containerPath: "/var/lib/docker" }]),
             );
-            expect(named(run, `lab-${student}-seat-network`).inputs.name).toBe(`docker-lab-dev-${student}-seat-net`);
+            expect(named(run, `lab-${student}-seat-network`).inputs.name).toBe(`docker-lab-dev-seat-${student}-net`);
             expect(named(run, `lab-${student}-seat-data`).inputs.name).toBe(`docker-lab-dev-${student}-seat-data`);
             expect(r.dependsOn).toEqual(
-                expect.arrayContaining([
-                    `lab-${student}-seat-network`,
-                    `lab-${student}-seat-data`,
-                    "lab-network",
-                    `lab-${student}-seat-tls`,
-                ]),
+                expect.arrayContaining([`lab-${student}-seat-network`, `lab-${student}-seat-data`, `lab-${student}-seat-tls`]),
             );
+            expect(r.dependsOn).not.toContain("lab-network");
+        }
+    });
+
+    test("the class registry joins each seat's network before the seat pulls, again when the registry or the network is replaced", () => {
+        for (const student of CLASS) {
+            const join = named(run, `lab-${student}-seat-registry`);
+            const commands = registryJoinCommands({
+                network: { name: `docker-lab-dev-seat-${student}-net` },
+                registryName: "docker-lab-dev-registry",
+            });
+            expect(join.inputs.create).toBe(commands.create);
+            expect(join.inputs.delete).toBe(commands.delete);
+            expect(join.inputs.triggers).toEqual([
+                `lab-${student}-seat-network-id`,
+                "lab-registry-container-id",
+                "lab-registry-pids-limit-id",
+            ]);
+            expect(join.dependsOn).toEqual(expect.arrayContaining(["lab-registry-container", "lab-registry-pids-limit"]));
+            expect(join.deleteBeforeReplace).toBe(true);
+            expect(named(run, `lab-${student}-pull`).dependsOn).toContain(`lab-${student}-seat-registry`);
         }
     });
 
@@ -202,7 +231,10 @@ describe("seats mode, a class of alice and bob", () => {
                 expect(providerName(c)).toBe(`lab-${student}-seat-engine`);
                 expect(c.inputs.name).toBe(`docker-lab-dev-${student}-app-${i}`);
                 expect(c.inputs.image).toBe(`docker-lab-dev-registry:5000/docker-lab-dev/${student}/hellodocker@${digest}`);
-                expect(c.inputs.ports).toEqual([{ internal: 8080, external: replica.ports[0].external, ip: "0.0.0.0", protocol: "tcp" }]);
+                // On the seat's own address: the seat's network is its only one.
+                expect(c.inputs.ports).toEqual([
+                    { internal: 8080, external: replica.ports[0].external, ip: seatsApp(lab.app).seat.address, protocol: "tcp" },
+                ]);
                 expect(c.inputs.networksAdvanced).toEqual([{ name: `docker-lab-dev-${student}-net`, aliases: ["hellodocker"] }]);
                 expect(c.inputs.capabilities).toEqual({ drops: ["ALL"] });
                 expect(named(run, `lab-${student}-app-${i}-pids-limit`).inputs.environment).toEqual(lab.commandEnv);
@@ -232,7 +264,56 @@ describe("seats mode, a class of alice and bob", () => {
                 `docker tag ${spec.image.buildArgs.BASE_IMAGE} localhost:5000/docker-lab-dev/base:lab && docker push localhost:5000/docker-lab-dev/base:lab >/dev/null`,
         );
         expect(base[0].dependsOn).toEqual(expect.arrayContaining(["lab-registry-container", "lab-image-build"]));
-        expect(ofType(run, TYPES.image).map((i) => i.name)).toEqual(["lab-image-build"]);
+        expect(ofType(run, TYPES.image).map((i) => i.name)).toEqual(["lab-image-build", "lab-workstation-image-build"]);
+    });
+
+    test("one workstation image for the class, from workstation/ on the seat image; each workstation runs it by digest as the student, read-only, its home a volume", () => {
+        const build = named(run, "lab-workstation-image-build");
+        expect(build.inputs.imageName).toBe("localhost:5000/docker-lab-dev/workstation:lab");
+        expect(build.inputs.build).toEqual(
+            expect.objectContaining({
+                context: "workstation",
+                dockerfile: "workstation/Dockerfile",
+                args: { SEAT_IMAGE: spec.students[0] && seatsApp(spec.students[0].app).seat.image, STUDENT_UID: "1000" },
+            }),
+        );
+        expect(build.dependsOn).toEqual(expect.arrayContaining(["lab-registry-container"]));
+        const digest = `localhost:5000/docker-lab-dev/workstation@${fakeDigest("localhost:5000/docker-lab-dev/workstation:lab")}`;
+        for (const student of CLASS) {
+            const ws = named(run, `lab-${student}-workstation-container`);
+            expect(ws.inputs.image).toBe(digest);
+            expect(ws.inputs.user).toBe("1000:1000");
+            expect(ws.inputs.readOnly).toBe(true);
+            expect(ws.inputs.tmpfs).toEqual({ "/tmp": "rw,noexec,nosuid,size=16m" });
+            expect(ws.inputs.capabilities).toEqual({ drops: ["ALL"] });
+            expect(ws.inputs.entrypoints).toBeUndefined();
+            expect(ws.inputs.networksAdvanced).toEqual([{ name: `docker-lab-dev-seat-${student}-net` }]);
+            const home = named(run, `lab-${student}-workstation-home`);
+            expect(home.inputs.name).toBe(`docker-lab-dev-${student}-workstation-home`);
+            expect(ws.inputs.volumes).toEqual([{ volumeName: home.inputs.name, containerPath: "/home/student" }]);
+            // No uploads (they go through the read-only root): a command writes the home's files once the workstation runs.
+            expect(ws.inputs.uploads).toBeUndefined();
+            const files = named(run, `lab-${student}-workstation-files`);
+            const paths = [
+                "/home/student/.docker/ca.pem",
+                "/home/student/.docker/cert.pem",
+                "/home/student/.docker/key.pem",
+                ...readAppFiles("app").map((f) => `/home/student/app/${f.name}`),
+                "/home/student/LESSONS.md",
+            ];
+            expect(files.inputs.create).toBe(homeFilesCommand(seatsApp(labOf(spec, student).app).workstation, paths).create);
+            expect(files.inputs.triggers).toEqual([`lab-${student}-workstation-container-id`]);
+            expect(files.secretInputs).toEqual(["environment"]);
+            expect(files.inputs.environment).toEqual(
+                expect.objectContaining({
+                    LAB_HOME_FILE_0: CA["ca-cert"].endsWith("\n") ? CA["ca-cert"] : `${CA["ca-cert"]}\n`,
+                    LAB_HOME_FILE_2: expect.stringContaining(seatPart(student, "client-key").trimEnd()),
+                    [`LAB_HOME_FILE_${paths.length - 1}`]: expect.stringContaining(`# docker-lab: ${student}'s lessons`),
+                }),
+            );
+            // The key is only in the secret environment, never in the script.
+            expect(files.inputs.create).not.toContain("PRIVATE KEY");
+        }
     });
 
     test("each student's checks run in their seat, with TLS, one at a time, after the seat's client files and the base image", () => {

@@ -1,6 +1,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { CLASS_CA_PARTS, classCaCommand, parseTlsParts, seatBaseImageCommands, seatBaseImagePath } from "../../../lab";
+import { CLASS_CA_PARTS, classCaCommand, parseTlsParts, seatBaseImageCommands, seatBaseImagePath, seatsApp } from "../../../lab";
+import { AppImage } from "../../image";
 import { containersComponents } from "../containers";
 import type { ModeComponents } from "../types";
 import { type ClassCa, SeatLab } from "./seatLab";
@@ -39,6 +40,15 @@ export const seatsComponents: ModeComponents = {
             { ...parent, dependsOn: args.registry },
         );
 
+        // One workstation image for the class, from the first seat's spec: every seat's is the same.
+        const first = spec.students[0];
+        const workstationImage = first
+            ? new AppImage(
+                  `${name}-workstation-image`,
+                  { image: seatsApp(first.app).workstation.image, commandEnv: spec.commandEnv, registryReady: args.registry },
+                  opts,
+              ).repoDigest
+            : pulumi.output("");
         const appFiles = readAppFiles(spec.image.context);
         const students = spec.students.map(
             (lab) =>
@@ -48,8 +58,9 @@ export const seatsComponents: ModeComponents = {
                         lab,
                         classImageRef: args.classImageRef,
                         classReady: [...args.registry, basePush],
+                        registry: args.registry,
+                        workstationImage,
                         ca,
-                        classNetworkName: args.network.name,
                         appFiles,
                         classEnv: spec.commandEnv,
                     },

@@ -13,6 +13,7 @@ import {
     parseTlsParts,
     pidsLimitCommand,
     portArgs,
+    registryJoinCommands,
     resolveImageCommand,
     SEAT_TLS_PARTS,
     type SeatSpec,
@@ -49,8 +50,10 @@ export interface SeatLabArgs {
     classReady: pulumi.Resource[];
     /** The class CA that signs the seat's certificates. Required. */
     ca: ClassCa;
-    /** The class network's name: where the seat reaches the class registry. Required. */
-    classNetworkName: pulumi.Input<string>;
+    /** The class registry's resources: it joins the seat's network once they exist, again when one is replaced. Required. */
+    registry: pulumi.Resource[];
+    /** The class's workstation image by digest (repository@sha256:...). Required. */
+    workstationImage: pulumi.Input<string>;
     /** The app's source files, for the student's workstation (read once for the class). Required. */
     appFiles: AppFile[];
     /** Environment of the docker CLI on the class's engine (DOCKER_HOST when set). Default: the caller's environment. */
@@ -58,8 +61,9 @@ export interface SeatLabArgs {
 }
 
 /**
- * One student's seat and the lab in it: the seat's certificates, its network and data volume, the
- * seat (a dockerd container, healthy before anything goes in), the student's client files, an
+ * One student's seat and the lab in it: the seat's certificates, its network (which the class
+ * registry joins; no other seat's) and data volume, the seat (a dockerd container at its fixed
+ * address there, healthy before anything goes in), the student's client files, an
  * engine provider for the seat, and inside it the lab network, the student's image pulled from the
  * class registry, the app replicas and the lesson checks, which reach the seat with TLS. Every
  * child is named from `name` (lab-alice-…), so another student's seat never changes it.
@@ -94,19 +98,7 @@ export class SeatLab extends pulumi.ComponentResource {
                 .apply(([ca, p]) => ({ engineHost: seat.engineHost, ca, cert: p["client-cert"], key: p["client-key"] })),
         );
         const clientFiles = this.clientFiles(name, lab);
-        const { workstation } = seatsApp(lab.app);
-        new SeatWorkstation(
-            `${name}-workstation`,
-            {
-                spec: workstation,
-                networkName: seatPids.network.name,
-                client: this.client,
-                appFiles: args.appFiles,
-                lessons: lessonSheet(lab.student.name, lab.image.name, lab.checks),
-                classEnv: args.classEnv,
-            },
-            { parent: this },
-        );
+        this.workstation(name, lab, seatPids.network, args);
         const engine = new docker.Provider(
             `${name}-seat-engine`,
             {
@@ -117,7 +109,8 @@ export class SeatLab extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [seatPids.container, seatPids.pidsLimit] },
         );
-        this.imageRef = this.image(name, lab, args, engine);
+        const registryJoin = this.registryJoin(name, seat, seatPids.network, args);
+        this.imageRef = this.image(name, lab, args, engine, registryJoin);
 
         const labNetwork = new docker.Network(`${name}-network`, networkArgs(lab.network), {
             parent: this,
@@ -191,7 +184,7 @@ export class SeatLab extends pulumi.ComponentResource {
         const container = new docker.Container(
             `${name}-seat`,
             {
-                ...seatContainerArgs(seat, network.name, args.classNetworkName, volume.name),
+                ...seatContainerArgs(seat, network.name, volume.name),
                 uploads: seat.tlsFiles.map((f) => ({ file: f.path, content: parts.apply((p) => p[f.part]), permissions: "0600" })),
             },
             // Fixed host ports: the old seat goes before its replacement starts. The engine does not
@@ -204,6 +197,36 @@ export class SeatLab extends pulumi.ComponentResource {
             { parent: this },
         );
         return { container, pidsLimit, network };
+    }
+
+    /**
+     * The class registry on the seat's network. Replaced after its old self is gone (a disconnect after
+     * the new connect would undo it), when the seat's network or one of the registry's resources is.
+     */
+    private registryJoin(name: string, seat: SeatSpec, network: docker.Network, args: SeatLabArgs): command.local.Command {
+        const ids = args.registry.filter((r): r is pulumi.CustomResource => r instanceof pulumi.CustomResource).map((r) => r.id);
+        return new command.local.Command(
+            `${name}-seat-registry`,
+            { ...registryJoinCommands(seat), environment: args.classEnv, triggers: [network.id, ...ids] },
+            { parent: this, dependsOn: args.registry, deleteBeforeReplace: true },
+        );
+    }
+
+    /** Where the student works: their shell beside the seat, on its network. */
+    private workstation(name: string, lab: LabSpec, network: docker.Network, args: SeatLabArgs): SeatWorkstation {
+        return new SeatWorkstation(
+            `${name}-workstation`,
+            {
+                spec: seatsApp(lab.app).workstation,
+                networkName: network.name,
+                image: args.workstationImage,
+                client: this.client,
+                appFiles: args.appFiles,
+                lessons: lessonSheet(this.student, lab.image.name, lab.checks),
+                classEnv: args.classEnv,
+            },
+            { parent: this },
+        );
     }
 
     /** The student's client files, which the checks' docker CLI reads (DOCKER_CERT_PATH); rewritten with a new seat, removed with it. */
@@ -224,9 +247,15 @@ export class SeatLab extends pulumi.ComponentResource {
 
     /**
      * The class image in the student's repository (copied on the class's engine), pulled into the seat
-     * by its tag (the lessons list it so); the app runs it by digest.
+     * by its tag (the lessons list it so) once the registry is on the seat's network; the app runs it by digest.
      */
-    private image(name: string, lab: LabSpec, args: SeatLabArgs, engine: docker.Provider): pulumi.Output<string> {
+    private image(
+        name: string,
+        lab: LabSpec,
+        args: SeatLabArgs,
+        engine: docker.Provider,
+        registryJoin: command.local.Command,
+    ): pulumi.Output<string> {
         const student = lab.student as NonNullable<LabSpec["student"]>;
         const classImageRef = pulumi.output(args.classImageRef);
         const copy = new command.local.Command(
@@ -242,19 +271,14 @@ export class SeatLab extends pulumi.ComponentResource {
         const pulled = new docker.RemoteImage(
             `${name}-pull`,
             { name: lab.image.name, keepLocally: true, pullTriggers: [classImageRef] },
-            { parent: this, provider: engine, dependsOn: [copy] },
+            { parent: this, provider: engine, dependsOn: [copy, registryJoin] },
         );
         return pulumi.all([classImageRef, pulled.repoDigest]).apply(([ref]) => labImageRef(lab, ref));
     }
 }
 
 /** `docker.Container` inputs of a seat, but its TLS files. */
-function seatContainerArgs(
-    seat: SeatSpec,
-    network: pulumi.Input<string>,
-    classNetwork: pulumi.Input<string>,
-    volume: pulumi.Input<string>,
-): docker.ContainerArgs {
+function seatContainerArgs(seat: SeatSpec, network: pulumi.Input<string>, volume: pulumi.Input<string>): docker.ContainerArgs {
     return {
         name: seat.name,
         hostname: seat.hostname,
@@ -262,7 +286,7 @@ function seatContainerArgs(
         entrypoints: seat.entrypoint,
         command: seat.dockerdArgs,
         labels: labelList(seat.containerLabels),
-        networksAdvanced: [{ name: network }, { name: classNetwork }],
+        networksAdvanced: [{ name: network, ipv4Address: seat.address }],
         ports: portArgs(seat.ports),
         capabilities: { adds: seat.capAdd },
         securityOpts: seat.securityOpts,

@@ -6,7 +6,8 @@ import type { AppSpec } from "../../types";
 import { type ContainersApp, containersApp, containersMode } from "../containers";
 import type { LabModeModel } from "../types";
 import { SEAT_ENGINE_PORT, type SeatSpec, seatClientDir, seatClientEnv, seatSpec } from "./seat";
-import { type WorkstationSpec, workstationSpec } from "./workstation";
+import { seatSubnetsProblem } from "./subnets";
+import { type WorkstationSpec, workstationImageSpec, workstationSpec } from "./workstation";
 
 /**
  * Seats mode, for a class: each student's lab runs in a Docker engine of its own (a seat, seat.ts),
@@ -17,7 +18,7 @@ import { type WorkstationSpec, workstationSpec } from "./workstation";
 /** The app of a student's lab in seats mode: the replicas inside the seat, and the seat. */
 export interface SeatsApp extends AppSpec {
     mode: "seats";
-    /** The app as containers mode runs it, inside the seat (its ports published on every interface of the seat). */
+    /** The app as containers mode runs it, inside the seat (its ports published on the seat's own address). */
     inner: ContainersApp;
     seat: SeatSpec;
     /** Where the student works: a shell beside the seat, its docker CLI pointed at it. */
@@ -53,6 +54,11 @@ function configProblems(config: LabConfig): string[] {
             `mode = seats with dockerHost = ${JSON.stringify(config.dockerHost)}: the seats' engines are published on this machine's bindAddress, so the class's engine must be this machine's; run npm run up on the engine's own machine (npm run config -- rm dockerHost)`,
         );
     }
+    // The range's form is every mode's problem (config/parse.ts); whether it holds the class is seats mode's.
+    if (seatSubnetsProblem(config.seatSubnets, 0) === undefined) {
+        const room = seatSubnetsProblem(config.seatSubnets, config.students.length);
+        if (room) problems.push(room);
+    }
     // Inside a seat the app ports keep their numbers, and the seat's own engine listens on SEAT_ENGINE_PORT.
     const { starts } = classPortPlan(config.appPort, config.replicas + 1, config.registryPort, config.students.length);
     const clash = starts.findIndex((start) => SEAT_ENGINE_PORT >= start && SEAT_ENGINE_PORT < start + config.replicas);
@@ -77,8 +83,8 @@ export const seatsMode: LabModeModel = {
     app(config, input) {
         const { shared } = input;
         if (!input.student) throw new Error("seats mode makes a seat per student: a lab in seats mode needs a student");
-        // Inside the seat the replicas publish on every interface of the seat, which publishes them on bindAddress.
-        const inner = containersApp(containersMode.app({ ...config, bindAddress: "0.0.0.0" }, input).app);
+        if (input.place === undefined)
+            throw new Error("seats mode gives each seat a subnet by the student's place: a lab in seats mode needs it");
         const seat = seatSpec(config, {
             instance: shared.instance,
             student: input.student,
@@ -86,9 +92,12 @@ export const seatsMode: LabModeModel = {
             labels: input.labels,
             firstPort: input.firstPort,
             registryName: shared.registry.container.name,
-            classNetwork: shared.network.name,
+            place: input.place,
         });
-        const app: SeatsApp = { mode: "seats", inner, seat, workstation: workstationSpec(seat, input.labels) };
+        // Inside the seat the replicas publish on the seat's own address, which the seat publishes on bindAddress.
+        const inner = containersApp(containersMode.app({ ...config, bindAddress: seat.address }, input).app);
+        const workstation = workstationSpec(seat, input.labels, workstationImageSpec(shared.image, shared.instance, config.seatImage));
+        const app: SeatsApp = { mode: "seats", inner, seat, workstation };
         return { app, appUrls: inner.replicas.map((r) => hostUrl(config.bindAddress, r.ports[0].external)) };
     },
     engineNetwork: (lab) => seatsApp(lab.app).seat.network.name,
@@ -127,6 +136,7 @@ export const seatsMode: LabModeModel = {
 };
 
 export {
+    registryJoinCommands,
     SEAT_CLIENT_ENV,
     SEAT_ENGINE_PORT,
     type SeatSpec,
@@ -136,6 +146,7 @@ export {
     seatClientFilesCommands,
     seatSpec,
 } from "./seat";
+export { SEAT_SUBNET_PREFIX, type SeatAddresses, seatAddresses, seatSubnetsProblem } from "./subnets";
 export {
     CLASS_CA_CERT_ENV,
     CLASS_CA_KEY_ENV,
@@ -149,10 +160,15 @@ export {
     seatTlsResourceName,
 } from "./tls";
 export {
+    homeFileEnv,
+    homeFilesCommand,
     lessonSheet,
+    WORKSTATION_CONTEXT,
     WORKSTATION_HOME,
+    WORKSTATION_UID,
     WORKSTATION_USER,
     type WorkstationSpec,
+    workstationImageSpec,
     workstationSpec,
 } from "./workstation";
 

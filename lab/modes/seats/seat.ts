@@ -4,6 +4,7 @@ import { LAB_RESTART_POLICY } from "../../hardening";
 import { hostnameFor, hostPort } from "../../names";
 import { shellQuote } from "../../shell";
 import type { HealthcheckSpec, NetworkSpec, PortSpec } from "../../types";
+import { type SeatAddresses, seatAddresses } from "./subnets";
 import type { SeatTlsInput } from "./tls";
 
 /**
@@ -73,10 +74,15 @@ export interface SeatSpec {
     hostname: string;
     image: string;
     labels: Record<string, string>;
-    /** The seat's own network on the class's engine (its workstation's, later). */
-    network: NetworkSpec;
-    /** The class network, where the seat reaches the class registry. */
-    classNetwork: string;
+    /**
+     * The seat's own network on the class's engine, a subnet of seatSubnets: its only one, shared with its
+     * workstation and the class registry (which joins every seat's network), never with another seat.
+     */
+    network: NetworkSpec & { ipam: NonNullable<NetworkSpec["ipam"]> };
+    /** The seat's fixed address on its network, where its replicas publish their ports inside it. */
+    address: string;
+    /** The class registry container, which joins the seat's network so that the seat pulls from it. */
+    registryName: string;
     /** The named volume of the seat's /var/lib/docker (overlay2 cannot sit on a tmpfs). */
     volume: { name: string; labels: Record<string, string> };
     /** Published on bindAddress: the app ports (same numbers inside the seat), then the engine port. */
@@ -122,9 +128,10 @@ export interface SeatInput {
     labels: Record<string, string>;
     /** The student's first app port: the app ports come first, the engine port after them. */
     firstPort: number;
-    /** The class registry container's name (its host name on the class network). */
+    /** The class registry container's name (its host name on every seat's network). */
     registryName: string;
-    classNetwork: string;
+    /** The student's place in the class: which subnet of seatSubnets is the seat's. */
+    place: number;
 }
 
 /** This machine's address for a port published on `bindAddress` (a wildcard is reached on loopback). */
@@ -140,6 +147,7 @@ export function seatSpec(config: LabConfig, input: SeatInput): SeatSpec {
     const appPorts = Array.from({ length: config.replicas }, (_, i) => input.firstPort + i);
     const address = reachableAddress(config.bindAddress);
     const registryServer = `${input.registryName}:${REGISTRY_CONTAINER_PORT}`;
+    const addresses: SeatAddresses = seatAddresses(config.seatSubnets, input.place);
     const tlsFiles: SeatTlsFile[] = [
         { path: `${SEAT_TLS_DIR}/clients-ca.pem`, part: "clients-ca-cert" },
         { path: `${SEAT_TLS_DIR}/server-cert.pem`, part: "server-cert" },
@@ -151,8 +159,15 @@ export function seatSpec(config: LabConfig, input: SeatInput): SeatSpec {
         hostname: hostnameFor(name),
         image: config.seatImage,
         labels,
-        network: { name: `${name}-net`, labels: { ...input.labels, [LABEL.role]: "seat-network" } },
-        classNetwork: input.classNetwork,
+        network: {
+            // After the class network by name: Docker gives a container's published ports to its first
+            // network by name, and the class registry, which joins every seat's, publishes its port there.
+            name: `${input.instance}-seat-${input.student}-net`,
+            labels: { ...input.labels, [LABEL.role]: "seat-network" },
+            ipam: { subnet: addresses.subnet, gateway: addresses.gateway, ipRange: addresses.dynamicRange },
+        },
+        address: addresses.seat,
+        registryName: input.registryName,
         volume: { name: `${name}-data`, labels: { ...input.labels, [LABEL.role]: "seat-data" } },
         ports: [
             ...appPorts.map((port) => ({ internal: port, external: port, ip: config.bindAddress })),
@@ -234,5 +249,19 @@ export function seatClientFilesCommands(dir: string): {
             [SEAT_CLIENT_ENV.cert]: client.cert.trimEnd(),
             [SEAT_CLIENT_ENV.key]: client.key.trimEnd(),
         }),
+    };
+}
+
+/**
+ * The commands that put the class registry on the seat's network (the seat pulls from it there, and
+ * shares no network with another seat) and take it off again, on the class's engine.
+ */
+export function registryJoinCommands(seat: { network: { name: string }; registryName: string }): { create: string; delete: string } {
+    const net = shellQuote(seat.network.name);
+    const registry = shellQuote(seat.registryName);
+    return {
+        create: `docker container inspect --format '{{json .NetworkSettings.Networks}}' ${registry} | grep -q ${shellQuote(`"${seat.network.name}":`)} || docker network connect ${net} ${registry}`,
+        // A registry already gone has left every network.
+        delete: `if docker container inspect ${registry} >/dev/null 2>&1; then docker network disconnect --force ${net} ${registry}; fi`,
     };
 }

@@ -1,15 +1,19 @@
+import { untagRepositoryCommand } from "../../commands";
 import { IMAGE_DIGEST_PLACEHOLDER, IMAGE_REF_PLACEHOLDER, LABEL } from "../../constants";
-import { LAB_CPU_SHARES, LAB_RESTART_POLICY } from "../../hardening";
+import { LAB_CPU_SHARES, LAB_RESTART_POLICY, lockedDown, TMP_TMPFS } from "../../hardening";
 import { hostnameFor } from "../../names";
 import type { LessonCheck } from "../../notes/types";
-import type { HealthcheckSpec } from "../../types";
+import { shellQuote } from "../../shell";
+import type { HealthcheckSpec, ImageSpec } from "../../types";
 import type { SeatSpec } from "./seat";
 import { SEAT_ENGINE_PORT } from "./seat";
 
 /**
- * A seat's workstation: where the student works, a container of the seat image (it has the docker
- * CLI) on the seat's own network only, with a non-root user `student` whose docker CLI is pointed at
- * the seat with the student's TLS files, and the app's source and the lessons in their home folder.
+ * A seat's workstation: where the student works, a container on the seat's own network only, of an
+ * image built once per class from workstation/Dockerfile (the seat image's shell and docker CLI,
+ * and the user `student`). It runs as the student with every capability dropped and a read-only
+ * root; their home is a volume of its own, with the docker CLI pointed at the seat with the
+ * student's TLS files, the app's source and the lessons in it, and their work kept there.
  */
 
 /** The student's user in a workstation, and their home. */
@@ -17,26 +21,40 @@ export const WORKSTATION_USER = "student";
 export const WORKSTATION_UID = 1000;
 export const WORKSTATION_HOME = `/home/${WORKSTATION_USER}`;
 
-/**
- * The workstation's first process: makes the student's user (Debian's useradd, or busybox's adduser
- * in an Alpine image) and gives them their home, then waits, and ends at once when stopped.
- */
-export const WORKSTATION_INIT = [
-    `id -u ${WORKSTATION_USER} >/dev/null 2>&1 || useradd -m -u ${WORKSTATION_UID} -s /bin/sh ${WORKSTATION_USER} 2>/dev/null || adduser -D -u ${WORKSTATION_UID} -s /bin/sh ${WORKSTATION_USER}`,
-    `mkdir -p ${WORKSTATION_HOME}/work`,
-    `chown -R ${WORKSTATION_UID}:${WORKSTATION_UID} ${WORKSTATION_HOME}`,
-    "trap 'exit 0' TERM INT",
-    "while :; do sleep 1; done",
-].join("; ");
+/** Where the workstation image is built from, relative to the project root. */
+export const WORKSTATION_CONTEXT = "workstation";
+
+/** The workstation image of a class: workstation/Dockerfile on the seat image, pushed to the class registry as `<instance>/workstation:lab`. */
+export function workstationImageSpec(classImage: ImageSpec, instance: string, seatImage: string): ImageSpec {
+    const registryPath = `${instance}/workstation`;
+    const repository = `${classImage.registryServer}/${registryPath}`;
+    return {
+        repository,
+        registryPath,
+        tag: "lab",
+        name: `${repository}:lab`,
+        context: WORKSTATION_CONTEXT,
+        dockerfile: `${WORKSTATION_CONTEXT}/Dockerfile`,
+        buildArgs: { SEAT_IMAGE: seatImage, STUDENT_UID: String(WORKSTATION_UID) },
+        registryServer: classImage.registryServer,
+        removeCommand: untagRepositoryCommand(repository),
+        platformCommand: classImage.platformCommand,
+    };
+}
 
 export interface WorkstationSpec {
     name: string;
     hostname: string;
-    image: string;
+    /** The class's workstation image, built once and run by digest. */
+    image: ImageSpec;
     labels: Record<string, string>;
     /** The seat's network: the workstation's only one. */
     network: string;
-    entrypoint: string[];
+    /** The student, as the image made them: every process of the workstation is theirs. */
+    user: string;
+    /** The student's home: a volume of its own (the root is read-only), which keeps their work when the workstation is replaced. */
+    home: { volume: string; path: string; labels: Record<string, string> };
+    tmpfs: Record<string, string>;
     /** The docker CLI's environment: the seat's engine by its name on the seat network, with TLS. */
     env: Record<string, string>;
     /** Where the student's TLS files go (ca.pem, cert.pem, key.pem: DOCKER_CERT_PATH). */
@@ -45,8 +63,6 @@ export interface WorkstationSpec {
     appDir: string;
     /** The lessons: every lesson check's section, title and command. */
     lessonsFile: string;
-    /** Only what the first process needs to make the user: every other capability dropped. */
-    capAdd: string[];
     capDrop: string[];
     securityOpts: string[];
     memoryMb: number;
@@ -61,17 +77,20 @@ export interface WorkstationSpec {
 export const WORKSTATION_MEMORY_MB = 128;
 export const WORKSTATION_PIDS_LIMIT = 256;
 
-/** The workstation of `seat`. Pure. */
-export function workstationSpec(seat: SeatSpec, labels: Record<string, string>): WorkstationSpec {
+/** The workstation of `seat`, run from the class's workstation image. Pure. */
+export function workstationSpec(seat: SeatSpec, labels: Record<string, string>, image: ImageSpec): WorkstationSpec {
     const name = seat.name.replace(/-seat$/, "-workstation");
     const certDir = `${WORKSTATION_HOME}/.docker`;
+    const { capDrop, securityOpts } = lockedDown();
     return {
         name,
         hostname: hostnameFor(name),
-        image: seat.image,
+        image,
         labels: { ...labels, [LABEL.role]: "workstation" },
         network: seat.network.name,
-        entrypoint: ["/bin/sh", "-c", WORKSTATION_INIT, "workstation"],
+        user: `${WORKSTATION_UID}:${WORKSTATION_UID}`,
+        home: { volume: `${name}-home`, path: WORKSTATION_HOME, labels: { ...labels, [LABEL.role]: "workstation-home" } },
+        tmpfs: { ...TMP_TMPFS },
         env: {
             HOME: WORKSTATION_HOME,
             DOCKER_HOST: `tcp://${seat.name}:${SEAT_ENGINE_PORT}`,
@@ -81,9 +100,8 @@ export function workstationSpec(seat: SeatSpec, labels: Record<string, string>):
         certDir,
         appDir: `${WORKSTATION_HOME}/app`,
         lessonsFile: `${WORKSTATION_HOME}/LESSONS.md`,
-        capAdd: ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_SETGID", "CAP_SETUID"],
-        capDrop: ["ALL"],
-        securityOpts: ["no-new-privileges:true"],
+        capDrop,
+        securityOpts,
         memoryMb: WORKSTATION_MEMORY_MB,
         cpuShares: LAB_CPU_SHARES,
         pidsLimit: WORKSTATION_PIDS_LIMIT,
@@ -114,4 +132,37 @@ export function lessonSheet(student: string, image: string, checks: LessonCheck[
         lines.push(`- ${check.title.zh} / ${check.title.en}`, "", "  ```sh", `  ${command.replace(/\n/g, "\n  ")}`, "  ```", "");
     }
     return `${lines.join("\n").trimEnd()}\n`;
+}
+
+/** The environment variable that hands the home files' command the text of file `index`: never on a command line. */
+export const homeFileEnv = (index: number) => `LAB_HOME_FILE_${index}`;
+
+/**
+ * The command that writes files into a running workstation's home (absolute paths under it, their
+ * folders made by the image), each from its environment variable (homeFileEnv), with `docker cp` on
+ * the class's engine: the workstation's root is read-only, and the provider's uploads go through it.
+ * docker cp writes a file as root, and no process of the workstation is root: each is readable by
+ * all, which there is the student alone. One file at a time, so the folders keep their owner.
+ */
+export function homeFilesCommand(
+    workstation: Pick<WorkstationSpec, "name">,
+    paths: string[],
+): { create: string; environment: (texts: string[]) => Record<string, string> } {
+    const q = shellQuote;
+    return {
+        create: [
+            "set -eu",
+            "umask 077",
+            "dir=$(mktemp -d)",
+            `trap 'rm -rf "$dir"' EXIT`,
+            ...paths.map(
+                (file, i) =>
+                    `printf '%s' "$${homeFileEnv(i)}" > "$dir/${i}" && chmod 0644 "$dir/${i}" && docker cp "$dir/${i}" ${q(`${workstation.name}:${file}`)}`,
+            ),
+        ].join("\n"),
+        environment: (texts) => {
+            if (texts.length !== paths.length) throw new Error(`${paths.length} home files, ${texts.length} texts`);
+            return Object.fromEntries(texts.map((text, i) => [homeFileEnv(i), text]));
+        },
+    };
 }

@@ -1,17 +1,27 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as ipaddr from "ipaddr.js";
 import {
     buildSpec,
+    homeFilesCommand,
     isClassSpec,
     type LabConfig,
     LabConfigError,
     type LabSpec,
     labsOf,
     MODES,
+    networkArgs,
+    registryJoinCommands,
     SEAT_CLIENT_ENV,
     SEAT_ENGINE_PORT,
     type SeatSpec,
     type Spec,
+    seatAddresses,
     seatClientFilesCommands,
     seatsApp,
+    untagRepositoryCommand,
 } from "../../../lab";
 import { SEAT_CAPABILITIES, SEAT_SECURITY_LABEL, SEAT_SECURITY_OPTS } from "../../../lab/modes/seats/seat";
 import { labConfig } from "../../../tools/stack";
@@ -67,17 +77,24 @@ describe("a class in seats mode", () => {
         });
     });
 
-    test("each seat has its own network and data volume on the class's engine, and joins the class network", () => {
+    test("each seat has its own network (a subnet of seatSubnets by place, the seat on a fixed address) and data volume, and no other network", () => {
         expect(seatOf(alice).network).toEqual({
-            name: "docker-lab-dev-alice-seat-net",
+            name: "docker-lab-dev-seat-alice-net",
             labels: {
                 "docker-lab.managed": "true",
                 "docker-lab.instance": "docker-lab-dev",
                 "docker-lab.student": "alice",
                 "docker-lab.role": "seat-network",
             },
+            ipam: { subnet: "172.16.0.0/28", gateway: "172.16.0.1", ipRange: "172.16.0.8/29" },
         });
-        expect(seatOf(bob).network.name).toBe("docker-lab-dev-bob-seat-net");
+        expect(seatOf(alice).address).toBe("172.16.0.2");
+        expect(seatOf(bob).network.name).toBe("docker-lab-dev-seat-bob-net");
+        expect(seatOf(bob).network.ipam).toEqual({ subnet: "172.16.0.16/28", gateway: "172.16.0.17", ipRange: "172.16.0.24/29" });
+        expect(seatOf(bob).address).toBe("172.16.0.18");
+        expect(networkArgs(seatOf(bob).network).ipamConfigs).toEqual([
+            { subnet: "172.16.0.16/28", gateway: "172.16.0.17", ipRange: "172.16.0.24/29" },
+        ]);
         expect(seatOf(alice).volume).toEqual({
             name: "docker-lab-dev-alice-seat-data",
             labels: {
@@ -88,11 +105,52 @@ describe("a class in seats mode", () => {
             },
         });
         expect(seatOf(bob).volume.name).toBe("docker-lab-dev-bob-seat-data");
-        for (const lab of [alice, bob]) expect(seatOf(lab).classNetwork).toBe("docker-lab-dev-net");
+        // Docker gives a container's published ports to its first network by name: the class registry's stay on the class network.
+        const names = specOf({ ...CLASS, students: ["a", "net", "zz", "0"] }).spec;
+        for (const lab of labsOf(names)) expect([seatOf(lab).network.name, names.network.name].sort()[0]).toBe(names.network.name);
+        // The class registry joins each seat's network; the seats share none.
+        for (const lab of [alice, bob]) expect(seatOf(lab).registryName).toBe("docker-lab-dev-registry");
         // The student's lab network lives inside the seat; the class's engine sees the seat's network.
         expect(alice.network.name).toBe("docker-lab-dev-alice-net");
-        expect(MODES.seats.engineNetwork?.(alice)).toBe("docker-lab-dev-alice-seat-net");
-        expect(MODES.seats.engineNetwork?.(bob)).toBe("docker-lab-dev-bob-seat-net");
+        expect(MODES.seats.engineNetwork?.(alice)).toBe("docker-lab-dev-seat-alice-net");
+        expect(MODES.seats.engineNetwork?.(bob)).toBe("docker-lab-dev-seat-bob-net");
+    });
+
+    test("the workstation: the class's image from workstation/ on the seat image, run as the student, locked down, its home a volume", () => {
+        const ws = seatsApp(alice.app).workstation;
+        expect(ws.image).toEqual({
+            repository: "localhost:9020/docker-lab-dev/workstation",
+            registryPath: "docker-lab-dev/workstation",
+            tag: "lab",
+            name: "localhost:9020/docker-lab-dev/workstation:lab",
+            context: "workstation",
+            dockerfile: "workstation/Dockerfile",
+            buildArgs: { SEAT_IMAGE: config.seatImage, STUDENT_UID: "1000" },
+            registryServer: "localhost:9020",
+            removeCommand: untagRepositoryCommand("localhost:9020/docker-lab-dev/workstation"),
+            platformCommand: spec.image.platformCommand,
+        });
+        // One image for the class.
+        expect(seatsApp(bob.app).workstation.image).toEqual(ws.image);
+        expect(ws.name).toBe("docker-lab-dev-alice-workstation");
+        expect(ws.user).toBe("1000:1000");
+        expect(ws.capDrop).toEqual(["ALL"]);
+        expect(ws.securityOpts).toEqual(["no-new-privileges:true"]);
+        expect(ws.tmpfs).toEqual({ "/tmp": "rw,noexec,nosuid,size=16m" });
+        expect(ws.home).toEqual({
+            volume: "docker-lab-dev-alice-workstation-home",
+            path: "/home/student",
+            labels: { ...seatOf(alice).network.labels, "docker-lab.role": "workstation-home" },
+        });
+        // Everything uploaded goes into the home volume: the root is read-only.
+        for (const file of [ws.certDir, ws.appDir, ws.lessonsFile]) expect(file.startsWith(`${ws.home.path}/`)).toBe(true);
+        expect(ws.network).toBe(seatOf(alice).network.name);
+        expect(ws.env).toEqual({
+            HOME: "/home/student",
+            DOCKER_HOST: "tcp://docker-lab-dev-alice-seat:2376",
+            DOCKER_TLS_VERIFY: "1",
+            DOCKER_CERT_PATH: "/home/student/.docker",
+        });
     });
 
     test("ports: the app ports from the student's first port, then the engine port, all on bindAddress", () => {
@@ -111,11 +169,12 @@ describe("a class in seats mode", () => {
         expect(seatOf(alice).engineHost).toBe("tcp://127.0.0.1:9002");
         expect(seatOf(bob).engineHost).toBe("tcp://127.0.0.1:9005");
         expect(MODES.seats.appPortCount(config)).toBe(3);
-        // The replicas inside the seat publish the same port numbers on every interface of the seat.
+        // The replicas inside the seat publish the same port numbers on the seat's own address.
         expect(seatsApp(alice.app).inner.replicas.map((r) => r.ports)).toEqual([
-            [{ internal: 8080, external: 9000, ip: "0.0.0.0" }],
-            [{ internal: 8080, external: 9001, ip: "0.0.0.0" }],
+            [{ internal: 8080, external: 9000, ip: "172.16.0.2" }],
+            [{ internal: 8080, external: 9001, ip: "172.16.0.2" }],
         ]);
+        expect(seatsApp(bob.app).inner.replicas.map((r) => r.ports[0].ip)).toEqual(["172.16.0.18", "172.16.0.18"]);
         expect(alice.appUrls).toEqual(["http://127.0.0.1:9000", "http://127.0.0.1:9001"]);
         expect(MODES.seats.appPorts(alice)).toEqual([
             { port: 9000, role: "app replica 0 of alice" },
@@ -145,6 +204,8 @@ describe("a class in seats mode", () => {
         expect(labsOf(freed).map((l) => l.student?.name)).toEqual(["alice", "bob"]);
         expect(seatOf(labOf(freed, "bob")).ports).toEqual(seatOf(labOf(full, "bob")).ports);
         expect(seatOf(labOf(freed, "bob")).ports.map((p) => p.external)).toEqual([9006, 9007, 9008]);
+        // Its subnet too: the third place's.
+        expect(seatOf(labOf(freed, "bob")).network.ipam.subnet).toBe("172.16.0.32/28");
         expect(seatOf(labOf(freed, "bob"))).toEqual(seatOf(labOf(full, "bob")));
         expect(seatsGuarded(freed).map((o) => o.name)).toEqual(["docker-lab-dev-alice-seat", "docker-lab-dev-bob-seat"]);
     });
@@ -324,6 +385,32 @@ describe("seats mode's config problems", () => {
         expect(labConfig({ mode: "seats", students: ["alice"], appPort: "2374", registryPort: "5000" }).appPort).toBe(2374);
     });
 
+    test("seatSubnets: a range too small for the class's seats is refused in seats mode, naming the size that fits", () => {
+        expect(configError({ mode: "seats", students: ["a", "b", "c"], seatSubnets: "10.9.0.0/27" }).problems).toEqual([
+            'seatSubnets = "10.9.0.0/27": holds 2 seat networks (a /28 each), the class has 3 seats; use a /26 or larger, such as 10.9.0.0/26',
+        ]);
+        // A free seat keeps its place, so it counts.
+        expect(configError({ mode: "seats", students: ["a", ""], seatSubnets: "10.9.0.0/28" }).problems).toHaveLength(1);
+        expect(labConfig({ mode: "seats", students: ["a", "b"], seatSubnets: "10.9.0.0/27" }).seatSubnets).toBe("10.9.0.0/27");
+        // Another mode has no seats: only the range's form is checked.
+        expect(labConfig({ students: ["a", "b", "c"], seatSubnets: "10.9.0.0/28" }).seatSubnets).toBe("10.9.0.0/28");
+    });
+
+    test("seatSubnets that is no private IPv4 range is refused in every mode, naming the value and the fix", () => {
+        expect(configError({ seatSubnets: "172.16.0.0" }).problems).toEqual([
+            'seatSubnets = "172.16.0.0": must be an IPv4 range in CIDR form such as 172.16.0.0/16; for example npm run config -- set seatSubnets 172.16.0.0/16',
+        ]);
+        expect(configError({ mode: "seats", students: ["a"], seatSubnets: "172.16.5.0/16" }).problems).toEqual([
+            'seatSubnets = "172.16.5.0/16": a range starts at its network address; use 172.16.0.0/16',
+        ]);
+        // A public range, spelt in parts: the repository names no public address.
+        const publicRange = `${[8, 8, 0, 0].join(".")}/16`;
+        expect(configError({ seatSubnets: publicRange }).problems[0]).toBe(
+            `seatSubnets = "${publicRange}": must be a private range (inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16), or the seats would hide those addresses from this machine; for example npm run config -- set seatSubnets 172.16.0.0/16`,
+        );
+        expect(configError({ seatSubnets: "10.0.0.0/29" }).problems[0]).toMatch(/each seat needs a \/28/);
+    });
+
     test("both problems together: no students and a remote engine", () => {
         expect(configError({ mode: "seats", dockerHost: "tcp://10.0.0.5:2376" }).problems).toHaveLength(2);
     });
@@ -386,5 +473,106 @@ describe("seatClientFilesCommands", () => {
         expect(spaced.create).toContain("mkdir -p 'my seats/alice'");
         expect(spaced.create).toContain(`> 'my seats/alice'/key.pem`);
         expect(spaced.delete).toBe("rm -rf 'my seats/alice'; rmdir 'my seats' 2>/dev/null || true");
+    });
+});
+
+describe("seatAddresses", () => {
+    test("place k: the k-th /28 of the range, its first address the gateway, the next the seat's, the upper half for the others", () => {
+        expect(seatAddresses("172.16.0.0/16", 0)).toEqual({
+            subnet: "172.16.0.0/28",
+            gateway: "172.16.0.1",
+            seat: "172.16.0.2",
+            dynamicRange: "172.16.0.8/29",
+        });
+        expect(seatAddresses("172.16.0.0/16", 17)).toEqual({
+            subnet: "172.16.1.16/28",
+            gateway: "172.16.1.17",
+            seat: "172.16.1.18",
+            dynamicRange: "172.16.1.24/29",
+        });
+        expect(seatAddresses("10.0.0.0/8", 4095)).toEqual({
+            subnet: "10.0.255.240/28",
+            gateway: "10.0.255.241",
+            seat: "10.0.255.242",
+            dynamicRange: "10.0.255.248/29",
+        });
+        expect(seatAddresses("192.168.255.0/24", 15).subnet).toBe("192.168.255.240/28");
+    });
+
+    test("a place beyond the range is refused", () => {
+        expect(() => seatAddresses("192.168.255.0/24", 16)).toThrow(/holds 16 seat networks/);
+    });
+
+    test("no two places of a /20 share an address", () => {
+        const seen = new Set<string>();
+        for (let k = 0; k < 256; k++) {
+            const { subnet, gateway, seat, dynamicRange } = seatAddresses("10.1.0.0/20", k);
+            // The seat is outside the range Docker allocates from, which is inside the seat's subnet.
+            expect(ipaddr.parse(seat).match(ipaddr.parseCIDR(dynamicRange))).toBe(false);
+            expect(ipaddr.parseCIDR(dynamicRange)[0].match(ipaddr.parseCIDR(subnet))).toBe(true);
+            for (const a of [subnet, gateway, seat]) {
+                expect(seen.has(a)).toBe(false);
+                seen.add(a);
+            }
+        }
+    });
+});
+
+describe("registryJoinCommands", () => {
+    const join = registryJoinCommands({ network: { name: "lab-seat-alice-net" }, registryName: "lab-registry" });
+
+    test("connects the class registry to the seat's network unless it is on it already", () => {
+        expect(join.create).toBe(
+            `docker container inspect --format '{{json .NetworkSettings.Networks}}' lab-registry | grep -q '"lab-seat-alice-net":' || docker network connect lab-seat-alice-net lab-registry`,
+        );
+    });
+
+    test("disconnects it, and does nothing when the registry is gone", () => {
+        expect(join.delete).toBe(
+            "if docker container inspect lab-registry >/dev/null 2>&1; then docker network disconnect --force lab-seat-alice-net lab-registry; fi",
+        );
+    });
+});
+
+describe("homeFilesCommand", () => {
+    const ws = { name: "lab-alice-workstation" };
+    const paths = ["/home/student/.docker/key.pem", "/home/student/app/app.js", "/home/student/LESSONS.md"];
+    const command = homeFilesCommand(ws, paths);
+
+    test("copies each file with docker cp from its environment variable: no text in the script", () => {
+        expect(command.create.split("\n").filter((l) => l.includes("docker cp"))).toEqual([
+            `printf '%s' "$LAB_HOME_FILE_0" > "$dir/0" && chmod 0644 "$dir/0" && docker cp "$dir/0" lab-alice-workstation:/home/student/.docker/key.pem`,
+            `printf '%s' "$LAB_HOME_FILE_1" > "$dir/1" && chmod 0644 "$dir/1" && docker cp "$dir/1" lab-alice-workstation:/home/student/app/app.js`,
+            `printf '%s' "$LAB_HOME_FILE_2" > "$dir/2" && chmod 0644 "$dir/2" && docker cp "$dir/2" lab-alice-workstation:/home/student/LESSONS.md`,
+        ]);
+        expect(command.environment(["k", "a", "l"])).toEqual({ LAB_HOME_FILE_0: "k", LAB_HOME_FILE_1: "a", LAB_HOME_FILE_2: "l" });
+        expect(() => command.environment(["k"])).toThrow(/3 home files, 1 texts/);
+    });
+
+    test("run by /bin/sh against a docker that copies: every file arrives exactly, readable by all, and the temporary folder goes", () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "docker-lab-home-files-"));
+        const bin = path.join(root, "bin");
+        const into = path.join(root, "home");
+        fs.mkdirSync(bin);
+        // docker cp SRC CONTAINER:PATH, as a copy into `into`; the source folder is logged to see it removed.
+        fs.writeFileSync(
+            path.join(bin, "docker"),
+            `#!/bin/sh\n[ "$1" = cp ] || exit 9\ndest="${into}/\${3#*:}"\nmkdir -p "$(dirname "$dest")"\ncp -p "$2" "$dest"\ndirname "$2" >> "${root}/dirs"\n`,
+            { mode: 0o755 },
+        );
+        const texts = ["-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n", "console.log('hi')\n", "# lessons, no newline"];
+        const run = spawnSync("/bin/sh", ["-c", command.create], {
+            env: { PATH: `${bin}:${process.env.PATH}`, ...command.environment(texts) },
+            encoding: "utf8",
+        });
+        expect(run.status).toBe(0);
+        paths.forEach((file, i) => {
+            const copied = path.join(into, file);
+            expect(fs.readFileSync(copied, "utf8")).toBe(texts[i]);
+            expect(fs.statSync(copied).mode & 0o777).toBe(0o644);
+        });
+        for (const dir of new Set(fs.readFileSync(path.join(root, "dirs"), "utf8").trim().split("\n")))
+            expect(fs.existsSync(dir)).toBe(false);
+        fs.rmSync(root, { recursive: true, force: true });
     });
 });
