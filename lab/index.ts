@@ -122,6 +122,7 @@ export {
     seatsMode,
     seatTlsCommand,
     seatTlsResourceName,
+    subnetsOverlap,
     WORKSTATION_CONTEXT,
     WORKSTATION_HOME,
     WORKSTATION_UID,

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import type { LabConfig } from "../../lab";
+import type { LabConfig, Spec } from "../../lab";
 import { finding } from "./findings";
 import { oneLine } from "./format";
 import { checkStore } from "./store";
@@ -255,5 +255,5 @@ async function engineDown(
 /** The doctor's checks of what a lab's mode needs of the engine, with the progress line they run under. */
 export interface ModeEngineChecks {
     progress: string;
-    check(probes: DoctorProbes, config: LabConfig, engine: EngineTarget): Promise<DoctorFinding[]>;
+    check(probes: DoctorProbes, config: LabConfig, engine: EngineTarget, spec: Spec): Promise<DoctorFinding[]>;
 }

@@ -13,6 +13,7 @@ import { checkImages } from "./images";
 import { checkNode } from "./node";
 import { checkPorts } from "./ports";
 import { realProbes } from "./probes";
+import { seatsEngineChecks } from "./seats";
 import { checkState } from "./state";
 import { swarmEngineChecks } from "./swarm";
 import { DOCTOR_EXIT_CODES, type DoctorFinding, type DoctorOptions, type DoctorProbes, type DoctorResult, exitCodeOf } from "./types";
@@ -45,6 +46,7 @@ export {
 /** What a mode needs of the engine beyond that it answers (to manage a cluster, say), by mode; none for most. */
 const MODE_ENGINE_CHECKS: { readonly [M in LabMode]?: ModeEngineChecks } = {
     swarm: swarmEngineChecks,
+    seats: seatsEngineChecks,
 };
 
 /** Runs every check for one stack. Never throws for a problem it can describe; returns findings and the exit code. */
@@ -90,7 +92,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
     const modeChecks = MODE_ENGINE_CHECKS[config.mode];
     if (modeChecks) {
         progress(modeChecks.progress);
-        findings.push(...(await modeChecks.check(probes, config, engine)));
+        findings.push(...(await modeChecks.check(probes, config, engine, spec)));
     }
     progress(`checking ports on ${MODES[config.mode].portsOnEveryInterface ? "every interface" : config.bindAddress}…`);
     findings.push(...(await checkPorts(probes, config, spec, engine)));

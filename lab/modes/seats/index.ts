@@ -146,7 +146,7 @@ export {
     seatClientFilesCommands,
     seatSpec,
 } from "./seat";
-export { SEAT_SUBNET_PREFIX, type SeatAddresses, seatAddresses, seatSubnetsProblem } from "./subnets";
+export { SEAT_SUBNET_PREFIX, type SeatAddresses, seatAddresses, seatSubnetsProblem, subnetsOverlap } from "./subnets";
 export {
     CLASS_CA_CERT_ENV,
     CLASS_CA_KEY_ENV,

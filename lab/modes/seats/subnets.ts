@@ -81,3 +81,10 @@ export function seatAddresses(range: string, k: number): SeatAddresses {
         dynamicRange: `${toAddress(start + SEAT_SUBNET_SIZE / 2)}/${DYNAMIC_RANGE_PREFIX}`,
     };
 }
+
+/** Whether two IPv4 ranges in CIDR form share an address (an IPv6 one shares none with IPv4). */
+export function subnetsOverlap(a: string, b: string): boolean {
+    if (!ipaddr.IPv4.isValidCIDRFourPartDecimal(a) || !ipaddr.IPv4.isValidCIDRFourPartDecimal(b)) return false;
+    const [ca, cb] = [ipaddr.IPv4.parseCIDR(a), ipaddr.IPv4.parseCIDR(b)];
+    return ca[0].match(cb) || cb[0].match(ca);
+}

@@ -21,6 +21,7 @@ import {
     seatAddresses,
     seatClientFilesCommands,
     seatsApp,
+    subnetsOverlap,
     untagRepositoryCommand,
 } from "../../../lab";
 import { SEAT_CAPABILITIES, SEAT_SECURITY_LABEL, SEAT_SECURITY_OPTS } from "../../../lab/modes/seats/seat";
@@ -515,6 +516,17 @@ describe("seatAddresses", () => {
                 seen.add(a);
             }
         }
+    });
+});
+
+describe("subnetsOverlap", () => {
+    test("two IPv4 ranges overlap when either holds the other's first address; IPv6 never overlaps IPv4", () => {
+        expect(subnetsOverlap("172.16.0.16/28", "172.16.0.0/12")).toBe(true);
+        expect(subnetsOverlap("172.16.0.0/12", "172.16.0.16/28")).toBe(true);
+        expect(subnetsOverlap("172.16.0.16/28", "172.16.0.24/29")).toBe(true);
+        expect(subnetsOverlap("172.16.0.16/28", "172.16.0.32/28")).toBe(false);
+        expect(subnetsOverlap("172.17.0.0/16", "172.16.0.0/16")).toBe(false);
+        expect(subnetsOverlap("fd00::/64", "172.16.0.0/16")).toBe(false);
     });
 });
 

@@ -47,7 +47,10 @@ export interface FakeWorld {
     busy: number[];
     portState?: PortState;
     containers: FakeContainer[];
-    networks: { id: string; name: string }[];
+    /** The engine's networks; `subnets` what docker network inspect lists (default none). */
+    networks: { id: string; name: string; subnets?: string[] }[];
+    /** What `docker network ls` says when it fails (default: it lists the networks). */
+    networksError?: string;
     rootDir: string;
     /** Free bytes by path; a path not listed does not exist. */
     free: Record<string, number>;
@@ -200,6 +203,18 @@ export function fake(w: FakeWorld) {
                         : fail(`Error response from daemon: No such container: ${args.at(-1)}`);
                 }
                 case "network": {
+                    if (args[1] === "ls" && args[2] === "--quiet") {
+                        return w.networksError ? fail(w.networksError) : ok(w.networks.map((n) => n.id).join("\n"));
+                    }
+                    if (
+                        args[1] === "inspect" &&
+                        args[2] === "--format" &&
+                        args[3] === "{{.Name}}|{{range .IPAM.Config}}{{.Subnet}} {{end}}"
+                    ) {
+                        const found = args.slice(4).map((id) => w.networks.find((n) => n.id === id));
+                        if (found.some((n) => !n)) return fail("Error response from daemon: network not found");
+                        return ok(found.map((n) => `${n?.name}|${(n?.subnets ?? []).map((sub) => `${sub} `).join("")}`).join("\n"));
+                    }
                     // docker network ls --filter name=X matches names containing X.
                     if (args[1] !== "ls" || !filter.startsWith("name=")) break;
                     const part = filter.slice("name=".length);
