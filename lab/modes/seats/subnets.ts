@@ -4,8 +4,7 @@ import * as ipaddr from "ipaddr.js";
  * The seats' networks: each seat's own network is a small subnet of the `seatSubnets` range, the
  * k-th in class order (a seat keeps its place, as it keeps its ports). A fixed subnet gives the
  * seat a fixed address on it, where its replicas publish their ports: every interface of the seat
- * would include whatever else the seat joins. Docker's own address pools would also run out at
- * about 28 networks; these do not take from them.
+ * would include whatever else the seat joins. They take nothing from Docker's own address pools.
  */
 
 /**
