@@ -8,7 +8,7 @@ import { copyEnv, copyPulumiEnv, forgetWorkspace } from "../tools/projectCopyEnv
 import type { PulumiToolchain } from "../tools/toolchain";
 import { verifyLab } from "../tools/verify";
 import { CLASS_STACK, classConfig, LIVE_CLASS_SIZE } from "./classroomConfig";
-import { log, MIB, secs } from "./common";
+import { log, MIB, parseDockerSize, secs } from "./common";
 import { configSetAllJson } from "./pulumiPhase";
 
 /** A class on the engine: through the real Pulumi CLI when there is one, else through the live harness. */
@@ -39,11 +39,7 @@ export interface ClassLive {
 
 /** "12.5MiB / 128MiB" (docker stats) → 12.5 (MiB). */
 export function parseMemUsage(text: string): number {
-    const m = /^\s*([\d.]+)\s*([KMG]i?B|B)/i.exec(text);
-    if (!m) return Number.NaN;
-    const unit = m[2].toUpperCase().replace("I", "");
-    const factor = unit === "GB" ? 1024 : unit === "MB" ? 1 : unit === "KB" ? 1 / 1024 : 1 / MIB;
-    return Number(m[1]) * factor;
+    return parseDockerSize(text.split("/")[0]);
 }
 
 /** Memory of each container of an engine (`env`, run in `cwd`), by name, from one `docker stats --no-stream`. */

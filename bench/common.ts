@@ -27,6 +27,14 @@ export const runsOf = (values: number[]) => values.map(seconds).join(" / ");
 export const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
 
 export const MIB = 1024 * 1024;
+
+/** A size as docker prints it ("590.4MB", "300.1kB", "0B", "1.5GiB"; kB/MB/GB are powers of 1000) in MiB; NaN when it is none. */
+export function parseDockerSize(text: string): number {
+    const m = /^\s*([\d.]+)\s*([kKMGTP]?)(i?)B\s*$/.exec(text);
+    if (!m) return Number.NaN;
+    const power = m[2] === "" ? 0 : " KMGTP".indexOf(m[2].toUpperCase());
+    return (Number(m[1]) * (m[3] === "i" ? 1024 : 1000) ** power) / MIB;
+}
 /** MiB with one decimal, e.g. "12.5 MiB"; "n/a" for a figure that could not be read. */
 export const mib = (n: number) => (Number.isFinite(n) ? `${n.toFixed(1)} MiB` : "n/a");
 

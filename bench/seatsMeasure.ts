@@ -1,7 +1,7 @@
 import { dockerOk } from "../engine";
 import { appContainers, type ClassSpec, type LabSpec, seatsApp } from "../lab";
 import { memoryByName } from "./classroomLive";
-import { MIB } from "./common";
+import { MIB, parseDockerSize } from "./common";
 
 /**
  * What each seat of a running class weighs: memory from `docker stats` (the seat and its workstation
@@ -44,14 +44,6 @@ export interface SeatsWeighed {
     registryMb: number;
     /** Whether a seat's app replicas run in cgroups inside the seat's (so its docker stats holds them); undefined: unknown. */
     replicasInSeatCgroup?: boolean;
-}
-
-/** A size as docker prints it ("590.4MB", "300.1kB", "0B", "1.5GiB"; kB/MB/GB are powers of 1000) in MiB; NaN when it is none. */
-export function parseDockerSize(text: string): number {
-    const m = /^\s*([\d.]+)\s*([kKMGTP]?)(i?)B\s*$/.exec(text);
-    if (!m) return Number.NaN;
-    const power = m[2] === "" ? 0 : " KMGTP".indexOf(m[2].toUpperCase());
-    return (Number(m[1]) * (m[3] === "i" ? 1024 : 1000) ** power) / MIB;
 }
 
 /** `docker system df --format '{{json .}}'` (one JSON object per line, by Type) as MiB per kind. */

@@ -1,3 +1,4 @@
+import { parseDockerSize } from "../../../bench/common";
 import { seatsReport } from "../../../bench/seats";
 import {
     benchSeatsSpec,
@@ -14,7 +15,6 @@ import {
     memoryCgroup,
     memoryStatFile,
     parseAnonMb,
-    parseDockerSize,
     parseSystemDf,
     parseVolumeSizes,
     type SeatFigures,
