@@ -12,16 +12,17 @@
 TRIXIE_IMAGE="${LAB_OFFLINE_TRIXIE_IMAGE:-docker-lab-offline/dind:trixie}"
 SID_IMAGE="${LAB_OFFLINE_SID_IMAGE:-docker-lab-offline/dind:sid}"
 MOBY_IMAGE="${LAB_OFFLINE_MOBY_IMAGE:-docker-lab-offline/dind:29}"
-ENGINE_IMAGE_VERSION=1
+ENGINE_IMAGE_VERSION=2
 MOBY_MODULE=github.com/moby/moby/v2
 MOBY_VERSION="${LAB_MOBY_VERSION:-v2.0.0-beta.24}"
 MOBY_CACHE="${LAB_MOBY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/docker-lab/moby-$MOBY_VERSION}"
 # The module version a Docker 29 image was built from: another version means a rebuild.
 MOBY_LABEL=docker-lab.moby-module
 # dockerd needs containerd, runc, iptables and the docker CLI (a package of its own since trixie);
-# docker load and docker exec in the node use that CLI.
-ENGINE_PACKAGES=docker.io,docker-cli,iptables,ca-certificates,iproute2,procps
-ENGINE_COMMANDS=(sh dockerd docker containerd runc iptables iptables-legacy ip)
+# docker load and docker exec in the node use that CLI. A seat's workstation is built on this image,
+# and the exercises a student does there use curl.
+ENGINE_PACKAGES=docker.io,docker-cli,iptables,ca-certificates,iproute2,procps,curl
+ENGINE_COMMANDS=(sh dockerd docker containerd runc iptables iptables-legacy ip curl)
 
 # Whether image $1 must be built (prints why, or "missing"); nothing when it is current. $2: the
 # moby module version it must carry, for the Docker 29 image.
