@@ -1,5 +1,5 @@
-import { type CheckContext, type LessonCheck, renderCheckScript, resolveCheck } from "../lab";
-import { runShellCommand } from "./shell";
+import { type CheckContext, type LessonCheck, renderCheckScript, resolveCheck, type WorkplaceContainer } from "../lab";
+import { runScript } from "./shell";
 
 /** What one run of a lesson check produced. */
 export interface CheckResult {
@@ -20,16 +20,19 @@ export interface RunCheckOptions {
     env?: Record<string, string>;
     /** Working directory; checks read app files relative to the project root. Default: process.cwd(). */
     cwd?: string;
+    /** A learner's workplace container to run the check in (docker exec; env is then the docker CLI's on its engine). Default: this machine. */
+    container?: WorkplaceContainer;
 }
 
 /**
  * Runs one lesson check the way the `local.Command` resource does: its rendered script under
- * /bin/sh. Any runner (live tests, benchmark, a verify command) goes through here.
+ * /bin/sh, on this machine or in a learner's workplace container. Any runner (live tests, benchmark,
+ * a verify command, the exercises) goes through here.
  */
 export function runCheck(check: LessonCheck, ctx: CheckContext, options: RunCheckOptions = {}): Promise<CheckResult> {
     const script = renderCheckScript(resolveCheck(check, ctx));
     const started = process.hrtime.bigint();
-    return runShellCommand(script, { cwd: options.cwd, env: options.env }).then(({ status, stdout, stderr }) => ({
+    return runScript(script, { cwd: options.cwd, env: options.env, container: options.container }).then(({ status, stdout, stderr }) => ({
         id: check.id,
         section: check.section,
         title: check.title.en,

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import type { WorkplaceContainer } from "../lab";
 
 /**
  * The one runner of child processes that are waited for: lesson checks, exercise solutions, the lab's
@@ -53,6 +54,22 @@ export function runProcess(file: string, args: readonly string[], options: Proce
 /** Runs `command` under /bin/sh -c, as the lab's local.Command resources run theirs. */
 export function runShellCommand(command: string, options: ProcessOptions = {}): Promise<ProcessRun> {
     return runProcess("/bin/sh", ["-c", command], options);
+}
+
+/**
+ * Runs `script` under /bin/sh where a learner works: on this machine (in options.cwd), or in a running
+ * `container` with `docker exec`, as its user from its home (options.env is then the docker CLI's, on
+ * the engine that runs the container).
+ */
+export function runScript(script: string, options: ProcessOptions & { container?: WorkplaceContainer } = {}): Promise<ProcessRun> {
+    const { container, ...rest } = options;
+    if (container === undefined) return runShellCommand(script, rest);
+    return runProcess("docker", execArgs(container, script), rest);
+}
+
+/** `docker exec` arguments that run `script` under /bin/sh in `container`, as its user from its home. */
+export function execArgs(container: WorkplaceContainer, script: string): string[] {
+    return ["exec", "--user", container.user, "--workdir", container.home, container.name, "/bin/sh", "-c", script];
 }
 
 /** The stdout of `file args` when it exits 0; otherwise throws `<what> failed: <its stderr, or how it ended>`. */

@@ -63,7 +63,7 @@ export {
     pidsLimitCommand,
     portArgs,
 } from "./dockerArgs";
-export { labExercises } from "./exercises";
+export { type ExerciseSite, exerciseSite, hostWorkplace, labExercises, workplaceExercises } from "./exercises";
 export {
     APP_HEALTHCHECK_COMMAND,
     type AppContainerInput,
@@ -94,6 +94,7 @@ export {
     CLASS_CA_KEY_ENV,
     CLASS_CA_PARTS,
     classCaCommand,
+    exerciseSheet,
     homeFileEnv,
     homeFilesCommand,
     lessonSheet,
@@ -130,6 +131,7 @@ export {
     type WorkstationSpec,
     workstationImageSpec,
     workstationSpec,
+    workstationWorkplace,
 } from "./modes/seats";
 export { REGISTRY_SWARM_HTPASSWD_PATH, swarmApp, swarmMode, swarmRegistry } from "./modes/swarm";
 export { meshRequests, swarmContainerListingChecks, swarmHttpChecks } from "./modes/swarm/checks";
@@ -204,6 +206,8 @@ export {
     type SolutionStep,
     type Text,
     t,
+    type Workplace,
+    type WorkplaceContainer,
 } from "./notes";
 export {
     REGISTRY_AUTH_HEALTHCHECK_COMMAND,

@@ -98,9 +98,12 @@ export function exerciseWorkDir(stack: string): string {
     return `.docker-lab/exercises/${stack}`;
 }
 
-/** The progress file of a stack's exercises, relative to the project root (git-ignored). */
-export function exerciseProgressFile(stack: string): string {
-    return `.docker-lab/progress-${stack}.json`;
+/**
+ * The progress file of a stack's exercises, relative to the project root (git-ignored): the one
+ * learner's, or in a class one per student, in a folder of the stack's own.
+ */
+export function exerciseProgressFile(stack: string, student?: string): string {
+    return student === undefined ? `.docker-lab/progress-${stack}.json` : `.docker-lab/progress-${stack}/${student}.json`;
 }
 
 /**

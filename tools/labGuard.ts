@@ -1,6 +1,6 @@
 import { docker, dockerOk, explainDockerError } from "../engine";
 import type { Lang } from "../lab";
-import { LABEL, type LabObjectRole, labsOf, MODES, type SharedSpec, type Spec } from "../lab";
+import { LABEL, type LabCore, type LabObjectRole, labsOf, MODES, type SharedSpec, type Spec } from "../lab";
 import { labScript } from "./pulumiCli";
 
 /**
@@ -23,10 +23,11 @@ export type LabDamage =
 /**
  * What is broken in the lab on the engine: of the objects its mode names as a learner's to break
  * (the registry first, a pull needs it), the containers stopped or removed and the services removed;
- * then the image tag. Empty when all is whole. Throws an actionable error when the engine does not answer.
+ * then the image tag. Only `labs` of a class are looked at (one student's, for their exercises):
+ * default every lab of the spec. Empty when all is whole. Throws an actionable error when the engine does not answer.
  */
-export async function labDamage(spec: Spec): Promise<LabDamage[]> {
-    const guarded = MODES[spec.mode].guarded(spec, labsOf(spec));
+export async function labDamage(spec: Spec, labs: LabCore[] = labsOf(spec)): Promise<LabDamage[]> {
+    const guarded = MODES[spec.mode].guarded(spec, labs);
     const env = spec.commandEnv;
     const [containers, services, networks] = await Promise.all([
         guarded.some((o) => o.kind === "container") ? containerStates(spec) : new Map<string, string>(),
@@ -40,7 +41,7 @@ export async function labDamage(spec: Spec): Promise<LabDamage[]> {
         return state === "running" ? [] : [{ kind: "stopped", role: o.role, name: o.name, state }];
     });
     const mode = MODES[spec.mode];
-    const labNetworks = [spec.network.name, ...labsOf(spec).map((lab) => mode.engineNetwork?.(lab) ?? lab.network.name)];
+    const labNetworks = [spec.network.name, ...labs.map((lab) => mode.engineNetwork?.(lab) ?? lab.network.name)];
     for (const name of new Set(labNetworks)) if (!networks.has(name)) damage.push({ kind: "missing", role: "network", name });
     const image = await docker(["image", "inspect", "--format", "{{.Id}}", spec.image.name], env);
     if (image.status !== 0) {

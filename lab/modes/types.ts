@@ -1,6 +1,6 @@
 import type { LabConfig } from "../config/keys";
 import type { LessonContext } from "../notes/context";
-import type { LessonCheck } from "../notes/types";
+import type { LessonCheck, Workplace } from "../notes/types";
 import type { AppSpec, ContainerSpec, LabCore, NetworkSpec, RegistryRun, RegistrySpec, SharedSpec } from "../types";
 
 /**
@@ -68,6 +68,8 @@ export interface LabModeModel {
     engineNetwork?(lab: LabCore): string;
     /** Where a student's lab has an engine of its own: how its checks reach it. Default: the class's engine. */
     labEngine?(app: AppSpec, shared: SharedSpec): LabEngine;
+    /** Where a student of a class does the exercises, when the mode gives them a place of their own. Default: none (a shared class has no exercises). */
+    workplace?(lab: LabCore): Workplace;
 
     /** The lab network. */
     network(name: string, labels: Record<string, string>): NetworkSpec;

@@ -103,7 +103,7 @@ function containerChecks(ctx: LessonContext): LessonCheck[] {
 
 /** Section 01.02 容器 container: docker ps into a file, docker exec into a replica, start and remove a container. */
 function containersExercises(ctx: ExerciseContext): Exercise[] {
-    const { q, image, replica, name, label, file, hostAppFile, inImage, removeContainer, removeFile, replicas, exercise } = ctx;
+    const { q, image, replica, name, label, file, appFile, inImage, removeContainer, removeFile, replicas, exercise } = ctx;
     const psFile = file("ps.txt");
     const tailFile = file("app-tail.txt");
     const rmFile = file("rm.txt");
@@ -177,7 +177,7 @@ function containersExercises(ctx: ExerciseContext): Exercise[] {
             expected: t(`${tailFile} 里是 app/app.js 的最后 2 行`, `${tailFile} holding the last 2 lines of app/app.js`),
             check: {
                 command: `tr -d '\\r' < ${q(tailFile)}`,
-                expect: { kind: "sameOutputAs", command: `tail -n 2 ${hostAppFile("app.js")}` },
+                expect: { kind: "sameOutputAs", command: `tail -n 2 ${appFile("app.js")}` },
             },
             solution: [
                 {

@@ -1,10 +1,10 @@
 import * as path from "node:path";
 import { APP_DIR_IN_IMAGE, LABEL } from "../constants";
-import { exerciseLabel, exerciseObjectName, exerciseWorkDir } from "../names";
+import { exerciseLabel, exerciseObjectName } from "../names";
 import { shellQuote } from "../shell";
 import type { ContainerSpec, LabCore } from "../types";
 import type { Text } from "./text";
-import type { Exercise, Expectation, LessonCheck, RegistryLogin, SolutionStep } from "./types";
+import type { Exercise, Expectation, LessonCheck, RegistryLogin, SolutionStep, Workplace } from "./types";
 
 /**
  * What a section of the notes is written with: one base context (the lab and the helpers checks
@@ -59,11 +59,23 @@ export interface LessonContext extends NotesContext {
     registryLogin: { registryLogin?: RegistryLogin };
 }
 
-/** What every section's exercises are written with: the lab they run on, its names, and small shell helpers. */
-export interface ExerciseContext extends NotesContext {
+/**
+ * What every section's exercises are written with: the lab they run on, its names, where the learner
+ * works (paths and addresses as seen from there), and small shell helpers.
+ */
+export interface ExerciseContext extends Omit<NotesContext, "hostAppFile"> {
+    /** Where the learner works: the project root on this machine, or a student's workstation. */
+    place: Workplace;
+    /** An app file where the learner works, relative to where commands start (quoted). */
+    appFile: (file: string) => string;
+    /** The app's source folder where the learner works (the Dockerfile's), relative to where commands start. */
+    appDir: string;
+    /** The registry's HTTP API as the learner reaches it. */
+    registryUrl: string;
+    /** The address to publish a container's port on so that the learner's curl reaches it. */
+    publishAddress: string;
     /** The lab's app containers, in replica order. */
     replicas: ContainerSpec[];
-    stack: string;
     /** The lab's image by name (repository:tag), as the learner types it. */
     image: string;
     /** Name of replica `index` (the last one when the lab has fewer). */
@@ -72,9 +84,9 @@ export interface ExerciseContext extends NotesContext {
     name: (purpose: string) => string;
     /** `docker-lab.exercise=<instance>`, the label of every exercise object. */
     label: string;
-    /** The stack's work folder for the learner's files, relative to the project root. */
+    /** The work folder for the learner's files, relative to where commands start. */
     workDir: string;
-    /** A file in the work folder, relative to the project root. */
+    /** A file in the work folder, relative to where commands start. */
     file: (name: string) => string;
     /** Reset command: removes a container if it exists. */
     removeContainer: (name: string) => string;
@@ -150,10 +162,10 @@ export function lessonContext(spec: LabCore, app: AppParts, headings: Headings):
     return ctx;
 }
 
-export function exerciseContext(spec: LabCore, replicas: ContainerSpec[], stack: string, headings: Headings): ExerciseContext {
-    const base = notesContext(spec, headings);
+export function exerciseContext(spec: LabCore, replicas: ContainerSpec[], place: Workplace, headings: Headings): ExerciseContext {
+    const { hostAppFile: _onTheHost, ...base } = notesContext(spec, headings);
     const { q } = base;
-    const workDir = exerciseWorkDir(stack);
+    const { workDir } = place;
     // Stopped containers of the image, minus the lab's (managed) and those named after the lab
     // (the exercises' own, the lesson checks' scratch containers).
     const prefix = `${spec.instance}-`;
@@ -161,8 +173,12 @@ export function exerciseContext(spec: LabCore, replicas: ContainerSpec[], stack:
         `docker ps -a --filter ${q(`ancestor=${imageRef}`)} --filter status=exited --filter status=created --format ${q(`managed={{.Label "${LABEL.managed}"}} {{.Names}} ${format}`)} | awk -v p=${q(prefix)} '$1 != "managed=true" && index($2, p) != 1' | cut -d ' ' -f 3-`;
     return {
         ...base,
+        place,
+        appFile: (file: string) => q(path.posix.join(place.appDir, file)),
+        appDir: place.appDir,
+        registryUrl: place.registryUrl,
+        publishAddress: place.publishAddress,
         replicas,
-        stack,
         image: spec.image.name,
         replica: (index: number) => replicas[Math.min(index, replicas.length - 1)].name,
         name: (purpose: string) => exerciseObjectName(spec.instance, purpose),

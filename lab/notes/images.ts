@@ -161,12 +161,13 @@ function imagesChecks(ctx: LessonContext): LessonCheck[] {
 
 /** Section 01.01 镜像 Image: run a one-shot container, tag and push, pull, save. */
 function imagesExercises(ctx: ExerciseContext): Exercise[] {
-    const { q, spec, image, file, hostAppFile, inImage, removeTag, removeFile, strayContainers, removeStrayContainers, exercise } = ctx;
+    const { q, spec, image, file, appFile, inImage, registryUrl, removeTag, removeFile, strayContainers, removeStrayContainers, exercise } =
+        ctx;
     const headFile = file("app-head.txt");
     const pullFile = file("pull.txt");
     const tarFile = file("hellodocker.tar");
     const v2 = `${spec.image.repository}:v2`;
-    const manifestUrl = `${spec.registry.url}/v2/${spec.image.registryPath}/manifests/v2`;
+    const manifestUrl = `${registryUrl}/v2/${spec.image.registryPath}/manifests/v2`;
     return [
         exercise({
             id: "01.01-run-head",
@@ -189,7 +190,7 @@ function imagesExercises(ctx: ExerciseContext): Exercise[] {
             ),
             check: {
                 command: `tr -d '\\r' < ${q(headFile)} && ${strayContainers(IMAGE_REF_PLACEHOLDER)}`,
-                expect: { kind: "sameOutputAs", command: `head -n 2 ${hostAppFile("app.js")}` },
+                expect: { kind: "sameOutputAs", command: `head -n 2 ${appFile("app.js")}` },
             },
             solution: [
                 {

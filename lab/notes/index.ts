@@ -7,7 +7,7 @@ import { exerciseContext, type Headings, lessonContext, type NotesSection } from
 import { imagesSection } from "./images";
 import { packagingSection } from "./packaging";
 import { registrySection } from "./registry";
-import type { Exercise, LessonCheck } from "./types";
+import type { Exercise, LessonCheck, Workplace } from "./types";
 import { virtualizationSection } from "./virtualization";
 
 /** The sections of the notes, in the notes' order. A new section is a file of its own, registered here with one line. */
@@ -41,9 +41,9 @@ export function lessonChecks(spec: LabCore): LessonCheck[] {
     return student === undefined ? checks : checks.map((check) => ({ ...check, student }));
 }
 
-/** The exercises of the notes on a lab whose app runs as `replicas`, in the order of the notes. */
-export function notesExercises(spec: LabCore, replicas: ContainerSpec[], stack: string): Exercise[] {
-    const ctx = exerciseContext(spec, replicas, stack, NOTES_SECTIONS);
+/** The exercises of the notes on a lab whose app runs as `replicas`, done at `place`, in the order of the notes. */
+export function notesExercises(spec: LabCore, replicas: ContainerSpec[], place: Workplace): Exercise[] {
+    const ctx = exerciseContext(spec, replicas, place, NOTES_SECTIONS);
     return SECTIONS.flatMap((section) => section.exercises(ctx));
 }
 
@@ -61,4 +61,4 @@ export {
 } from "./context";
 export { describeExpectation, FAIL_MARKER, PASS_MARKER, renderCheckScript, resolveCheck, resolveImageCommand } from "./render";
 export { LANGS, type Lang, type Text, t } from "./text";
-export type { CheckContext, Exercise, Expectation, LessonCheck, RegistryLogin, SolutionStep } from "./types";
+export type { CheckContext, Exercise, Expectation, LessonCheck, RegistryLogin, SolutionStep, Workplace, WorkplaceContainer } from "./types";

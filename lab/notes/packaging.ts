@@ -10,12 +10,11 @@ function packagingChecks(ctx: LessonContext): LessonCheck[] {
 
 /** Section 02 打包程序: build the image yourself, run it on a published port, and the notes' Linux review (head, tail, >). */
 function packagingExercises(ctx: ExerciseContext): Exercise[] {
-    const { q, spec, image, name, label, file, hostAppFile, removeContainer, removeTag, removeFile, exercise } = ctx;
+    const { q, spec, image, name, label, file, appFile, appDir, publishAddress, removeContainer, removeTag, removeFile, exercise } = ctx;
     const built = name("hellodocker");
     const web = name("web");
     const endsFile = file("package-ends.txt");
     const baseImage = spec.image.buildArgs.BASE_IMAGE;
-    const appDir = spec.image.context;
     const build = `docker build --build-arg BASE_IMAGE=${baseImage} --label ${label} -t ${built} .`;
     const port = `${APP_CONTAINER_PORT}/tcp`;
     return [
@@ -67,17 +66,17 @@ function packagingExercises(ctx: ExerciseContext): Exercise[] {
             section: "02",
             title: t("运行打包好的应用，通过发布的端口访问它", "Run the packaged app and reach it on a published port"),
             instructions: t(
-                `docker run -d 在后台运行应用；-p 127.0.0.1::${APP_CONTAINER_PORT} 把容器的 ${APP_CONTAINER_PORT} 端口发布到宿主机上一个空闲端口，docker port 显示是哪一个。从镜像 ${image} 启动一个名为 ${web}、带 label ${label} 的容器，这样发布它的端口，并让它一直运行。然后用 curl 访问它。`,
-                `docker run -d runs the app in the background; -p 127.0.0.1::${APP_CONTAINER_PORT} publishes the container's port ${APP_CONTAINER_PORT} on a free port of the host, which docker port shows. Start a container named ${web} with the label ${label} from the image ${image}, publishing its port that way, and leave it running. Then reach it with curl.`,
+                `docker run -d 在后台运行应用；-p ${publishAddress}::${APP_CONTAINER_PORT} 把容器的 ${APP_CONTAINER_PORT} 端口发布到宿主机上一个空闲端口，docker port 显示是哪一个。从镜像 ${image} 启动一个名为 ${web}、带 label ${label} 的容器，这样发布它的端口，并让它一直运行。然后用 curl 访问它。`,
+                `docker run -d runs the app in the background; -p ${publishAddress}::${APP_CONTAINER_PORT} publishes the container's port ${APP_CONTAINER_PORT} on a free port of the host, which docker port shows. Start a container named ${web} with the label ${label} from the image ${image}, publishing its port that way, and leave it running. Then reach it with curl.`,
             ),
             hints: [
                 t(
-                    "docker run -d --name 名字 --label 标记 -p 127.0.0.1::端口 镜像；然后 docker port 名字。",
-                    "docker run -d --name NAME --label LABEL -p 127.0.0.1::PORT IMAGE, then docker port NAME.",
+                    `docker run -d --name 名字 --label 标记 -p ${publishAddress}::端口 镜像；然后 docker port 名字。`,
+                    `docker run -d --name NAME --label LABEL -p ${publishAddress}::PORT IMAGE, then docker port NAME.`,
                 ),
                 t(
-                    `docker run -d --name ${web} --label ${label} -p 127.0.0.1::${APP_CONTAINER_PORT} ${image} && curl -s http://$(docker port ${web} ${port})/`,
-                    `docker run -d --name ${web} --label ${label} -p 127.0.0.1::${APP_CONTAINER_PORT} ${image} && curl -s http://$(docker port ${web} ${port})/`,
+                    `docker run -d --name ${web} --label ${label} -p ${publishAddress}::${APP_CONTAINER_PORT} ${image} && curl -s http://$(docker port ${web} ${port})/`,
+                    `docker run -d --name ${web} --label ${label} -p ${publishAddress}::${APP_CONTAINER_PORT} ${image} && curl -s http://$(docker port ${web} ${port})/`,
                 ),
             ],
             expected: t(
@@ -90,7 +89,7 @@ function packagingExercises(ctx: ExerciseContext): Exercise[] {
             },
             solution: [
                 {
-                    command: `docker run -d --name ${q(web)} --label ${q(label)} -p 127.0.0.1::${APP_CONTAINER_PORT} ${q(image)}`,
+                    command: `docker run -d --name ${q(web)} --label ${q(label)} -p ${publishAddress}::${APP_CONTAINER_PORT} ${q(image)}`,
                     explain: t(
                         "在后台启动应用容器；宿主机端口留空，由 Docker 挑一个空闲的。",
                         "Starts the app container in the background; the host port is left empty, so Docker picks a free one.",
@@ -141,16 +140,16 @@ function packagingExercises(ctx: ExerciseContext): Exercise[] {
                 command: `cat ${q(endsFile)}`,
                 expect: {
                     kind: "sameOutputAs",
-                    command: `head -n 2 ${hostAppFile("package.json")} && tail -n 2 ${hostAppFile("package.json")}`,
+                    command: `head -n 2 ${appFile("package.json")} && tail -n 2 ${appFile("package.json")}`,
                 },
             },
             solution: [
                 {
-                    command: `head -n 2 ${hostAppFile("package.json")} > ${q(endsFile)}`,
+                    command: `head -n 2 ${appFile("package.json")} > ${q(endsFile)}`,
                     explain: t("前 2 行写入文件（> 新建或覆盖）。", "The first 2 lines go into the file (> creates or replaces it)."),
                 },
                 {
-                    command: `tail -n 2 ${hostAppFile("package.json")} >> ${q(endsFile)}`,
+                    command: `tail -n 2 ${appFile("package.json")} >> ${q(endsFile)}`,
                     explain: t("最后 2 行追加到文件末尾（>>）。", "The last 2 lines are appended to it (>>)."),
                 },
                 {

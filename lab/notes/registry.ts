@@ -38,19 +38,19 @@ function registryChecks(ctx: LessonContext): LessonCheck[] {
 
 /** Section 01.03 仓库 Repository: ask the local registry what it stores; find the default registry. */
 function registryExercises(ctx: ExerciseContext): Exercise[] {
-    const { q, spec, file, removeFile, exercise } = ctx;
+    const { q, spec, file, registryUrl, removeFile, exercise } = ctx;
     const catalogFile = file("registry.txt");
     const defaultFile = file("default-registry.txt");
-    const catalogUrl = `${spec.registry.url}/v2/_catalog`;
-    const tagsUrl = `${spec.registry.url}/v2/${spec.image.registryPath}/tags/list`;
+    const catalogUrl = `${registryUrl}/v2/_catalog`;
+    const tagsUrl = `${registryUrl}/v2/${spec.image.registryPath}/tags/list`;
     return [
         exercise({
             id: "01.03-catalog",
             section: "01.03",
             title: t("查询本地仓库存了哪些镜像", "Ask the local registry what it stores"),
             instructions: t(
-                `仓库（Registry）是类似 GitHub 的集中存储和分发镜像的服务。本实验的本地仓库在 ${spec.registry.url} 提供 Registry HTTP API v2。用 curl 取得它的目录 ${catalogUrl}，用 > 写入文件 ${catalogFile}；再取得仓库 ${spec.image.registryPath} 的标签列表 ${tagsUrl}，用 >> 追加到同一个文件。`,
-                `A registry stores and distributes images centrally, as GitHub does for code. The lab's local registry serves the Registry HTTP API v2 at ${spec.registry.url}. Fetch its catalog ${catalogUrl} with curl and write it into the file ${catalogFile} with >; then fetch the tag list of the repository ${spec.image.registryPath}, ${tagsUrl}, and append it to the same file with >>.`,
+                `仓库（Registry）是类似 GitHub 的集中存储和分发镜像的服务。本实验的本地仓库在 ${registryUrl} 提供 Registry HTTP API v2。用 curl 取得它的目录 ${catalogUrl}，用 > 写入文件 ${catalogFile}；再取得仓库 ${spec.image.registryPath} 的标签列表 ${tagsUrl}，用 >> 追加到同一个文件。`,
+                `A registry stores and distributes images centrally, as GitHub does for code. The lab's local registry serves the Registry HTTP API v2 at ${registryUrl}. Fetch its catalog ${catalogUrl} with curl and write it into the file ${catalogFile} with >; then fetch the tag list of the repository ${spec.image.registryPath}, ${tagsUrl}, and append it to the same file with >>.`,
             ),
             hints: [
                 t(

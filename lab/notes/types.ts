@@ -95,8 +95,35 @@ export interface Exercise {
      * that `pulumi up` manages.
      */
     reset: string[];
-    /** Files the learner writes, relative to the project root (all in the stack's work folder). */
+    /** Files the learner writes, relative to where they work (all in the work folder of their workplace). */
     files: string[];
     /** The commands of the notes the exercise practises, as the notes spell them. */
     teaches: string[];
+}
+
+/**
+ * Where a learner does the exercises, as seen from there: the project root on the machine running the
+ * lab (the one learner), or a student's workstation beside their seat. The exercises name paths and
+ * addresses through it, and the tools run their commands there.
+ */
+export interface Workplace {
+    /** The folder the learner's files go in, relative to where commands start. */
+    workDir: string;
+    /** The app's source folder (the Dockerfile's), relative to where commands start. */
+    appDir: string;
+    /** The registry's HTTP API as reached from there. */
+    registryUrl: string;
+    /** The address a container's port is published on so that curl reaches it from there. */
+    publishAddress: string;
+    /** Where commands run: undefined for this machine (the project root), else a running container, as its user. */
+    container?: WorkplaceContainer;
+}
+
+/** A running container that is a learner's workplace: commands run there with `docker exec` on the class's engine. */
+export interface WorkplaceContainer {
+    name: string;
+    /** The user commands run as (uid:gid). */
+    user: string;
+    /** The folder commands start in (the student's home). */
+    home: string;
 }

@@ -184,7 +184,7 @@ describeLive("exercises on a real lab", () => {
         expect(reset.code).toBe(EXERCISE_EXIT.ok);
         expect(reset.out).toContain("✓ reset every exercise");
         expect(await snapshot()).toEqual({ ...before, files: [] });
-        expect(fs.existsSync(workDir)).toBe(false);
+        expect(fs.readdirSync(workDir)).toEqual([]);
         expect((await exercise("list")).out).toContain(`· 0/${lab.exercises.length} done`);
     });
 

@@ -4,7 +4,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { WORKSTATION_HOME, WORKSTATION_UID, workstationImageSpec } from "../../lab";
+import { seatsApp, WORKSTATION_HOME, WORKSTATION_UID, workstationImageSpec } from "../../lab";
 import { classSpec } from "../helpers/specs";
 
 // app/Dockerfile is the lab's example to copy: exec-form commands, a pinned base image declared once,
@@ -160,6 +160,14 @@ describe("workstation/Dockerfile", () => {
         expect(image.buildArgs.STUDENT_UID).toBe(String(WORKSTATION_UID));
         expect(of("WORKDIR")).toEqual([WORKSTATION_HOME]);
         expect(image.dockerfile).toBe("workstation/Dockerfile");
+    });
+
+    test("it makes the home's folders the workstation spec names (the TLS files, the app, the exercises' work), owned by the student", () => {
+        const { workstation } = seatsApp(classSpec({ mode: "seats", students: ["alice"] }).students[0].app);
+        const made = of("RUN").find((run) => run.includes("mkdir -p"));
+        const folders = /mkdir -p ([^&]+?) &&/.exec(made ?? "")?.[1].split(" ");
+        expect(folders?.sort()).toEqual([workstation.certDir, workstation.appDir, workstation.workDir].sort());
+        expect(made).toContain(`chown -R "\${STUDENT_UID}:\${STUDENT_UID}" ${WORKSTATION_HOME}`);
     });
 
     test("it installs curl, which the exercises use, only where the seat image has none, by apk or apt", () => {

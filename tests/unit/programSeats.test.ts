@@ -300,6 +300,7 @@ describe("seats mode, a class of alice and bob", () => {
                 "/home/student/.docker/key.pem",
                 ...readAppFiles("app").map((f) => `/home/student/app/${f.name}`),
                 "/home/student/LESSONS.md",
+                "/home/student/EXERCISES.md",
             ];
             expect(files.inputs.create).toBe(homeFilesCommand(seatsApp(labOf(spec, student).app).workstation, paths).create);
             expect(files.inputs.triggers).toEqual([`lab-${student}-workstation-container-id`]);
@@ -308,7 +309,8 @@ describe("seats mode, a class of alice and bob", () => {
                 expect.objectContaining({
                     LAB_HOME_FILE_0: CA["ca-cert"].endsWith("\n") ? CA["ca-cert"] : `${CA["ca-cert"]}\n`,
                     LAB_HOME_FILE_2: expect.stringContaining(seatPart(student, "client-key").trimEnd()),
-                    [`LAB_HOME_FILE_${paths.length - 1}`]: expect.stringContaining(`# docker-lab: ${student}'s lessons`),
+                    [`LAB_HOME_FILE_${paths.length - 2}`]: expect.stringContaining(`# docker-lab: ${student}'s lessons`),
+                    [`LAB_HOME_FILE_${paths.length - 1}`]: expect.stringContaining(`# docker-lab: ${student}'s exercises`),
                 }),
             );
             // The key is only in the secret environment, never in the script.

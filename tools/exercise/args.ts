@@ -14,22 +14,29 @@ export interface ExerciseArgs {
     lang: Lang;
     /** The Pulumi stack whose lab the exercises run on: --stack, else LAB_STACK, else dev. */
     stack: string;
+    /** In a class of seats: the student whose exercises these are, done in their workstation. */
+    student?: string;
     /** Raw config values overriding the stack's file (as for npm run verify), for a lab made by the live harness. */
     config?: Record<string, string>;
 }
 
 export const EXERCISE_USAGE = [
-    "usage: npm run exercise [-- COMMAND] [--lang zh|en] [--stack NAME] [--config JSON]",
+    "usage: npm run exercise [-- COMMAND] [--lang zh|en] [--stack NAME] [--student NAME] [--config JSON]",
     "  (no command)   list the exercises with their state (todo, done)",
     "  show ID        what to do",
     "  check ID       check what you did: ✓, or ✗ with what was expected, what was seen and a hint",
     "  solve ID       run the reference solution, explaining each command",
     "  reset [ID]     remove what the exercises (or one) created, and their progress",
+    "  --student NAME in a class of seats: that student's exercises, checked in their workstation",
 ].join("\n");
 
 const NEEDS_ID: ExerciseCommandName[] = ["show", "check", "solve"];
 
-const EXERCISE_ARGS = { options: { lang: "zh|en", stack: "NAME", config: "JSON" }, positionals: true, help: true } as const;
+const EXERCISE_ARGS = {
+    options: { lang: "zh|en", stack: "NAME", student: "NAME", config: "JSON" },
+    positionals: true,
+    help: true,
+} as const;
 
 /**
  * Parses the arguments after `npm run exercise --`, by the commands' convention (tools/args.ts):
@@ -59,6 +66,7 @@ export function parseExerciseArgs(argv: string[], env: Record<string, string | u
         ...(command !== "list" && command !== "help" && id !== undefined ? { id } : {}),
         lang,
         stack,
+        ...(options.student === undefined ? {} : { student: options.student }),
         ...(config ? { config } : {}),
     };
 }

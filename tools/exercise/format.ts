@@ -45,10 +45,11 @@ export const UI: Record<Lang, Record<string, string>> = {
         done: "done",
         todo: "todo",
         next: "next",
-        allDone: "all done: npm run exercise -- reset starts over",
+        allDone: "all done; this starts over: ",
         section: "notes section",
         state: "state",
         workFolder: "your files go in",
+        inWorkstation: "in your workstation:",
         checkWith: "check",
         stuck: "stuck? each failed check shows the next hint; or",
         expected: "expected",
@@ -61,7 +62,7 @@ export const UI: Record<Lang, Record<string, string>> = {
         solving: "reference solution of",
         cleanSlate: "first removing what an earlier attempt left (reset)",
         stepFailed: "this command failed",
-        solvedNote: "the check passes with the reference solution; try it yourself next time: npm run exercise -- reset",
+        solvedNote: "the check passes with the reference solution; try it yourself next time: ",
         resetOne: "reset",
         resetAll: "reset every exercise",
         resetDone: "removed what it created; its progress is back to todo",
@@ -75,10 +76,11 @@ export const UI: Record<Lang, Record<string, string>> = {
         done: "已完成",
         todo: "待做",
         next: "下一步",
-        allDone: "全部完成：npm run exercise -- reset 可以从头再来",
+        allDone: "全部完成；从头再来：",
         section: "笔记章节",
         state: "状态",
         workFolder: "你的文件放在",
+        inWorkstation: "在你的工作站里：",
         checkWith: "检查",
         stuck: "卡住了？每次检查失败都会给出下一条提示；或者",
         expected: "期望",
@@ -91,7 +93,7 @@ export const UI: Record<Lang, Record<string, string>> = {
         solving: "参考答案：",
         cleanSlate: "先清除之前尝试留下的东西（reset）",
         stepFailed: "这条命令失败了",
-        solvedNote: "参考答案让检查通过了；下次自己试试：npm run exercise -- reset",
+        solvedNote: "参考答案让检查通过了；下次自己试试：",
         resetOne: "重置",
         resetAll: "重置所有练习",
         resetDone: "已删除它创建的东西，进度回到待做",
@@ -112,9 +114,9 @@ export function displayWidth(text: string): number {
     return width;
 }
 
-/** How `npm run exercise` is typed for a command, keeping the stack when it is not the default one. */
-export function npmExercise(args: string, stackArgs: string): string {
-    return `npm run exercise -- ${args}${stackArgs}`;
+/** How `npm run exercise` is typed for a command, with the arguments that name the lab (--stack when not the default one, --student in a class). */
+export function npmExercise(args: string, labArgs: string): string {
+    return `npm run exercise -- ${args}${labArgs}`;
 }
 
 function mark(entry: ExerciseProgress, p: Palette): string {
@@ -136,12 +138,12 @@ export function doneCount(exercises: Exercise[], progress: Progress, lang: Lang)
 export function renderList(
     exercises: Exercise[],
     progress: Progress,
-    options: { lang: Lang; instance: string; palette: Palette; stackArgs: string },
+    options: { lang: Lang; lab: string; palette: Palette; labArgs: string },
 ): string {
     const { lang, palette: p } = options;
     const ui = UI[lang];
     const width = Math.max(...exercises.map((e) => e.id.length));
-    const lines = [`${p.bold(ui.title)} · ${ui.lab} ${options.instance} · ${doneCount(exercises, progress, lang)}`];
+    const lines = [`${p.bold(ui.title)} · ${ui.lab} ${options.lab} · ${doneCount(exercises, progress, lang)}`];
     for (const section of Object.keys(NOTES_SECTIONS)) {
         const inSection = exercises.filter((e) => e.section === section);
         if (inSection.length === 0) continue;
@@ -153,7 +155,12 @@ export function renderList(
         }
     }
     const next = exercises.find((e) => !progressOf(progress, e.id).done);
-    lines.push("", next ? `${ui.next}${COLON[lang]}${p.cyan(npmExercise(`show ${next.id}`, options.stackArgs))}` : ui.allDone);
+    lines.push(
+        "",
+        next
+            ? `${ui.next}${COLON[lang]}${p.cyan(npmExercise(`show ${next.id}`, options.labArgs))}`
+            : `${ui.allDone}${p.cyan(npmExercise("reset", options.labArgs))}`,
+    );
     return `${lines.join("\n")}\n`;
 }
 
@@ -161,7 +168,7 @@ export function renderList(
 export function renderShow(
     e: Exercise,
     entry: ExerciseProgress,
-    options: { lang: Lang; palette: Palette; workDir: string; projectRoot: string; stackArgs: string },
+    options: { lang: Lang; palette: Palette; workFolder: string; labArgs: string },
 ): string {
     const { lang, palette: p } = options;
     const ui = UI[lang];
@@ -173,10 +180,10 @@ export function renderShow(
         e.instructions[lang],
         "",
     ];
-    if (e.files.length > 0) lines.push(`${ui.workFolder}${COLON[lang]}${options.workDir}/ (${options.projectRoot})`);
+    if (e.files.length > 0) lines.push(`${ui.workFolder}${COLON[lang]}${options.workFolder}`);
     lines.push(
-        `${ui.checkWith}${COLON[lang]}${p.cyan(npmExercise(`check ${e.id}`, options.stackArgs))}`,
-        `${ui.stuck} ${p.cyan(npmExercise(`solve ${e.id}`, options.stackArgs))}`,
+        `${ui.checkWith}${COLON[lang]}${p.cyan(npmExercise(`check ${e.id}`, options.labArgs))}`,
+        `${ui.stuck} ${p.cyan(npmExercise(`solve ${e.id}`, options.labArgs))}`,
     );
     return `${lines.join("\n")}\n`;
 }

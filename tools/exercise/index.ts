@@ -1,23 +1,22 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { type CheckResult, PROJECT_ROOT, repoDigestOf, runCheck } from "../../engine";
-import {
-    type Exercise,
-    exerciseCleanupCommand,
-    exerciseProgressFile,
-    exerciseWorkDir,
-    type Lang,
-    labExercises,
-    type Spec,
-    shellQuote,
-} from "../../lab";
+import { type CheckResult, PROJECT_ROOT, repoDigestOf } from "../../engine";
+import { type Exercise, type Lang, labImageRef, shellQuote } from "../../lab";
 import { damageHeading, describeDamage, labDamage } from "../labGuard";
 import { DEFAULT_STACK } from "../pulumiCli";
-import { specForStack } from "../stack";
 import { EXERCISE_USAGE, type ExerciseArgs, parseExerciseArgs } from "./args";
-import { colorEnabled, doneCount, MARKS, type Palette, palette, renderCheckResult, renderList, renderShow, UI } from "./format";
+import {
+    colorEnabled,
+    doneCount,
+    MARKS,
+    npmExercise,
+    type Palette,
+    palette,
+    renderCheckResult,
+    renderList,
+    renderShow,
+    UI,
+} from "./format";
+import { type ExerciseLab, ensureWorkDir, exerciseLab, findExercise, resetCommands, runCommands, runExerciseCheck } from "./lab";
 import { clearProgress, loadProgress, type Progress, progressOf, recordCheck, saveProgress } from "./progress";
-import { runShell } from "./run";
 
 export { parseExerciseArgs } from "./args";
 export {
@@ -35,6 +34,15 @@ export {
     seenOutput,
     UI,
 } from "./format";
+export {
+    type ExerciseLab,
+    ensureWorkDir,
+    exerciseLab,
+    findExercise,
+    resetCommands,
+    runCommands,
+    runExerciseCheck,
+} from "./lab";
 export { systemLang } from "./lang";
 export {
     clearProgress,
@@ -50,10 +58,11 @@ export {
 export { runShell } from "./run";
 
 /**
- * `npm run exercise`: the learner's exercises on a running lab (lab/exercises/). `list` and `show`
- * read only the exercises and the progress file; `check`, `solve` and `reset` talk to the engine.
- * Checks run through the lab's own check engine (runCheck); nothing here touches an object that
- * `pulumi up` manages.
+ * `npm run exercise`: the learner's exercises on a running lab (lab/exercises.ts), or with --student a
+ * student's in a class of seats. `list` and `show` read only the exercises and the progress file;
+ * `check`, `solve` and `reset` talk to the engine. Checks, solutions and resets run where the learner
+ * works (the project root, or the student's workstation) through the lab's own check engine
+ * (runCheck); nothing here touches an object that `pulumi up` manages.
  */
 
 /** Exit codes of `npm run exercise`. */
@@ -72,83 +81,19 @@ export interface ExerciseIo {
     now: () => Date;
 }
 
-/** One stack's exercises, ready to use. */
-export interface ExerciseLab {
-    spec: Spec;
-    stack: string;
-    exercises: Exercise[];
-    root: string;
-    /** Absolute path of the work folder. */
-    workDir: string;
-    progressFile: string;
-}
-
-export function exerciseLab(stack: string, config: Record<string, string> | undefined, root: string = PROJECT_ROOT): ExerciseLab {
-    const spec = specForStack(stack, config);
-    return {
-        spec,
-        stack,
-        exercises: labExercises(spec, stack),
-        root,
-        workDir: path.join(root, exerciseWorkDir(stack)),
-        progressFile: path.join(root, exerciseProgressFile(stack)),
-    };
-}
-
-/** The exercise with `id`, or an error listing the ids. */
-export function findExercise(lab: ExerciseLab, id: string): Exercise {
-    const found = lab.exercises.find((e) => e.id === id);
-    if (found) return found;
-    const near = lab.exercises.filter((e) => e.id.startsWith(id) || e.id.includes(id)).map((e) => e.id);
-    throw new Error(
-        `No exercise ${JSON.stringify(id)}${near.length ? `; did you mean ${near.join(", ")}?` : ""} (npm run exercise lists them: ${lab.exercises
-            .map((e) => e.id)
-            .join(", ")})`,
-    );
-}
-
-/** Runs an exercise's check through the lab's check engine, in the project root, with the work folder in place. */
-export async function runExerciseCheck(lab: ExerciseLab, exercise: Exercise, imageRef: string): Promise<CheckResult> {
-    fs.mkdirSync(lab.workDir, { recursive: true });
-    return runCheck(exercise.check, { imageRef }, { cwd: lab.root, env: lab.spec.commandEnv });
-}
-
-/** Runs commands one after another (solution steps or resets); stops at the first that fails. */
-export async function runCommands(
-    lab: ExerciseLab,
-    commands: string[],
-    onLine?: (line: string) => void,
-    onStart?: (command: string, index: number) => void,
-): Promise<{ ok: boolean; results: { command: string; status: number | null; output: string }[] }> {
-    fs.mkdirSync(lab.workDir, { recursive: true });
-    const results = [];
-    for (const [index, command] of commands.entries()) {
-        onStart?.(command, index);
-        const result = await runShell(command, { cwd: lab.root, env: lab.spec.commandEnv, onLine });
-        results.push(result);
-        if (result.status !== 0) return { ok: false, results };
-    }
-    return { ok: true, results };
-}
-
-/**
- * The commands that remove what one exercise created, or (no exercise) what every exercise
- * created: each exercise's own reset, then every object labelled or named for this lab's exercises
- * and the whole work folder.
- */
-export function resetCommands(lab: ExerciseLab, exercise?: Exercise): string[] {
-    if (exercise) return exercise.reset;
-    return [
-        ...lab.exercises.flatMap((e) => e.reset),
-        exerciseCleanupCommand(lab.spec.instance),
-        `rm -rf ${shellQuote(path.relative(lab.root, lab.workDir))}`,
-    ];
-}
-
-/** `--stack NAME` as the learner must repeat it in the commands shown (nothing for the default stack). */
-function stackArgsOf(args: ExerciseArgs, env: Record<string, string | undefined>): string {
+/** `--stack NAME` and `--student NAME` as the learner must repeat them in the commands shown (no --stack for the default stack). */
+function labArgsOf(args: ExerciseArgs, env: Record<string, string | undefined>): string {
     const fromEnv = env.LAB_STACK && env.LAB_STACK === args.stack;
-    return args.stack === DEFAULT_STACK || fromEnv ? "" : ` --stack ${shellQuote(args.stack)}`;
+    const stack = args.stack === DEFAULT_STACK || fromEnv ? "" : ` --stack ${shellQuote(args.stack)}`;
+    return `${stack}${args.student === undefined ? "" : ` --student ${shellQuote(args.student)}`}`;
+}
+
+/** Where the learner's files go, as `show` says it: the work folder, and the project root or the student's workstation. */
+function workFolderOf(lab: ExerciseLab, lang: Lang): string {
+    const { container } = lab.place;
+    if (container === undefined) return `${lab.place.workDir}/ (${lab.root})`;
+    const where = `${UI[lang].inWorkstation} ${container.home}, npm run seat -- shell ${lab.student}`;
+    return lang === "zh" ? `${lab.place.workDir}/（${where}）` : `${lab.place.workDir}/ (${where})`;
 }
 
 function defaultIo(): ExerciseIo {
@@ -162,14 +107,20 @@ function defaultIo(): ExerciseIo {
     };
 }
 
-/** Where a command's output goes, in which language and colours. */
+/** Where a command's output goes, in which language and colours, and the arguments its commands shown repeat. */
 interface Output {
     io: ExerciseIo;
     lang: Lang;
     p: Palette;
+    labArgs: string;
 }
 
-/** `npm run exercise [-- COMMAND [ID]] [--lang zh|en] [--stack NAME] [--config JSON]`; returns the exit code. */
+/** The lab as the list's header names it: its instance, and the student in a class. */
+function labName(lab: ExerciseLab): string {
+    return lab.student === undefined ? lab.spec.instance : `${lab.spec.instance} · ${lab.student}`;
+}
+
+/** `npm run exercise [-- COMMAND [ID]] [--lang zh|en] [--stack NAME] [--student NAME] [--config JSON]`; returns the exit code. */
 export async function exerciseCommand(argv: string[], overrides: Partial<ExerciseIo> = {}): Promise<number> {
     const io: ExerciseIo = { ...defaultIo(), ...overrides };
     const args = parseExerciseArgs(argv, io.env);
@@ -177,31 +128,30 @@ export async function exerciseCommand(argv: string[], overrides: Partial<Exercis
         io.out(`${EXERCISE_USAGE}\n`);
         return EXERCISE_EXIT.ok;
     }
-    const lab = exerciseLab(args.stack, args.config, io.root);
+    const lab = exerciseLab(args.stack, args.config, io.root, args.student);
     const p = palette(io.color);
     const lang = args.lang;
     const ui = UI[lang];
-    const out: Output = { io, lang, p };
-    const stackArgs = stackArgsOf(args, io.env);
+    const labArgs = labArgsOf(args, io.env);
+    const out: Output = { io, lang, p, labArgs };
 
-    const loaded = loadProgress(lab.progressFile, lab.stack);
+    const loaded = loadProgress(lab.progressFile, lab.stack, lab.student);
     if (loaded.problem) io.err(`${loaded.problem}\n`);
     const progress: Progress = loaded.progress;
 
     switch (args.command) {
         case "list":
-            io.out(renderList(lab.exercises, progress, { lang, instance: lab.spec.instance, palette: p, stackArgs }));
+            io.out(renderList(lab.exercises, progress, { lang, lab: labName(lab), palette: p, labArgs }));
             return EXERCISE_EXIT.ok;
         case "show": {
             const exercise = findExercise(lab, args.id as string);
-            fs.mkdirSync(lab.workDir, { recursive: true });
+            await ensureWorkDir(lab);
             io.out(
                 renderShow(exercise, progressOf(progress, exercise.id), {
                     lang,
                     palette: p,
-                    workDir: exerciseWorkDir(lab.stack),
-                    projectRoot: lab.root,
-                    stackArgs,
+                    workFolder: workFolderOf(lab, lang),
+                    labArgs,
                 }),
             );
             return EXERCISE_EXIT.ok;
@@ -261,7 +211,7 @@ async function solveExercise(lab: ExerciseLab, exercise: Exercise, imageRef: str
     saveProgress(lab.progressFile, next);
     io.out("\n");
     printResult(lab, exercise, result, next, out);
-    if (result.passed) io.out(`${p.dim(ui.solvedNote)}\n`);
+    if (result.passed) io.out(`${p.dim(`${ui.solvedNote}${npmExercise("reset", out.labArgs)}`)}\n`);
     return result.passed ? EXERCISE_EXIT.ok : EXERCISE_EXIT.failed;
 }
 
@@ -277,11 +227,12 @@ function printResult(lab: ExerciseLab, exercise: Exercise, result: CheckResult, 
 }
 
 /**
- * The image digest the checks resolve against, the way `npm run verify` finds it on the engine;
- * undefined (after saying what is broken and how to restore it) when the lab is not whole.
+ * The image digest the checks resolve against, the way `npm run verify` finds it on the engine (a
+ * student's repository holds the class image under the same digest); undefined (after saying what
+ * is broken and how to restore it) when the lab, or in a class the student's part of it, is not whole.
  */
 async function guardedImageRef(lab: ExerciseLab, lang: Lang, io: ExerciseIo, p: Palette): Promise<string | undefined> {
-    const damage = await labDamage(lab.spec);
+    const damage = await labDamage(lab.spec, [lab.lab]);
     if (damage.length > 0) {
         const lines = [
             `${p.red(MARKS.failed)} ${damageHeading(lab.spec.instance, lang)}`,
@@ -291,7 +242,8 @@ async function guardedImageRef(lab: ExerciseLab, lang: Lang, io: ExerciseIo, p: 
         io.out(`${lines.join("\n")}\n`);
         return undefined;
     }
-    return repoDigestOf(lab.spec);
+    const classRef = await repoDigestOf(lab.spec);
+    return lab.lab === lab.spec ? classRef : labImageRef(lab.lab, classRef);
 }
 
 function reportFailedStep(

@@ -2,9 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 /**
- * The learner's progress on one stack's exercises, in a small JSON file
- * (`.docker-lab/progress-<stack>.json`, git-ignored). It records only what the learner did; the
- * lab itself is never read or changed here.
+ * The learner's progress on one stack's exercises, in a small JSON file (exerciseProgressFile:
+ * `.docker-lab/progress-<stack>.json`, in a class one per student; git-ignored). It records only
+ * what the learner did; the lab itself is never read or changed here.
  */
 
 export interface ExerciseProgress {
@@ -21,6 +21,8 @@ export interface ExerciseProgress {
 export interface Progress {
     version: 1;
     stack: string;
+    /** The student whose progress it is, in a class. */
+    student?: string;
     exercises: Record<string, ExerciseProgress>;
 }
 
@@ -30,8 +32,8 @@ export interface LoadedProgress {
     problem?: string;
 }
 
-export function emptyProgress(stack: string): Progress {
-    return { version: 1, stack, exercises: {} };
+export function emptyProgress(stack: string, student?: string): Progress {
+    return { version: 1, stack, ...(student === undefined ? {} : { student }), exercises: {} };
 }
 
 /** An exercise's entry, or a fresh one. */
@@ -39,12 +41,14 @@ export function progressOf(progress: Progress, id: string): ExerciseProgress {
     return progress.exercises[id] ?? { done: false, failedChecks: 0 };
 }
 
-/** Why `value` is not a progress file of `stack`, or undefined when it is one. */
-function invalidReason(value: unknown, stack: string): string | undefined {
+/** Why `value` is not a progress file of `stack` (and `student`), or undefined when it is one. */
+function invalidReason(value: unknown, stack: string, student: string | undefined): string | undefined {
     if (typeof value !== "object" || value === null || Array.isArray(value)) return "not a JSON object";
     const p = value as Partial<Progress>;
     if (p.version !== 1) return `unknown version ${JSON.stringify(p.version)}`;
     if (p.stack !== stack) return `it belongs to stack ${JSON.stringify(p.stack)}`;
+    if (p.student !== student)
+        return p.student === undefined ? "it is not a student's" : `it belongs to student ${JSON.stringify(p.student)}`;
     if (typeof p.exercises !== "object" || p.exercises === null || Array.isArray(p.exercises)) return "no exercises object";
     for (const [id, entry] of Object.entries(p.exercises)) {
         const e = entry as Partial<ExerciseProgress> | null;
@@ -60,22 +64,22 @@ function invalidReason(value: unknown, stack: string): string | undefined {
  * Reads the progress file. A missing file is an empty progress. A corrupt one (not JSON, wrong
  * shape, another stack's) is reported in one line and rebuilt empty on disk at once.
  */
-export function loadProgress(file: string, stack: string): LoadedProgress {
+export function loadProgress(file: string, stack: string, student?: string): LoadedProgress {
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === "ENOENT") return { progress: emptyProgress(stack) };
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") return { progress: emptyProgress(stack, student) };
         throw err;
     }
     let reason: string | undefined;
     try {
-        reason = invalidReason(JSON.parse(text), stack);
+        reason = invalidReason(JSON.parse(text), stack, student);
     } catch (err) {
         reason = `not valid JSON: ${(err as Error).message}`;
     }
     if (reason === undefined) return { progress: JSON.parse(text) as Progress };
-    const progress = emptyProgress(stack);
+    const progress = emptyProgress(stack, student);
     saveProgress(file, progress);
     return {
         progress,

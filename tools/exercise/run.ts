@@ -1,4 +1,5 @@
-import { runShellCommand } from "../../engine";
+import { runScript } from "../../engine";
+import type { WorkplaceContainer } from "../../lab";
 
 /** Runs the shell commands of solutions and resets, showing their output as it comes. */
 
@@ -10,13 +11,14 @@ export interface ShellResult {
 }
 
 /**
- * Runs `command` under /bin/sh in `cwd` with the lab's environment added. Each complete line of
- * its output goes to `onLine` as soon as it arrives (a build shows its steps while it runs).
+ * Runs `command` under /bin/sh where the learner works: in `cwd` with the lab's environment added,
+ * or in their workplace `container` (env is then the docker CLI's). Each complete line of its output
+ * goes to `onLine` as soon as it arrives (a build shows its steps while it runs).
  */
 export async function runShell(
     command: string,
-    options: { cwd: string; env: Record<string, string>; onLine?: (line: string) => void },
+    options: { cwd: string; env: Record<string, string>; container?: WorkplaceContainer; onLine?: (line: string) => void },
 ): Promise<ShellResult> {
-    const { status, output } = await runShellCommand(command, options);
+    const { status, output } = await runScript(command, options);
     return { command, status, output };
 }

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     CLASS_CA_CERT_ENV,
     CLASS_CA_KEY_ENV,
+    exerciseSheet,
     healthcheckArgs,
     type LabSpec,
     labelList,
@@ -22,6 +23,8 @@ import {
     seatsApp,
     seatTlsCommand,
     untagRepositoryCommand,
+    workplaceExercises,
+    workstationWorkplace,
 } from "../../../lab";
 import { type CheckStatus, LessonCheckCommands } from "../../checkCommands";
 import { containersComponents } from "../containers";
@@ -214,15 +217,17 @@ export class SeatLab extends pulumi.ComponentResource {
 
     /** Where the student works: their shell beside the seat, on its network. */
     private workstation(name: string, lab: LabSpec, network: docker.Network, args: SeatLabArgs): SeatWorkstation {
+        const { seat, workstation } = seatsApp(lab.app);
         return new SeatWorkstation(
             `${name}-workstation`,
             {
-                spec: seatsApp(lab.app).workstation,
+                spec: workstation,
                 networkName: network.name,
                 image: args.workstationImage,
                 client: this.client,
                 appFiles: args.appFiles,
                 lessons: lessonSheet(this.student, lab.image.name, lab.checks),
+                exercises: exerciseSheet(this.student, workplaceExercises(lab, workstationWorkplace(seat, workstation)).exercises),
                 classEnv: args.classEnv,
             },
             { parent: this },

@@ -34,6 +34,8 @@ export interface SeatWorkstationArgs {
     appFiles: AppFile[];
     /** The lessons file's text. Required. */
     lessons: string;
+    /** The exercises file's text. Required. */
+    exercises: string;
     /** Environment of the docker CLI on the class's engine (DOCKER_HOST when set). Default: the caller's environment. */
     classEnv?: Record<string, string>;
 }
@@ -75,7 +77,7 @@ export class SeatWorkstation extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        // The student's TLS files, the app's source and the lessons, written into the home volume once the
+        // The student's TLS files, the app's source, the lessons and the exercises, written into the home volume once the
         // workstation runs (its healthcheck waits for them), again when it is replaced or a file changes.
         const paths = [
             `${spec.certDir}/ca.pem`,
@@ -83,6 +85,7 @@ export class SeatWorkstation extends pulumi.ComponentResource {
             `${spec.certDir}/key.pem`,
             ...args.appFiles.map((f) => `${spec.appDir}/${f.name}`),
             spec.lessonsFile,
+            spec.exercisesFile,
         ];
         const files = homeFilesCommand(spec, paths);
         const withNewline = (text: string) => (text.endsWith("\n") ? text : `${text}\n`);
@@ -98,6 +101,7 @@ export class SeatWorkstation extends pulumi.ComponentResource {
                             ...[c.ca, c.cert, c.key].map(withNewline),
                             ...args.appFiles.map((f) => f.content),
                             args.lessons,
+                            args.exercises,
                         ]),
                     })),
                 ),

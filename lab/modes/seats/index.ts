@@ -7,7 +7,7 @@ import { type ContainersApp, containersApp, containersMode } from "../containers
 import type { LabModeModel } from "../types";
 import { SEAT_ENGINE_PORT, type SeatSpec, seatClientDir, seatClientEnv, seatSpec } from "./seat";
 import { seatSubnetsProblem } from "./subnets";
-import { type WorkstationSpec, workstationImageSpec, workstationSpec } from "./workstation";
+import { type WorkstationSpec, workstationImageSpec, workstationSpec, workstationWorkplace } from "./workstation";
 
 /**
  * Seats mode, for a class: each student's lab runs in a Docker engine of its own (a seat, seat.ts),
@@ -109,6 +109,10 @@ export const seatsMode: LabModeModel = {
             baseImage: `${seat.registryServer}/${seatBaseImagePath(shared.instance)}`,
         };
     },
+    workplace(lab) {
+        const { seat, workstation } = seatsApp(lab.app);
+        return workstationWorkplace(seat, workstation);
+    },
     appContainers: (app) => seatsApp(app).inner.replicas,
     appServices: () => [],
     registryServices: () => [],
@@ -160,6 +164,7 @@ export {
     seatTlsResourceName,
 } from "./tls";
 export {
+    exerciseSheet,
     homeFileEnv,
     homeFilesCommand,
     lessonSheet,
@@ -170,6 +175,7 @@ export {
     type WorkstationSpec,
     workstationImageSpec,
     workstationSpec,
+    workstationWorkplace,
 } from "./workstation";
 
 /** The commands that put the class's base image into the class registry (where every seat's lesson build pulls it from), and take its tag away. */

@@ -1,8 +1,9 @@
+import * as path from "node:path";
 import { untagRepositoryCommand } from "../../commands";
 import { IMAGE_DIGEST_PLACEHOLDER, IMAGE_REF_PLACEHOLDER, LABEL } from "../../constants";
 import { LAB_CPU_SHARES, LAB_RESTART_POLICY, lockedDown, TMP_TMPFS } from "../../hardening";
 import { hostnameFor } from "../../names";
-import type { LessonCheck } from "../../notes/types";
+import type { Exercise, LessonCheck, Workplace } from "../../notes/types";
 import { shellQuote } from "../../shell";
 import type { HealthcheckSpec, ImageSpec } from "../../types";
 import type { SeatSpec } from "./seat";
@@ -61,8 +62,12 @@ export interface WorkstationSpec {
     certDir: string;
     /** Where the app's source goes. */
     appDir: string;
+    /** Where the student's exercise files go (npm run exercise -- --student). */
+    workDir: string;
     /** The lessons: every lesson check's section, title and command. */
     lessonsFile: string;
+    /** The exercises the student does here: each one's instructions and what its check wants to see. */
+    exercisesFile: string;
     capDrop: string[];
     securityOpts: string[];
     memoryMb: number;
@@ -99,7 +104,9 @@ export function workstationSpec(seat: SeatSpec, labels: Record<string, string>, 
         },
         certDir,
         appDir: `${WORKSTATION_HOME}/app`,
+        workDir: `${WORKSTATION_HOME}/work`,
         lessonsFile: `${WORKSTATION_HOME}/LESSONS.md`,
+        exercisesFile: `${WORKSTATION_HOME}/EXERCISES.md`,
         capDrop,
         securityOpts,
         memoryMb: WORKSTATION_MEMORY_MB,
@@ -117,6 +124,22 @@ export function workstationSpec(seat: SeatSpec, labels: Record<string, string>, 
 }
 
 /**
+ * The student's workplace for the exercises: their workstation, as the student, from their home; the
+ * registry by its name on the seat's network, and ports published on the seat's own address (the
+ * seat's loopback is not the workstation's).
+ */
+export function workstationWorkplace(seat: Pick<SeatSpec, "registryServer" | "address">, workstation: WorkstationSpec): Workplace {
+    const home = workstation.home.path;
+    return {
+        workDir: path.posix.relative(home, workstation.workDir),
+        appDir: path.posix.relative(home, workstation.appDir),
+        registryUrl: `http://${seat.registryServer}`,
+        publishAddress: seat.address,
+        container: { name: workstation.name, user: workstation.user, home },
+    };
+}
+
+/**
  * The lessons as a workstation shows them: per section of the notes, each check's title (zh, en) and
  * the command it runs, with the student's image by name where the check uses its digest.
  */
@@ -130,6 +153,41 @@ export function lessonSheet(student: string, image: string, checks: LessonCheck[
         }
         const command = check.command.replaceAll(IMAGE_REF_PLACEHOLDER, image).replaceAll(IMAGE_DIGEST_PLACEHOLDER, "sha256:…");
         lines.push(`- ${check.title.zh} / ${check.title.en}`, "", "  ```sh", `  ${command.replace(/\n/g, "\n  ")}`, "  ```", "");
+    }
+    return `${lines.join("\n").trimEnd()}\n`;
+}
+
+/**
+ * The exercises as a workstation shows them, in both languages: per section of the notes, each one's id,
+ * title, instructions and what its check wants to see, as the student's own names and folders give
+ * them (the hints stay with the checks: each failed check shows the next). The teacher checks one
+ * with `npm run exercise -- check ID --student <student>`.
+ */
+export function exerciseSheet(student: string, exercises: Exercise[]): string {
+    const lines = [
+        `# docker-lab: ${student}'s exercises`,
+        "",
+        `在这里（你的工作站里）做每一个练习；检查：npm run exercise -- check ID --student ${student}`,
+        `Do each one here, in your workstation; check it with: npm run exercise -- check ID --student ${student}`,
+        "",
+    ];
+    let section = "";
+    for (const e of exercises) {
+        if (e.heading !== section) {
+            section = e.heading;
+            lines.push(`## ${section}`, "");
+        }
+        lines.push(
+            `### ${e.id}: ${e.title.zh} / ${e.title.en}`,
+            "",
+            e.instructions.zh,
+            "",
+            e.instructions.en,
+            "",
+            `- 期望：${e.expected.zh}`,
+            `- expected: ${e.expected.en}`,
+            "",
+        );
     }
     return `${lines.join("\n").trimEnd()}\n`;
 }

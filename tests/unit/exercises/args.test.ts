@@ -36,6 +36,19 @@ describe("parseExerciseArgs", () => {
         });
     });
 
+    test("--student names whose exercises, in a class of seats; it has no default", () => {
+        expect(parseExerciseArgs(["check", "00-kernel", "--student", "alice"], env)).toEqual({
+            command: "check",
+            id: "00-kernel",
+            lang: "en",
+            stack: "dev",
+            student: "alice",
+        });
+        expect(parseExerciseArgs(["--student=bob"], env)).toEqual({ command: "list", lang: "en", stack: "dev", student: "bob" });
+        expect(parseExerciseArgs(["list"], { ...env, LAB_STUDENT: "alice" })).not.toHaveProperty("student");
+        expect(() => parseExerciseArgs(["list", "--student"], env)).toThrow(new Error("--student needs a value: --student NAME"));
+    });
+
     test("the stack: --stack, else LAB_STACK, else dev", () => {
         expect(parseExerciseArgs([], { LAB_STACK: "class" }).stack).toBe("class");
         expect(parseExerciseArgs(["--stack", "other"], { LAB_STACK: "class" }).stack).toBe("other");
@@ -54,8 +67,8 @@ describe("parseExerciseArgs", () => {
 
     test.each([
         [["frobnicate"], 'unknown command "frobnicate": use list, show ID, check ID, solve ID or reset [ID]'],
-        [["--verbose"], 'unknown option "--verbose": use --lang zh|en, --stack NAME, --config JSON (or --help)'],
-        [["-v", "list"], 'unknown option "-v": use --lang zh|en, --stack NAME, --config JSON (or --help)'],
+        [["--verbose"], 'unknown option "--verbose": use --lang zh|en, --stack NAME, --student NAME, --config JSON (or --help)'],
+        [["-v", "list"], 'unknown option "-v": use --lang zh|en, --stack NAME, --student NAME, --config JSON (or --help)'],
         [
             ["show", "00-kernel", "--lang", "fr"],
             '--lang "fr" is not a language of the exercises: use --lang zh (中文) or --lang en (English)',

@@ -81,7 +81,8 @@ describe("exerciseCommand", () => {
 
     test("help prints the usage", async () => {
         expect(await exerciseCommand(["--help"], io)).toBe(EXERCISE_EXIT.ok);
-        expect(out).toContain("usage: npm run exercise [-- COMMAND] [--lang zh|en] [--stack NAME] [--config JSON]");
+        expect(out).toContain("usage: npm run exercise [-- COMMAND] [--lang zh|en] [--stack NAME] [--student NAME] [--config JSON]");
+        expect(out).toContain("--student NAME in a class of seats: that student's exercises, checked in their workstation");
     });
 
     test("check on a broken lab runs no check: it names what is broken and how to restore it (exit 3)", async () => {

@@ -128,9 +128,25 @@ describe("the exercises", () => {
         for (const w of words(other)) expect(mine.has(w)).toBe(false);
     });
 
-    test("a classroom lab (no replicas of its own) is refused with one clear line", () => {
-        const cls = classSpec({ appPort: "47080", registryPort: "47000", students: ["alice"] }, stack);
-        expect(() => labExercises(cls, stack)).toThrow(/has no replicas of its own \(a classroom\)/);
+    test("a shared class, a class without --student and a one-learner lab with one are each refused with one clear line", () => {
+        const shared = classSpec({ appPort: "47080", registryPort: "47000", students: ["alice"] }, stack);
+        expect(() => labExercises(shared, stack, "alice")).toThrow(
+            `Lab ${shared.instance} is a class whose students share one engine (mode containers): a student's exercises would see and remove the others' objects, so they run in a class of seats (npm run config -- set mode seats) or on a one-learner lab`,
+        );
+        const seats = classSpec({ appPort: "47080", registryPort: "47000", mode: "seats", students: ["alice", "bob"] }, stack);
+        expect(() => labExercises(seats, stack)).toThrow(
+            `Lab ${seats.instance} is a class of 2 students: name whose exercises these are (--student alice)`,
+        );
+        expect(() => labExercises(seats, stack, "mallory")).toThrow(
+            `There is no student "mallory" in the class ${seats.instance}; its students are: alice, bob`,
+        );
+        expect(() => labExercises(spec, stack, "alice")).toThrow(
+            `The lab ${spec.instance} has no students, so there is no student "alice": leave out --student to do the exercises on this lab`,
+        );
+        const swarm = labSpec({ appPort: "47080", registryPort: "47000", mode: "swarm" }, stack);
+        expect(() => labExercises(swarm, stack)).toThrow(
+            `Lab ${swarm.instance} runs its app as swarm services, with no containers of its own: exercises run on a lab in mode containers (npm run config -- set mode containers)`,
+        );
     });
 });
 

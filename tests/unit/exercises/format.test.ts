@@ -43,7 +43,7 @@ describe("colours", () => {
 
 describe("renderList", () => {
     const progress = recordCheck(recordCheck(emptyProgress(stack), "00-kernel", true, new Date(0)), "00-pid1", false, new Date(0));
-    const options = { lang: "en" as const, instance: spec.instance, stackArgs: "" };
+    const options = { lang: "en" as const, lab: spec.instance, labArgs: "" };
 
     test("one line per exercise under its notes section, with mark and state, and the count", () => {
         const text = renderList(exercises, progress, { ...options, palette: palette(false) });
@@ -65,16 +65,28 @@ describe("renderList", () => {
         expect(text).toContain("证明容器使用宿主机的内核");
     });
 
-    test("a non-default stack is repeated in the commands it suggests", () => {
-        const text = renderList(exercises, emptyProgress(stack), { ...options, palette: palette(false), stackArgs: " --stack class" });
-        expect(text).toContain("next: npm run exercise -- show 00-kernel --stack class");
+    test("a non-default stack and a student are repeated in the commands it suggests", () => {
+        const text = renderList(exercises, emptyProgress(stack), {
+            ...options,
+            palette: palette(false),
+            labArgs: " --stack class --student alice",
+        });
+        expect(text).toContain("next: npm run exercise -- show 00-kernel --stack class --student alice");
+    });
+
+    test("all done: the command that starts over, with the lab's arguments", () => {
+        const all = exercises.reduce((p, e) => recordCheck(p, e.id, true, new Date(0)), emptyProgress(stack));
+        const en = renderList(exercises, all, { ...options, palette: palette(false), labArgs: " --student alice" });
+        expect(en.trimEnd().split("\n").pop()).toBe("all done; this starts over: npm run exercise -- reset --student alice");
+        const zh = renderList(exercises, all, { ...options, lang: "zh", palette: palette(false), labArgs: "" });
+        expect(zh.trimEnd().split("\n").pop()).toBe("全部完成；从头再来：npm run exercise -- reset");
     });
 });
 
 describe("renderShow", () => {
     test("the instructions, where files go and how to check, in the chosen language", () => {
         const e = byId("01.02-ps-file");
-        const options = { palette: palette(false), workDir: ".docker-lab/exercises/x", projectRoot: "/p", stackArgs: "" };
+        const options = { palette: palette(false), workFolder: ".docker-lab/exercises/x/ (/p)", labArgs: "" };
         const zh = renderShow(e, { done: false, failedChecks: 0 }, { ...options, lang: "zh" });
         expect(zh).toContain("用 > 把 docker ps 的输出写入文件");
         expect(zh).toContain(e.instructions.zh);

@@ -2,6 +2,7 @@ import {
     appContainers,
     buildLabSpec,
     exerciseContext,
+    hostWorkplace,
     labExercises,
     lessonChecks,
     lessonContext,
@@ -68,7 +69,7 @@ describe("lesson checks composed from one file per notes section", () => {
             },
             NOTES_SECTIONS,
         );
-        const exercises = exerciseContext(rest, appContainers(spec), "dev", NOTES_SECTIONS);
+        const exercises = exerciseContext(rest, appContainers(spec), hostWorkplace(spec, "dev"), NOTES_SECTIONS);
         expect(SECTIONS.map((s) => s.id)).toEqual(["00", "01.01", "01.02", "01.03", "01.04", "02"]);
         expect(Object.keys(NOTES_SECTIONS)).toEqual(SECTIONS.map((s) => s.id));
         for (const section of SECTIONS) {

@@ -144,7 +144,8 @@ describe("a class in seats mode", () => {
             labels: { ...seatOf(alice).network.labels, "docker-lab.role": "workstation-home" },
         });
         // Everything uploaded goes into the home volume: the root is read-only.
-        for (const file of [ws.certDir, ws.appDir, ws.lessonsFile]) expect(file.startsWith(`${ws.home.path}/`)).toBe(true);
+        for (const file of [ws.certDir, ws.appDir, ws.workDir, ws.lessonsFile, ws.exercisesFile])
+            expect(file.startsWith(`${ws.home.path}/`)).toBe(true);
         expect(ws.network).toBe(seatOf(alice).network.name);
         expect(ws.env).toEqual({
             HOME: "/home/student",
