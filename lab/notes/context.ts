@@ -163,6 +163,7 @@ export function lessonContext(spec: LabCore, app: AppParts, headings: Headings):
 }
 
 export function exerciseContext(spec: LabCore, replicas: ContainerSpec[], place: Workplace, headings: Headings): ExerciseContext {
+    // An exercise reads the app's files where the learner works (appFile), never this machine's.
     const { hostAppFile: _onTheHost, ...base } = notesContext(spec, headings);
     const { q } = base;
     const { workDir } = place;

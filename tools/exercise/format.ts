@@ -49,7 +49,7 @@ export const UI: Record<Lang, Record<string, string>> = {
         section: "notes section",
         state: "state",
         workFolder: "your files go in",
-        inWorkstation: "in your workstation:",
+        inWorkstation: "in your workstation: ",
         checkWith: "check",
         stuck: "stuck? each failed check shows the next hint; or",
         expected: "expected",

@@ -92,8 +92,10 @@ function labArgsOf(args: ExerciseArgs, env: Record<string, string | undefined>):
 function workFolderOf(lab: ExerciseLab, lang: Lang): string {
     const { container } = lab.place;
     if (container === undefined) return `${lab.place.workDir}/ (${lab.root})`;
-    const where = `${UI[lang].inWorkstation} ${container.home}, npm run seat -- shell ${lab.student}`;
-    return lang === "zh" ? `${lab.place.workDir}/（${where}）` : `${lab.place.workDir}/ (${where})`;
+    const shell = `npm run seat -- shell ${lab.student}`;
+    return lang === "zh"
+        ? `${lab.place.workDir}/（${UI.zh.inWorkstation}${container.home}；${shell}）`
+        : `${lab.place.workDir}/ (${UI.en.inWorkstation}${container.home}; ${shell})`;
 }
 
 function defaultIo(): ExerciseIo {

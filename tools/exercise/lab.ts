@@ -17,7 +17,7 @@ import { runShell } from "./run";
 
 /**
  * One learner's exercises on a stack, and running them where the learner works: the project root on
- * this machine, or with a student a class of seats' workstation (lab/exercises.ts says which).
+ * this machine, or (with --student, in a class of seats) the student's workstation; lab/exercises.ts says which.
  */
 
 /** One learner's exercises on a stack, ready to use. */

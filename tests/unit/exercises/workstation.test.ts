@@ -251,7 +251,7 @@ describe("an exercise done in alice's workstation, end to end (a stand-in docker
 
         out = "";
         expect(await exerciseCommand(["show", "02-head-tail", ...args], io)).toBe(EXERCISE_EXIT.ok);
-        expect(out).toContain("your files go in: work/ (in your workstation: /home/student, npm run seat -- shell alice)\n");
+        expect(out).toContain("your files go in: work/ (in your workstation: /home/student; npm run seat -- shell alice)\n");
         expect(out).toContain(`check: npm run exercise -- check 02-head-tail --stack ${stack} --student alice\n`);
         // show makes the work folder in her workstation, so her > has somewhere to write.
         expect(fake.calls().map((c) => c.slice(-1)[0])).toEqual(["mkdir -p work"]);
@@ -259,7 +259,7 @@ describe("an exercise done in alice's workstation, end to end (a stand-in docker
 
         out = "";
         expect(await exerciseCommand(["show", "02-head-tail", ...args, "--lang", "zh"], io)).toBe(EXERCISE_EXIT.ok);
-        expect(out).toContain("你的文件放在：work/（在你的工作站里： /home/student, npm run seat -- shell alice）\n");
+        expect(out).toContain("你的文件放在：work/（在你的工作站里：/home/student；npm run seat -- shell alice）\n");
 
         const file = path.join(projectRoot, exerciseProgressFile(stack, "alice"));
         expect(file).toBe(path.join(projectRoot, ".docker-lab", `progress-${stack}`, "alice.json"));
