@@ -2,8 +2,19 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { docker } from "../../engine";
-import { appContainers, type ClassSpec, OFFLINE_IMAGES, REGISTRY_CONTAINER_PORT, seatClientDir, seatsApp } from "../../lab";
+import {
+    appContainers,
+    type ClassSpec,
+    exerciseLabel,
+    exerciseProgressFile,
+    labExercises,
+    OFFLINE_IMAGES,
+    REGISTRY_CONTAINER_PORT,
+    seatClientDir,
+    seatsApp,
+} from "../../lab";
 import { leftovers, teardownLab } from "../../rig";
+import { exerciseCommand } from "../../tools/exercise";
 import { classSpec } from "../helpers/specs";
 import { e2eGate } from "./gate";
 import { describeRun, expectOutput, expectSuccess, httpGet } from "./processes";
@@ -182,6 +193,66 @@ gate.describe("e2e: a class of seats through npm run and the real Pulumi CLI", (
                 const socket = await inWorkstation(CLASS, "alice", ["docker", "-H", "unix:///var/run/docker.sock", "ps"]);
                 expect(socket.status).not.toBe(0);
                 expect(socket.stderr).toMatch(/Cannot connect to the Docker daemon at unix:\/\/\/var\/run\/docker\.sock/);
+            }),
+        STEP_TIMEOUT,
+    );
+
+    test(
+        "npm run exercise -- --student: alice's exercises are done and checked in her workstation, every one of them; bob's stay his",
+        () =>
+            step("exercises in a seat", async () => {
+                const exercise = (student: string, ...args: string[]) => npm("exercise", [...args, "--student", student, "--lang", "en"]);
+                const psFile = "01.02-ps-file";
+                const ids = labExercises(specOf(CLASS), STACK, "alice").map((e) => e.id);
+                const first = await exercise("alice", "check", psFile);
+                expect(first.code).toBe(1);
+                expect(first.stdout).toMatch(/^✗ 01\.02-ps-file .*\n {2}expected: work\/ps\.txt /m);
+                // What alice types in her workstation (npm run seat -- shell alice), as herself.
+                const typed = await inWorkstation(CLASS, "alice", ["sh", "-c", "docker ps > work/ps.txt"]);
+                expect(typed.status).toBe(0);
+                const passed = expectSuccess(await exercise("alice", "check", psFile));
+                expect(passed.stdout).toMatch(new RegExp(`^✓ 01\\.02-ps-file .* passed \\(1/${ids.length} done\\)$`, "m"));
+                // Bob's workstation has no such file, and his progress is his own.
+                const bob = await exercise("bob", "check", psFile);
+                expect(bob.code).toBe(1);
+                expect(expectSuccess(await exercise("bob", "list")).stdout).toContain(
+                    `docker-lab exercises · lab ${specOf(CLASS).instance} · bob · 0/${ids.length} done\n`,
+                );
+                const progress = (student: string) =>
+                    JSON.parse(fs.readFileSync(path.join(project.dir, exerciseProgressFile(STACK, student)), "utf8"));
+                expect(progress("alice").exercises[psFile]).toMatchObject({ done: true, failedChecks: 1 });
+                expect(progress("bob").exercises[psFile]).toMatchObject({ done: false, failedChecks: 1 });
+
+                // Every exercise in her seat: it fails, its reference solution passes, and its reset makes it fail again.
+                // They need her workstation's curl, the registry on her seat's network and her seat's address.
+                // The same command in this process (no process start for each of these 85 runs), on this stack's config.
+                expectSuccess(await exercise("alice", "reset"));
+                const config = JSON.stringify({ ...CONFIG, students: CLASS });
+                const quiet = { out: () => {}, err: () => {}, color: false, env: { LANG: "C.UTF-8" }, root: project.dir };
+                const run = (...argv: string[]) =>
+                    exerciseCommand([...argv, "--student", "alice", "--stack", STACK, "--config", config, "--lang", "en"], quiet);
+                const outcomes: string[] = [];
+                for (const id of ids) {
+                    const codes = [
+                        await run("check", id),
+                        await run("solve", id),
+                        await run("check", id),
+                        await run("reset", id),
+                        await run("check", id),
+                    ];
+                    outcomes.push(`${id} ${codes.join(" ")}`);
+                }
+                expect(outcomes).toEqual(ids.map((id) => `${id} 1 0 0 0 1`));
+                // Nothing of the exercises is left in her seat or her work folder; her lab still verifies.
+                const aliceEnv = await clientEnv("alice");
+                const left = await docker(
+                    ["ps", "-a", "--filter", `label=${exerciseLabel(specOf(CLASS).instance)}`, "--format", "{{.Names}}"],
+                    aliceEnv,
+                );
+                expect(left.stdout.trim()).toBe("");
+                expect((await inWorkstation(CLASS, "alice", ["ls", "-A", "work"])).stdout.trim()).toBe("");
+                const verified = expectSuccess(await npm("verify", ["--student", "alice", "--no-report"]));
+                expect(Number(expectOutput(verified, /^(\d+) passed, 0 failed in /m)[1])).toBe(seatOf(CLASS, "alice").lab.checks.length);
             }),
         STEP_TIMEOUT,
     );
