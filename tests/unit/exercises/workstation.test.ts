@@ -23,7 +23,9 @@ import {
     runExerciseCheck,
     saveProgress,
 } from "../../../tools/exercise";
+import { labDamage } from "../../../tools/labGuard";
 import { classSpec, labSpec } from "../../helpers/specs";
+import { fakeDocker } from "./fakeDocker";
 
 // A student's exercises in a class of seats are done in their workstation: the exercises name its
 // paths and addresses (the work folder in the home, the app's source there, the registry by its name
@@ -169,6 +171,27 @@ function fakeWorkstation(): { root: string; home: string; calls: () => string[][
         },
     };
 }
+
+describe("the lab guard of a student's exercises", () => {
+    test("looks at the class's part and that student's seat and workstation only: bob's stopped workstation stops bob, not alice", async () => {
+        const bob = seatsApp(cls.students[1].app);
+        const running = [cls.registry.container.name, seat.name, workstation.name, bob.seat.name].map((n) => `${n}\trunning`);
+        const docker = fakeDocker([
+            { pattern: "ps*", stdout: [...running, `${bob.workstation.name}\texited`].join("\n") },
+            { pattern: "network*", stdout: [cls.network.name, seat.network.name, bob.seat.network.name].join("\n") },
+            { pattern: "image*", stdout: "sha256:abc\n" },
+        ]);
+        try {
+            expect(await labDamage(cls, [aliceLab])).toEqual([]);
+            expect(await labDamage(cls, [cls.students[1]])).toEqual([
+                { kind: "stopped", role: "workstation", name: bob.workstation.name, state: "exited" },
+            ]);
+            expect(await labDamage(cls)).toEqual([{ kind: "stopped", role: "workstation", name: bob.workstation.name, state: "exited" }]);
+        } finally {
+            docker.restore();
+        }
+    });
+});
 
 describe("an exercise done in alice's workstation, end to end (a stand-in docker exec): 02-head-tail", () => {
     let projectRoot: string;
