@@ -59,8 +59,8 @@ export { runShell } from "./run";
 
 /**
  * `npm run exercise`: the learner's exercises on a running lab (lab/exercises.ts), or with --student a
- * student's in a class of seats. `list` and `show` read only the exercises and the progress file;
- * `check`, `solve` and `reset` talk to the engine. Checks, solutions and resets run where the learner
+ * student's in a class of seats. `list` reads only the exercises and the progress file, and `show`
+ * also makes the work folder; `check`, `solve` and `reset` talk to the engine. Checks, solutions and resets run where the learner
  * works (the project root, or the student's workstation) through the lab's own check engine
  * (runCheck); nothing here touches an object that `pulumi up` manages.
  */
