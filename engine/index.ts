@@ -3,4 +3,4 @@ export { type CheckResult, mapInOrder, type RunCheckOptions, runCheck, runChecks
 export { DockerCommandError, type DockerResult, docker, dockerOk, repoDigestOf } from "./dockerCli";
 export { type DockerErrorContext, explainDockerError } from "./dockerErrors";
 export { PROJECT_FILE, PROJECT_ROOT } from "./project";
-export { execArgs, type ProcessOptions, type ProcessRun, runProcess, runScript, runShellCommand, stdoutOf } from "./shell";
+export { type ProcessOptions, type ProcessRun, runProcess, runScript, runShellCommand, stdoutOf } from "./shell";

@@ -64,12 +64,8 @@ export function runShellCommand(command: string, options: ProcessOptions = {}): 
 export function runScript(script: string, options: ProcessOptions & { container?: WorkplaceContainer } = {}): Promise<ProcessRun> {
     const { container, ...rest } = options;
     if (container === undefined) return runShellCommand(script, rest);
-    return runProcess("docker", execArgs(container, script), rest);
-}
-
-/** `docker exec` arguments that run `script` under /bin/sh in `container`, as its user from its home. */
-export function execArgs(container: WorkplaceContainer, script: string): string[] {
-    return ["exec", "--user", container.user, "--workdir", container.home, container.name, "/bin/sh", "-c", script];
+    const exec = ["exec", "--user", container.user, "--workdir", container.home, container.name];
+    return runProcess("docker", [...exec, "/bin/sh", "-c", script], rest);
 }
 
 /** The stdout of `file args` when it exits 0; otherwise throws `<what> failed: <its stderr, or how it ended>`. */

@@ -33,14 +33,12 @@ export function exerciseSite(spec: Spec, stack: string, student?: string): Exerc
                 `The lab ${spec.instance} has no students, so there is no student ${JSON.stringify(student)}: leave out --student to do the exercises on this lab`,
             );
         }
-        const replicas = appContainers(spec);
-        if (replicas.length === 0) {
+        if (appContainers(spec).length === 0) {
             throw new Error(
                 `Lab ${spec.instance} runs its app as ${spec.mode} services, with no containers of its own: exercises run on a lab in mode containers (npm run config -- set mode containers)`,
             );
         }
-        const place = hostWorkplace(spec, stack);
-        return { lab: spec, place, exercises: notesExercises(spec, replicas, place) };
+        return workplaceExercises(spec, hostWorkplace(spec, stack));
     }
     const workplace = MODES[spec.mode].workplace;
     if (workplace === undefined) {

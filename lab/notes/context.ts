@@ -19,8 +19,6 @@ export interface NotesContext {
     spec: LabCore;
     /** Quotes one word for the shell. */
     q: (word: string) => string;
-    /** An app file on the machine running the lab, relative to the project root (quoted). */
-    hostAppFile: (file: string) => string;
     /** An app file inside the image (quoted). */
     inImage: (file: string) => string;
     /** A check's section fields: its number and the notes' heading. */
@@ -29,6 +27,8 @@ export interface NotesContext {
 
 /** What every section's checks are written with. */
 export interface LessonContext extends NotesContext {
+    /** An app file on the machine running the lab, relative to the project root (quoted): the checks run there. */
+    hostAppFile: (file: string) => string;
     /** `docker exec` of a command in the app, as the lab's mode runs it. */
     exec: (cmd: string) => string;
     /** The memory limit, in MiB, of what `exec` lands in. */
@@ -63,9 +63,7 @@ export interface LessonContext extends NotesContext {
  * What every section's exercises are written with: the lab they run on, its names, where the learner
  * works (paths and addresses as seen from there), and small shell helpers.
  */
-export interface ExerciseContext extends Omit<NotesContext, "hostAppFile"> {
-    /** Where the learner works: the project root on this machine, or a student's workstation. */
-    place: Workplace;
+export interface ExerciseContext extends NotesContext {
     /** An app file where the learner works, relative to where commands start (quoted). */
     appFile: (file: string) => string;
     /** The app's source folder where the learner works (the Dockerfile's), relative to where commands start. */
@@ -120,7 +118,6 @@ function notesContext(spec: LabCore, headings: Headings): NotesContext {
     return {
         spec,
         q,
-        hostAppFile: (file: string) => q(path.posix.join(spec.image.context, file)),
         inImage: (file: string) => q(`${APP_DIR_IN_IMAGE}/${file}`),
         section: (id: string) => ({ section: id, heading: headings[id] }),
     };
@@ -144,6 +141,7 @@ export function lessonContext(spec: LabCore, app: AppParts, headings: Headings):
     const auth = spec.registry.auth;
     const ctx: LessonContext = {
         ...base,
+        hostAppFile: (file: string) => q(path.posix.join(spec.image.context, file)),
         exec: app.exec,
         appMemoryMb: app.appMemoryMb,
         listingChecks: () => app.listingChecks(ctx),
@@ -163,8 +161,7 @@ export function lessonContext(spec: LabCore, app: AppParts, headings: Headings):
 }
 
 export function exerciseContext(spec: LabCore, replicas: ContainerSpec[], place: Workplace, headings: Headings): ExerciseContext {
-    // An exercise reads the app's files where the learner works (appFile), never this machine's.
-    const { hostAppFile: _onTheHost, ...base } = notesContext(spec, headings);
+    const base = notesContext(spec, headings);
     const { q } = base;
     const { workDir } = place;
     // Stopped containers of the image, minus the lab's (managed) and those named after the lab
@@ -174,7 +171,6 @@ export function exerciseContext(spec: LabCore, replicas: ContainerSpec[], place:
         `docker ps -a --filter ${q(`ancestor=${imageRef}`)} --filter status=exited --filter status=created --format ${q(`managed={{.Label "${LABEL.managed}"}} {{.Names}} ${format}`)} | awk -v p=${q(prefix)} '$1 != "managed=true" && index($2, p) != 1' | cut -d ' ' -f 3-`;
     return {
         ...base,
-        place,
         appFile: (file: string) => q(path.posix.join(place.appDir, file)),
         appDir: place.appDir,
         registryUrl: place.registryUrl,
