@@ -1,6 +1,6 @@
-import { type CheckResult, PROJECT_ROOT, repoDigestOf } from "../../engine";
-import { type Exercise, type Lang, labImageRef, shellQuote } from "../../lab";
-import { damageHeading, describeDamage, labDamage } from "../labGuard";
+import { type CheckResult, PROJECT_ROOT } from "../../engine";
+import { type Exercise, type Lang, shellQuote } from "../../lab";
+import { damageHeading, describeDamage } from "../labGuard";
 import { DEFAULT_STACK } from "../pulumiCli";
 import { EXERCISE_USAGE, type ExerciseArgs, parseExerciseArgs } from "./args";
 import {
@@ -15,7 +15,16 @@ import {
     renderShow,
     UI,
 } from "./format";
-import { type ExerciseLab, ensureWorkDir, exerciseLab, findExercise, resetCommands, runCommands, runExerciseCheck } from "./lab";
+import {
+    checkImage,
+    type ExerciseLab,
+    ensureWorkDir,
+    exerciseLab,
+    findExercise,
+    resetCommands,
+    runCommands,
+    runExerciseCheck,
+} from "./lab";
 import { clearProgress, loadProgress, type Progress, progressOf, recordCheck, saveProgress } from "./progress";
 
 export { parseExerciseArgs } from "./args";
@@ -35,7 +44,9 @@ export {
     UI,
 } from "./format";
 export {
+    checkImage,
     type ExerciseLab,
+    emptyWorkDirCommand,
     ensureWorkDir,
     exerciseLab,
     findExercise,
@@ -45,6 +56,7 @@ export {
 } from "./lab";
 export { systemLang } from "./lang";
 export {
+    attemptsOf,
     clearProgress,
     type ExerciseProgress,
     emptyProgress,
@@ -228,24 +240,17 @@ function printResult(lab: ExerciseLab, exercise: Exercise, result: CheckResult, 
     );
 }
 
-/**
- * The image digest the checks resolve against, the way `npm run verify` finds it on the engine (a
- * student's repository holds the class image under the same digest); undefined (after saying what
- * is broken and how to restore it) when the lab, or in a class the student's part of it, is not whole.
- */
+/** The image the checks resolve against (checkImage); undefined, after saying what is broken and how to restore it, when the lab is not whole. */
 async function guardedImageRef(lab: ExerciseLab, lang: Lang, io: ExerciseIo, p: Palette): Promise<string | undefined> {
-    const damage = await labDamage(lab.spec, [lab.lab]);
-    if (damage.length > 0) {
-        const lines = [
-            `${p.red(MARKS.failed)} ${damageHeading(lab.spec.instance, lang)}`,
-            ...damage.map((d) => `  - ${describeDamage(d, lab.stack, lang)}`),
-            `  ${UI[lang].brokenCheck}`,
-        ];
-        io.out(`${lines.join("\n")}\n`);
-        return undefined;
-    }
-    const classRef = await repoDigestOf(lab.spec);
-    return lab.lab === lab.spec ? classRef : labImageRef(lab.lab, classRef);
+    const image = await checkImage(lab);
+    if ("imageRef" in image) return image.imageRef;
+    const lines = [
+        `${p.red(MARKS.failed)} ${damageHeading(lab.spec.instance, lang)}`,
+        ...image.damage.map((d) => `  - ${describeDamage(d, lab.stack, lang)}`),
+        `  ${UI[lang].brokenCheck}`,
+    ];
+    io.out(`${lines.join("\n")}\n`);
+    return undefined;
 }
 
 function reportFailedStep(

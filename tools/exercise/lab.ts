@@ -1,17 +1,19 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type CheckResult, PROJECT_ROOT, runCheck, runScript } from "../../engine";
+import { type CheckResult, PROJECT_ROOT, repoDigestOf, runCheck, runScript } from "../../engine";
 import {
     type Exercise,
     exerciseCleanupCommand,
     exerciseProgressFile,
     exerciseSite,
     type LabSpec,
+    labImageRef,
     type Spec,
     shellQuote,
     type Workplace,
     type WorkplaceContainer,
 } from "../../lab";
+import { type LabDamage, labDamage } from "../labGuard";
 import { specForStack } from "../stack";
 import { runShell } from "./run";
 
@@ -87,6 +89,18 @@ export function findExercise(lab: ExerciseLab, id: string): Exercise {
     );
 }
 
+/**
+ * The image digest the checks resolve against, the way `npm run verify` finds it on the engine (a
+ * student's repository holds the class image under the same digest); or, when the lab (in a class,
+ * the student's part of it) is not whole, what is broken, and nothing is checked.
+ */
+export async function checkImage(lab: ExerciseLab): Promise<{ imageRef: string } | { damage: LabDamage[] }> {
+    const damage = await labDamage(lab.spec, [lab.lab]);
+    if (damage.length > 0) return { damage };
+    const classRef = await repoDigestOf(lab.spec);
+    return { imageRef: lab.lab === lab.spec ? classRef : labImageRef(lab.lab, classRef) };
+}
+
 /** Runs an exercise's check through the lab's check engine where the learner works, with the work folder in place. */
 export async function runExerciseCheck(lab: ExerciseLab, exercise: Exercise, imageRef: string): Promise<CheckResult> {
     await ensureWorkDir(lab);
@@ -118,10 +132,11 @@ export async function runCommands(
  */
 export function resetCommands(lab: ExerciseLab, exercise?: Exercise): string[] {
     if (exercise) return exercise.reset;
+    return [...lab.exercises.flatMap((e) => e.reset), exerciseCleanupCommand(lab.spec.instance), emptyWorkDirCommand(lab)];
+}
+
+/** Empties the work folder and keeps it (the learner's shell may stand in it). */
+export function emptyWorkDirCommand(lab: ExerciseLab): string {
     const workDir = shellQuote(lab.place.workDir);
-    return [
-        ...lab.exercises.flatMap((e) => e.reset),
-        exerciseCleanupCommand(lab.spec.instance),
-        `rm -rf ${workDir} && mkdir -p ${workDir}`,
-    ];
+    return `rm -rf ${workDir} && mkdir -p ${workDir}`;
 }

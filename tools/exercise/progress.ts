@@ -16,6 +16,8 @@ export interface ExerciseProgress {
     doneAt?: string;
     /** Set when `solve` (not the learner) made the check pass. */
     solvedByReference?: boolean;
+    /** Checks run since the last reset, passed or not (files from before it was kept: failures plus a pass). */
+    attempts?: number;
 }
 
 export interface Progress {
@@ -56,6 +58,9 @@ function invalidReason(value: unknown, stack: string, student: string | undefine
         if (typeof e.failedChecks !== "number" || !Number.isInteger(e.failedChecks) || e.failedChecks < 0) {
             return `entry ${id} has no valid failedChecks count`;
         }
+        if (e.attempts !== undefined && (typeof e.attempts !== "number" || !Number.isInteger(e.attempts) || e.attempts < 0)) {
+            return `entry ${id} has an invalid attempts count`;
+        }
     }
     return undefined;
 }
@@ -95,17 +100,24 @@ export function saveProgress(file: string, progress: Progress): void {
     fs.renameSync(tmp, file);
 }
 
-/** The progress after a check: done on a pass (keeping the first time), one more failure otherwise. */
+/** How many checks an entry has seen: its count, or for an entry written before counts were kept, its failures and a pass. */
+export function attemptsOf(entry: ExerciseProgress): number {
+    return entry.attempts ?? entry.failedChecks + (entry.done ? 1 : 0);
+}
+
+/** The progress after a check: done on a pass (keeping the first time), one more failure otherwise; one more attempt either way. */
 export function recordCheck(progress: Progress, id: string, passed: boolean, now: Date, byReference = false): Progress {
     const before = progressOf(progress, id);
+    const attempts = attemptsOf(before) + 1;
     const after: ExerciseProgress = passed
         ? {
               ...before,
               done: true,
               doneAt: before.doneAt ?? now.toISOString(),
               ...(byReference || before.solvedByReference ? { solvedByReference: true } : {}),
+              attempts,
           }
-        : { ...before, done: false, failedChecks: before.failedChecks + 1 };
+        : { ...before, done: false, failedChecks: before.failedChecks + 1, attempts };
     return { ...progress, exercises: { ...progress.exercises, [id]: after } };
 }
 

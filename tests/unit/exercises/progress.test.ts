@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { clearProgress, emptyProgress, loadProgress, progressOf, recordCheck, saveProgress } from "../../../tools/exercise";
+import { attemptsOf, clearProgress, emptyProgress, loadProgress, progressOf, recordCheck, saveProgress } from "../../../tools/exercise";
 
 // The progress file: one per stack, missing means nothing done, corrupt is reported in one line and rebuilt.
 
@@ -27,8 +27,8 @@ describe("the progress file", () => {
             version: 1,
             stack: "dev",
             exercises: {
-                "00-kernel": { done: false, failedChecks: 1 },
-                "00-pid1": { done: true, failedChecks: 0, doneAt: "1970-01-01T00:00:00.000Z" },
+                "00-kernel": { done: false, failedChecks: 1, attempts: 1 },
+                "00-pid1": { done: true, failedChecks: 0, doneAt: "1970-01-01T00:00:00.000Z", attempts: 1 },
             },
         });
         expect(fs.readdirSync(path.dirname(file))).toEqual(["progress-dev.json"]);
@@ -70,13 +70,29 @@ describe("the progress file", () => {
         let p = emptyProgress("dev");
         p = recordCheck(p, "x", false, new Date(1000));
         p = recordCheck(p, "x", false, new Date(2000));
-        expect(progressOf(p, "x")).toEqual({ done: false, failedChecks: 2 });
+        expect(progressOf(p, "x")).toEqual({ done: false, failedChecks: 2, attempts: 2 });
         p = recordCheck(p, "x", true, new Date(3000));
         p = recordCheck(p, "x", true, new Date(4000));
-        expect(progressOf(p, "x")).toEqual({ done: true, failedChecks: 2, doneAt: new Date(3000).toISOString() });
+        expect(progressOf(p, "x")).toEqual({ done: true, failedChecks: 2, doneAt: new Date(3000).toISOString(), attempts: 4 });
         p = recordCheck(p, "x", false, new Date(5000));
-        expect(progressOf(p, "x")).toMatchObject({ done: false, failedChecks: 3 });
+        expect(progressOf(p, "x")).toMatchObject({ done: false, failedChecks: 3, attempts: 5 });
         expect(progressOf(recordCheck(p, "y", true, new Date(0), true), "y")).toMatchObject({ done: true, solvedByReference: true });
+    });
+
+    test("an entry from before attempts were counted counts its failures and its pass, and goes on from there", () => {
+        const old = { ...emptyProgress("dev"), exercises: { x: { done: true, failedChecks: 2, doneAt: new Date(0).toISOString() } } };
+        expect(attemptsOf(progressOf(old, "x"))).toBe(3);
+        expect(progressOf(recordCheck(old, "x", false, new Date(1)), "x").attempts).toBe(4);
+        expect(attemptsOf(progressOf(emptyProgress("dev"), "y"))).toBe(0);
+    });
+
+    test("an attempts count that is not a whole number is a corrupt file", () => {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(
+            file,
+            JSON.stringify({ ...emptyProgress("dev"), exercises: { x: { done: false, failedChecks: 1, attempts: -1 } } }),
+        );
+        expect(loadProgress(file, "dev").problem).toMatch(/entry x has an invalid attempts count/);
     });
 
     test("clearing one exercise or all of them", () => {
