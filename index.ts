@@ -76,3 +76,5 @@ export const roster = lab.roster;
 export const registryPassword = lab.registryPassword;
 // In seats mode, per student: their seat's engine and TLS client files, a secret (npm run seat -- env NAME writes them out). Empty else.
 export const seatClients = lab.seatClients;
+// The class portal's tokens (a secret): the teacher's page and each learner's (npm run portal lists the links).
+export const portal = lab.portal;

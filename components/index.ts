@@ -14,5 +14,6 @@ export {
 } from "./modes";
 export { AppReplicas, type AppReplicasArgs, containersComponents, LocalRegistry, type LocalRegistryArgs } from "./modes/containers";
 export { AppService, type AppServiceArgs, SwarmRegistry, type SwarmRegistryArgs, swarmComponents } from "./modes/swarm";
+export { PortalTokens, type PortalTokensArgs } from "./portalTokens";
 export { RegistryCredentials, type RegistryCredentialsArgs } from "./registryCredentials";
 export { StudentLab, type StudentLabArgs } from "./student";

@@ -1,11 +1,22 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { type ClassSpec, isClassSpec, type LabSpec, labsOf, networkArgs, type RosterEntry, rosterOf, type Spec } from "../lab";
+import {
+    type ClassSpec,
+    isClassSpec,
+    type LabSpec,
+    labsOf,
+    networkArgs,
+    type PortalTokens as PortalTokenSet,
+    type RosterEntry,
+    rosterOf,
+    type Spec,
+} from "../lab";
 import type { CheckStatus } from "./checkCommands";
 import { AppImage } from "./image";
 import { buildLabApp } from "./labApp";
 import { MODE_COMPONENTS } from "./modes";
 import type { ModeRegistry, ModeStudentLab, RegistryLogin } from "./modes/types";
+import { PortalTokens } from "./portalTokens";
 import { RegistryCredentials } from "./registryCredentials";
 import { StudentLab } from "./student";
 
@@ -77,6 +88,8 @@ export class DockerLab extends pulumi.ComponentResource {
     readonly registryPassword: pulumi.Output<string>;
     /** In seats mode, per student: their seat's engine and TLS client files, a secret (npm run seat reads it); empty else. */
     readonly seatClients: pulumi.Output<Record<string, unknown>>;
+    /** The class portal's tokens: the teacher's and each learner's (a secret; npm run portal reads them). */
+    readonly portal: pulumi.Output<PortalTokenSet>;
 
     constructor(name: string, args: DockerLabArgs, opts?: pulumi.ComponentResourceOptions) {
         super("docker-lab:lab:DockerLab", name, {}, opts);
@@ -95,6 +108,8 @@ export class DockerLab extends pulumi.ComponentResource {
         this.imageRef = shared.image.repoDigest;
         this.registryPassword = shared.credentials ? shared.credentials.password : pulumi.output("");
         this.seatClients = labs.seatClients;
+        const students = isClassSpec(spec) ? spec.students.map((lab) => lab.student?.name ?? lab.instance) : [];
+        this.portal = new PortalTokens(`${name}-portal`, { students }, { parent: this }).tokens;
 
         this.registerOutputs({
             appUrls: this.appUrls,
@@ -108,6 +123,7 @@ export class DockerLab extends pulumi.ComponentResource {
             roster: this.roster,
             registryPassword: this.registryPassword,
             seatClients: this.seatClients,
+            portal: this.portal,
         });
     }
 

@@ -126,6 +126,7 @@ export {
     subnetsOverlap,
     WORKSTATION_CONTEXT,
     WORKSTATION_HOME,
+    WORKSTATION_LOGIN_SHELL,
     WORKSTATION_UID,
     WORKSTATION_USER,
     type WorkstationSpec,
@@ -209,6 +210,7 @@ export {
     type Workplace,
     type WorkplaceContainer,
 } from "./notes";
+export { PORTAL_SECRET_COMMAND, PORTAL_TOKEN_PATTERN, type PortalTokens, portalTokens } from "./portal";
 export {
     REGISTRY_AUTH_HEALTHCHECK_COMMAND,
     REGISTRY_AUTH_REALM,
@@ -259,6 +261,7 @@ export type {
     ImageSpec,
     LabCore,
     NetworkSpec,
+    PortalSpec,
     PortSpec,
     RegistryAuthSpec,
     RegistryRun,

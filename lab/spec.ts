@@ -61,6 +61,7 @@ export function sharedSpec(config: LabConfig, ctx: SpecContext): SharedSpec {
             run: mode.registryRun(config, container, withRole("registry")),
         },
         image: imageSpec(config, instance, server, ctx.appDir),
+        portal: { bindAddress: config.bindAddress, port: config.portalPort, url: hostUrl(config.bindAddress, config.portalPort) },
     };
 }
 

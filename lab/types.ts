@@ -170,6 +170,16 @@ export interface SharedSpec {
     volume: { name: string; labels: Record<string, string> };
     registry: RegistrySpec;
     image: ImageSpec;
+    /** Where `npm run portal` serves the class portal. */
+    portal: PortalSpec;
+}
+
+/** The class portal's address: the lab's bindAddress (loopback unless the config says otherwise) and its own port. */
+export interface PortalSpec {
+    bindAddress: string;
+    port: number;
+    /** Its base URL as this machine reaches it, e.g. http://127.0.0.1:8070. */
+    url: string;
 }
 
 /** One lab that runs the app, everything but its lesson checks: the one learner's, or a student's in a class. */

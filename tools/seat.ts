@@ -12,6 +12,7 @@ import {
     shellQuote,
     studentLab,
     WORKSTATION_HOME,
+    WORKSTATION_LOGIN_SHELL,
     WORKSTATION_USER,
 } from "../lab";
 import { ArgumentError, parseArgs, stackAndConfig } from "./args";
@@ -113,21 +114,9 @@ export async function seatCommand(argv: string[], env: Record<string, string | u
         return code;
     }
     const ws = app.workstation.name;
-    const shell = spawnSync(
-        "docker",
-        [
-            "exec",
-            "-it",
-            "-u",
-            WORKSTATION_USER,
-            "-w",
-            WORKSTATION_HOME,
-            ws,
-            "/bin/sh",
-            "-c",
-            "if command -v bash >/dev/null; then exec bash -l; else exec sh -l; fi",
-        ],
-        { stdio: "inherit", env: { ...env, ...spec.commandEnv } },
-    );
+    const shell = spawnSync("docker", ["exec", "-it", "-u", WORKSTATION_USER, "-w", WORKSTATION_HOME, ws, ...WORKSTATION_LOGIN_SHELL], {
+        stdio: "inherit",
+        env: { ...env, ...spec.commandEnv },
+    });
     return shell.status ?? 1;
 }

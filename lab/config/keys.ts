@@ -53,6 +53,8 @@ export interface LabConfig {
     seatImage: string;
     /** Seats mode: the private IPv4 range the seats' own networks come from, a /28 per seat in class order. */
     seatSubnets: string;
+    /** Port of the class portal (`npm run portal`), on bindAddress. */
+    portalPort: number;
 }
 
 /**
@@ -84,6 +86,7 @@ export const CONFIG_KEYS: readonly (keyof LabConfig)[] = [
     "registryUser",
     "seatImage",
     "seatSubnets",
+    "portalPort",
 ];
 
 /**

@@ -1,6 +1,6 @@
 import * as net from "node:net";
 import { parse as parseYaml } from "yaml";
-import { classPortProblem, parseStudents } from "../classroom";
+import { classPortPlan, classPortProblem, parseStudents } from "../classroom";
 import { MODES } from "../modes";
 import { seatSubnetsProblem } from "../modes/seats/subnets";
 import {
@@ -124,6 +124,7 @@ function readConfig(raw: Partial<Record<string, unknown>>, schema: ConfigSchema,
         registryUser: read.text("registryUser"),
         seatImage: read.text("seatImage"),
         seatSubnets: read.text("seatSubnets"),
+        portalPort: read.integer("portalPort", LIMITS.port.min, LIMITS.port.max),
     };
 }
 
@@ -186,9 +187,26 @@ function authProblems(config: LabConfig, raw: Partial<Record<string, unknown>>):
 /** Where the app ports go: a class's blocks around the registry port, or the one lab's ports as its mode publishes them. */
 function portProblems(config: LabConfig): string[] {
     const mode = MODES[config.mode];
-    if (config.students.length === 0) return mode.portProblems(config);
-    const problem = classPortProblem(config.appPort, mode.appPortCount(config), config.registryPort, config.students.length);
-    return problem ? [problem] : [];
+    const perLab = mode.appPortCount(config);
+    const portal = portalPortProblem(config, perLab);
+    if (config.students.length === 0) return [...mode.portProblems(config), ...(portal ? [portal] : [])];
+    const problem = classPortProblem(config.appPort, perLab, config.registryPort, config.students.length);
+    return [...(problem ? [problem] : []), ...(portal ? [portal] : [])];
+}
+
+/** The portal listens beside the lab on bindAddress: never on the registry's port or in the lab's app ports. */
+function portalPortProblem(config: LabConfig, perLab: number): string | undefined {
+    const students = Math.max(config.students.length, 1);
+    const last = classPortPlan(config.appPort, perLab, config.registryPort, students).last;
+    const clash =
+        config.portalPort === config.registryPort
+            ? "the registry's port (registryPort)"
+            : config.portalPort >= config.appPort && config.portalPort <= last
+              ? `one of the lab's app ports (${config.appPort} to ${last})`
+              : undefined;
+    if (clash === undefined) return undefined;
+    const free = [8070, 7070, 9070].find((p) => p !== config.registryPort && (p < config.appPort || p > last)) ?? config.appPort - 1;
+    return `portalPort = ${config.portalPort}: it is ${clash}; the portal needs a port of its own (npm run config -- set portalPort ${free})`;
 }
 
 /**

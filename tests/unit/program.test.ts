@@ -1,4 +1,13 @@
-import { type ContainerSpec, PASS_MARKER, pidsLimitCommand, renderCheckScript, resolveCheck, resolveImageCommand } from "../../lab";
+import {
+    type ContainerSpec,
+    PASS_MARKER,
+    PORTAL_SECRET_COMMAND,
+    pidsLimitCommand,
+    portalTokens,
+    renderCheckScript,
+    resolveCheck,
+    resolveImageCommand,
+} from "../../lab";
 import { labConfig } from "../../tools/stack";
 import { classSpec, labSpec, replicasOf } from "../helpers/specs";
 import { DEFAULT_ENGINE_PLATFORM, fakeDigest, named, ofType, type ProgramRun, runProgram, TYPES } from "./helpers/program";
@@ -39,8 +48,8 @@ describe("default config", () => {
         expect(counts(TYPES.volume)).toBe(1);
         expect(counts(TYPES.image)).toBe(1);
         expect(counts(TYPES.container)).toBe(replicas + 1);
-        // one command per lesson check, one PIDs limit per container, and the one that removes local tags on destroy
-        expect(counts(TYPES.command)).toBe(spec.checks.length + (replicas + 1) + 1);
+        // one command per lesson check, one PIDs limit per container, the one that removes local tags on destroy, and the portal's secret
+        expect(counts(TYPES.command)).toBe(spec.checks.length + (replicas + 1) + 1 + 1);
         expect(ofType(run, "docker-lab:lab:DockerLab")).toHaveLength(1);
     });
 
@@ -222,6 +231,17 @@ describe("default config", () => {
         }
     });
 
+    test("the portal's secret: made once, kept a secret, and the tokens from it exported as a secret", () => {
+        const secret = named(run, "lab-portal-secret");
+        expect(secret.parent).toBe("lab-portal");
+        expect(named(run, "lab-portal").type).toBe("docker-lab:lab:PortalTokens");
+        expect(secret.inputs.create).toBe(PORTAL_SECRET_COMMAND);
+        expect(secret.inputs.triggers).toBeUndefined();
+        expect(secret.additionalSecretOutputs).toEqual(["stdout"]);
+        // (That the export is a secret shows in a real stack's outputs: tests/unit/portal/portal.test.ts.)
+        expect(run.outputs.portal).toEqual(portalTokens("mock stdout of lab-portal-secret", []));
+    });
+
     test("the docker CLI uses the platform default engine when dockerHost is empty", () => {
         expect(named(run, "lab-engine").inputs.host).toBeUndefined();
         for (const c of ofType(run, TYPES.command)) expect(c.inputs.environment ?? {}).toEqual({});
@@ -237,6 +257,7 @@ describe("default config", () => {
                 "imageRef",
                 "instance",
                 "nodeUrls",
+                "portal",
                 "registryPassword",
                 "registryUrl",
                 "roster",
@@ -301,7 +322,8 @@ describe("other configs", () => {
     test("dockerHost goes to the engine provider and to every docker CLI command, the platform query included", async () => {
         const run = await runProgram({ dockerHost: "ssh://teacher@lab-host" });
         expect(named(run, "lab-engine").inputs.host).toBe("ssh://teacher@lab-host");
-        const commands = ofType(run, TYPES.command);
+        // Every command but the portal's secret, which is made on this machine and talks to no engine.
+        const commands = ofType(run, TYPES.command).filter((c) => c.name !== "lab-portal-secret");
         expect(commands.filter((c) => c.name.endsWith("-pids-limit"))).toHaveLength(labConfig().replicas + 1);
         for (const c of commands)
             expect({ name: c.name, env: c.inputs.environment }).toEqual({ name: c.name, env: { DOCKER_HOST: "ssh://teacher@lab-host" } });
@@ -405,8 +427,16 @@ describe("classroom", () => {
             ["docker-lab:lab:AppImage", "lab-image"],
             [TYPES.image, "lab-image-build"],
             [TYPES.command, "lab-image-local-tags"],
+            ["docker-lab:lab:PortalTokens", "lab-portal"],
+            [TYPES.command, "lab-portal-secret"],
         ];
         expect(registered(run)).toEqual([...shared, ...spec.students.flatMap(studentResources)].sort());
+        expect(run.outputs.portal).toEqual(
+            portalTokens(
+                "mock stdout of lab-portal-secret",
+                spec.students.map((s) => s.student?.name ?? ""),
+            ),
+        );
         // Built and pushed once, whatever the class size.
         expect(ofType(run, TYPES.image)).toHaveLength(1);
     });

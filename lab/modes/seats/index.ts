@@ -170,6 +170,7 @@ export {
     lessonSheet,
     WORKSTATION_CONTEXT,
     WORKSTATION_HOME,
+    WORKSTATION_LOGIN_SHELL,
     WORKSTATION_UID,
     WORKSTATION_USER,
     type WorkstationSpec,

@@ -21,6 +21,8 @@ import { SEAT_ENGINE_PORT } from "./seat";
 export const WORKSTATION_USER = "student";
 export const WORKSTATION_UID = 1000;
 export const WORKSTATION_HOME = `/home/${WORKSTATION_USER}`;
+/** The student's login shell there: bash where the seat image has it (Debian's), else sh (Alpine's docker:dind). */
+export const WORKSTATION_LOGIN_SHELL = ["/bin/sh", "-c", "if command -v bash >/dev/null; then exec bash -l; else exec sh -l; fi"] as const;
 
 /** Where the workstation image is built from, relative to the project root. */
 export const WORKSTATION_CONTEXT = "workstation";

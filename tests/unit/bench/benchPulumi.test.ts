@@ -231,11 +231,13 @@ describe("the program's resources, as the bench sorts them", () => {
             counts[stage] = (counts[stage] ?? 0) + 1;
         }
         expect(counts).toEqual({
-            component: 5,
+            // DockerLab, LocalRegistry, AppImage, AppReplicas, LessonCheckCommands and PortalTokens.
+            component: 6,
             provider: 1,
             network: 2,
             registry: 1,
-            other: 1,
+            // The registry's PIDs limit and the portal's secret.
+            other: 2,
             image: 1,
             tagCleanup: 1,
             replicas: replicasOf(spec).length,

@@ -135,6 +135,26 @@ describe("parseLabConfig", () => {
         expect(config.appPort).toBe(5000);
     });
 
+    test.each([
+        [{ portalPort: 5000 }, "portalPort = 5000: it is the registry's port (registryPort)", "set portalPort 8070"],
+        [{ portalPort: 8081 }, "portalPort = 8081: it is one of the lab's app ports (8080 to 8081)", "set portalPort 8070"],
+        [{ portalPort: 8070, appPort: 8070 }, "portalPort = 8070: it is one of the lab's app ports (8070 to 8071)", "set portalPort 7070"],
+        [
+            { portalPort: 39305, appPort: 39300, mode: "seats", students: ["alice", "bob"] },
+            "portalPort = 39305: it is one of the lab's app ports (39300 to 39305)",
+            "set portalPort 8070",
+        ],
+    ])("portalPort on one of the lab's own ports (%j) is refused with a free one", (raw, problem, fix) => {
+        const err = configError(raw);
+        expect(err.problems).toEqual([`${problem}; the portal needs a port of its own (npm run config -- ${fix})`]);
+    });
+
+    test("portalPort beside the lab's ports is accepted, and out of range refused like any port", () => {
+        expect(labConfig({ portalPort: 8082 }).portalPort).toBe(8082);
+        expect(labConfig({ portalPort: 39306, appPort: 39300, mode: "seats", students: ["alice", "bob"] }).portalPort).toBe(39306);
+        expect(configError({ portalPort: 0 }).problems[0]).toMatch(/^portalPort = 0: must be/);
+    });
+
     test("the last app port may be exactly 65535", () => {
         const config = labConfig({ appPort: LIMITS.port.max - 1, replicas: 2 });
         expect(config.appPort + config.replicas - 1).toBe(LIMITS.port.max);
