@@ -113,7 +113,10 @@ export async function portalCommand(argv: string[], env: Record<string, string |
     return new Promise((resolve) => {
         const stop = () => {
             clearInterval(timer);
-            void server.close().then(() => resolve(0));
+            void server.close().then(() => {
+                console.log(`class portal of ${spec.instance} stopped`);
+                resolve(0);
+            });
         };
         process.once("SIGINT", stop);
         process.once("SIGTERM", stop);

@@ -37,6 +37,8 @@ export interface OpenedShell {
 interface Session {
     exec: ExecTty;
     hangUp: () => Promise<void>;
+    /** The terminal's size, as its learner's browser last set it: read-only views take it. */
+    size: TerminalSize;
     clients: Map<TerminalClient, { readOnly: boolean }>;
     scrollback: Buffer[];
     scrollbackBytes: number;
@@ -62,14 +64,15 @@ export class TerminalSessions {
     async attach(key: string, client: TerminalClient, options: { readOnly: boolean; size: TerminalSize }): Promise<TerminalAttachment> {
         const session = await this.sessionOf(key, options.size);
         session.clients.set(client, { readOnly: options.readOnly });
+        if (options.readOnly) client.send(sizeMessage(session.size));
         for (const chunk of session.scrollback) client.send(chunk);
-        if (!options.readOnly) void session.exec.resize(options.size.cols, options.size.rows).catch(() => undefined);
+        if (!options.readOnly) resizeSession(session, options.size);
         return {
             input: (data) => {
                 if (!options.readOnly && session.clients.has(client)) session.exec.stream.write(data);
             },
             resize: (cols, rows) => {
-                if (!options.readOnly && session.clients.has(client)) void session.exec.resize(cols, rows).catch(() => undefined);
+                if (!options.readOnly && session.clients.has(client)) resizeSession(session, { cols, rows });
             },
             detach: () => {
                 session.clients.delete(client);
@@ -100,7 +103,7 @@ export class TerminalSessions {
         if (existing) return existing;
         const pending = this.opening.get(key);
         if (pending) return pending;
-        const starting = this.open(key, size).then((shell) => this.started(key, shell));
+        const starting = this.open(key, size).then((shell) => this.started(key, shell, size));
         this.opening.set(key, starting);
         try {
             return await starting;
@@ -109,8 +112,8 @@ export class TerminalSessions {
         }
     }
 
-    private started(key: string, { exec, hangUp }: OpenedShell): Session {
-        const session: Session = { exec, hangUp, clients: new Map(), scrollback: [], scrollbackBytes: 0 };
+    private started(key: string, { exec, hangUp }: OpenedShell, size: TerminalSize): Session {
+        const session: Session = { exec, hangUp, size, clients: new Map(), scrollback: [], scrollbackBytes: 0 };
         this.sessions.set(key, session);
         exec.stream.on("data", (chunk: Buffer) => {
             session.scrollback.push(chunk);
@@ -139,4 +142,15 @@ export class TerminalSessions {
 function end(session: Session): void {
     session.exec.close();
     void session.hangUp().catch(() => undefined);
+}
+
+function sizeMessage(size: TerminalSize): string {
+    return JSON.stringify({ type: "size", cols: size.cols, rows: size.rows });
+}
+
+/** Resizes the shell's terminal and tells the read-only views, which take the same size. */
+function resizeSession(session: Session, size: TerminalSize): void {
+    session.size = size;
+    void session.exec.resize(size.cols, size.rows).catch(() => undefined);
+    for (const [client, { readOnly }] of session.clients) if (readOnly) client.send(sizeMessage(size));
 }

@@ -4,7 +4,8 @@
 //
 // Protocol (see the portal server):
 //   server → client, binary frame: terminal output bytes.
-//   server → client, text frame:   {"type": "status" | "exit" | "error", "text": string}, shown under the terminal.
+//   server → client, text frame:   {"type": "status" | "exit" | "error", "text": string}, shown under the terminal;
+//                                  {"type": "size", "cols": n, "rows": m}: the watched terminal's size (read-only views).
 //   client → server, text frame:   {"type": "input", "data": string} and {"type": "resize", "cols": n, "rows": m};
 //                                  a read-only terminal sends nothing.
 // Each connection also carries the terminal's size in its URL (?cols=N&rows=M), so the server can size the
@@ -63,6 +64,8 @@
             return { term: null, refresh: () => showStatus(status), dispose: () => host.replaceChildren() };
         }
 
+        // A read-only view takes the watched terminal's size, so that its output (wrapped for that width) replays as it was.
+        let sessionSize = null;
         const term = new Terminal({
             cursorBlink: !readOnly,
             disableStdin: readOnly,
@@ -86,6 +89,10 @@
         }
 
         function fit() {
+            if (readOnly && sessionSize) {
+                term.resize(sessionSize.cols, sessionSize.rows);
+                return;
+            }
             try {
                 fitAddon.fit();
             } catch {
@@ -135,6 +142,11 @@
                     message = JSON.parse(event.data);
                 } catch {
                     return; // Not ours to show: the protocol's text frames are JSON.
+                }
+                if (message.type === "size" && Number.isInteger(message.cols) && Number.isInteger(message.rows)) {
+                    sessionSize = { cols: message.cols, rows: message.rows };
+                    fit();
+                    return;
                 }
                 const shown = typeof message.text === "string" ? message.text : "";
                 if (message.type === "status") showStatus({ text: shown, kind: "info", reconnect: false });
