@@ -28,8 +28,17 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
     }
 }
 
-/** Runs a command in its own process group with its output collected; resolves when it ends, whatever its exit code. */
-export function runCommand(file: string, args: string[], cwd: string, env: Record<string, string | undefined>): Promise<Finished> {
+/**
+ * Runs a command in its own process group with its output collected; resolves when it ends, whatever its exit code.
+ * `onSpawn` gets its pid, for a server the caller stops itself (stopCommand).
+ */
+export function runCommand(
+    file: string,
+    args: string[],
+    cwd: string,
+    env: Record<string, string | undefined>,
+    onSpawn?: (pid: number) => void,
+): Promise<Finished> {
     return new Promise((resolve, reject) => {
         const spawnMs = Date.now();
         let child: ChildProcess;
@@ -62,6 +71,7 @@ export function runCommand(file: string, args: string[], cwd: string, env: Recor
         });
         if (child.pid !== undefined) {
             const pid = child.pid;
+            onSpawn?.(pid);
             running.set(pid, done);
             void done.finally(() => running.delete(pid));
         }
@@ -79,6 +89,12 @@ export async function stopRunningCommands(): Promise<void> {
     const timeout = new Promise((res) => setTimeout(res, 20_000).unref());
     await Promise.race([Promise.all(pids.map((pid) => running.get(pid))), timeout]);
     for (const pid of running.keys()) signalGroup(pid, "SIGKILL");
+}
+
+/** Stops a command started with runCommand, as Ctrl-C would (SIGINT to its process group), and waits for its end. */
+export async function stopCommand(pid: number, finished: Promise<Finished>): Promise<Finished> {
+    signalGroup(pid, "SIGINT");
+    return finished;
 }
 
 /** The end of a command's output, for an error message. */

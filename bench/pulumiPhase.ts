@@ -197,14 +197,24 @@ export class PulumiBench<S extends Spec = LabSpec> {
      * `npm run <script> [-- args]` in the copy, as a user runs it there (LAB_STACK set, the shim first on
      * PATH, logging only with CALL_LOG_ENV in `extraEnv`); resolves whatever its exit code.
      */
-    npmScript(script: string, args: string[] = [], extraEnv: Record<string, string> = {}): Promise<Finished> {
+    npmScript(
+        script: string,
+        args: string[] = [],
+        extraEnv: Record<string, string> = {},
+        onSpawn?: (pid: number) => void,
+    ): Promise<Finished> {
         const env = {
             ...this.baseEnv,
             ...extraEnv,
             LAB_STACK: this.stack,
             PATH: [path.join(this.work, "bin"), this.baseEnv.PATH ?? ""].filter(Boolean).join(path.delimiter),
         };
-        return runCommand("npm", ["run", script, ...(args.length ? ["--", ...args] : [])], this.copy, env);
+        return runCommand("npm", ["run", script, ...(args.length ? ["--", ...args] : [])], this.copy, env, onSpawn);
+    }
+
+    /** A stack output's value (`pulumi stack output NAME --show-secrets --json`), parsed. */
+    async stackOutput(name: string): Promise<unknown> {
+        return JSON.parse((await this.pulumi(["stack", "output", name, "--show-secrets", "--json", "--stack", this.stack])).output);
     }
 
     /** One run: fresh stack, cold up (with its event log), no-op up, one-line change and up, down; the stack removed. */

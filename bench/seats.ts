@@ -3,6 +3,7 @@ import { teardownLab } from "../rig";
 import { TOOLCHAIN_HINT } from "../tools/toolchain";
 import { log, median, mib, seconds, secs, table, verdict } from "./common";
 import type { BenchPhaseRunner, Toolchain } from "./phase";
+import { percentile } from "./portalLoad";
 import { benchSeatsSpec, SEAT_IMAGE, SEATS_CLASS_SIZE, SEATS_TARGETS } from "./seatsConfig";
 import { type SeatsLive, type SeatsPhase, seatsWithPulumi } from "./seatsLive";
 
@@ -63,8 +64,32 @@ function classRows(live: SeatsLive): string[][] {
         ["memory of the class registry", mib(live.registryMb), ""],
         ["disk in a seat (docker system df), min / median / max", spread(live.seats.map((s) => s.disk.totalMb)), ""],
         ["seat data volume (docker system df -v), min / median / max", spread(live.seats.map((s) => s.volumeMb)), ""],
+        ...portalRows(live.portal),
         ["npm run down", `${secs(live.down.totalMs)} (pulumi destroy ${secs(live.down.mainMs)})`, ""],
         ["left after npm run down", live.leftAfterDown.length ? live.leftAfterDown.join(", ") : "nothing", ""],
+    ];
+}
+
+/** The portal's rows: the latency of a Check and of the roster with every student at once, and whether every seat kept its lab. */
+function portalRows(load: SeatsLive["portal"] | undefined): string[][] {
+    if (load === undefined) return [];
+    if ("error" in load) return [["class portal under load", `FAILED: ${load.error}`, ""]];
+    const ms = (values: number[]) => `${percentile(values, 50)} / ${percentile(values, 95)} ms (${values.length})`;
+    const whole = load.damaged.length === 0 && load.replaced.length === 0;
+    return [
+        [`portal, ${load.students} students at once for ${secs(load.durationMs)}: a Check, p50 / p95 (n)`, ms(load.checks), ""],
+        ["portal: the teacher's roster, p50 / p95 (n)", ms(load.rosters), ""],
+        ["portal: a student's page state, p50 / p95 (n)", ms(load.states), ""],
+        [
+            "portal: answers other than 200",
+            load.errors.length ? load.errors.slice(0, 3).join("; ") : "none",
+            verdict(load.errors.length === 0),
+        ],
+        [
+            "portal: seats that lost any of their lab",
+            whole ? "none" : [...load.damaged.map((d) => `damaged ${d}`), ...load.replaced.map((r) => `replaced ${r}`)].join(", "),
+            verdict(whole),
+        ],
     ];
 }
 

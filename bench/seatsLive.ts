@@ -6,6 +6,7 @@ import { forgetWorkspace } from "../tools/projectCopyEnv";
 import type { PulumiToolchain } from "../tools/toolchain";
 import { whenHealthy } from "./classroomLive";
 import { log, secs } from "./common";
+import { type PortalLoad, percentile, portalLoad } from "./portalLoad";
 import { tail } from "./processes";
 import { type LabCommandRun, PulumiBench } from "./pulumiPhase";
 import { SEATS_COPY_PREFIX, SEATS_STACK, seatsConfig } from "./seatsConfig";
@@ -30,6 +31,8 @@ export interface SeatsLive extends SeatsWeighed {
     /** `npm run verify` of the class, process start to exit. */
     verifyMs: number;
     verified: { passed: number; failed: number };
+    /** The class portal under every student at once (or why that could not run). */
+    portal: PortalLoad | { error: string };
     /** `npm run down`. */
     down: LabCommandRun;
     /** What is left of the class after the down ("kind: name"): its labelled objects, image tags and seat client files. */
@@ -98,6 +101,15 @@ export async function seatsWithPulumi(toolchain: PulumiToolchain, spec: ClassSpe
 
         Object.assign(got, await weighSeats(spec, bench.copy));
         log(`seats: weighed ${got.seats?.length ?? 0} seats (replicas in the seat's cgroup: ${got.replicasInSeatCgroup ?? "unknown"})`);
+
+        got.portal = await portalLoad(bench, spec).catch((err: Error) => ({ error: err.message }));
+        if ("error" in got.portal) log(`portal: the load FAILED: ${got.portal.error}`);
+        else {
+            const p = got.portal;
+            log(
+                `portal: ${p.checks.length} checks (p95 ${percentile(p.checks, 95)} ms), ${p.rosters.length} rosters (p95 ${percentile(p.rosters, 95)} ms), ${p.errors.length} errors; seats damaged: ${p.damaged.length}, replaced: ${p.replaced.length}`,
+            );
+        }
 
         got.down = await bench.down();
         got.leftAfterDown = await leftAfterDown(spec, bench.copy);

@@ -1,4 +1,5 @@
 import { parseDockerSize } from "../../../bench/common";
+import { type PortalLoad, percentile } from "../../../bench/portalLoad";
 import { seatsReport } from "../../../bench/seats";
 import {
     benchSeatsSpec,
@@ -155,6 +156,16 @@ const live = (over: Partial<SeatsLive> = {}): SeatsLive => ({
     seats: [seat("s01", 200, 40), seat("s02", 220, 40), seat("s03", 270, 40)],
     registryMb: 70,
     replicasInSeatCgroup: false,
+    portal: {
+        students: 3,
+        durationMs: 60_000,
+        checks: [120, 80, 100, 300, 90],
+        rosters: [10, 12, 30, 11],
+        states: [5, 6, 7],
+        errors: [],
+        damaged: [],
+        replaced: [],
+    },
     down: command(40_000),
     leftAfterDown: [],
     ...over,
@@ -178,6 +189,39 @@ test("the rows: the up against 5 minutes, memory per seat against 300 MiB (media
     expect(text).toContain("beside their seat's, not inside it");
     expect(text).toMatch(/^s03\s+270\.0\s+67\.5\s+40\.0\s+310\.0\s+0\.8\s+164\.0 \(163\.0 \/ 0\.1 \/ 0\.0 \/ 0\.9\)\s+560\.0$/m);
     expect(results).toEqual({ seats: phase });
+});
+
+test("the portal's rows: p50 and p95 of a Check and of the roster, errors and seats that lost their lab, each a verdict", () => {
+    const { text } = seatsReport(live());
+    expect(text).toMatch(/portal, 3 students at once for 60\.00 s: a Check, p50 \/ p95 \(n\)\s+100 \/ 300 ms \(5\)/);
+    expect(text).toMatch(/portal: the teacher's roster, p50 \/ p95 \(n\)\s+11 \/ 30 ms \(4\)/);
+    expect(text).toMatch(/portal: answers other than 200\s+none\s+PASS/);
+    expect(text).toMatch(/portal: seats that lost any of their lab\s+none\s+PASS/);
+    const bad = live({
+        portal: {
+            ...(live().portal as PortalLoad),
+            errors: ["POST check 01.02-ps-file: 500"],
+            damaged: ["x-s02-app-0"],
+            replaced: ["s03"],
+        },
+    });
+    expect(seatsReport(bad).text).toMatch(/answers other than 200\s+POST check 01\.02-ps-file: 500\s+MISS/);
+    expect(seatsReport(bad).text).toMatch(/lost any of their lab\s+damaged x-s02-app-0, replaced s03\s+MISS/);
+    expect(seatsReport(live({ portal: { error: "npm run portal did not answer" } })).text).toMatch(
+        /class portal under load\s+FAILED: npm run portal did not answer/,
+    );
+});
+
+test("percentile: nearest rank", () => {
+    expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
+    expect(
+        percentile(
+            Array.from({ length: 100 }, (_, i) => i + 1),
+            95,
+        ),
+    ).toBe(95);
+    expect(percentile([7], 95)).toBe(7);
+    expect(percentile([], 95)).toBeNaN();
 });
 
 test("a slow up misses its target; what is left after the down is named; a figure not read is n/a", () => {
