@@ -24,15 +24,15 @@ describe("endpointFromEnv (engine/dockerApi.ts)", () => {
 
     test("tcp:// without DOCKER_TLS_VERIFY is plain http, on the CLI's default port when none is given", () => {
         expect(endpointFromEnv({ DOCKER_HOST: "tcp://10.0.0.5:2375" })).toEqual({ kind: "tcp", host: "10.0.0.5", port: 2375 });
-        expect(endpointFromEnv({ DOCKER_HOST: "tcp://engine.lab" })).toEqual({ kind: "tcp", host: "engine.lab", port: 2375 });
+        expect(endpointFromEnv({ DOCKER_HOST: "tcp://engine.example" })).toEqual({ kind: "tcp", host: "engine.example", port: 2375 });
         expect(endpointFromEnv({ DOCKER_HOST: "tcp://[::1]:80" })).toEqual({ kind: "tcp", host: "::1", port: 80 });
     });
 
     test("DOCKER_TLS_VERIFY reads ca.pem, cert.pem and key.pem from DOCKER_CERT_PATH", () => {
-        const endpoint = endpointFromEnv({ DOCKER_HOST: "tcp://engine.lab:2376", DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: certDir });
+        const endpoint = endpointFromEnv({ DOCKER_HOST: "tcp://engine.example:2376", DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: certDir });
         expect(endpoint).toEqual({
             kind: "tcp",
-            host: "engine.lab",
+            host: "engine.example",
             port: 2376,
             tls: {
                 ca: Buffer.from("contents of ca.pem"),
@@ -40,14 +40,14 @@ describe("endpointFromEnv (engine/dockerApi.ts)", () => {
                 key: Buffer.from("contents of key.pem"),
             },
         });
-        expect(endpointFromEnv({ DOCKER_HOST: "tcp://engine.lab", DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: certDir })).toMatchObject({
+        expect(endpointFromEnv({ DOCKER_HOST: "tcp://engine.example", DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: certDir })).toMatchObject({
             port: 2376,
         });
     });
 
     test("DOCKER_TLS_VERIFY without the files says where it looked", () => {
         const missing = path.join(certDir, "missing");
-        expect(() => endpointFromEnv({ DOCKER_HOST: "tcp://engine.lab", DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: missing })).toThrow(
+        expect(() => endpointFromEnv({ DOCKER_HOST: "tcp://engine.example", DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: missing })).toThrow(
             `put ca.pem, cert.pem and key.pem in ${missing}`,
         );
     });
@@ -58,14 +58,14 @@ describe("endpointFromEnv (engine/dockerApi.ts)", () => {
     });
 
     test("ssh:// and other schemes are refused, naming the value and the fix", () => {
-        expect(() => endpointFromEnv({ DOCKER_HOST: "ssh://student@engine.lab" })).toThrow(
-            /DOCKER_HOST "ssh:\/\/student@engine\.lab" uses ssh:\/\/.*ssh -NL/,
+        expect(() => endpointFromEnv({ DOCKER_HOST: "ssh://student@engine.example" })).toThrow(
+            /DOCKER_HOST "ssh:\/\/student@engine\.example" uses ssh:\/\/.*ssh -NL/,
         );
         expect(() => endpointFromEnv({ DOCKER_HOST: "npipe:////./pipe/docker_engine" })).toThrow(/uses npipe:\/\/.*unix:\/\/\/path/);
     });
 
     test("malformed addresses are refused, naming the value and the fix", () => {
-        for (const value of ["engine.lab:2375", "tcp://", "tcp://engine.lab:99999", "tcp://engine.lab:2375/base"]) {
+        for (const value of ["engine.example:2375", "tcp://", "tcp://engine.example:99999", "tcp://engine.example:2375/base"]) {
             expect(() => endpointFromEnv({ DOCKER_HOST: value })).toThrow(`DOCKER_HOST "${value}"`);
             expect(() => endpointFromEnv({ DOCKER_HOST: value })).toThrow("tcp://host:port");
         }
