@@ -64,6 +64,8 @@ export class ClassPortal extends EventEmitter {
 
     constructor(readonly options: PortalOptions) {
         super();
+        // Each teacher's tab listens for roster changes: more than EventEmitter's default 10 is no leak.
+        this.setMaxListeners(0);
         this.now = options.now ?? (() => new Date());
         const { spec } = options;
         const students: (string | undefined)[] = isClassSpec(spec) ? spec.students.map((lab) => lab.student?.name) : [undefined];

@@ -11,6 +11,7 @@ import {
     type PortalBackend,
     PortalError,
     portalServer,
+    readPortalOutputs,
     type StateResource,
     seatStateOf,
     seatUrns,
@@ -378,5 +379,31 @@ describe("without seats", () => {
         const roster = (await server.inject(get(`/t/${TOKENS.teacher}/api/roster`))).json();
         expect(roster.students.map((s: { seat: { state: string } }) => s.seat.state)).toEqual(["none", "none"]);
         expect((await server.inject(post(`/t/${TOKENS.teacher}/api/students/alice/reset`))).statusCode).toBe(409);
+    });
+});
+
+describe("reading the stack", () => {
+    const stackWith = (outputs: Record<string, { value: unknown; secret: boolean }>) =>
+        ({ name: "dev", outputs: async () => outputs }) as unknown as Parameters<typeof readPortalOutputs>[0];
+
+    test("the tokens, the checks and a registry password from the outputs", async () => {
+        const outputs = await readPortalOutputs(
+            stackWith({
+                portal: { value: TOKENS, secret: true },
+                checks: { value: RECORDED.outputs.checks, secret: false },
+                registryPassword: { value: "", secret: true },
+            }),
+        );
+        expect(outputs).toEqual({ tokens: TOKENS, checks: RECORDED.outputs.checks });
+        const withPassword = await readPortalOutputs(
+            stackWith({ portal: { value: TOKENS, secret: true }, registryPassword: { value: "pw", secret: true } }),
+        );
+        expect(withPassword).toEqual({ tokens: TOKENS, checks: {}, registryPassword: "pw" });
+    });
+
+    test("a stack from before the portal is refused with the fix", async () => {
+        await expect(readPortalOutputs(stackWith({ checks: { value: {}, secret: false } }))).rejects.toThrow(
+            "stack dev has no portal tokens yet: run npm run up once (it makes them, and changes nothing else)",
+        );
     });
 });
