@@ -59,22 +59,26 @@ export function copyImageCommand(image: ImageSpec): string {
  * lab instance: those labelled `docker-lab.exercise=<instance>`, and those named `<instance>-ex-…`
  * (in case the learner left the label out). Containers go first, so no image is still in use; tags
  * named so are only untagged, images labelled so are removed.
- * Prints nothing and succeeds when there is nothing to remove.
+ * Prints nothing and succeeds when there is nothing to remove. With `owner` (a student on an engine
+ * the class shares, `<instance>-<student>`): only what is named `<owner>-ex-…`, never another student's.
  *
  * `pulumi destroy` runs it before the lab's own image removal (ImageSpec.removeCommand): an
  * exercise container still running from the lab's image would otherwise keep that image in use.
  */
-export function exerciseCleanupCommand(instance: string): string {
+export function exerciseCleanupCommand(instance: string, owner?: string): string {
     const label = shellQuote(`label=${exerciseLabel(instance)}`);
-    const prefix = shellQuote(exercisePrefix(instance));
+    const prefix = shellQuote(exercisePrefix(owner ?? instance));
     const containersNamed = `docker ps -a --format '{{.ID}} {{.Names}}' | awk -v p=${prefix} 'index($2, p) == 1 { print $1 }'`;
+    // One student on a shared engine: only what is named for them; the label is the whole class's.
+    const labelled = owner === undefined ? `docker ps -aq --filter ${label}; ` : "";
     return [
-        `ids=$( { docker ps -aq --filter ${label}; ${containersNamed}; } | sort -u )`,
+        `ids=$( { ${labelled}${containersNamed}; } | sort -u )`,
         `[ -z "$ids" ] || docker rm -f -v $ids >/dev/null`,
         // Named tags are only untagged (a learner may have tagged the lab's own image so); labelled images go by id.
         `tags=$(docker image ls --format '{{.Repository}}:{{.Tag}}' | awk -v p=${prefix} 'index($1, p) == 1 && $1 !~ /:<none>$/')`,
         `[ -z "$tags" ] || docker image rm $tags >/dev/null`,
-        `imgs=$(docker image ls -q --filter ${label} | sort -u)`,
-        `[ -z "$imgs" ] || docker image rm -f $imgs >/dev/null`,
+        ...(owner === undefined
+            ? [`imgs=$(docker image ls -q --filter ${label} | sort -u)`, `[ -z "$imgs" ] || docker image rm -f $imgs >/dev/null`]
+            : []),
     ].join("; ");
 }

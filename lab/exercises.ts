@@ -7,7 +7,9 @@ import { appContainers, isClassSpec, type LabSpec, type Spec, studentLab } from 
 /**
  * The exercises the learner does by hand on a running lab (`npm run exercise`), checked by the lab's
  * own check engine. They name the lab's replicas, so they run on a lab whose app runs as containers:
- * the one learner's, done on this machine, or a student's in a class of seats, done in their workstation.
+ * the one learner's, done on this machine; a student's in a class of seats, done in their workstation;
+ * a student's in a class sharing one engine, done on this machine in a work folder of their own, their
+ * exercise objects named for them.
  */
 
 /** One learner's exercises: their lab, where they do them, and the exercises as seen from there. */
@@ -23,28 +25,40 @@ export function hostWorkplace(lab: LabSpec, stack: string): Workplace {
 }
 
 /**
- * The exercises of the one learner's lab (no `student`), or of `student`'s lab in a class whose mode
- * gives each student a workplace of their own (seats). Throws, naming what to do, for anything else.
+ * A student's workplace in a class sharing one engine: this machine, a work folder of their own, and
+ * their exercise objects named `<instance>-<student>-ex-…`, so that each student's checks and resets
+ * see only their own.
+ */
+export function sharedWorkplace(lab: LabSpec, stack: string): Workplace {
+    const student = lab.student;
+    if (!student) throw new Error(`sharedWorkplace needs a student's lab, not ${lab.instance}`);
+    return {
+        ...hostWorkplace(lab, stack),
+        workDir: `${exerciseWorkDir(stack)}/${student.name}`,
+        shared: { owner: student.prefix, image: lab.image.name },
+    };
+}
+
+/**
+ * The exercises of the one learner's lab (no `student`), or of `student`'s lab in a class: in their
+ * mode's workplace (a seat's workstation), else on this machine (sharedWorkplace). Throws, naming
+ * what to do, for a lab whose app runs as services (no containers to exercise on) and for a wrong or
+ * missing student.
  */
 export function exerciseSite(spec: Spec, stack: string, student?: string): ExerciseSite {
+    const probe = isClassSpec(spec) ? spec.students[0] : spec;
+    if (probe !== undefined && appContainers(probe).length === 0) {
+        throw new Error(
+            `Lab ${spec.instance} runs its app as ${spec.mode} services, with no containers of its own: exercises run on a lab in mode containers or seats (npm run config -- set mode containers)`,
+        );
+    }
     if (!isClassSpec(spec)) {
         if (student !== undefined) {
             throw new Error(
                 `The lab ${spec.instance} has no students, so there is no student ${JSON.stringify(student)}: leave out --student to do the exercises on this lab`,
             );
         }
-        if (appContainers(spec).length === 0) {
-            throw new Error(
-                `Lab ${spec.instance} runs its app as ${spec.mode} services, with no containers of its own: exercises run on a lab in mode containers (npm run config -- set mode containers)`,
-            );
-        }
         return workplaceExercises(spec, hostWorkplace(spec, stack));
-    }
-    const workplace = MODES[spec.mode].workplace;
-    if (workplace === undefined) {
-        throw new Error(
-            `Lab ${spec.instance} is a class whose students share one engine (mode ${spec.mode}): a student's exercises would see and remove the others' objects, so they run in a class of seats (npm run config -- set mode seats) or on a one-learner lab`,
-        );
     }
     if (student === undefined) {
         throw new Error(
@@ -52,7 +66,8 @@ export function exerciseSite(spec: Spec, stack: string, student?: string): Exerc
         );
     }
     const lab = studentLab(spec, student);
-    return workplaceExercises(lab, workplace(lab));
+    const workplace = MODES[spec.mode].workplace;
+    return workplaceExercises(lab, workplace ? workplace(lab) : sharedWorkplace(lab, stack));
 }
 
 /** The exercises of `lab` as done at `place` (a student's: their seat's workstation). */

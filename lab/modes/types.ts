@@ -68,7 +68,7 @@ export interface LabModeModel {
     engineNetwork?(lab: LabCore): string;
     /** Where a student's lab has an engine of its own: how its checks reach it. Default: the class's engine. */
     labEngine?(app: AppSpec, shared: SharedSpec): LabEngine;
-    /** Where a student of a class does the exercises, when the mode gives them a place of their own. Default: none (a shared class has no exercises). */
+    /** Where a student of a class does the exercises, when the mode gives them a place of their own. Default: this machine, beside the others (sharedWorkplace). */
     workplace?(lab: LabCore): Workplace;
 
     /** The lab network. */

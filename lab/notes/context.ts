@@ -165,10 +165,13 @@ export function exerciseContext(spec: LabCore, replicas: ContainerSpec[], place:
     const { q } = base;
     const { workDir } = place;
     // Stopped containers of the image, minus the lab's (managed) and those named after the lab
-    // (the exercises' own, the lesson checks' scratch containers).
+    // (the exercises' own, the lesson checks' scratch containers); on a shared engine, only those run
+    // from the learner's own image by name (the other students' run the same image under theirs).
     const prefix = `${spec.instance}-`;
+    const own = place.shared ? { var: ` -v own=${q(place.shared.image)}`, test: " && $3 == own" } : { var: "", test: "" };
     const strays = (imageRef: string, format: string) =>
-        `docker ps -a --filter ${q(`ancestor=${imageRef}`)} --filter status=exited --filter status=created --format ${q(`managed={{.Label "${LABEL.managed}"}} {{.Names}} ${format}`)} | awk -v p=${q(prefix)} '$1 != "managed=true" && index($2, p) != 1' | cut -d ' ' -f 3-`;
+        `docker ps -a --filter ${q(`ancestor=${imageRef}`)} --filter status=exited --filter status=created --format ${q(`managed={{.Label "${LABEL.managed}"}} {{.Names}} {{.Image}} ${format}`)} | awk -v p=${q(prefix)}${own.var} '$1 != "managed=true" && index($2, p) != 1${own.test}' | cut -d ' ' -f 4-`;
+    const owner = place.shared?.owner ?? spec.instance;
     return {
         ...base,
         appFile: (file: string) => q(path.posix.join(place.appDir, file)),
@@ -178,7 +181,7 @@ export function exerciseContext(spec: LabCore, replicas: ContainerSpec[], place:
         replicas,
         image: spec.image.name,
         replica: (index: number) => replicas[Math.min(index, replicas.length - 1)].name,
-        name: (purpose: string) => exerciseObjectName(spec.instance, purpose),
+        name: (purpose: string) => exerciseObjectName(owner, purpose),
         label: exerciseLabel(spec.instance),
         workDir,
         file: (name: string) => `${workDir}/${name}`,

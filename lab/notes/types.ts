@@ -103,8 +103,9 @@ export interface Exercise {
 
 /**
  * Where a learner does the exercises, as seen from there: the project root on the machine running the
- * lab (the one learner), or a student's workstation beside their seat. The exercises name paths and
- * addresses through it, and the tools run their commands there.
+ * lab (the one learner, and each student of a class sharing one engine, in a work folder of their
+ * own), or a student's workstation beside their seat. The exercises name paths and addresses through
+ * it, and the tools run their commands there.
  */
 export interface Workplace {
     /** The folder the learner's files go in, relative to where commands start. */
@@ -117,6 +118,12 @@ export interface Workplace {
     publishAddress: string;
     /** Where commands run: undefined for this machine (the project root), else a running container, as its user. */
     container?: WorkplaceContainer;
+    /**
+     * On an engine the learner shares with other students: what their exercise objects' names start with
+     * (`<instance>-<student>`), and their image by name, so that their checks and resets see only their own.
+     * Default: none (the engine is the learner's alone; names start with the lab's instance).
+     */
+    shared?: { owner: string; image: string };
 }
 
 /** A running container that is a learner's workplace: commands run there with `docker exec` on the class's engine. */

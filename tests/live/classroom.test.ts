@@ -1,8 +1,19 @@
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { type CheckResult, docker, PROJECT_ROOT } from "../../engine";
-import { FAIL_MARKER, LABEL, PASS_MARKER } from "../../lab";
+import { exerciseWorkDir, FAIL_MARKER, LABEL, PASS_MARKER } from "../../lab";
 import { type LiveLab, leftovers, provisionLab, removeLeftovers, teardownLab } from "../../rig";
 import { type VerifyReport, verifyLab } from "../../tools";
+import {
+    checkImage,
+    type ExerciseLab,
+    exerciseLab,
+    findExercise,
+    resetCommands,
+    runCommands,
+    runExerciseCheck,
+} from "../../tools/exercise";
 import { classSpec, replicasOf } from "../helpers/specs";
 import { describeLive, liveImages } from "./engine";
 
@@ -122,6 +133,49 @@ describeLive("a class of three provisioned from the spec on a real engine", () =
             ).stdout.trim();
         expect(await reach(replicasOf(alice)[0].name, await ipOf(replicasOf(alice)[1].name))).toBe("reached 200");
         expect(await reach(replicasOf(alice)[0].name, await ipOf(replicasOf(bob)[0].name))).toMatch(/^no answer/);
+    });
+
+    test("exercises on the shared engine are each student's own: alice's reset leaves bob's, and bob's stray container is not alice's", async () => {
+        const [alice, bob] = ["alice", "bob"].map((student) => exerciseLab("test-class", config, PROJECT_ROOT, student));
+        const check = async (lab: ExerciseLab, id: string) => {
+            const image = await checkImage(lab);
+            if (!("imageRef" in image)) throw new Error(`${lab.student}'s lab is not whole: ${JSON.stringify(image.damage)}`);
+            return (await runExerciseCheck(lab, findExercise(lab, id), image.imageRef)).passed;
+        };
+        const solve = async (lab: ExerciseLab, id: string) => {
+            const exercise = findExercise(lab, id);
+            expect((await runCommands(lab, exercise.reset)).ok).toBe(true);
+            const run = await runCommands(
+                lab,
+                exercise.solution.map((step) => step.command),
+            );
+            expect(run.results.map((r) => `${r.status} ${r.output}`).filter((r) => !r.startsWith("0 "))).toEqual([]);
+        };
+        try {
+            for (const lab of [alice, bob]) await solve(lab, "00-kernel");
+            expect([await check(alice, "00-kernel"), await check(bob, "00-kernel")]).toEqual([true, true]);
+            expect((await runCommands(alice, resetCommands(alice))).ok).toBe(true);
+            expect([await check(alice, "00-kernel"), await check(bob, "00-kernel")]).toEqual([false, true]);
+            // Bob leaves a stopped container of his image behind; alice's one-shot exercise does not see it, bob's does.
+            expect((await docker(["run", "--label", `${LABEL.student}=bob`, bob.lab.image.name, "true"])).status).toBe(0);
+            for (const lab of [alice, bob]) await solve(lab, "01.01-run-head");
+            expect((await docker(["run", "--label", `${LABEL.student}=bob`, bob.lab.image.name, "true"])).status).toBe(0);
+            expect([await check(alice, "01.01-run-head"), await check(bob, "01.01-run-head")]).toEqual([true, false]);
+        } finally {
+            for (const lab of [alice, bob]) await runCommands(lab, resetCommands(lab));
+            fs.rmSync(path.join(PROJECT_ROOT, exerciseWorkDir("test-class")), { recursive: true, force: true });
+        }
+        const strays = await docker([
+            "ps",
+            "-a",
+            "--filter",
+            `ancestor=${bob.lab.image.name}`,
+            "--filter",
+            "status=exited",
+            "--format",
+            "{{.Names}}",
+        ]);
+        expect(strays.stdout.trim()).toBe("");
     });
 
     test("npm run verify -- --student bob checks bob's lab only; a stopped replica of bob fails only bob's checks, naming him", async () => {

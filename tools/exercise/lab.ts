@@ -132,7 +132,11 @@ export async function runCommands(
  */
 export function resetCommands(lab: ExerciseLab, exercise?: Exercise): string[] {
     if (exercise) return exercise.reset;
-    return [...lab.exercises.flatMap((e) => e.reset), exerciseCleanupCommand(lab.spec.instance), emptyWorkDirCommand(lab)];
+    return [
+        ...lab.exercises.flatMap((e) => e.reset),
+        exerciseCleanupCommand(lab.spec.instance, lab.place.shared?.owner),
+        emptyWorkDirCommand(lab),
+    ];
 }
 
 /** Empties the work folder and keeps it (the learner's shell may stand in it). */

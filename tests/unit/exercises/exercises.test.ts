@@ -128,11 +128,7 @@ describe("the exercises", () => {
         for (const w of words(other)) expect(mine.has(w)).toBe(false);
     });
 
-    test("a shared class, a class without --student and a one-learner lab with one are each refused with one clear line", () => {
-        const shared = classSpec({ appPort: "47080", registryPort: "47000", students: ["alice"] }, stack);
-        expect(() => labExercises(shared, stack, "alice")).toThrow(
-            `Lab ${shared.instance} is a class whose students share one engine (mode containers): a student's exercises would see and remove the others' objects, so they run in a class of seats (npm run config -- set mode seats) or on a one-learner lab`,
-        );
+    test("a class without --student, a wrong student, a one-learner lab with one and a lab of services are each refused with one clear line", () => {
         const seats = classSpec({ appPort: "47080", registryPort: "47000", mode: "seats", students: ["alice", "bob"] }, stack);
         expect(() => labExercises(seats, stack)).toThrow(
             `Lab ${seats.instance} is a class of 2 students: name whose exercises these are (--student alice)`,
@@ -144,9 +140,34 @@ describe("the exercises", () => {
             `The lab ${spec.instance} has no students, so there is no student "alice": leave out --student to do the exercises on this lab`,
         );
         const swarm = labSpec({ appPort: "47080", registryPort: "47000", mode: "swarm" }, stack);
-        expect(() => labExercises(swarm, stack)).toThrow(
-            `Lab ${swarm.instance} runs its app as swarm services, with no containers of its own: exercises run on a lab in mode containers (npm run config -- set mode containers)`,
-        );
+        const services = `runs its app as swarm services, with no containers of its own: exercises run on a lab in mode containers or seats (npm run config -- set mode containers)`;
+        expect(() => labExercises(swarm, stack)).toThrow(`Lab ${swarm.instance} ${services}`);
+        const swarmClass = classSpec({ appPort: "47080", registryPort: "47000", mode: "swarm", students: ["alice"] }, stack);
+        expect(() => labExercises(swarmClass, stack, "alice")).toThrow(`Lab ${swarmClass.instance} ${services}`);
+    });
+
+    test("a class sharing one engine: each student's exercises on this machine, in a folder of their own, their objects named for them", () => {
+        const shared = classSpec({ appPort: "47080", registryPort: "47000", students: ["alice", "bob"] }, stack);
+        const [alice, bob] = ["alice", "bob"].map((s) => labExercises(shared, stack, s));
+        const words = (list: typeof exercises) => list.flatMap((e) => [...e.reset, ...e.files, e.check.command]).join(" ");
+        expect(alice.map((e) => e.id)).toEqual(exercises.map((e) => e.id));
+        for (const e of alice) for (const f of e.files) expect(f.startsWith(`${exerciseWorkDir(stack)}/alice/`)).toBe(true);
+        expect(words(alice)).toContain(`${shared.instance}-alice-ex-`);
+        expect(words(alice)).not.toContain(`${shared.instance}-bob-ex-`);
+        expect(words(alice)).not.toContain(`${shared.instance}-ex-`);
+        expect(words(bob)).toContain(`${shared.instance}-bob-ex-`);
+        // The one check that looks for stray containers counts only those run from the student's own image by name.
+        const runHead = alice.find((e) => e.id === "01.01-run-head");
+        const aliceImage = shared.students[0].image.name;
+        expect(runHead?.check.command).toContain(`-v own=${aliceImage} `);
+        expect(exercises.find((e) => e.id === "01.01-run-head")?.check.command).not.toContain("-v own=");
+    });
+
+    test("a student's clean-up on a shared engine removes only what is named for them, never by the class's label", () => {
+        const mine = exerciseCleanupCommand("docker-lab-x", "docker-lab-x-alice");
+        expect(mine).toContain("awk -v p=docker-lab-x-alice-ex- ");
+        expect(mine).not.toContain(`label=${EXERCISE_LABEL}`);
+        expect(exerciseCleanupCommand("docker-lab-x")).toContain(`--filter label=${EXERCISE_LABEL}=docker-lab-x`);
     });
 });
 

@@ -371,14 +371,23 @@ describe("without seats", () => {
         expect(roster.students[0].student).toBeUndefined();
     });
 
-    test("a class sharing one engine: the roster, and a clear answer instead of exercises", async () => {
-        const { server } = classPortal({ ...OFFLINE_IMAGES, students: ["alice", "bob"] });
-        const refused = await server.inject(get(`/s/${TOKENS.students.alice}/api/state`));
-        expect(refused.statusCode).toBe(409);
-        expect(refused.json().error).toMatch(/share one engine/);
+    test("a class sharing one engine: each student's exercises and Check, no terminal, no seat to reset", async () => {
+        const { server, fake } = classPortal({ ...OFFLINE_IMAGES, students: ["alice", "bob"] });
+        const state = (await server.inject(get(`/s/${TOKENS.students.alice}/api/state`))).json();
+        expect(state).toMatchObject({ student: "alice", total: 17, terminal: { available: false } });
+        expect(JSON.stringify(state)).toContain("-alice-ex-");
+        expect(JSON.stringify(state)).not.toContain("-bob-ex-");
+        expect((await server.inject(post(`/s/${TOKENS.students.bob}/api/exercises/00-kernel/check`))).json()).toMatchObject({
+            passed: true,
+        });
+        expect(fake.calls).toEqual(["check bob 00-kernel"]);
         const roster = (await server.inject(get(`/t/${TOKENS.teacher}/api/roster`))).json();
+        expect(roster.terminal).toBe(false);
         expect(roster.students.map((s: { seat: { state: string } }) => s.seat.state)).toEqual(["none", "none"]);
-        expect((await server.inject(post(`/t/${TOKENS.teacher}/api/students/alice/reset`))).statusCode).toBe(409);
+        expect(roster.students.map((s: { exercises: { done: number } }) => s.exercises.done)).toEqual([0, 1]);
+        const reset = await server.inject(post(`/t/${TOKENS.teacher}/api/students/alice/reset`));
+        expect(reset.statusCode).toBe(409);
+        expect(reset.json().error).toBe("alice has no seat to reset: only a class of seats gives each student one");
     });
 });
 
