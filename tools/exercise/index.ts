@@ -49,6 +49,7 @@ export {
     emptyWorkDirCommand,
     ensureWorkDir,
     exerciseLab,
+    exerciseLabOf,
     findExercise,
     resetCommands,
     runCommands,

@@ -46,7 +46,11 @@ export function exerciseLab(
     root: string = PROJECT_ROOT,
     student?: string,
 ): ExerciseLab {
-    const spec = specForStack(stack, config);
+    return exerciseLabOf(specForStack(stack, config), stack, root, student);
+}
+
+/** One learner's exercises on a stack whose spec is already built (the portal builds it once for the class). */
+export function exerciseLabOf(spec: Spec, stack: string, root: string = PROJECT_ROOT, student?: string): ExerciseLab {
     const { lab, place, exercises } = exerciseSite(spec, stack, student);
     // In a workstation the docker CLI that runs `docker exec` talks to the class's engine; the commands there reach the seat.
     const shell = place.container ? { cwd: root, env: spec.commandEnv, container: place.container } : { cwd: root, env: lab.commandEnv };

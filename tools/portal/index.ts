@@ -79,7 +79,6 @@ export async function portalCommand(argv: string[], env: Record<string, string |
         upChecks: outputs.checks,
         root: PROJECT_ROOT,
         backend: liveBackend(stack, spec, endpoint, outputs.registryPassword),
-        ...(config ? { config } : {}),
     });
     const terminals = new TerminalSessions((key, size) => {
         const learner = portal.learners.find((l) => (l.student ?? "") === key);

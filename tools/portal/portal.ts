@@ -3,7 +3,7 @@ import type { ContainerState } from "../../engine";
 import { isClassSpec, type Spec, type WorkplaceContainer } from "../../lab";
 import {
     type ExerciseLab,
-    exerciseLab,
+    exerciseLabOf,
     hintFor,
     loadProgress,
     type Progress,
@@ -47,8 +47,6 @@ export interface PortalOptions {
     /** Project root: where the progress files are. */
     root: string;
     backend: PortalBackend;
-    /** Raw config overriding the stack's file (a lab made by the live harness). */
-    config?: Record<string, unknown>;
     now?: () => Date;
 }
 
@@ -73,7 +71,7 @@ export class ClassPortal extends EventEmitter {
     }
 
     private learnerOf(student: string | undefined): PortalLearner {
-        const { spec, stack, root, tokens, config } = this.options;
+        const { spec, stack, root, tokens } = this.options;
         const token = tokens.learnerToken(student);
         if (token === undefined) {
             throw new Error(
@@ -84,7 +82,7 @@ export class ClassPortal extends EventEmitter {
             ? (spec.students.find((l) => l.student?.name === student)?.checks.length ?? 0)
             : spec.checks.length;
         try {
-            return { student, token, checksTotal, lab: exerciseLab(stack, config, root, student) };
+            return { student, token, checksTotal, lab: exerciseLabOf(spec, stack, root, student) };
         } catch (err) {
             return { student, token, checksTotal, unavailable: (err as Error).message };
         }

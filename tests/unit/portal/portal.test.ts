@@ -85,7 +85,6 @@ function classPortal(config: Record<string, unknown> = CONFIG, tokens = TOKENS) 
         upChecks: RECORDED.outputs.checks,
         root,
         backend: fake.backend,
-        config,
         now: () => new Date("2026-12-05T12:00:00Z"),
     });
     const terminals = new TerminalSessions(() => Promise.reject(new Error("no terminals in unit tests")));
