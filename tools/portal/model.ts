@@ -30,22 +30,16 @@ export interface PortalBackend {
     resetSeat(lab: ExerciseLab, log: (line: string) => void): Promise<void>;
 }
 
-/** An exercise as the student's page shows it. */
-export interface ExerciseView {
-    id: string;
-    section: string;
-    heading: string;
-    title: Text;
-    instructions: Text;
-    hints: Text[];
-    expected: Text;
-    files: string[];
-    teaches: string[];
+/** An exercise as the student's page shows it: its texts, and the learner's progress on it. */
+export type ExerciseView = Pick<
+    Exercise,
+    "id" | "section" | "heading" | "title" | "instructions" | "hints" | "expected" | "files" | "teaches"
+> & {
     state: "todo" | "failed" | "done";
     attempts: number;
     failedChecks: number;
     doneAt?: string;
-}
+};
 
 /** The student's page's data. */
 export interface LearnerState {

@@ -24,6 +24,7 @@ const ASSET_FILES: Record<string, string> = {
     "teacher.js": path.join(ASSETS_DIR, "teacher.js"),
     "terminal.js": path.join(ASSETS_DIR, "terminal.js"),
     "i18n.js": path.join(ASSETS_DIR, "i18n.js"),
+    "page.js": path.join(ASSETS_DIR, "page.js"),
     "portal.css": path.join(ASSETS_DIR, "portal.css"),
     "xterm/xterm.js": require.resolve("@xterm/xterm/lib/xterm.js"),
     "xterm/xterm.css": require.resolve("@xterm/xterm/css/xterm.css"),

@@ -220,6 +220,19 @@ describe("the student's page", () => {
         });
     });
 
+    test("every script and stylesheet the pages name is served by the portal itself, and nothing else under /assets", async () => {
+        const { server } = classPortal();
+        for (const page of [`${alice}/`, `/t/${TOKENS.teacher}/`]) {
+            const html = (await server.inject(get(page))).body;
+            const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+            expect(assets).toEqual(expect.arrayContaining(["/assets/xterm/xterm.js", "/assets/page.js", "/assets/portal.css"]));
+            for (const asset of assets)
+                expect({ asset, status: (await server.inject(get(asset))).statusCode }).toEqual({ asset, status: 200 });
+        }
+        expect((await server.inject(get("/assets/../package.json"))).statusCode).toBe(404);
+        expect((await server.inject(get("/assets/portal.ts"))).statusCode).toBe(404);
+    });
+
     test("its state: the student's 17 exercises in zh and en, and a terminal", async () => {
         const { server } = classPortal();
         const state = (await server.inject(get(`${alice}/api/state`))).json();

@@ -3,11 +3,9 @@
 // The student's page (served at /s/<token>/): their terminal on the left, their exercises on the right,
 // each with a Check button that asks the server to check it and shows what it expected and saw.
 (() => {
-    const { i18n, openTerminal } = window.Portal;
+    const { i18n, openTerminal, page } = window.Portal;
+    const { base, api, el } = page;
     const { t, pick } = i18n;
-
-    // Every URL is relative to the page's folder, /s/<token>/, even if it was opened without the last "/".
-    const base = location.pathname.endsWith("/") ? location.pathname : `${location.pathname}/`;
 
     const MARKS = { done: "✓", failed: "✗", todo: "•" };
     const STATE_TEXT = { done: "stateDone", failed: "stateFailed", todo: "stateTodo" };
@@ -23,31 +21,6 @@
     const exerciseList = document.querySelector('[data-testid="exercises"]');
     const terminalPanel = document.querySelector('[data-testid="terminal"]');
     const layout = document.querySelector(".student-layout");
-
-    /** fetch, as JSON, never throwing: { body } on a 2xx answer, else { error } with the server's text. */
-    async function api(path, init = {}) {
-        try {
-            const response = await fetch(base + path, { ...init, headers: { Accept: "application/json", ...init.headers } });
-            let body = null;
-            try {
-                body = await response.json();
-            } catch {
-                // An answer without JSON: reported below by status.
-            }
-            if (!response.ok) return { error: (body && typeof body.error === "string" && body.error) || `HTTP ${response.status}` };
-            if (body === null || typeof body !== "object") return { error: t("badResponse") };
-            return { body };
-        } catch (err) {
-            return { error: `${t("networkError")}: ${err?.message ?? err}` };
-        }
-    }
-
-    function el(tag, className, textContent) {
-        const node = document.createElement(tag);
-        if (className) node.className = className;
-        if (textContent !== undefined) node.textContent = textContent;
-        return node;
-    }
 
     // Server text as text nodes (never HTML), with `backtick` parts as <code> and ```fenced``` parts as
     // code blocks. Newlines stay in the text; the CSS keeps them (white-space: pre-wrap).

@@ -3,11 +3,9 @@
 // The teacher's page (served at /t/<token>/): the class roster, kept live by server-sent events, with
 // per-student actions (verify, reset, watch their terminal, copy their link).
 (() => {
-    const { i18n, openTerminal } = window.Portal;
+    const { i18n, openTerminal, page } = window.Portal;
+    const { base, api, el } = page;
     const { t } = i18n;
-
-    // Every URL is relative to the page's folder, /t/<token>/, even if it was opened without the last "/".
-    const base = location.pathname.endsWith("/") ? location.pathname : `${location.pathname}/`;
 
     const SEAT_STATES = ["healthy", "running", "starting", "unhealthy", "stopped", "missing", "none"];
     const RELATIVE_TIME_REFRESH_MS = 30_000;
@@ -26,31 +24,6 @@
     const tbody = document.querySelector('[data-testid="roster"] tbody');
     const watchPanel = document.querySelector('[data-testid="watch-terminal"]');
     const watchBody = watchPanel.querySelector(".watch-body");
-
-    /** fetch, as JSON, never throwing: { body } on a 2xx answer, else { error } with the server's text. */
-    async function api(path, init = {}) {
-        try {
-            const response = await fetch(base + path, { ...init, headers: { Accept: "application/json", ...init.headers } });
-            let body = null;
-            try {
-                body = await response.json();
-            } catch {
-                // An answer without JSON: reported below by status.
-            }
-            if (!response.ok) return { error: (body && typeof body.error === "string" && body.error) || `HTTP ${response.status}` };
-            if (body === null || typeof body !== "object") return { error: t("badResponse") };
-            return { body };
-        } catch (err) {
-            return { error: `${t("networkError")}: ${err?.message ?? err}` };
-        }
-    }
-
-    function el(tag, className, textContent) {
-        const node = document.createElement(tag);
-        if (className) node.className = className;
-        if (textContent !== undefined) node.textContent = textContent;
-        return node;
-    }
 
     function button(action, className) {
         const b = el("button", className);
