@@ -80,11 +80,20 @@ const randomClass = fc
         registryPort: registryOffset === undefined ? registryPort : Math.min(65535, Math.max(1, appPort + registryOffset)),
     }));
 
-const rawConfig = (c: { students: string[]; replicas: number; appPort: number; registryPort: number }) => ({
+type RandomClass = { students: string[]; replicas: number; appPort: number; registryPort: number };
+
+/** A portal port beside the class's span of ports (the config refuses one inside it), or undefined when there is no room. */
+function portalPortFor(c: RandomClass): number | undefined {
+    const last = classPortPlan(c.appPort, c.replicas, c.registryPort, c.students.length).last;
+    return [c.appPort - 1, c.appPort - 2, last + 1, last + 2].find((p) => p >= 1 && p <= 65535 && p !== c.registryPort);
+}
+
+const rawConfig = (c: RandomClass) => ({
     students: JSON.stringify(c.students),
     replicas: String(c.replicas),
     appPort: String(c.appPort),
     registryPort: String(c.registryPort),
+    portalPort: String(portalPortFor(c) ?? 65535),
 });
 
 /** Every value of `list` that occurs more than once. */
@@ -95,7 +104,7 @@ describe("property: any class that fits is laid out without sharing", () => {
         fc.assert(
             fc.property(randomClass, (c) => {
                 const expected = walkLayout(c.appPort, c.replicas, c.registryPort, c.students.length);
-                fc.pre(expected !== undefined);
+                fc.pre(expected !== undefined && portalPortFor(c) !== undefined);
                 const spec = classSpec(rawConfig(c));
                 const labs = spec.students;
                 expect(labs.map((l) => l.student?.name)).toEqual(c.students);
@@ -141,7 +150,7 @@ describe("property: any class that fits is laid out without sharing", () => {
         fc.assert(
             fc.property(randomClass, (c) => {
                 const expected = walkLayout(c.appPort, c.replicas, c.registryPort, c.students.length);
-                fc.pre(expected === undefined);
+                fc.pre(expected === undefined && portalPortFor(c) !== undefined);
                 const err = configError(rawConfig(c));
                 // What the class spans: its app ports, plus what the walk skips to clear the registry port.
                 const plain = c.students.length * c.replicas;
@@ -170,15 +179,18 @@ describe("property: any class that fits is laid out without sharing", () => {
             fc.property(randomClass, studentName, fc.nat(), (c, newcomer, seat) => {
                 fc.pre(!c.students.includes(newcomer));
                 fc.pre(walkLayout(c.appPort, c.replicas, c.registryPort, c.students.length + 1) !== undefined);
-                const before = classSpec(rawConfig(c)).students;
-                const added = classSpec(rawConfig({ ...c, students: [...c.students, newcomer] })).students;
+                fc.pre(portalPortFor({ ...c, students: [...c.students, newcomer] }) !== undefined);
+                // One portal port for the three configs: the larger class's, beside all of them.
+                const portalPort = String(portalPortFor({ ...c, students: [...c.students, newcomer] }));
+                const before = classSpec({ ...rawConfig(c), portalPort }).students;
+                const added = classSpec({ ...rawConfig({ ...c, students: [...c.students, newcomer] }), portalPort }).students;
                 expect(added.slice(0, before.length)).toEqual(before);
                 expect(added.map((l) => l.student?.name)).toEqual([...c.students, newcomer]);
 
                 const freed = seat % c.students.length;
                 const students = c.students.map((name, i) => (i === freed ? "" : name));
                 fc.pre(students.some((name) => name !== ""));
-                const after = classSpec(rawConfig({ ...c, students })).students;
+                const after = classSpec({ ...rawConfig({ ...c, students }), portalPort }).students;
                 expect(after).toEqual(before.filter((_, i) => i !== freed));
             }),
             { numRuns: 60 },
