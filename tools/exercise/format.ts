@@ -1,7 +1,7 @@
 import type { CheckResult } from "../../engine";
 import type { Exercise, Lang } from "../../lab";
 import { NOTES_SECTIONS } from "../../lab";
-import { type ExerciseProgress, type Progress, progressOf } from "./progress";
+import { type ExerciseProgress, exerciseState, type Progress, progressOf } from "./progress";
 
 /** What `npm run exercise` prints, as pure functions of the exercises, the progress and a palette. */
 
@@ -120,8 +120,8 @@ export function npmExercise(args: string, labArgs: string): string {
 }
 
 function mark(entry: ExerciseProgress, p: Palette): string {
-    if (entry.done) return p.green(MARKS.done);
-    return entry.failedChecks > 0 ? p.red(MARKS.failed) : p.dim(MARKS.todo);
+    const state = exerciseState(entry);
+    return state === "done" ? p.green(MARKS.done) : state === "failed" ? p.red(MARKS.failed) : p.dim(MARKS.todo);
 }
 
 function countDone(exercises: Exercise[], progress: Progress): number {

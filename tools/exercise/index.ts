@@ -61,6 +61,7 @@ export {
     clearProgress,
     type ExerciseProgress,
     emptyProgress,
+    exerciseState,
     type LoadedProgress,
     loadProgress,
     type Progress,

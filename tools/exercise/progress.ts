@@ -100,6 +100,12 @@ export function saveProgress(file: string, progress: Progress): void {
     fs.renameSync(tmp, file);
 }
 
+/** Where the learner stands on an exercise: its last check passed, it has been checked and not passed, or never checked (since the last reset). */
+export function exerciseState(entry: ExerciseProgress): "done" | "failed" | "todo" {
+    if (entry.done) return "done";
+    return entry.failedChecks > 0 ? "failed" : "todo";
+}
+
 /** How many checks an entry has seen: its count, or for an entry written before counts were kept, its failures and a pass. */
 export function attemptsOf(entry: ExerciseProgress): number {
     return entry.attempts ?? entry.failedChecks + (entry.done ? 1 : 0);

@@ -1,5 +1,5 @@
 import type { Exercise } from "../../lab";
-import { attemptsOf, type Progress, progressOf } from "../exercise";
+import { attemptsOf, exerciseState, type Progress, progressOf } from "../exercise";
 
 /**
  * The grades export: one row per learner and exercise, in CSV (RFC 4180, for a spreadsheet or an
@@ -25,6 +25,9 @@ export interface GradeRow {
     solvedByReference: boolean;
 }
 
+/** The export's word for each state of an exercise (an LMS reads "attempted" better than "failed"). */
+const GRADE_STATES = { done: "done", failed: "attempted", todo: "todo" } as const;
+
 /** The columns, in order: the CSV's header line and the JSON rows' keys. */
 export const GRADE_COLUMNS: readonly (keyof GradeRow)[] = [
     "student",
@@ -41,14 +44,13 @@ export function gradeRows(learners: readonly { student?: string; exercises: read
     return learners.flatMap(({ student, exercises, progress }) =>
         exercises.map((e) => {
             const entry = progressOf(progress, e.id);
-            const attempts = attemptsOf(entry);
             return {
                 student: student ?? ONE_LEARNER,
                 exercise: e.id,
                 section: e.section,
-                state: entry.done ? "done" : attempts > 0 ? "attempted" : "todo",
+                state: GRADE_STATES[exerciseState(entry)],
                 firstPassedAt: entry.doneAt ?? "",
-                attempts,
+                attempts: attemptsOf(entry),
                 solvedByReference: entry.solvedByReference === true,
             };
         }),

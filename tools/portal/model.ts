@@ -1,6 +1,6 @@
 import type { CheckResult, ContainerState } from "../../engine";
 import type { Exercise, Text } from "../../lab";
-import { attemptsOf, type ExerciseLab, type ExerciseProgress } from "../exercise";
+import { attemptsOf, type ExerciseLab, type ExerciseProgress, exerciseState } from "../exercise";
 
 /**
  * What the class portal answers with (the student's page's data, a check's answer, its errors) and
@@ -71,7 +71,6 @@ export const NO_TERMINAL: Text = {
 
 /** Pure: an exercise as the student's page shows it, with the learner's progress on it. */
 export function exerciseView(e: Exercise, entry: ExerciseProgress): ExerciseView {
-    const attempts = attemptsOf(entry);
     return {
         id: e.id,
         section: e.section,
@@ -82,8 +81,8 @@ export function exerciseView(e: Exercise, entry: ExerciseProgress): ExerciseView
         expected: e.expected,
         files: e.files,
         teaches: e.teaches,
-        state: entry.done ? "done" : attempts > 0 ? "failed" : "todo",
-        attempts,
+        state: exerciseState(entry),
+        attempts: attemptsOf(entry),
         failedChecks: entry.failedChecks,
         ...(entry.doneAt ? { doneAt: entry.doneAt } : {}),
     };
