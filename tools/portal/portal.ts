@@ -294,7 +294,8 @@ export class ClassPortal extends EventEmitter {
         if (this.changed) return;
         this.changed = setTimeout(() => {
             this.changed = undefined;
-            this.emit("roster");
+            // Computed once for every listener (each teacher's tab), and not at all without one: it reads every learner's progress file.
+            if (this.listenerCount("roster") > 0) this.emit("roster", this.roster());
         }, 50);
     }
 }

@@ -7,6 +7,7 @@ import { type WebSocket, WebSocketServer } from "ws";
 import { gradesCsv, gradesJson } from "./grades";
 import { PortalError } from "./model";
 import type { ClassPortal, PortalLearner } from "./portal";
+import type { Roster } from "./roster";
 import { type TerminalClient, type TerminalSessions, terminalSize } from "./terminal";
 import type { PortalRole } from "./tokens";
 
@@ -169,8 +170,8 @@ function teacherRoutes(app: FastifyInstance, portal: ClassPortal): void {
             "cache-control": "no-store",
             connection: "keep-alive",
         });
-        const send = () => reply.raw.write(`event: roster\ndata: ${JSON.stringify(portal.roster())}\n\n`);
-        send();
+        const send = (roster: Roster) => reply.raw.write(`event: roster\ndata: ${JSON.stringify(roster)}\n\n`);
+        send(portal.roster());
         portal.on("roster", send);
         // A comment line now and then keeps proxies from closing an idle stream.
         const keepAlive = setInterval(() => reply.raw.write(": keep-alive\n\n"), 15_000);

@@ -11,6 +11,7 @@ import {
     type PortalBackend,
     PortalError,
     portalServer,
+    type Roster,
     readPortalOutputs,
     type StateResource,
     seatStateOf,
@@ -311,6 +312,19 @@ describe("the teacher's page", () => {
         expect(student.json()).toEqual({ error: "a student's link cannot open the teacher's page" });
         expect((await server.inject(get(`/t/${TOKENS.students.bob}/`))).statusCode).toBe(403);
         expect((await server.inject(get(`${teacher}/api/roster`))).json().students[1].link).toBe(`/s/${TOKENS.students.bob}/`);
+    });
+
+    test("a change reaches every listener of the roster once, with the roster as it is after the change", async () => {
+        const { server, portal } = classPortal();
+        const heard: Roster[][] = [[], []];
+        for (const got of heard) portal.on("roster", (roster: Roster) => got.push(roster));
+        await server.inject(post(`/s/${TOKENS.students.alice}/api/exercises/01.02-ps-file/check`));
+        await settle();
+        for (const got of heard) {
+            expect(got).toHaveLength(1);
+            expect(got[0].students[0].exercises).toEqual({ done: 1, total: 17 });
+        }
+        expect(heard[0][0]).toBe(heard[1][0]);
     });
 
     test("re-verify: accepted, busy while it runs, then its count", async () => {
